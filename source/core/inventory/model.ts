@@ -1,0 +1,72 @@
+/**
+ * The inventory as vmux sees it: VMs with the facts the browser shows and the connect flow needs.
+ * Sources (Azure Resource Graph, ARM listing, the demo's local topology, the disk cache) all produce this.
+ */
+
+export type BastionSku = 'Developer' | 'Basic' | 'Standard' | 'Premium';
+
+/** The Bastion feature flags vmux cares about. A flag missing from ARM means false (DESIGN §4). */
+export interface BastionFlags {
+	enableTunneling: boolean;
+	enableIpConnect: boolean;
+	enableFileCopy: boolean;
+	enableShareableLink: boolean;
+	enableKerberos: boolean;
+	disableCopyPaste: boolean;
+	enableSessionRecording: boolean;
+	enablePrivateOnlyBastion: boolean;
+}
+
+export interface BastionRef {
+	id: string;
+	name: string;
+	resourceGroup: string;
+	subscriptionId: string;
+	sku: BastionSku;
+	flags: BastionFlags;
+	/** Host for the Bastion's /api/* and WebSocket endpoints. */
+	dnsName?: string;
+	/** How this Bastion reaches the VM: same VNet, or a peered one (Basic and above only). */
+	via: 'same-vnet' | 'peered-vnet';
+}
+
+export type PowerState = 'running' | 'stopped' | 'deallocated' | 'starting' | 'stopping' | 'deallocating' | 'unknown';
+
+export interface VmRecord {
+	/** ARM resource id, the VM's identity everywhere in vmux. */
+	id: string;
+	name: string;
+	subscriptionId: string;
+	subscriptionName: string;
+	resourceGroup: string;
+	location: string;
+	size?: string;
+	osType?: 'Linux' | 'Windows';
+	powerState: PowerState;
+	privateIp?: string;
+	publicIp?: string;
+	vnetId?: string;
+	tags: Record<string, string>;
+	bastion?: BastionRef;
+	/** VM extension types installed (e.g. AADSSHLoginForLinux), when known. */
+	extensions?: string[];
+}
+
+export interface Inventory {
+	/** When this inventory was read from its source (ms since epoch). */
+	fetchedAt: number;
+	source: 'azure-resource-graph' | 'azure-arm' | 'local' | 'cache';
+	subscriptions: Array<{id: string; name: string}>;
+	vms: VmRecord[];
+}
+
+export const NO_BASTION_FLAGS: BastionFlags = {
+	enableTunneling: false,
+	enableIpConnect: false,
+	enableFileCopy: false,
+	enableShareableLink: false,
+	enableKerberos: false,
+	disableCopyPaste: false,
+	enableSessionRecording: false,
+	enablePrivateOnlyBastion: false,
+};
