@@ -1,0 +1,297 @@
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import type {EventEmitter} from 'node:events';
+import type {VmRecord} from '../core/inventory/model.js';
+import type {SessionManager} from '../core/session/session-manager.js';
+import type {ConnectionSpec, Prompter} from '../core/session/types.js';
+import {TabBar} from './components/TabBar.js';
+import {TooSmall, isTooSmall} from './components/TooSmall.js';
+import {DialogView} from './dialogs/DialogView.js';
+import type {Dialog} from './dialogs/dialog-types.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import type {InputRouter} from './input/input-router.js';
+import {BrowserView} from './views/browser/BrowserView.js';
+import type {VmFilter} from './views/browser/filter.js';
+import {HelpView} from './views/help/HelpView.js';
+import {SessionPicker} from './views/sessions/SessionPicker.js';
+import {SessionsView} from './views/sessions/SessionsView.js';
+
+export type ConnectOutcome = {kind: 'spec'; spec: ConnectionSpec} | {kind: 'error'; title: string; message: string};
+
+export interface InventoryView {
+	vms: VmRecord[];
+	status: string;
+}
+
+export interface AppServices {
+	manager: SessionManager;
+	router: InputRouter;
+	/** Prefix commands from the router (the key pressed after the prefix). */
+	commands: EventEmitter<{command: [string]}>;
+	/** The forwarding prompter the session manager holds; the App installs its dialogs into it. */
+	prompter: {target: Prompter | undefined};
+	prefixLabel: string;
+	maxFps: number;
+	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
+	filter: VmFilter;
+	hasProfile(vm: VmRecord): boolean;
+	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
+	quit(): void;
+}
+
+type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback';
+
+export function App({services}: {services: AppServices}) {
+	const {manager, router} = services;
+	const {columns, rows} = useTerminalSize();
+	const [view, setView] = useState<View>('browser');
+	const previousView = useRef<View>('browser');
+	const [dialogs, setDialogs] = useState<Dialog[]>([]);
+	const [notice, setNotice] = useState<{text: string; tone: 'info' | 'error'} | undefined>();
+	const [, forceRender] = useReducer((n: number) => n + 1, 0);
+	const [inventory, setInventory] = useState(services.inventory.current());
+	const dialog = dialogs[0];
+
+	const pushDialog = useCallback((next: Dialog) => setDialogs(list => [...list, next]), []);
+	const closeDialog = useCallback((which: Dialog) => setDialogs(list => list.filter(d => d !== which)), []);
+
+	// The session manager asks through these: host key decisions and masked secrets become dialogs.
+	useEffect(() => {
+		services.prompter.target = {
+			confirmUnknownHostKey: info =>
+				new Promise(resolve => {
+					const d: Dialog = {kind: 'host-key', info, onAnswer: decision => (closeDialog(d), resolve(decision))};
+					pushDialog(d);
+				}),
+			askSecret: request =>
+				new Promise(resolve => {
+					const d: Dialog = {kind: 'secret', ...request, onAnswer: value => (closeDialog(d), resolve(value))};
+					pushDialog(d);
+				}),
+		};
+		return () => {
+			services.prompter.target = undefined;
+		};
+	}, [services, pushDialog, closeDialog]);
+
+	useEffect(() => {
+		const onChange = () => forceRender();
+		manager.on('change', onChange);
+		const onInventory = () => setInventory(services.inventory.current());
+		services.inventory.on('change', onInventory);
+		return () => {
+			manager.off('change', onChange);
+			services.inventory.off('change', onInventory);
+		};
+	}, [manager, services]);
+
+	// Keystrokes go to the focused session only while its pane is showing and nothing else wants them.
+	const liveSession = view === 'sessions' && !dialog ? manager.focused : undefined;
+	useEffect(() => {
+		router.setSession(liveSession);
+		router.prefixInAppMode = !dialog || dialog.kind !== 'secret';
+	}, [router, liveSession, dialog]);
+
+	const showView = useCallback((next: View) => {
+		setView(current => {
+			if (current !== next && (next === 'help' || next === 'picker')) previousView.current = current;
+			return next;
+		});
+	}, []);
+
+	const quit = useCallback(() => {
+		if (manager.sessions.length === 0) return services.quit();
+		const d: Dialog = {
+			kind: 'confirm',
+			title: 'Quit vmux?',
+			message: `${manager.sessions.length} session${manager.sessions.length === 1 ? ' is' : 's are'} live and will be closed.`,
+			yesLabel: 'quit',
+			onAnswer: yes => {
+				closeDialog(d);
+				if (yes) {
+					manager.closeAll();
+					services.quit();
+				}
+			},
+		};
+		pushDialog(d);
+	}, [manager, services, pushDialog, closeDialog]);
+
+	const connect = useCallback(
+		async (vm: VmRecord) => {
+			setNotice({text: `Connecting to ${vm.name}…`, tone: 'info'});
+			let outcome: ConnectOutcome;
+			try {
+				outcome = await services.planConnect(vm);
+			} catch (error) {
+				outcome = {kind: 'error', title: `Cannot connect to ${vm.name}`, message: (error as Error).message};
+			}
+			if (outcome.kind === 'error') {
+				setNotice(undefined);
+				const d: Dialog = {kind: 'message', title: outcome.title, message: outcome.message, tone: 'error', onClose: () => closeDialog(d)};
+				return pushDialog(d);
+			}
+			try {
+				manager.open(outcome.spec);
+				setNotice(undefined);
+				setView('sessions');
+			} catch (error) {
+				setNotice(undefined);
+				const d: Dialog = {kind: 'message', title: `Cannot connect to ${vm.name}`, message: (error as Error).message, tone: 'error', onClose: () => closeDialog(d)};
+				pushDialog(d);
+			}
+		},
+		[services, manager, pushDialog, closeDialog],
+	);
+
+	// Prefix commands (DESIGN §6). From the browser only the session-switching ones apply.
+	useEffect(() => {
+		const onCommand = (key: string) => {
+			if (dialog) return;
+			const hasSessions = manager.sessions.length > 0;
+			const toSessions = () => {
+				if (!hasSessions) {
+					setNotice({text: 'No sessions yet: Enter on a VM connects.', tone: 'info'});
+					return false;
+				}
+				setView('sessions');
+				return true;
+			};
+			if (/^[0-9]$/.test(key)) {
+				if (toSessions()) manager.focus(Number(key));
+				return;
+			}
+			switch (key) {
+				case 'n':
+					if (view === 'sessions') manager.next(1);
+					else toSessions();
+					return;
+				case 'p':
+					if (view === 'sessions') manager.next(-1);
+					else toSessions();
+					return;
+				case 'w':
+					if (hasSessions) showView('picker');
+					else toSessions();
+					return;
+				case '?':
+					return showView('help');
+			}
+			if (view !== 'sessions' && view !== 'scrollback') return;
+			const focused = manager.focused;
+			switch (key) {
+				case 'c':
+					manager.newShell();
+					return;
+				case 'd':
+					return setView('browser');
+				case 'x': {
+					if (!focused) return;
+					const d: Dialog = {
+						kind: 'confirm',
+						title: `Close session ${manager.focusedIndex}: ${focused.label}?`,
+						message: focused.state.kind === 'exited' ? 'The shell has exited.' : 'The shell will be ended.',
+						yesLabel: 'close',
+						onAnswer: yes => {
+							closeDialog(d);
+							if (yes) {
+								manager.close(focused);
+								if (manager.sessions.length === 0) setView('browser');
+							}
+						},
+					};
+					return pushDialog(d);
+				}
+				case 'r':
+					return manager.reconnect();
+				case '[':
+					return setView('scrollback');
+			}
+		};
+		services.commands.on('command', onCommand);
+		return () => {
+			services.commands.off('command', onCommand);
+		};
+	}, [services, manager, view, dialog, showView, pushDialog, closeDialog]);
+
+	// Ink redraws the whole screen when its output is as tall as the terminal, so stay one row short.
+	const height = Math.max(1, rows - 1);
+	const paneHeight = Math.max(1, height - 1);
+	useEffect(() => {
+		manager.setSize(Math.max(1, columns), paneHeight);
+	}, [manager, columns, paneHeight]);
+
+	const actions = useMemo(
+		() => ({
+			connect: (vm: VmRecord) => void connect(vm),
+			edit: (vm: VmRecord) => setNotice({text: `Profile editing for ${vm.name} is not available in this build.`, tone: 'info'}),
+			newProfile: () => setNotice({text: 'Profile editing is not available in this build.', tone: 'info'}),
+			deleteProfile: (vm: VmRecord) => setNotice({text: `Profile editing for ${vm.name} is not available in this build.`, tone: 'info'}),
+			refresh: () => services.inventory.refresh(),
+			subscriptions: () => setNotice({text: 'Subscription choice arrives with Azure sign-in.', tone: 'info'}),
+			doctor: (vm: VmRecord) => setNotice({text: `Run \`vmux doctor ${vm.name}\` from a shell.`, tone: 'info'}),
+			help: () => showView('help'),
+			quit,
+		}),
+		[connect, services, showView, quit],
+	);
+
+	if (isTooSmall(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
+
+	const main = (() => {
+		switch (view) {
+			case 'help':
+				return <HelpView prefix={services.prefixLabel} width={columns} height={height} onClose={() => setView(previousView.current)} />;
+			case 'picker':
+				return (
+					<SessionPicker
+						manager={manager}
+						width={columns}
+						height={height}
+						onPick={index => {
+							manager.focus(index);
+							setView('sessions');
+						}}
+						onClose={() => setView(previousView.current)}
+					/>
+				);
+			case 'sessions':
+			case 'scrollback':
+				return (
+					<Box flexDirection="column" width={columns} height={height}>
+						<TabBar manager={manager} width={columns} prefixPending={router.prefixPending} prefixLabel={services.prefixLabel} />
+						<SessionsView
+							manager={manager}
+							width={columns}
+							height={paneHeight}
+							maxFps={services.maxFps}
+							scrollback={view === 'scrollback' && !dialog}
+							onLeaveScrollback={() => setView('sessions')}
+						/>
+					</Box>
+				);
+			case 'browser':
+				return (
+					<BrowserView
+						vms={inventory.vms}
+						filter={services.filter}
+						hasProfile={services.hasProfile}
+						actions={actions}
+						width={columns}
+						height={height}
+						status={inventory.status + (manager.sessions.length > 0 ? ` · ${manager.sessions.length} live session${manager.sessions.length === 1 ? '' : 's'} (${services.prefixLabel} n)` : '')}
+						notice={notice}
+						isActive={!dialog}
+					/>
+				);
+		}
+	})();
+
+	if (!dialog) return main;
+	return (
+		<Box flexDirection="column" width={columns} height={height} alignItems="center" justifyContent="center">
+			<DialogView dialog={dialog} width={columns} />
+			<Text> </Text>
+		</Box>
+	);
+}

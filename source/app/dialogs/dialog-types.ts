@@ -1,0 +1,8 @@
+import type {HostKeyDecision, HostKeyInfo} from '../../core/session/types.js';
+
+/** Everything that takes the keyboard away from the current view until answered. */
+export type Dialog =
+	| {kind: 'confirm'; title: string; message: string; yesLabel?: string; onAnswer(yes: boolean): void}
+	| {kind: 'host-key'; info: HostKeyInfo; onAnswer(decision: HostKeyDecision): void}
+	| {kind: 'secret'; title: string; prompt: string; onAnswer(value: string | undefined): void}
+	| {kind: 'message'; title: string; message: string; tone: 'info' | 'error'; onClose(): void};

@@ -1,0 +1,39 @@
+/**
+ * Owns the user's terminal modes for the life of the app: alternate screen, hidden cursor, bracketed paste
+ * and raw mode on start, and the exact reverse on every way out (quit, SIGINT/SIGTERM/SIGHUP, crash), so a
+ * shell is never left in raw mode on the alternate screen.
+ */
+
+export const ENTER_SEQUENCE = '\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[H\x1b[2J';
+/** Leaves bracketed paste and mouse modes, resets attributes, shows the cursor, returns to the main screen. */
+export const RESTORE_SEQUENCE = '\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[?25h\x1b[?1049l';
+
+export interface FullScreen {
+	restore(): void;
+	readonly active: boolean;
+}
+
+export function enterFullScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): FullScreen {
+	let active = true;
+	stdout.write(ENTER_SEQUENCE);
+	if (stdin.isTTY) stdin.setRawMode(true);
+	return {
+		get active() {
+			return active;
+		},
+		restore() {
+			if (!active) return;
+			active = false;
+			try {
+				if (stdin.isTTY) stdin.setRawMode(false);
+			} catch {
+				// stdin may already be gone (SIGHUP); the escape sequences below still matter.
+			}
+			try {
+				stdout.write(RESTORE_SEQUENCE);
+			} catch {
+				// Nothing left to restore on a closed terminal.
+			}
+		},
+	};
+}

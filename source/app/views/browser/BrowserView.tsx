@@ -1,0 +1,167 @@
+import {Box, Text} from 'ink';
+import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
+import {HintBar} from '../../components/HintBar.js';
+import {fit, layoutColumns} from './columns.js';
+import type {VmFilter, VmMatch} from './filter.js';
+import {useBrowserInput, type BrowserActions} from './use-browser-input.js';
+import {useBrowserState} from './use-browser-state.js';
+
+export interface BrowserViewProps {
+	vms: VmRecord[];
+	filter: VmFilter;
+	hasProfile(vm: VmRecord): boolean;
+	actions: BrowserActions;
+	width: number;
+	height: number;
+	/** One line about where the list came from (source, age, refresh progress). */
+	status: string;
+	/** A message to show above the hints (errors, confirmations). */
+	notice?: {text: string; tone: 'info' | 'error'};
+	isActive: boolean;
+}
+
+const STATE_COLOURS: Record<PowerState, string> = {
+	running: 'green',
+	starting: 'yellow',
+	stopping: 'yellow',
+	deallocating: 'yellow',
+	stopped: 'red',
+	deallocated: 'gray',
+	unknown: 'gray',
+};
+
+export function BrowserView(props: BrowserViewProps) {
+	const {width, height} = props;
+	// Chrome: title, header, filter line, notice line, hint bar.
+	const listHeight = Math.max(1, height - 5);
+	const state = useBrowserState(props.vms, props.filter);
+	useBrowserInput(state, props.actions, listHeight, props.isActive);
+	const columns = layoutColumns(width);
+	const start = Math.max(0, Math.min(state.selectedIndex - Math.floor(listHeight / 2), state.matches.length - listHeight));
+	const visible = state.matches.slice(start, start + listHeight);
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Box>
+				<Text bold color="cyan">
+					{' vmux '}
+				</Text>
+				<Text wrap="truncate"> {props.status}</Text>
+			</Box>
+			<Text bold dimColor wrap="truncate">
+				{'  ' + columns.map(c => fit(c.title, c.size)).join(' ')}
+			</Text>
+			<Box flexDirection="column" height={listHeight}>
+				{visible.length === 0 ? (
+					<Text dimColor>
+						{'  '}
+						{props.vms.length === 0 ? 'No VMs yet.' : `No VM matches "${state.query}". Esc clears the filter.`}
+					</Text>
+				) : (
+					visible.map((match, i) => (
+						<VmRow
+							key={match.vm.id}
+							match={match}
+							columns={columns}
+							selected={start + i === state.selectedIndex}
+							hasProfile={props.hasProfile(match.vm)}
+						/>
+					))
+				)}
+			</Box>
+			<Text wrap="truncate">
+				{state.filtering || state.query ? (
+					<>
+						<Text color="yellow">/</Text>
+						<Text>{state.query}</Text>
+						{state.filtering ? <Text inverse> </Text> : null}
+						<Text dimColor>
+							{'  '}
+							{state.matches.length} of {props.vms.length}
+						</Text>
+					</>
+				) : (
+					<Text dimColor>
+						{props.vms.length} VMs
+					</Text>
+				)}
+			</Text>
+			<Text wrap="truncate" color={props.notice?.tone === 'error' ? 'red' : undefined}>
+				{props.notice?.text ?? ''}
+			</Text>
+			<HintBar
+				width={width}
+				hints={
+					state.filtering
+						? [
+								{keys: '⏎', label: 'connect'},
+								{keys: '↑↓', label: 'move'},
+								{keys: 'Esc', label: 'clear filter'},
+							]
+						: [
+								{keys: '⏎', label: 'connect'},
+								{keys: 'j/k', label: 'move'},
+								{keys: '/', label: 'filter'},
+								{keys: 'e', label: 'edit profile'},
+								{keys: 'n', label: 'new'},
+								{keys: 'r', label: 'refresh'},
+								{keys: '?', label: 'help'},
+								{keys: 'q', label: 'quit'},
+							]
+				}
+			/>
+		</Box>
+	);
+}
+
+function VmRow(props: {match: VmMatch; columns: ReturnType<typeof layoutColumns>; selected: boolean; hasProfile: boolean}) {
+	const {vm} = props.match;
+	return (
+		<Text wrap="truncate" inverse={props.selected}>
+			{props.selected ? '▸ ' : '  '}
+			{props.columns.map((column, i) => {
+				const text = fit(column.value(vm, props.hasProfile), column.size);
+				const sep = i < props.columns.length - 1 ? ' ' : '';
+				if (column.key === 'name') return <NameCell key={column.key} text={text} positions={props.match.namePositions} sep={sep} />;
+				if (column.key === 'state')
+					return (
+						<Text key={column.key} color={STATE_COLOURS[vm.powerState]}>
+							{text}
+							{sep}
+						</Text>
+					);
+				return (
+					<Text key={column.key}>
+						{text}
+						{sep}
+					</Text>
+				);
+			})}
+		</Text>
+	);
+}
+
+function NameCell({text, positions, sep}: {text: string; positions: number[]; sep: string}) {
+	if (positions.length === 0)
+		return (
+			<Text bold>
+				{text}
+				{sep}
+			</Text>
+		);
+	const marked = new Set(positions);
+	return (
+		<Text bold>
+			{[...text].map((ch, i) =>
+				marked.has(i) ? (
+					<Text key={i} color="yellow" underline>
+						{ch}
+					</Text>
+				) : (
+					ch
+				),
+			)}
+			{sep}
+		</Text>
+	);
+}

@@ -1,0 +1,40 @@
+import type {VmRecord} from '../../../core/inventory/model.js';
+
+export interface Column {
+	key: string;
+	title: string;
+	/** Minimum width; the name column takes what is left. */
+	width: number;
+	value(vm: VmRecord, hasProfile: boolean): string;
+}
+
+export const COLUMNS: Column[] = [
+	{key: 'name', title: 'NAME', width: 14, value: vm => vm.name},
+	{key: 'state', title: 'STATE', width: 13, value: vm => vm.powerState},
+	{key: 'rg', title: 'RESOURCE GROUP', width: 15, value: vm => vm.resourceGroup},
+	{key: 'sub', title: 'SUBSCRIPTION', width: 14, value: vm => vm.subscriptionName},
+	{key: 'ip', title: 'IP', width: 15, value: vm => vm.privateIp ?? vm.publicIp ?? ''},
+	{key: 'bastion', title: 'BASTION', width: 20, value: vm => (vm.bastion ? `${vm.bastion.name} · ${vm.bastion.sku}` : vm.publicIp ? 'direct' : '—')},
+	{key: 'profile', title: 'PROFILE', width: 7, value: (_vm, hasProfile) => (hasProfile ? '✓' : '')},
+];
+
+/**
+ * Fits the columns to the width: drops the least important columns first when narrow, then gives the
+ * name column every spare cell.
+ */
+export function layoutColumns(width: number): Array<Column & {size: number}> {
+	const dropOrder = ['profile', 'sub', 'bastion', 'rg', 'ip'];
+	let columns = [...COLUMNS];
+	const needed = () => columns.reduce((sum, c) => sum + c.width + 1, 2);
+	for (const key of dropOrder) {
+		if (needed() <= width) break;
+		columns = columns.filter(c => c.key !== key);
+	}
+	const spare = Math.max(0, width - needed());
+	return columns.map(c => ({...c, size: c.key === 'name' ? c.width + spare : c.width}));
+}
+
+export function fit(text: string, size: number): string {
+	if (text.length <= size) return text.padEnd(size);
+	return size <= 1 ? text.slice(0, size) : text.slice(0, size - 1) + '…';
+}

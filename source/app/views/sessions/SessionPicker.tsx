@@ -1,0 +1,46 @@
+import {useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {SessionManager} from '../../../core/session/session-manager.js';
+import {sessionBadge} from '../../components/TabBar.js';
+
+function age(ms: number): string {
+	const s = Math.floor(ms / 1000);
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m`;
+	return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}
+
+/** `Ctrl-b w`: every session with its VM, state and age; Enter focuses. */
+export function SessionPicker({manager, width, height, onPick, onClose}: {manager: SessionManager; width: number; height: number; onPick(index: number): void; onClose(): void}) {
+	const [index, setIndex] = useState(manager.focusedIndex);
+	useInput((input, key) => {
+		if (key.escape || input === 'q') return onClose();
+		if (key.upArrow || input === 'k') return setIndex(i => Math.max(0, i - 1));
+		if (key.downArrow || input === 'j') return setIndex(i => Math.min(manager.sessions.length - 1, i + 1));
+		if (key.return) return onPick(index);
+		if (/^[0-9]$/.test(input)) return onPick(Number(input));
+	});
+	const now = Date.now();
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Text bold> Sessions</Text>
+			<Text dimColor wrap="truncate">
+				{'   #  ' + 'VM'.padEnd(20) + 'STATE'.padEnd(26) + 'AGE'}
+			</Text>
+			{manager.sessions.map((session, i) => {
+				const badge = sessionBadge(session);
+				return (
+					<Text key={session.id} inverse={i === index} wrap="truncate">
+						{i === index ? ' ▸ ' : '   '}
+						{String(i).padEnd(3)}
+						{session.label.padEnd(20)}
+						<Text color={badge.colour}>{`${badge.glyph} ${badge.word}`.padEnd(26)}</Text>
+						{age(now - session.createdAt)}
+					</Text>
+				);
+			})}
+			<Text> </Text>
+			<Text dimColor> Enter focuses, 0-9 jumps, Esc closes.</Text>
+		</Box>
+	);
+}

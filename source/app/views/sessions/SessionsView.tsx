@@ -1,0 +1,78 @@
+import {useEffect, useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {SessionManager} from '../../../core/session/session-manager.js';
+import type {ShellSession} from '../../../core/session/shell-session.js';
+import {Pane} from '../../components/Pane.js';
+
+export interface SessionsViewProps {
+	manager: SessionManager;
+	width: number;
+	height: number;
+	maxFps: number;
+	scrollback: boolean;
+	onLeaveScrollback(): void;
+}
+
+/** The focused session's pane, with a status line while it is not live, and scrollback mode. */
+export function SessionsView({manager, width, height, maxFps, scrollback, onLeaveScrollback}: SessionsViewProps) {
+	const session = manager.focused;
+	const [offset, setOffset] = useState(0);
+	useEffect(() => setOffset(0), [scrollback, session]);
+	useInput(
+		(input, key) => {
+			if (!session) return;
+			const max = session.terminal.snapshot({scrollOffset: Number.MAX_SAFE_INTEGER}).scrollbackLength;
+			const page = Math.max(1, height - 2);
+			if (key.escape || input === 'q') return onLeaveScrollback();
+			if (key.pageUp || (key.ctrl && input === 'b')) return setOffset(o => Math.min(max, o + page));
+			if (key.pageDown || (key.ctrl && input === 'f')) return setOffset(o => Math.max(0, o - page));
+			if (key.upArrow || input === 'k') return setOffset(o => Math.min(max, o + 1));
+			if (key.downArrow || input === 'j') return setOffset(o => Math.max(0, o - 1));
+			if (input === 'g') return setOffset(max);
+			if (input === 'G') return setOffset(0);
+		},
+		{isActive: scrollback},
+	);
+	if (!session) {
+		return (
+			<Box width={width} height={height} flexDirection="column">
+				<Text dimColor> No sessions. Ctrl-b d returns to the browser.</Text>
+			</Box>
+		);
+	}
+	const status = statusLine(session, scrollback, offset);
+	const paneHeight = status ? height - 1 : height;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Pane session={session} width={width} height={paneHeight} maxFps={maxFps} scrollOffset={offset} />
+			{status ? (
+				<Text wrap="truncate" inverse color={status.colour}>
+					{` ${status.text}`.padEnd(width)}
+				</Text>
+			) : null}
+		</Box>
+	);
+}
+
+function statusLine(session: ShellSession, scrollback: boolean, offset: number): {text: string; colour: string} | undefined {
+	if (scrollback) return {text: `scrollback: ${offset} lines up · PgUp/PgDn ↑/↓ g/G · q or Esc leaves`, colour: 'cyan'};
+	if (session.state.kind === 'exited') {
+		const how = session.state.signal ? `killed by ${session.state.signal}` : `exited with status ${session.state.code}`;
+		return {text: `The shell ${how}. Ctrl-b x closes this pane, Ctrl-b c opens another shell.`, colour: 'gray'};
+	}
+	const state = session.connection.state;
+	switch (state.kind) {
+		case 'disconnected': {
+			const retry = state.retryAt ? ` Retrying in ${Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000))} s;` : '';
+			return {text: `${state.reason}${retry} Ctrl-b r reconnects now.`, colour: 'red'};
+		}
+		case 'connecting':
+			return {text: state.attempt > 1 ? `Reconnecting (attempt ${state.attempt}) via ${session.connection.spec.transport.description}…` : `Connecting via ${session.connection.spec.transport.description}…`, colour: 'yellow'};
+		case 'verifying-host-key':
+			return {text: 'Verifying the host key…', colour: 'yellow'};
+		case 'authenticating':
+			return {text: `Authenticating${state.method ? ` with ${state.method}` : ''}…`, colour: 'yellow'};
+		default:
+			return undefined;
+	}
+}

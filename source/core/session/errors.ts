@@ -1,0 +1,38 @@
+/** Turns what ssh2 and the network throw into sentences that say what happened and what to do. */
+
+export interface DescribedError {
+	message: string;
+	/** Whether retrying could help (network trouble), as opposed to a refusal that needs the user. */
+	retriable: boolean;
+}
+
+export function describeConnectError(error: unknown, where: string): DescribedError {
+	const err = error as NodeJS.ErrnoException & {level?: string};
+	const code = err?.code ?? '';
+	const text = err?.message ?? String(error);
+	switch (code) {
+		case 'ECONNREFUSED':
+			return {retriable: true, message: `${where} refused the connection: nothing is listening there. Check that the VM is running and the port in the profile.`};
+		case 'ETIMEDOUT':
+			return {retriable: true, message: `Timed out reaching ${where}. Check the network path (NSG rules, VPN, Bastion) and that the VM is running.`};
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return {retriable: code === 'EAI_AGAIN', message: `Cannot resolve the host name of ${where} (DNS lookup failed). Check the host name in the profile.`};
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+			return {retriable: true, message: `${where} is unreachable from this machine (${code}). Check your network or use a Bastion or jump host transport.`};
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return {retriable: true, message: `The connection to ${where} was reset.`};
+	}
+	if (/keepalive timeout/i.test(text)) return {retriable: true, message: `${where} stopped answering keepalives; the network path was lost.`};
+	if (/timed out while waiting for handshake/i.test(text))
+		return {retriable: true, message: `${where} accepted the TCP connection but no SSH handshake followed. Is it an SSH server?`};
+	if (err?.level === 'client-socket') return {retriable: true, message: `Network error talking to ${where}: ${text}`};
+	return {retriable: true, message: `Connection to ${where} failed: ${text}`};
+}
+
+export function describeAuthFailure(username: string, where: string, tried: string[]): string {
+	const list = tried.length > 0 ? tried.join(', ') : 'no method (no credential was available)';
+	return `Authentication failed for ${username}@${where}; tried ${list}. Check the username and credentials in the profile (e to edit).`;
+}

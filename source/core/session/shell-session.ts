@@ -1,0 +1,129 @@
+import {EventEmitter} from 'node:events';
+import type {ClientChannel} from 'ssh2';
+import {TerminalEmulator} from '../terminal/emulator.js';
+import {InputTranslator} from '../terminal/input.js';
+import type {SshConnection} from './connection.js';
+
+export type ShellState =
+	| {kind: 'starting'}
+	| {kind: 'running'}
+	| {kind: 'exited'; code: number | null; signal?: string}
+	| {kind: 'waiting'}; // the connection is down; the screen is kept until it comes back
+
+let nextId = 1;
+
+/**
+ * One shell: an SSH channel on a shared connection, and the terminal emulator that owns its screen and
+ * scrollback. The emulator outlives channels: after a reconnect a new channel continues in the same
+ * screen, below a separator line.
+ */
+export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}> {
+	readonly id = nextId++;
+	readonly createdAt = Date.now();
+	readonly terminal: TerminalEmulator;
+	state: ShellState = {kind: 'starting'};
+	private channel: ClientChannel | undefined;
+	private readonly input = new InputTranslator();
+	private cols: number;
+	private rows: number;
+	private pausedByTerminal = false;
+	private detachedNoticeShown = false;
+
+	constructor(
+		readonly connection: SshConnection,
+		size: {cols: number; rows: number},
+		scrollback: number,
+	) {
+		super();
+		this.cols = size.cols;
+		this.rows = size.rows;
+		this.terminal = new TerminalEmulator({cols: size.cols, rows: size.rows, scrollback});
+		// Replies to the remote's terminal queries (DSR, DA) go back down the channel, not to the user.
+		this.terminal.onReply(data => this.channel?.write(data));
+		this.terminal.onBackpressure(paused => {
+			this.pausedByTerminal = paused;
+			if (paused) this.channel?.pause();
+			else this.channel?.resume();
+		});
+		this.terminal.onChange(() => this.emit('change'));
+	}
+
+	get label(): string {
+		return this.connection.spec.label;
+	}
+
+	/** Opens a channel on the connection (first start, or after a reconnect). */
+	async attach(reconnected: boolean): Promise<void> {
+		if (this.state.kind === 'exited') return;
+		if (reconnected) this.terminal.write(`\r\n\x1b[0;2m──── reconnected ${new Date().toLocaleTimeString()} ────\x1b[0m\r\n`);
+		this.setState({kind: 'starting'});
+		let channel: ClientChannel;
+		try {
+			channel = await this.connection.openShell({cols: this.cols, rows: this.rows});
+		} catch (error) {
+			this.terminal.write(`\r\n\x1b[31mCould not open a shell: ${(error as Error).message}\x1b[0m\r\n`);
+			this.setState({kind: 'waiting'});
+			return;
+		}
+		this.channel = channel;
+		this.detachedNoticeShown = false;
+		if (this.pausedByTerminal) channel.pause();
+		channel.on('data', (data: Buffer) => this.terminal.write(data));
+		channel.stderr.on('data', (data: Buffer) => this.terminal.write(data));
+		channel.on('exit', (code: number | null, signal?: string) => {
+			if (this.channel !== channel) return;
+			this.setState(signal ? {kind: 'exited', code: null, signal} : {kind: 'exited', code});
+		});
+		channel.on('close', () => {
+			if (this.channel !== channel) return;
+			this.channel = undefined;
+			// A channel that closes without an exit status went down with its connection.
+			if (this.state.kind !== 'exited') this.setState({kind: 'waiting'});
+		});
+		this.setState({kind: 'running'});
+	}
+
+	/** Called when the connection drops: keep the screen, mark it. */
+	detach(reason: string): void {
+		// Once per drop: the channel may have closed a moment before the connection reported it.
+		if (this.state.kind === 'exited' || this.detachedNoticeShown) return;
+		this.detachedNoticeShown = true;
+		if (this.channel) {
+			this.channel.removeAllListeners();
+			this.channel = undefined;
+		}
+		this.terminal.write(`\r\n\x1b[0;33m──── disconnected: ${reason.replace(/[\x00-\x1f]/g, ' ')} ────\x1b[0m\r\n`);
+		this.setState({kind: 'waiting'});
+	}
+
+	sendInput(data: Buffer): void {
+		if (!this.channel || this.state.kind !== 'running') return;
+		const translated = this.input.translate(data, this.terminal.modes);
+		if (translated.length > 0) this.channel.write(translated);
+	}
+
+	resize(cols: number, rows: number): void {
+		if (cols === this.cols && rows === this.rows) return;
+		this.cols = cols;
+		this.rows = rows;
+		this.terminal.resize(cols, rows);
+		this.channel?.setWindow(rows, cols, 0, 0);
+	}
+
+	close(): void {
+		const channel = this.channel;
+		this.channel = undefined;
+		if (channel) {
+			channel.removeAllListeners();
+			channel.on('error', () => {});
+			channel.close();
+		}
+		this.terminal.dispose();
+	}
+
+	private setState(state: ShellState): void {
+		this.state = state;
+		this.emit('state', state);
+		this.emit('change');
+	}
+}

@@ -1,0 +1,118 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir, userInfo} from 'node:os';
+import {join} from 'node:path';
+import {labAssetPath} from '../assets.js';
+
+export const SSHD_PATH = '/usr/sbin/sshd';
+export const SSHD_INSTALL_HINT = 'apt-get install -y openssh-server';
+
+export function sshdAvailable(): boolean {
+	return existsSync(SSHD_PATH);
+}
+
+export interface OpenSshServer {
+	host: string;
+	port: number;
+	username: string;
+	/** The host key the server presents (public line), for known_hosts checks in tests. */
+	hostKeyPublic: string;
+	dir: string;
+	stop(): Promise<void>;
+	/** Everything sshd wrote to stderr (-e), for diagnosing failures in tests. */
+	log(): string;
+}
+
+/**
+ * Starts OpenSSH's sshd on a loopback port from a throwaway directory: its own config, host key and
+ * authorized_keys, key auth only, for the current user. Used where a test or benchmark needs the real
+ * OpenSSH server (CI installs openssh-server). Runs with -D so the process is ours to stop.
+ */
+export async function startOpenSshServer(options: {authorizedKeys: string[]; hostKeyName?: string}): Promise<OpenSshServer> {
+	if (!sshdAvailable()) throw new Error(`OpenSSH sshd is not installed at ${SSHD_PATH}; install it with: ${SSHD_INSTALL_HINT}`);
+	const dir = mkdtempSync(join(tmpdir(), 'vmux-sshd-'));
+	chmodSync(dir, 0o755);
+	const hostKey = join(dir, 'host_key');
+	copyFileSync(labAssetPath(`hostkeys/${options.hostKeyName ?? 'jump-01'}`), hostKey);
+	// OpenSSH refuses group/world-readable private keys; git checkouts do not keep 0600.
+	chmodSync(hostKey, 0o600);
+	const authorizedKeys = join(dir, 'authorized_keys');
+	writeFileSync(authorizedKeys, options.authorizedKeys.join('\n') + '\n', {mode: 0o600});
+	const port = await freePort();
+	const username = userInfo().username;
+	const config = [
+		`Port ${port}`,
+		'ListenAddress 127.0.0.1',
+		`HostKey ${hostKey}`,
+		`PidFile ${join(dir, 'sshd.pid')}`,
+		`AuthorizedKeysFile ${authorizedKeys}`,
+		'StrictModes no',
+		'UsePAM no',
+		'PasswordAuthentication no',
+		'KbdInteractiveAuthentication no',
+		'PubkeyAuthentication yes',
+		'PermitRootLogin prohibit-password',
+		'PrintMotd no',
+		'PrintLastLog no',
+		'UseDNS no',
+		'AcceptEnv LANG LC_*',
+		'LogLevel VERBOSE',
+		'Subsystem sftp internal-sftp',
+	];
+	const configPath = join(dir, 'sshd_config');
+	writeFileSync(configPath, config.join('\n') + '\n');
+	// Privilege separation needs this directory when sshd runs as root.
+	if (process.getuid?.() === 0) mkdirSync('/run/sshd', {recursive: true, mode: 0o755});
+	let stderr = '';
+	const child: ChildProcess = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']});
+	child.stderr!.on('data', chunk => (stderr += chunk.toString()));
+	await waitForListening(port, child, () => stderr);
+	const hostKeyPublic = readFileSync(`${labAssetPath(`hostkeys/${options.hostKeyName ?? 'jump-01'}`)}.pub`, 'utf8').trim();
+	return {
+		host: '127.0.0.1',
+		port,
+		username,
+		hostKeyPublic,
+		dir,
+		log: () => stderr,
+		async stop() {
+			if (child.exitCode === null) {
+				const exited = new Promise(resolve => child.once('exit', resolve));
+				child.kill('SIGTERM');
+				await exited;
+			}
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as {port: number};
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+async function waitForListening(port: number, child: ChildProcess, log: () => string): Promise<void> {
+	const {connect} = await import('node:net');
+	const deadline = Date.now() + 10_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${log()}`);
+		const ok = await new Promise<boolean>(resolve => {
+			const socket = connect(port, '127.0.0.1');
+			socket.once('connect', () => {
+				socket.destroy();
+				resolve(true);
+			});
+			socket.once('error', () => resolve(false));
+		});
+		if (ok) return;
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	throw new Error(`sshd did not start listening on 127.0.0.1:${port}: ${log()}`);
+}

@@ -1,0 +1,115 @@
+import {EventEmitter} from 'node:events';
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import meow from 'meow';
+import {configPaths, defaultConfigDir, ensureConfigDir, type ConfigPaths} from './core/config/paths.js';
+import {createLogger, type Logger} from './core/log.js';
+
+const HELP = `
+  Usage
+    $ vmux [options]                 open the VM browser (full screen)
+    $ vmux --demo                    open vmux on the built-in lab (no Azure account needed)
+    $ vmux profiles list [--json]    list saved connection profiles
+    $ vmux profiles import <file> [--replace]
+    $ vmux profiles export [file]
+
+  Options
+    --demo                 start the local lab (demo VMs, real SSH servers) and open vmux on it
+    --config-dir <dir>     where profiles, settings, cache and known_hosts live
+                           (default: ${defaultConfigDir()})
+    --debug-log <file>     write a debug log (secrets are redacted)
+    --prefix <key>         session prefix key, e.g. C-a (default: C-b)
+    --help                 show this help
+    --version              show the version
+
+  Keys (browser)
+    j/k ↑/↓ move   / filter   Enter connect   e edit profile   n new   D delete
+    r refresh   ? help   q quit   Esc clears the filter (never quits)
+
+  Keys (sessions, after the prefix Ctrl-b)
+    c new shell on the same connection   n/p next/previous   0-9 jump   w picker
+    d back to browser   x close   r reconnect   [ scrollback   ? help   Ctrl-b literal Ctrl-b
+`;
+
+const FLAGS = {
+	demo: {type: 'boolean', default: false},
+	configDir: {type: 'string'},
+	debugLog: {type: 'string'},
+	prefix: {type: 'string'},
+	labTopology: {type: 'string'},
+} as const;
+
+const KNOWN_FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--config-dir', '--debug-log', '--prefix', '--lab-topology']);
+
+function unknownFlag(argv: string[]): string | undefined {
+	for (const arg of argv) {
+		if (arg === '--') return undefined;
+		if (!arg.startsWith('-') || arg === '-') continue;
+		const name = arg.split('=')[0]!;
+		if (!KNOWN_FLAGS.has(name)) return arg;
+	}
+	return undefined;
+}
+
+/** `--config-dir` given to a subcommand, wherever it stands; the rest goes to the subcommand. */
+function splitConfigDir(argv: string[]): {configDir?: string; rest: string[]} {
+	const rest: string[] = [];
+	let configDir: string | undefined;
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--config-dir') configDir = argv[++i];
+		else if (arg.startsWith('--config-dir=')) configDir = arg.slice('--config-dir='.length);
+		else rest.push(arg);
+	}
+	return {configDir, rest};
+}
+
+async function main(): Promise<number> {
+	const argv = process.argv.slice(2);
+	if (argv[0] === 'profiles') {
+		const {configDir, rest} = splitConfigDir(argv.slice(1));
+		const paths = configPaths(configDir ?? defaultConfigDir());
+		ensureConfigDir(paths);
+		const {runProfilesCommand} = await import('./commands/profiles.js');
+		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
+	}
+	const bad = unknownFlag(argv);
+	if (bad) {
+		process.stderr.write(`vmux: unknown option ${bad}\nUsage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] | vmux profiles … (vmux --help for more)\n`);
+		return 2;
+	}
+	const cli = meow(HELP, {importMeta: import.meta, flags: FLAGS, autoHelp: true, autoVersion: true, allowUnknownFlags: true, description: 'vmux — SSH sessions to Azure VMs, from the terminal.'});
+	const paths = configPaths(cli.flags.configDir ?? defaultConfigDir());
+	const [command] = cli.input;
+	if (command) {
+		process.stderr.write(`vmux: unknown command "${command}". Commands: profiles. See vmux --help.\n`);
+		return 2;
+	}
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		process.stderr.write('vmux: the browser needs an interactive terminal (stdin and stdout must be a TTY).\n');
+		return 2;
+	}
+	ensureConfigDir(paths);
+	const logger = createLogger(cli.flags.debugLog);
+	const {runApp} = await import('./app/run-app.js');
+	const code = await runApp({paths, logger, demo: cli.flags.demo, prefix: cli.flags.prefix, labTopology: cli.flags.labTopology});
+	// Sessions, the lab and timers are all closed by now; exit rather than wait on a straggling handle.
+	process.exit(code);
+}
+
+/** Last-resort handler: the terminal is restored by run-app's hooks; here we leave a readable trail. */
+export function reportCrash(error: unknown, paths: ConfigPaths, logger: Logger): string {
+	const file = logger.file ?? join(paths.logDir, `crash-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+	try {
+		mkdirSync(paths.logDir, {recursive: true, mode: 0o700});
+		const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+		if (logger.file) logger.error('crash', error);
+		else writeFileSync(file, text + '\n', {mode: 0o600});
+	} catch {
+		// Nowhere to write: the one-line message still tells the user what happened.
+	}
+	return file;
+}
+
+const code = await main();
+process.exitCode = code;

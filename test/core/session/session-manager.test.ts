@@ -1,0 +1,124 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
+import {readLabAsset} from '../../../source/lab/assets.js';
+import {ScriptedPrompter, keySpec, makeManager, screenText, startLabServer, tempDir, waitForScreen, waitUntil} from '../../helpers/lab-session.js';
+
+describe('SessionManager against a lab ssh2 server', () => {
+	let server: LabSshServer;
+	let config: ReturnType<typeof tempDir>;
+	let manager: ReturnType<typeof makeManager>;
+
+	beforeEach(async () => {
+		server = await startLabServer();
+		config = tempDir();
+	});
+	afterEach(async () => {
+		manager?.closeAll();
+		await server.stop();
+		config.remove();
+	});
+
+	it('asks about an unknown host key before any credential is sent, then runs a command on screen', async () => {
+		const prompter = new ScriptedPrompter('accept-save', undefined, server);
+		manager = makeManager(config.dir, prompter);
+		const session = manager.open(keySpec(server.address));
+		await waitUntil(() => session.state.kind === 'running', 'shell running');
+		expect(prompter.hostKeyQuestions).toHaveLength(1);
+		expect(prompter.hostKeyQuestions[0]!.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+		expect(prompter.hostKeyQuestions[0]!.authAttemptsSoFar).toBe(0);
+		session.sendInput(Buffer.from('echo "sum=$((40+2))"\r'));
+		await waitForScreen(session, 'sum=42');
+	});
+
+	it('refuses a rejected host key without sending anything', async () => {
+		const prompter = new ScriptedPrompter('reject', undefined, server);
+		manager = makeManager(config.dir, prompter);
+		const session = manager.open(keySpec(server.address));
+		const state = await waitUntil(() => (session.connection.state.kind === 'disconnected' ? session.connection.state : undefined), 'refusal');
+		expect(state.retriable).toBe(false);
+		expect(state.reason).toMatch(/rejected the host key SHA256:/);
+		expect(server.authAttempts).toHaveLength(0);
+	});
+
+	it('refuses a changed host key, naming both fingerprints, and sends no credential', async () => {
+		// known_hosts says this port had the "changed" key; the server presents jump-01's.
+		const oldPub = readLabAsset('hostkeys/changed.pub').toString().trim().split(' ').slice(0, 2).join(' ');
+		writeFileSync(join(config.dir, 'known_hosts'), `[127.0.0.1]:${server.port} ${oldPub}\n`);
+		const prompter = new ScriptedPrompter('accept-save', undefined, server);
+		manager = makeManager(config.dir, prompter);
+		const session = manager.open(keySpec(server.address));
+		const state = await waitUntil(() => (session.connection.state.kind === 'disconnected' ? session.connection.state : undefined), 'refusal');
+		const fingerprints = state.reason.match(/SHA256:[A-Za-z0-9+/]{43}/g) ?? [];
+		expect(new Set(fingerprints).size).toBe(2);
+		expect(state.reason).toMatch(/known_hosts:1/);
+		expect(state.retriable).toBe(false);
+		expect(prompter.hostKeyQuestions).toHaveLength(0);
+		expect(server.authAttempts).toHaveLength(0);
+	});
+
+	it('multiplexes a second shell over the same connection', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const first = manager.open(keySpec(server.address));
+		await waitUntil(() => first.state.kind === 'running', 'first shell');
+		const second = manager.newShell(first)!;
+		await waitUntil(() => second.state.kind === 'running', 'second shell');
+		second.sendInput(Buffer.from('echo second-$((6*7))\r'));
+		await waitForScreen(second, 'second-42');
+		expect(server.connections).toHaveLength(1);
+		expect(server.sessions.filter(s => s.kind === 'shell')).toHaveLength(2);
+		expect(server.authAttempts.filter(a => a.accepted && a.method === 'publickey').length).toBeLessThanOrEqual(2);
+		expect(manager.sessions).toHaveLength(2);
+	});
+
+	it('resizes the remote PTY with the pane', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const session = manager.open(keySpec(server.address));
+		await waitUntil(() => session.state.kind === 'running', 'shell');
+		manager.setSize(100, 30);
+		session.sendInput(Buffer.from('echo "cols=$(tput cols) lines=$(tput lines)"\r'));
+		await waitForScreen(session, 'cols=100 lines=30');
+	});
+
+	it('shows the exit status when the remote shell exits, and keeps the pane', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const session = manager.open(keySpec(server.address));
+		await waitUntil(() => session.state.kind === 'running', 'shell');
+		session.sendInput(Buffer.from('exit 3\r'));
+		await waitUntil(() => session.state.kind === 'exited', 'exit');
+		expect(session.state).toEqual({kind: 'exited', code: 3});
+		expect(manager.sessions).toContain(session);
+	});
+
+	it('marks the session disconnected when the server dies, keeps the screen, and reconnects below a separator', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const session = manager.open(keySpec(server.address));
+		await waitUntil(() => session.state.kind === 'running', 'shell');
+		session.sendInput(Buffer.from('echo before-$((1+1))\r'));
+		await waitForScreen(session, 'before-2');
+		await server.kill();
+		const down = await waitUntil(() => (session.connection.state.kind === 'disconnected' ? session.connection.state : undefined), 'disconnect');
+		expect(down.retriable).toBe(true);
+		expect(down.retryAt).toBeGreaterThan(Date.now() - 1000);
+		expect(screenText(session)).toContain('before-2');
+		await server.restart();
+		manager.reconnect(session);
+		await waitUntil(() => session.state.kind === 'running', 'reconnected shell');
+		session.sendInput(Buffer.from('echo after-$((2+1))\r'));
+		const text = await waitForScreen(session, 'after-3');
+		expect(text).toContain('before-2');
+		expect(text).toMatch(/reconnected/);
+		expect(server.connections).toHaveLength(2);
+	});
+
+	it('does not retry after an authentication failure', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const spec = {...keySpec(server.address), credentials: async () => [{type: 'password' as const, password: 'wrong', label: 'password'}]};
+		const session = manager.open(spec);
+		const state = await waitUntil(() => (session.connection.state.kind === 'disconnected' ? session.connection.state : undefined), 'auth failure');
+		expect(state.retriable).toBe(false);
+		expect(state.retryAt).toBeUndefined();
+		expect(state.reason).toMatch(/Authentication failed for azureuser@jump-01; tried password/);
+	});
+});

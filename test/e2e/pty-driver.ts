@@ -1,0 +1,102 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import pty from 'node-pty';
+import xterm from '@xterm/headless';
+
+const {Terminal} = xterm;
+
+export const CLI = resolve('dist/cli.js');
+
+/**
+ * Runs the built vmux in a real pseudo-terminal, the way a user does, and reads its screen through a
+ * terminal emulator (what the user would see), keeping the raw output too for escape-sequence checks.
+ */
+export class VmuxPty {
+	raw = '';
+	readonly configDir: string;
+	private readonly ownsConfigDir: boolean;
+	private readonly term: InstanceType<typeof Terminal>;
+	private readonly proc: pty.IPty;
+	readonly exited: Promise<{exitCode: number; signal?: number}>;
+
+	constructor(args: string[], options: {cols?: number; rows?: number; configDir?: string; env?: Record<string, string>} = {}) {
+		const cols = options.cols ?? 120;
+		const rows = options.rows ?? 40;
+		this.ownsConfigDir = !options.configDir;
+		this.configDir = options.configDir ?? mkdtempSync(join(tmpdir(), 'vmux-e2e-'));
+		this.term = new Terminal({cols, rows, allowProposedApi: true, scrollback: 0});
+		const env: Record<string, string> = {};
+		for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+		// Ink prints nothing until exit when CI is set (DESIGN §7); a user's terminal does not set it.
+		delete env.CI;
+		delete env.NODE_ENV;
+		delete env.VITEST;
+		Object.assign(env, {TERM: 'xterm-256color', COLORTERM: 'truecolor', LANG: 'C.UTF-8'}, options.env);
+		this.proc = pty.spawn(process.execPath, [CLI, '--config-dir', this.configDir, ...args], {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env});
+		this.proc.onData(data => {
+			this.raw += data;
+			this.term.write(data);
+		});
+		this.exited = new Promise(resolveExit => this.proc.onExit(resolveExit));
+	}
+
+	/** The screen as text, one line per row, trailing blanks trimmed. */
+	screen(): string {
+		const buffer = this.term.buffer.active;
+		const lines: string[] = [];
+		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		return lines.join('\n');
+	}
+
+	get altScreen(): boolean {
+		return this.term.buffer.active.type === 'alternate';
+	}
+
+	write(keys: string): void {
+		this.proc.write(keys);
+	}
+
+	resize(cols: number, rows: number): void {
+		this.proc.resize(cols, rows);
+		this.term.resize(cols, rows);
+	}
+
+	kill(signal = 'SIGTERM'): void {
+		this.proc.kill(signal);
+	}
+
+	/** Waits until the screen shows the text (or matches); fails with the screen it last saw. */
+	async waitFor(what: string | RegExp, timeoutMs = 15_000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			// Let the emulator finish parsing what has arrived before reading it.
+			await new Promise<void>(done => this.term.write('', done));
+			const screen = this.screen();
+			if (typeof what === 'string' ? screen.includes(what) : what.test(screen)) return screen;
+			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(what)}. Screen:\n${screen}`);
+			await new Promise(done => setTimeout(done, 50));
+		}
+	}
+
+	async waitForExit(timeoutMs = 10_000): Promise<{exitCode: number; signal?: number}> {
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`vmux did not exit. Screen:\n${this.screen()}`)), timeoutMs);
+		});
+		try {
+			return await Promise.race([this.exited, timeout]);
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	dispose(): void {
+		try {
+			this.proc.kill('SIGKILL');
+		} catch {
+			// Already gone.
+		}
+		if (this.ownsConfigDir) rmSync(this.configDir, {recursive: true, force: true});
+	}
+}
