@@ -1,9 +1,7 @@
-import {EventEmitter} from 'node:events';
-import {mkdirSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
 import meow from 'meow';
-import {configPaths, defaultConfigDir, ensureConfigDir, type ConfigPaths} from './core/config/paths.js';
-import {createLogger, type Logger} from './core/log.js';
+import {configPaths, defaultConfigDir, ensureConfigDir} from './core/config/paths.js';
+import {redact} from './core/credentials/redact.js';
+import {createLogger, setLogRedactor} from './core/log.js';
 
 const HELP = `
   Usage
@@ -90,25 +88,12 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	ensureConfigDir(paths);
+	setLogRedactor(text => redact(text));
 	const logger = createLogger(cli.flags.debugLog);
 	const {runApp} = await import('./app/run-app.js');
 	const code = await runApp({paths, logger, demo: cli.flags.demo, prefix: cli.flags.prefix, labTopology: cli.flags.labTopology});
 	// Sessions, the lab and timers are all closed by now; exit rather than wait on a straggling handle.
 	process.exit(code);
-}
-
-/** Last-resort handler: the terminal is restored by run-app's hooks; here we leave a readable trail. */
-export function reportCrash(error: unknown, paths: ConfigPaths, logger: Logger): string {
-	const file = logger.file ?? join(paths.logDir, `crash-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-	try {
-		mkdirSync(paths.logDir, {recursive: true, mode: 0o700});
-		const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-		if (logger.file) logger.error('crash', error);
-		else writeFileSync(file, text + '\n', {mode: 0o600});
-	} catch {
-		// Nowhere to write: the one-line message still tells the user what happened.
-	}
-	return file;
 }
 
 const code = await main();

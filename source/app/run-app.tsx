@@ -2,7 +2,7 @@ import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import type {ConfigPaths} from '../core/config/paths.js';
 import type {Logger} from '../core/log.js';
-import {reportCrash} from '../main.js';
+import {reportCrash} from './crash-report.js';
 import {App} from './App.js';
 import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-router.js';
 import {VirtualStdin} from './input/virtual-stdin.js';

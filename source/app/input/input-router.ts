@@ -112,8 +112,12 @@ export class InputRouter {
 			return;
 		}
 		// Ink's own key parser does not understand paste markers; it gets the pasted text alone.
-		const plain = data.split(PASTE_START).join('').split(PASTE_END).join('');
-		if (plain) this.appInput.write(Buffer.from(plain, 'latin1').toString('utf8'));
+		let plain = Buffer.from(data.split(PASTE_START).join('').split(PASTE_END).join(''), 'latin1').toString('utf8');
+		while (plain.length > 0) {
+			const key = plain.startsWith('\x1b') ? firstKey(plain) : String.fromCodePoint(plain.codePointAt(0)!);
+			this.appInput.write(key);
+			plain = plain.slice(key.length);
+		}
 	}
 }
 
@@ -123,6 +127,7 @@ function firstKey(text: string): string {
 		const csi = /^\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|O[@-~]|.)?/s.exec(text);
 		return csi ? csi[0] : '\x1b';
 	}
+	// Latin1 text (one char per byte): a UTF-8 lead byte takes its continuation bytes along.
 	const lead = text.charCodeAt(0);
 	const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
 	return text.slice(0, length);

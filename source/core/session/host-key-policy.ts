@@ -1,14 +1,9 @@
+import {keyTypeOfBlob} from '../credentials/ssh-wire.js';
 import {KnownHosts, fingerprintSha256} from './known-hosts.js';
 import type {Prompter} from './types.js';
 
 export type HostKeyOutcome = {ok: true} | {ok: false; reason: string};
 
-/** The key type is the first string of the SSH wire-format public key blob. */
-export function keyTypeOf(blob: Buffer): string {
-	if (blob.length < 4) return 'unknown';
-	const length = blob.readUInt32BE(0);
-	return blob.subarray(4, 4 + length).toString('ascii');
-}
 
 /**
  * Decides whether to trust a host key before any credential is sent: known -> go on; unknown -> ask the
@@ -21,20 +16,18 @@ export class HostKeyPolicy {
 	constructor(private readonly knownHosts: KnownHosts) {}
 
 	async verify(host: string, port: number, key: Buffer, prompter: Prompter): Promise<HostKeyOutcome> {
-		const keyType = keyTypeOf(key);
+		const keyType = keyTypeOfBlob(key) ?? 'unknown';
 		const fingerprint = fingerprintSha256(key);
 		const memo = `${host}:${port}:${fingerprint}`;
 		const result = this.knownHosts.check(host, port, keyType, key);
 		if (result.status === 'match') return {ok: true};
 		if (result.status === 'changed') {
 			const old = result.known.map(k => `${k.fingerprint} (${k.file}:${k.line})`).join(', ');
-			return {
-				ok: false,
-				reason:
-					`The host key of ${hostLabel(host, port)} has CHANGED: it was ${old}, it is now ${fingerprint}. ` +
-					`This could be an attack, or the VM was rebuilt. vmux will not send credentials. ` +
-					`If the change is expected, remove the old entry: ${result.removeHint}`,
-			};
+			const what =
+				result.reason === 'revoked'
+					? `The host key ${fingerprint} of ${hostLabel(host, port)} is REVOKED (${old}).`
+					: `The host key of ${hostLabel(host, port)} has CHANGED: it was ${old}, it is now ${fingerprint}. This could be an attack, or the VM was rebuilt.`;
+			return {ok: false, reason: `${what} vmux sent no credentials. ${result.removeHint}`};
 		}
 		if (this.acceptedThisRun.has(memo)) return {ok: true};
 		const decision = await prompter.confirmUnknownHostKey({host, port, keyType, fingerprint});

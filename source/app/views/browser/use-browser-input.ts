@@ -18,6 +18,7 @@ export interface BrowserActions {
 export function useBrowserInput(state: BrowserState, actions: BrowserActions, pageSize: number, isActive: boolean): void {
 	useInput(
 		(input, key) => {
+			// Read at key time, not render time: several keys may arrive before the next render.
 			const vm = state.selected?.vm;
 			if (key.upArrow) return state.move(-1);
 			if (key.downArrow) return state.move(1);
@@ -30,9 +31,9 @@ export function useBrowserInput(state: BrowserState, actions: BrowserActions, pa
 					if (vm) actions.connect(vm);
 					return;
 				}
-				if (key.backspace || key.delete) return state.setQuery(state.query.slice(0, -1));
-				if (key.ctrl && input === 'u') return state.setQuery('');
-				if (input && !key.ctrl && !key.meta && !key.tab) return state.setQuery(state.query + input);
+				if (key.backspace || key.delete) return state.eraseInFilter();
+				if (key.ctrl && input === 'u') return state.eraseInFilter(true);
+				if (input && !key.ctrl && !key.meta && !key.tab) return state.typeInFilter(input);
 				return;
 			}
 			if (key.escape) {

@@ -1,51 +1,99 @@
-import {useMemo, useState} from 'react';
+import {useRef, useSyncExternalStore} from 'react';
 import type {VmRecord} from '../../../core/inventory/model.js';
 import type {VmFilter, VmMatch} from './filter.js';
 
-export interface BrowserState {
-	matches: VmMatch[];
-	selected: VmMatch | undefined;
-	selectedIndex: number;
-	query: string;
-	filtering: boolean;
-	move(delta: number): void;
-	moveTo(index: number): void;
-	setQuery(query: string): void;
-	startFilter(): void;
-	stopFilter(keepQuery: boolean): void;
+/**
+ * Selection and filter state of the VM browser, held outside React so that keys arriving several per
+ * frame ("/jump⏎" in one burst) each act on the state the previous key left, and Enter connects to the VM
+ * that is selected now, not the one selected at the last render.
+ */
+export class BrowserModel {
+	query = '';
+	filtering = false;
+	/** The selection follows the VM, not the row, so refreshes and re-ranking keep it. */
+	private selectedId: string | undefined;
+	private vms: VmRecord[] = [];
+	private filter: VmFilter = vms => vms.map(vm => ({vm, namePositions: []}));
+	private cached: {vms: VmRecord[]; query: string; filter: VmFilter; matches: VmMatch[]} | undefined;
+	private version = 0;
+	private readonly listeners = new Set<() => void>();
+
+	setSource(vms: VmRecord[], filter: VmFilter): void {
+		this.vms = vms;
+		this.filter = filter;
+	}
+
+	get matches(): VmMatch[] {
+		const c = this.cached;
+		if (c && c.vms === this.vms && c.query === this.query && c.filter === this.filter) return c.matches;
+		const matches = this.filter(this.vms, this.query);
+		this.cached = {vms: this.vms, query: this.query, filter: this.filter, matches};
+		return matches;
+	}
+
+	get selectedIndex(): number {
+		const found = this.selectedId ? this.matches.findIndex(m => m.vm.id === this.selectedId) : -1;
+		return found === -1 ? 0 : found;
+	}
+
+	get selected(): VmMatch | undefined {
+		return this.matches[this.selectedIndex];
+	}
+
+	move(delta: number): void {
+		this.moveTo(this.selectedIndex + delta);
+	}
+
+	moveTo(index: number): void {
+		const matches = this.matches;
+		if (matches.length === 0) return;
+		this.selectedId = matches[Math.max(0, Math.min(matches.length - 1, index))]!.vm.id;
+		this.changed();
+	}
+
+	typeInFilter(text: string): void {
+		this.query += text;
+		// A new query ranks the best match first; the selection starts there.
+		this.selectedId = undefined;
+		this.changed();
+	}
+
+	eraseInFilter(all = false): void {
+		this.query = all ? '' : this.query.slice(0, -1);
+		this.selectedId = undefined;
+		this.changed();
+	}
+
+	startFilter(): void {
+		this.filtering = true;
+		this.changed();
+	}
+
+	stopFilter(keepQuery: boolean): void {
+		this.filtering = false;
+		if (!keepQuery) this.query = '';
+		this.changed();
+	}
+
+	readonly subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	readonly getVersion = (): number => this.version;
+
+	private changed(): void {
+		this.version++;
+		for (const listener of this.listeners) listener();
+	}
 }
 
-/** Selection and filter state of the VM browser; the selection follows the VM, not the row, across refreshes. */
-export function useBrowserState(vms: VmRecord[], filter: VmFilter): BrowserState {
-	const [query, setQueryState] = useState('');
-	const [filtering, setFiltering] = useState(false);
-	const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
-	const matches = useMemo(() => filter(vms, query), [vms, query, filter]);
-	const found = selectedId ? matches.findIndex(m => m.vm.id === selectedId) : -1;
-	const selectedIndex = found === -1 ? 0 : found;
-	const selected = matches[selectedIndex];
-	const moveTo = (index: number) => {
-		if (matches.length === 0) return;
-		const clamped = Math.max(0, Math.min(matches.length - 1, index));
-		setSelectedId(matches[clamped]!.vm.id);
-	};
-	return {
-		matches,
-		selected,
-		selectedIndex,
-		query,
-		filtering,
-		move: delta => moveTo(selectedIndex + delta),
-		moveTo,
-		setQuery(next) {
-			setQueryState(next);
-			// A new query ranks the best match first; start the selection there.
-			setSelectedId(undefined);
-		},
-		startFilter: () => setFiltering(true),
-		stopFilter(keepQuery) {
-			setFiltering(false);
-			if (!keepQuery) setQueryState('');
-		},
-	};
+export type BrowserState = BrowserModel;
+
+export function useBrowserState(vms: VmRecord[], filter: VmFilter): BrowserModel {
+	const model = useRef<BrowserModel>(null as unknown as BrowserModel);
+	model.current ??= new BrowserModel();
+	model.current.setSource(vms, filter);
+	useSyncExternalStore(model.current.subscribe, model.current.getVersion);
+	return model.current;
 }

@@ -1,0 +1,113 @@
+import {EventEmitter} from 'node:events';
+import {authStepsFor} from '../../core/credentials/auth-steps.js';
+import {buildLocalInventory} from '../../core/inventory/local-source.js';
+import type {Inventory, VmRecord} from '../../core/inventory/model.js';
+import {ProfileStore} from '../../core/profiles/store.js';
+import type {Profile} from '../../core/profiles/schema.js';
+import {maxConcurrentSessions} from '../../core/profiles/sku.js';
+import {planConnection} from '../../core/session/connect-plan.js';
+import {HostKeyPolicy} from '../../core/session/host-key-policy.js';
+import {KnownHosts} from '../../core/session/known-hosts.js';
+import {SessionManager} from '../../core/session/session-manager.js';
+import type {Prompter} from '../../core/session/types.js';
+import type {AppServices, ConnectOutcome} from '../App.js';
+import type {InputRouter} from '../input/input-router.js';
+import type {RunOptions} from '../run-app.js';
+import {substringFilter} from './substring-filter.js';
+import {InventoryController} from './inventory-controller.js';
+
+export interface BuiltServices {
+	app: AppServices;
+	dispose(): Promise<void>;
+}
+
+/** Wires core services for the App: inventory, profiles, host keys, sessions and, in demo mode, the lab. */
+export async function buildServices(
+	options: RunOptions & {router: InputRouter; commands: AppServices['commands']; prefixLabel: string},
+): Promise<BuiltServices> {
+	const store = new ProfileStore({configDir: options.paths.dir});
+	const knownHosts = new KnownHosts({configDir: options.paths.dir});
+	const prompterHolder: {target: Prompter | undefined} = {target: undefined};
+	const prompter: Prompter = {
+		confirmUnknownHostKey: info => (prompterHolder.target ? prompterHolder.target.confirmUnknownHostKey(info) : Promise.resolve('reject')),
+		askSecret: request => (prompterHolder.target ? prompterHolder.target.askSecret(request) : Promise.resolve(undefined)),
+	};
+	const bastionSkus = new Map<string, VmRecord['bastion']>();
+	const manager = new SessionManager({
+		hostKeys: new HostKeyPolicy(knownHosts),
+		prompter,
+		scrollback: 5000,
+		closePaneOnExit: false,
+		bastionLimit: id => {
+			const bastion = bastionSkus.get(id.toLowerCase());
+			return bastion ? maxConcurrentSessions(bastion.sku) : undefined;
+		},
+	});
+
+	let loadInventory: () => Promise<Inventory>;
+	let describeSource: string;
+	let resolveAddress: ((host: string, port: number) => {host: string; port: number} | undefined) | undefined;
+	let stopLab = async () => {};
+	if (options.demo) {
+		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
+		const {startLab} = await import('../../lab/lab.js');
+		const {demoProfiles} = await import('../../lab/demo-profiles.js');
+		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
+		const inventory = buildLocalInventory(topology);
+		const lab = await startLab(inventory.vms);
+		resolveAddress = lab.resolve;
+		stopLab = () => lab.stop();
+		if (!store.isReadOnly) {
+			for (const profile of demoProfiles(inventory.vms)) if (!store.has(profile.name)) store.save(profile);
+		}
+		loadInventory = async () => ({...buildLocalInventory(topology), fetchedAt: Date.now()});
+		describeSource = 'demo lab';
+	} else {
+		loadInventory = async () => {
+			throw new Error('Azure sign-in is not in this build yet; run vmux --demo to try vmux on the built-in lab.');
+		};
+		describeSource = 'Azure';
+	}
+
+	const inventory = new InventoryController(async () => {
+		const result = await loadInventory();
+		for (const vm of result.vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);
+		return result;
+	}, describeSource);
+	inventory.refresh();
+
+	const profileFor = (vm: VmRecord): Profile | undefined =>
+		store.list().find(p => p.target.kind === 'azure-vm' && p.target.vmId.toLowerCase() === vm.id.toLowerCase());
+
+	const app: AppServices = {
+		manager,
+		router: options.router,
+		commands: options.commands,
+		prompter: prompterHolder,
+		prefixLabel: options.prefixLabel,
+		maxFps: 30,
+		inventory,
+		filter: substringFilter,
+		hasProfile: vm => profileFor(vm) !== undefined,
+		async planConnect(vm): Promise<ConnectOutcome> {
+			const profile = profileFor(vm);
+			if (!profile) {
+				return {
+					kind: 'error',
+					title: `No profile for ${vm.name}`,
+					message: `${vm.name} has no saved connection profile yet. Add one with "vmux profiles import <file>" (see profiles.example.json).`,
+				};
+			}
+			const plan = planConnection(profile, vm, {resolveAddress, credentials: p => authStepsFor(p)});
+			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
+		},
+		quit: () => {},
+	};
+	return {
+		app,
+		async dispose() {
+			manager.closeAll();
+			await stopLab();
+		},
+	};
+}

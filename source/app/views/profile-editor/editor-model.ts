@@ -1,0 +1,388 @@
+/**
+ * The profile editor's form as plain data: which fields show for the chosen target, transport, SKU and
+ * authentication type; what each field's problem is; how the form becomes a Profile; and the pure reducer
+ * the state hook runs. No React here, so the rules are readable (and testable) on their own.
+ */
+import {homedir} from 'node:os';
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import type {BastionRef, VmRecord} from '../../../core/inventory/model.js';
+import {checkPrivateKeyFile} from '../../../core/profiles/key-file.js';
+import {
+	AUTH_TYPE_LABELS,
+	AUTH_TYPES,
+	isValidHost,
+	PORT_EXPECTED,
+	ProfileNameSchema,
+	ProfileSchema,
+	SecretNameSchema,
+	SubscriptionIdSchema,
+	USERNAME_EXPECTED,
+	USERNAME_PATTERN,
+	VaultUrlSchema,
+	type AuthType,
+	type BastionTransport,
+	type Profile,
+	type ProfileInput,
+	type TransportKind,
+} from '../../../core/profiles/schema.js';
+import {checkProfileAgainstSku, IP_CONNECT_LOCKED_LABEL, lockedPortLabel, type Problem} from '../../../core/profiles/sku.js';
+
+export type FieldId =
+	| 'name'
+	| 'target'
+	| 'host'
+	| 'transport'
+	| 'via'
+	| 'port'
+	| 'authType'
+	| 'username'
+	| 'keyPath'
+	| 'vaultSubscriptionId'
+	| 'vaultUrl'
+	| 'secretName';
+
+/** Everything the user can change, as typed (text stays text until the profile is built). */
+export interface FormValues {
+	name: string;
+	targetKind: 'azure-vm' | 'host';
+	host: string;
+	transportKind: TransportKind;
+	via: string;
+	port: string;
+	username: string;
+	authType: AuthType;
+	keyPath: string;
+	vaultSubscriptionId: string;
+	vaultUrl: string;
+	secretName: string;
+}
+
+type AzureVmTarget = Extract<Profile['target'], {kind: 'azure-vm'}>;
+
+/** What the form knows but the user does not edit: the VM, its Bastion (as last seen), the other profiles. */
+export interface FormContext {
+	vm?: AzureVmTarget;
+	bastion?: BastionTransport;
+	/** How the Bastion reaches the VM, when the inventory said (Developer cannot reach peered VNets). */
+	bastionVia?: BastionRef['via'];
+	options: Profile['options'];
+	/** The profile's name before editing; undefined for a new profile. */
+	originalName?: string;
+	/** Names taken by other profiles. */
+	takenNames: readonly string[];
+	/** Saved profiles a jump transport may go through. */
+	jumpHosts: readonly string[];
+	homeDir: string;
+}
+
+export type FieldSpec =
+	| {id: FieldId; kind: 'text'; label: string; placeholder?: string}
+	| {id: FieldId; kind: 'choice'; label: string; options: readonly string[]; optionLabels: readonly string[]}
+	/** Shown, never focused: the Connection Settings line the SKU fixes. */
+	| {id: FieldId; kind: 'locked'; label: string; text: string};
+
+export const SUGGESTED_USERNAME = 'azureuser';
+const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+// ---- building the context and the first values ----
+
+export interface ContextInput {
+	initial?: Profile;
+	draftFrom?: VmRecord;
+	existingNames: readonly string[];
+	profilesByName: Readonly<Record<string, Profile>>;
+	homeDir?: string;
+}
+
+export function bastionFromRef(ref: BastionRef): BastionTransport {
+	return {
+		kind: 'bastion',
+		bastionId: ref.id,
+		bastionName: ref.name,
+		sku: ref.sku,
+		flags: {...ref.flags},
+		...(ref.dnsName ? {dnsName: ref.dnsName} : {}),
+	};
+}
+
+export function vmTargetFrom(vm: VmRecord): AzureVmTarget {
+	return {kind: 'azure-vm', vmId: vm.id, vmName: vm.name, resourceGroup: vm.resourceGroup, subscriptionId: vm.subscriptionId};
+}
+
+export function buildContext({initial, draftFrom, existingNames, profilesByName, homeDir}: ContextInput): FormContext {
+	const originalName = initial?.name;
+	const vm = draftFrom ? vmTargetFrom(draftFrom) : initial?.target.kind === 'azure-vm' ? initial.target : undefined;
+	// The inventory's Bastion is fresher than the one saved with the profile ("flags as last seen").
+	const bastion = draftFrom?.bastion ? bastionFromRef(draftFrom.bastion) : initial?.transport.kind === 'bastion' ? initial.transport : undefined;
+	return {
+		vm,
+		bastion,
+		bastionVia: draftFrom?.bastion?.via,
+		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3},
+		originalName,
+		takenNames: existingNames.filter(name => name !== originalName),
+		jumpHosts: Object.keys(profilesByName).filter(name => name !== originalName),
+		homeDir: homeDir ?? homedir(),
+	};
+}
+
+const EMPTY_VALUES: FormValues = {
+	name: '',
+	targetKind: 'host',
+	host: '',
+	transportKind: 'direct',
+	via: '',
+	port: '22',
+	username: SUGGESTED_USERNAME,
+	authType: 'key-file',
+	keyPath: '',
+	vaultSubscriptionId: '',
+	vaultUrl: '',
+	secretName: '',
+};
+
+export function initialValues({initial, draftFrom}: ContextInput, context: FormContext): FormValues {
+	if (initial) return valuesFromProfile(initial);
+	const values: FormValues = {...EMPTY_VALUES, keyPath: defaultKeyFile(context.homeDir)};
+	if (draftFrom) {
+		values.name = uniqueName(draftFrom.name, context.takenNames);
+		values.targetKind = 'azure-vm';
+		values.transportKind = draftFrom.bastion ? 'bastion' : 'direct';
+		// The portal makes Entra ID the default when the VM has the login extension (seed: Entra ID authentication).
+		if (draftFrom.extensions?.includes('AADSSHLoginForLinux')) values.authType = 'entra';
+	}
+	return values;
+}
+
+export function valuesFromProfile(profile: Profile): FormValues {
+	const {auth, target, transport} = profile;
+	return {
+		name: profile.name,
+		targetKind: target.kind,
+		host: target.kind === 'host' ? target.host : '',
+		transportKind: transport.kind,
+		via: transport.kind === 'jump' ? transport.via : '',
+		port: String(profile.port),
+		username: profile.username ?? '',
+		authType: auth.type,
+		keyPath: auth.type === 'key-file' ? auth.path : '',
+		vaultSubscriptionId: (auth.type === 'keyvault-key' || auth.type === 'keyvault-password') && auth.subscriptionId ? auth.subscriptionId : '',
+		vaultUrl: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.vaultUrl : '',
+		secretName: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.secretName : '',
+	};
+}
+
+function uniqueName(base: string, taken: readonly string[]): string {
+	if (!taken.includes(base)) return base;
+	for (let n = 2; ; n++) if (!taken.includes(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+function defaultKeyFile(home: string): string {
+	const found = DEFAULT_KEY_FILES.find(name => existsSync(join(home, '.ssh', name)));
+	return found ? `~/.ssh/${found}` : '';
+}
+
+// ---- which fields show ----
+
+function isBastionIpConnect(values: FormValues): boolean {
+	return values.transportKind === 'bastion' && values.targetKind === 'host';
+}
+
+/** The port line's lock, if the SKU (or an IP-based Bastion connection) fixes it. */
+export function portLock(values: FormValues, context: FormContext): string | undefined {
+	if (values.transportKind !== 'bastion' || !context.bastion) return undefined;
+	return lockedPortLabel(context.bastion.sku) ?? (isBastionIpConnect(values) ? IP_CONNECT_LOCKED_LABEL : undefined);
+}
+
+export function authOptions(values: FormValues): readonly AuthType[] {
+	// Like the portal, offer Entra ID only where it can work: not over an IP-based Bastion connection.
+	return isBastionIpConnect(values) ? AUTH_TYPES.filter(type => type !== 'entra') : AUTH_TYPES;
+}
+
+export function transportOptions(context: FormContext): readonly TransportKind[] {
+	return context.bastion ? ['bastion', 'direct', 'jump'] : ['direct', 'jump'];
+}
+
+export function visibleFields(values: FormValues, context: FormContext): FieldSpec[] {
+	const fields: FieldSpec[] = [{id: 'name', kind: 'text', label: 'Name'}];
+	if (context.vm) {
+		fields.push({
+			id: 'target',
+			kind: 'choice',
+			label: 'Target',
+			options: ['azure-vm', 'host'],
+			optionLabels: [`VM ${context.vm.vmName} (${context.vm.resourceGroup})`, 'Host or IP address'],
+		});
+	}
+	if (values.targetKind === 'host' || !context.vm) fields.push({id: 'host', kind: 'text', label: 'Host', placeholder: '10.0.0.4 or jump.contoso.com'});
+
+	const transports = transportOptions(context);
+	fields.push({
+		id: 'transport',
+		kind: 'choice',
+		label: 'Transport',
+		options: transports,
+		optionLabels: transports.map(kind =>
+			kind === 'bastion' ? `Bastion ${context.bastion!.bastionName} (${context.bastion!.sku})` : kind === 'direct' ? 'Direct' : 'Jump host',
+		),
+	});
+	if (values.transportKind === 'jump') {
+		fields.push({id: 'via', kind: 'choice', label: 'Jump through', options: context.jumpHosts, optionLabels: context.jumpHosts});
+	}
+
+	const lock = portLock(values, context);
+	fields.push(lock ? {id: 'port', kind: 'locked', label: 'Connection', text: lock} : {id: 'port', kind: 'text', label: 'Port'});
+
+	const auths = authOptions(values);
+	fields.push({id: 'authType', kind: 'choice', label: 'Authentication', options: auths, optionLabels: auths.map(type => AUTH_TYPE_LABELS[type])});
+	if (values.authType !== 'entra') fields.push({id: 'username', kind: 'text', label: 'Username'});
+	if (values.authType === 'key-file') fields.push({id: 'keyPath', kind: 'text', label: 'Local file', placeholder: '~/.ssh/id_ed25519'});
+	if (values.authType === 'keyvault-password' || values.authType === 'keyvault-key') {
+		fields.push(
+			{id: 'vaultSubscriptionId', kind: 'text', label: 'Subscription', placeholder: 'optional: the vault’s subscription id'},
+			{id: 'vaultUrl', kind: 'text', label: 'Azure Key Vault', placeholder: 'https://my-vault.vault.azure.net'},
+			{id: 'secretName', kind: 'text', label: 'Secret', placeholder: 'secret name'},
+		);
+	}
+	return fields;
+}
+
+export function focusableFields(values: FormValues, context: FormContext): FieldId[] {
+	return visibleFields(values, context)
+		.filter(field => field.kind !== 'locked')
+		.map(field => field.id);
+}
+
+/** A short line under the auth type saying where the secret comes from (DESIGN §5). */
+export const AUTH_NOTES: Record<AuthType, string> = {
+	entra: 'Signs in as your Microsoft Entra user with a short-lived certificate; nothing is saved.',
+	password: 'Asked for when connecting; never saved.',
+	'keyvault-password': 'Read from Key Vault when connecting; never saved.',
+	'key-file': 'A passphrase, if the key has one, is asked for when connecting.',
+	'keyvault-key': 'Read from Key Vault into memory when connecting; never written to disk.',
+};
+
+// ---- validation ----
+
+export type FieldErrors = Partial<Record<FieldId, string>>;
+
+function schemaError(label: string, schema: {safeParse(value: unknown): {success: boolean; error?: {issues: Array<{message: string}>}}}, value: unknown) {
+	const result = schema.safeParse(value);
+	return result.success ? undefined : `${label} must be ${result.error!.issues[0].message}.`;
+}
+
+export function parsePort(text: string): number | undefined {
+	if (!/^\d{1,5}$/.test(text.trim())) return undefined;
+	const port = Number(text.trim());
+	return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/** Inline problems of the visible fields, keyed by field. `checkKey` is injectable so tests need no real files. */
+export function validateFields(values: FormValues, context: FormContext, checkKey = checkPrivateKeyFile): FieldErrors {
+	const errors: FieldErrors = {};
+	for (const field of visibleFields(values, context)) {
+		const error = fieldError(field.id, values, context, checkKey);
+		if (error) errors[field.id] = error;
+	}
+	return errors;
+}
+
+function fieldError(id: FieldId, values: FormValues, context: FormContext, checkKey: typeof checkPrivateKeyFile): string | undefined {
+	switch (id) {
+		case 'name':
+			if (values.name.trim() === '') return 'Name is needed: it is how you pick this profile later.';
+			if (context.takenNames.includes(values.name)) return `Another profile is already called "${values.name}": choose another name.`;
+			return schemaError('Name', ProfileNameSchema, values.name);
+		case 'host':
+			if (values.host.trim() === '') return 'Host is needed: a host name or an IP address.';
+			return isValidHost(values.host.trim()) ? undefined : 'Host must be a host name or an IP address (for example 10.0.0.4 or jump.contoso.com).';
+		case 'via':
+			if (context.jumpHosts.length === 0) return 'No other profile is saved yet: save the jump host as a profile first, or choose another transport.';
+			return context.jumpHosts.includes(values.via) ? undefined : 'Choose the saved profile to jump through (←/→).';
+		case 'port':
+			if (portLock(values, context)) return undefined;
+			return parsePort(values.port) === undefined ? `Port must be ${PORT_EXPECTED}.` : undefined;
+		case 'username':
+			if (values.username === '') return 'Username is needed: the Linux account to log in as.';
+			return USERNAME_PATTERN.test(values.username) ? undefined : `Username must be ${USERNAME_EXPECTED}.`;
+		case 'keyPath': {
+			if (values.keyPath.trim() === '') return 'Local file is needed: the path of your SSH private key (~ is fine).';
+			const check = checkKey(values.keyPath, context.homeDir);
+			return check.ok ? undefined : check.message;
+		}
+		case 'vaultSubscriptionId':
+			return values.vaultSubscriptionId.trim() === '' ? undefined : schemaError('Subscription', SubscriptionIdSchema, values.vaultSubscriptionId.trim());
+		case 'vaultUrl':
+			return schemaError('Azure Key Vault', VaultUrlSchema, values.vaultUrl.trim());
+		case 'secretName':
+			return schemaError('Secret', SecretNameSchema, values.secretName.trim());
+		default:
+			return undefined;
+	}
+}
+
+// ---- the profile the form describes ----
+
+export function toProfileInput(values: FormValues, context: FormContext): ProfileInput {
+	const target: ProfileInput['target'] =
+		values.targetKind === 'azure-vm' && context.vm ? context.vm : {kind: 'host', host: values.host.trim()};
+	const transport: ProfileInput['transport'] =
+		values.transportKind === 'bastion' && context.bastion
+			? context.bastion
+			: values.transportKind === 'jump'
+				? {kind: 'jump', via: values.via}
+				: {kind: 'direct'};
+	const lock = portLock(values, context);
+	const keyVault = {
+		vaultUrl: values.vaultUrl.trim(),
+		secretName: values.secretName.trim(),
+		...(values.vaultSubscriptionId.trim() ? {subscriptionId: values.vaultSubscriptionId.trim()} : {}),
+	};
+	const auth: ProfileInput['auth'] =
+		values.authType === 'key-file'
+			? {type: 'key-file', path: values.keyPath.trim()}
+			: values.authType === 'keyvault-key' || values.authType === 'keyvault-password'
+				? {type: values.authType, ...keyVault}
+				: {type: values.authType};
+	return {
+		name: values.name,
+		target,
+		transport,
+		protocol: 'ssh',
+		port: lock ? 22 : (parsePort(values.port) ?? Number.NaN),
+		...(values.authType === 'entra' ? {} : {username: values.username}),
+		auth,
+		options: context.options,
+	};
+}
+
+/** The SKU's say about what the form describes (errors block saving; warnings and notices are shown). */
+export function skuProblems(values: FormValues, context: FormContext): Problem[] {
+	const input = toProfileInput(values, context);
+	if (input.transport.kind !== 'bastion' || !context.bastion) return [];
+	return checkProfileAgainstSku(
+		{target: input.target, transport: context.bastion, port: Number.isNaN(input.port) ? 22 : (input.port ?? 22), auth: input.auth} as Pick<
+			Profile,
+			'target' | 'transport' | 'port' | 'auth'
+		>,
+		{via: context.bastionVia},
+	);
+}
+
+export type BuildResult = {ok: true; profile: Profile} | {ok: false; problems: string[]};
+
+/** The profile to save, or every reason it cannot be saved yet. */
+export function buildProfile(values: FormValues, context: FormContext, checkKey = checkPrivateKeyFile): BuildResult {
+	const problems = [
+		...Object.values(validateFields(values, context, checkKey)),
+		...skuProblems(values, context)
+			.filter(problem => problem.severity === 'error')
+			.map(problem => problem.message),
+	].filter((problem): problem is string => problem !== undefined);
+	if (problems.length > 0) return {ok: false, problems};
+	const parsed = ProfileSchema.safeParse(toProfileInput(values, context));
+	// The inline rules mirror the schema, so this only trips if they drift apart; say so rather than crash.
+	if (!parsed.success) return {ok: false, problems: parsed.error.issues.map(issue => `${issue.path.join('.')}: ${issue.message}`)};
+	return {ok: true, profile: parsed.data};
+}

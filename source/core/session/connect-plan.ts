@@ -1,0 +1,59 @@
+import type {VmRecord} from '../inventory/model.js';
+import type {Profile} from '../profiles/schema.js';
+import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
+import {DirectTransport} from '../transport/direct.js';
+import type {ConnectionSpec} from './types.js';
+
+export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string};
+
+export interface PlanContext {
+	/** The lab's network: maps a VM address to the loopback server standing in for it (demo and tests). */
+	resolveAddress?(host: string, port: number): {host: string; port: number} | undefined;
+	credentials(profile: Profile): ConnectionSpec['credentials'];
+}
+
+/**
+ * Turns a saved profile (and the VM it targets, when known) into what the session manager needs, or into
+ * a sentence saying why it cannot connect and what to do instead. Nothing is sent anywhere here.
+ */
+export function planConnection(profile: Profile, vm: VmRecord | undefined, context: PlanContext): ConnectPlan {
+	const label = vm?.name ?? profile.name;
+	const refuse = (message: string): ConnectPlan => ({ok: false, title: `Cannot connect to ${label}`, message});
+	if (vm && vm.powerState !== 'running') {
+		return refuse(
+			`${vm.name} is ${vm.powerState}. Start it first (az vm start -g ${vm.resourceGroup} -n ${vm.name}, or the portal), then connect.`,
+		);
+	}
+	const blocking = blockingProblems(checkProfileAgainstSku(profile, {via: vm?.bastion?.via}));
+	if (blocking.length > 0) return refuse(blocking.map(p => p.message).join(' '));
+
+	const username = profile.username ?? '';
+	const spec = (host: string, transport: ConnectionSpec['transport']): ConnectionSpec => ({
+		label,
+		profileName: profile.name,
+		host,
+		port: profile.port,
+		username,
+		transport,
+		credentials: context.credentials(profile),
+		keepaliveIntervalSec: profile.options.keepaliveIntervalSec,
+		keepaliveCountMax: profile.options.keepaliveCountMax,
+		bastionId: profile.transport.kind === 'bastion' ? profile.transport.bastionId : undefined,
+	});
+
+	switch (profile.transport.kind) {
+		case 'bastion':
+			return refuse(
+				`${label} is reached through Bastion ${profile.transport.bastionName}, and this build of vmux cannot open Bastion tunnels yet. ` +
+					`To connect now, edit the profile (e) and choose a direct transport (public IP or VPN) or a jump host.`,
+			);
+		case 'jump':
+			return refuse(`Jump-host transports (via "${profile.transport.via}") are not available in this build yet; use a direct transport.`);
+		case 'direct': {
+			const host = profile.target.kind === 'host' ? profile.target.host : (vm?.publicIp ?? vm?.privateIp);
+			if (!host) return refuse(`${label} has no IP address vmux can reach directly. Use a Bastion or jump-host transport.`);
+			const address = context.resolveAddress?.(host, profile.port) ?? {host, port: profile.port};
+			return {ok: true, spec: spec(host, new DirectTransport(address.host, address.port))};
+		}
+	}
+}

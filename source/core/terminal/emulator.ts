@@ -1,0 +1,224 @@
+/**
+ * One channel's terminal: a headless xterm-256color emulator fed by the remote, with flow control,
+ * replies to the remote's queries, the modes the input translator needs, and styled snapshots.
+ */
+import xterm from '@xterm/headless';
+import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
+import {FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
+import {RowRenderer, snapshotBuffer, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
+import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
+
+// The package is CommonJS: its named exports only exist under bundlers, not plain Node (DESIGN §7).
+const {Terminal} = xterm;
+
+export type MouseTrackingMode = 'none' | 'x10' | 'vt200' | 'drag' | 'any';
+
+export interface TerminalModes {
+	/** DECCKM: cursor keys send `ESC O x` instead of `ESC [ x`. */
+	applicationCursorKeys: boolean;
+	/** DECKPAM: keypad sends application sequences. */
+	applicationKeypad: boolean;
+	/** The remote wants pastes wrapped in `ESC[200~` ... `ESC[201~`. */
+	bracketedPasteMode: boolean;
+	mouseTracking: MouseTrackingMode;
+	/** DECTCEM: false after `ESC[?25l`. */
+	cursorVisible: boolean;
+	altScreen: boolean;
+	/** DEC 2026: the remote is drawing a frame; rendering can wait until it ends. */
+	synchronizedOutput: boolean;
+	/** The window title the remote set (OSC 0/2); it stays here and never reaches the user's terminal. */
+	title: string;
+}
+
+export interface TerminalEmulatorOptions extends FlowControlOptions {
+	cols: number;
+	rows: number;
+	/** Lines of history kept above the screen. Default 5000. */
+	scrollback?: number;
+}
+
+type Listener<T> = (value: T) => void;
+
+class Listeners<T> {
+	private readonly set = new Set<Listener<T>>();
+
+	add(listener: Listener<T>): () => void {
+		this.set.add(listener);
+		return () => this.set.delete(listener);
+	}
+
+	emit(value: T): void {
+		for (const listener of [...this.set]) listener(value);
+	}
+
+	clear(): void {
+		this.set.clear();
+	}
+}
+
+export class TerminalEmulator {
+	private readonly term: XTerm;
+	private readonly flow: FlowControl;
+	private readonly renderer: RowRenderer;
+	private readonly subscriptions: IDisposable[] = [];
+	private readonly replyListeners = new Listeners<string>();
+	private readonly changeListeners = new Listeners<void>();
+	private readonly titleListeners = new Listeners<string>();
+	private readonly bellListeners = new Listeners<void>();
+	private cursorHidden = false;
+	private currentTitle = '';
+	private disposed = false;
+
+	constructor(options: TerminalEmulatorOptions) {
+		const {cols, rows} = validSize(options.cols, options.rows);
+		this.term = new Terminal({
+			cols,
+			rows,
+			scrollback: options.scrollback ?? 5000,
+			// Needed to read the buffer and register the width provider.
+			allowProposedApi: true,
+		});
+		this.term.unicode.register(createUnicodeProvider());
+		this.term.unicode.activeVersion = UNICODE_VERSION;
+		this.flow = new FlowControl((data, done) => this.term.write(data, done), options);
+		this.renderer = new RowRenderer(this.term.buffer.active.getNullCell());
+
+		this.subscriptions.push(
+			// Headless xterm has no keyboard: onData carries only replies to the remote's queries.
+			this.term.onData((data) => this.replyListeners.emit(data)),
+			this.term.onWriteParsed(() => this.changeListeners.emit()),
+			this.term.onTitleChange((title) => {
+				this.currentTitle = title;
+				this.titleListeners.emit(title);
+			}),
+			this.term.onBell(() => this.bellListeners.emit()),
+			...this.trackCursorVisibility(),
+		);
+	}
+
+	get cols(): number {
+		return this.term.cols;
+	}
+
+	get rows(): number {
+		return this.term.rows;
+	}
+
+	get title(): string {
+		return this.currentTitle;
+	}
+
+	get modes(): TerminalModes {
+		const modes = this.term.modes;
+		return {
+			applicationCursorKeys: modes.applicationCursorKeysMode,
+			applicationKeypad: modes.applicationKeypadMode,
+			bracketedPasteMode: modes.bracketedPasteMode,
+			mouseTracking: modes.mouseTrackingMode,
+			cursorVisible: !this.cursorHidden,
+			altScreen: this.term.buffer.active.type === 'alternate',
+			synchronizedOutput: modes.synchronizedOutputMode,
+			title: this.currentTitle,
+		};
+	}
+
+	/** Bytes written but not yet parsed. */
+	get pendingBytes(): number {
+		return this.flow.pending;
+	}
+
+	/** True while the source should stay paused (see onBackpressure). */
+	get paused(): boolean {
+		return this.flow.paused;
+	}
+
+	/**
+	 * Feeds output from the remote. Returns false when the caller should pause its source; it is
+	 * told to resume through onBackpressure. Nothing written is ever dropped.
+	 */
+	write(data: Chunk): boolean {
+		if (this.disposed) return true;
+		return this.flow.write(data);
+	}
+
+	/** Resolves once everything written so far has been parsed. */
+	flush(): Promise<void> {
+		return this.flow.drained();
+	}
+
+	/** `listener(true)` above the high-water mark (pause the channel), `listener(false)` once drained. */
+	onBackpressure(listener: (paused: boolean) => void): () => void {
+		return this.flow.onBackpressure(listener);
+	}
+
+	/** Bytes the emulator must send back to the remote (answers to DSR, DA, ...). */
+	onReply(listener: (data: string) => void): () => void {
+		return this.replyListeners.add(listener);
+	}
+
+	/** The screen may have changed: re-render. Fires after output is parsed and after a resize. */
+	onChange(listener: () => void): () => void {
+		return this.changeListeners.add(listener);
+	}
+
+	onTitleChange(listener: (title: string) => void): () => void {
+		return this.titleListeners.add(listener);
+	}
+
+	onBell(listener: () => void): () => void {
+		return this.bellListeners.add(listener);
+	}
+
+	resize(cols: number, rows: number): void {
+		if (this.disposed) return;
+		const size = validSize(cols, rows);
+		if (size.cols === this.term.cols && size.rows === this.term.rows) return;
+		this.term.resize(size.cols, size.rows);
+		this.changeListeners.emit();
+	}
+
+	snapshot(options: SnapshotOptions = {}): ScreenSnapshot {
+		return snapshotBuffer(this.term.buffer.active, this.term.cols, this.term.rows, !this.cursorHidden, this.renderer, options);
+	}
+
+	dispose(): void {
+		if (this.disposed) return;
+		this.disposed = true;
+		this.flow.dispose();
+		for (const subscription of this.subscriptions) subscription.dispose();
+		this.replyListeners.clear();
+		this.changeListeners.clear();
+		this.titleListeners.clear();
+		this.bellListeners.clear();
+		this.term.dispose();
+	}
+
+	/**
+	 * The public API exposes no DECTCEM state, so watch the sequences that change it. Each hook
+	 * returns false so xterm's own handler still runs.
+	 */
+	private trackCursorVisibility(): IDisposable[] {
+		const parser = this.term.parser;
+		const setMode = (hidden: boolean) => (params: (number | number[])[]) => {
+			if (params.includes(25)) this.cursorHidden = hidden;
+			return false;
+		};
+		const reset = () => {
+			this.cursorHidden = false;
+			return false;
+		};
+		return [
+			parser.registerCsiHandler({prefix: '?', final: 'h'}, setMode(false)),
+			parser.registerCsiHandler({prefix: '?', final: 'l'}, setMode(true)),
+			// DECSTR (soft reset) and RIS (full reset) show the cursor again.
+			parser.registerCsiHandler({intermediates: '!', final: 'p'}, reset),
+			parser.registerEscHandler({final: 'c'}, reset),
+		];
+	}
+}
+
+function validSize(cols: number, rows: number): {cols: number; rows: number} {
+	// xterm refuses fewer than 2 columns or 1 row.
+	const clean = (n: number, min: number) => (Number.isFinite(n) ? Math.max(min, Math.floor(n)) : min);
+	return {cols: clean(cols, 2), rows: clean(rows, 1)};
+}

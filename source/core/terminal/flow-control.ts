@@ -1,0 +1,121 @@
+/**
+ * Flow control between an SSH channel and an asynchronous parser (xterm's `write`).
+ *
+ * xterm parses in time slices and throws data away once ~50 MB are pending, while an SSH channel
+ * delivers as fast as the network allows. This counts what is still unparsed, tells the caller to
+ * pause above a high-water mark and to resume below a low-water mark, and, should the caller keep
+ * writing anyway, holds the excess itself so the parser never sees more than `sinkLimit` at once.
+ */
+
+export type Chunk = Uint8Array | string;
+/** Consumes a chunk and calls `done` once it has been fully processed. */
+export type Sink = (data: Chunk, done: () => void) => void;
+
+export interface FlowControlOptions {
+	/** Pending bytes at which backpressure starts. Default 1 MiB. */
+	highWaterMark?: number;
+	/** Pending bytes at which backpressure ends. Default 256 KiB. */
+	lowWaterMark?: number;
+	/** Most bytes handed to the sink before it reports them done. Default 8 MiB. */
+	sinkLimit?: number;
+}
+
+export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
+export const DEFAULT_SINK_LIMIT = 8 * 1024 * 1024;
+
+export class FlowControl {
+	private readonly highWaterMark: number;
+	private readonly lowWaterMark: number;
+	private readonly sinkLimit: number;
+	private readonly held: Chunk[] = [];
+	private readonly listeners = new Set<(paused: boolean) => void>();
+	private drainWaiters: Array<() => void> = [];
+	private inSink = 0;
+	private total = 0;
+	private isPaused = false;
+	private disposed = false;
+
+	constructor(
+		private readonly sink: Sink,
+		options: FlowControlOptions = {},
+	) {
+		this.highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+		this.lowWaterMark = Math.min(options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK, this.highWaterMark);
+		this.sinkLimit = Math.max(options.sinkLimit ?? DEFAULT_SINK_LIMIT, 1);
+	}
+
+	/** Bytes (UTF-16 units for strings) written but not yet processed. */
+	get pending(): number {
+		return this.total;
+	}
+
+	get paused(): boolean {
+		return this.isPaused;
+	}
+
+	/**
+	 * Queues `data`. Returns false while the caller should pause its source (like a Node stream's
+	 * `write`); data written while paused is still kept and processed.
+	 */
+	write(data: Chunk): boolean {
+		if (this.disposed || data.length === 0) return !this.isPaused;
+		this.total += data.length;
+		if (this.held.length === 0 && this.fitsInSink(data.length)) this.send(data);
+		else this.held.push(data);
+		if (!this.isPaused && this.total >= this.highWaterMark) this.setPaused(true);
+		return !this.isPaused;
+	}
+
+	/** `listener(true)`: pause the source; `listener(false)`: resume it. Returns an unsubscribe. */
+	onBackpressure(listener: (paused: boolean) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Resolves once everything written so far has been processed (at once if nothing is pending). */
+	drained(): Promise<void> {
+		if (this.total === 0 || this.disposed) return Promise.resolve();
+		return new Promise((resolve) => this.drainWaiters.push(resolve));
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.held.length = 0;
+		this.listeners.clear();
+		this.resolveDrainWaiters();
+	}
+
+	private fitsInSink(length: number): boolean {
+		// An empty sink takes any chunk, however large, so a single big write cannot stall.
+		return this.inSink === 0 || this.inSink + length <= this.sinkLimit;
+	}
+
+	private send(data: Chunk): void {
+		const length = data.length;
+		this.inSink += length;
+		this.sink(data, () => this.done(length));
+	}
+
+	private done(length: number): void {
+		if (this.disposed) return;
+		this.inSink -= length;
+		this.total -= length;
+		while (this.held.length > 0 && this.fitsInSink(this.held[0].length)) {
+			this.send(this.held.shift()!);
+		}
+		if (this.isPaused && this.total <= this.lowWaterMark) this.setPaused(false);
+		if (this.total === 0) this.resolveDrainWaiters();
+	}
+
+	private setPaused(paused: boolean): void {
+		this.isPaused = paused;
+		for (const listener of [...this.listeners]) listener(paused);
+	}
+
+	private resolveDrainWaiters(): void {
+		const waiters = this.drainWaiters;
+		this.drainWaiters = [];
+		for (const resolve of waiters) resolve();
+	}
+}

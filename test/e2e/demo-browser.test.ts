@@ -1,0 +1,38 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {VmuxPty} from './pty-driver.js';
+
+describe('vmux --demo in a real pseudo-terminal', () => {
+	let vmux: VmuxPty | undefined;
+	afterEach(() => {
+		vmux?.dispose();
+		vmux = undefined;
+	});
+
+	it('lists the demo VMs, filters with /, and quits with q restoring the terminal', async () => {
+		vmux = new VmuxPty(['--demo']);
+		const screen = await vmux.waitFor('jump-01');
+		expect(vmux.altScreen).toBe(true);
+		for (const name of ['web-01', 'web-02', 'db-01', 'app-01', 'dev-01', 'legacy-01', 'jump-01']) expect(screen).toContain(name);
+		expect(screen).toMatch(/web-02\s+stopped\s+rg-web\s+Contoso Dev/);
+		expect(screen).toMatch(/NAME\s+STATE\s+RESOURCE GROUP\s+SUBSCRIPTION\s+IP/);
+
+		vmux.write('/');
+		await vmux.waitFor(/^\/\s+7 of 7/m);
+		vmux.write('web');
+		const filtered = await vmux.waitFor(/^\/web\s+2 of 7/m);
+		expect(filtered).toContain('web-01');
+		expect(filtered).toContain('web-02');
+		expect(filtered).not.toContain('jump-01');
+
+		vmux.write('\x1b');
+		await vmux.waitFor('jump-01');
+		vmux.write('q');
+		const {exitCode} = await vmux.waitForExit();
+		expect(exitCode).toBe(0);
+		// Back on the main screen with the cursor visible, bracketed paste off.
+		expect(vmux.raw).toContain('\x1b[?1049l');
+		expect(vmux.raw).toContain('\x1b[?25h');
+		expect(vmux.raw).toContain('\x1b[?2004l');
+		expect(vmux.altScreen).toBe(false);
+	});
+});
