@@ -76,8 +76,22 @@ export async function buildServices(
 	}, describeSource);
 	inventory.refresh();
 
-	const profileFor = (vm: VmRecord): Profile | undefined =>
-		store.list().find(p => p.target.kind === 'azure-vm' && p.target.vmId.toLowerCase() === vm.id.toLowerCase());
+	const profileFor = (vm: VmRecord): Profile | undefined => {
+		const own = hostProfileName(vm);
+		if (own !== undefined) return store.get(own);
+		return store.list().find(p => p.target.kind === 'azure-vm' && p.target.vmId.toLowerCase() === vm.id.toLowerCase());
+	};
+	// Profiles for plain hosts (not Azure VMs) are rows of the browser too, after the inventory's VMs.
+	const browserInventory = {
+		current: () => {
+			const view = inventory.current();
+			const hostRows = store.list().flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []));
+			return hostRows.length === 0 ? view : {...view, vms: [...view.vms, ...hostRows]};
+		},
+		refresh: () => inventory.refresh(),
+		on: (event: 'change', listener: () => void) => inventory.on(event, listener),
+		off: (event: 'change', listener: () => void) => inventory.off(event, listener),
+	};
 
 	const app: AppServices = {
 		manager,
@@ -86,7 +100,7 @@ export async function buildServices(
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
 		maxFps: 30,
-		inventory,
+		inventory: browserInventory,
 		filter: substringFilter,
 		hasProfile: vm => profileFor(vm) !== undefined,
 		async planConnect(vm): Promise<ConnectOutcome> {
@@ -98,7 +112,7 @@ export async function buildServices(
 					message: `${vm.name} has no saved connection profile yet. Add one with "vmux profiles import <file>" (see profiles.example.json).`,
 				};
 			}
-			const plan = planConnection(profile, vm, {resolveAddress, credentials: p => authStepsFor(p)});
+			const plan = planConnection(profile, hostProfileName(vm) === undefined ? vm : undefined, {resolveAddress, credentials: p => authStepsFor(p)});
 			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
 		},
 		quit: () => {},
@@ -110,4 +124,24 @@ export async function buildServices(
 			await stopLab();
 		},
 	};
+}
+
+const HOST_ROW_PREFIX = 'profile:';
+
+function hostRow(profile: Profile, host: string): VmRecord {
+	return {
+		id: HOST_ROW_PREFIX + profile.name,
+		name: profile.name,
+		subscriptionId: '',
+		subscriptionName: '',
+		resourceGroup: '',
+		location: '',
+		powerState: 'unknown',
+		privateIp: host,
+		tags: {},
+	};
+}
+
+function hostProfileName(vm: VmRecord): string | undefined {
+	return vm.id.startsWith(HOST_ROW_PREFIX) ? vm.id.slice(HOST_ROW_PREFIX.length) : undefined;
 }

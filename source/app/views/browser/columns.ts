@@ -10,7 +10,7 @@ export interface Column {
 
 export const COLUMNS: Column[] = [
 	{key: 'name', title: 'NAME', width: 14, value: vm => vm.name},
-	{key: 'state', title: 'STATE', width: 13, value: vm => vm.powerState},
+	{key: 'state', title: 'STATE', width: 13, value: vm => (vm.powerState === 'unknown' ? '—' : vm.powerState)},
 	{key: 'rg', title: 'RESOURCE GROUP', width: 15, value: vm => vm.resourceGroup},
 	{key: 'sub', title: 'SUBSCRIPTION', width: 14, value: vm => vm.subscriptionName},
 	{key: 'ip', title: 'IP', width: 15, value: vm => vm.privateIp ?? vm.publicIp ?? ''},

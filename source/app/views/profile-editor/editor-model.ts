@@ -248,6 +248,26 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	return fields;
 }
 
+const FIELD_VALUE_KEYS: Record<FieldId, keyof FormValues> = {
+	name: 'name',
+	target: 'targetKind',
+	host: 'host',
+	transport: 'transportKind',
+	via: 'via',
+	port: 'port',
+	authType: 'authType',
+	username: 'username',
+	keyPath: 'keyPath',
+	vaultSubscriptionId: 'vaultSubscriptionId',
+	vaultUrl: 'vaultUrl',
+	secretName: 'secretName',
+};
+
+/** The text, or the chosen option, a field shows. */
+export function fieldValue(values: FormValues, id: FieldId): string {
+	return values[FIELD_VALUE_KEYS[id]];
+}
+
 export function focusableFields(values: FormValues, context: FormContext): FieldId[] {
 	return visibleFields(values, context)
 		.filter(field => field.kind !== 'locked')
