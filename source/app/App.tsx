@@ -2,6 +2,7 @@ import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'rea
 import {Box, Text} from 'ink';
 import type {EventEmitter} from 'node:events';
 import type {VmRecord} from '../core/inventory/model.js';
+import type {Profile} from '../core/profiles/schema.js';
 import type {SessionManager} from '../core/session/session-manager.js';
 import type {ConnectionSpec, Prompter} from '../core/session/types.js';
 import {TabBar} from './components/TabBar.js';
@@ -13,10 +14,25 @@ import type {InputRouter} from './input/input-router.js';
 import {BrowserView} from './views/browser/BrowserView.js';
 import type {VmFilter} from './views/browser/filter.js';
 import {HelpView} from './views/help/HelpView.js';
+import {ProfileEditor} from './views/profile-editor/index.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
 
-export type ConnectOutcome = {kind: 'spec'; spec: ConnectionSpec} | {kind: 'error'; title: string; message: string};
+export type ConnectOutcome =
+	| {kind: 'spec'; spec: ConnectionSpec}
+	| {kind: 'error'; title: string; message: string}
+	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
+	| {kind: 'needs-profile'};
+
+/** The profile store as the App uses it (core/profiles/store). */
+export interface ProfilesService {
+	list(): Profile[];
+	profileFor(vm: VmRecord): Profile | undefined;
+	save(profile: Profile, replacing?: string): void;
+	delete(name: string): void;
+	/** Set when the profiles file is broken: profiles are read-only until it is fixed. */
+	readOnlyReason(): string | undefined;
+}
 
 export interface InventoryView {
 	vms: VmRecord[];
@@ -34,12 +50,19 @@ export interface AppServices {
 	maxFps: number;
 	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
 	filter: VmFilter;
-	hasProfile(vm: VmRecord): boolean;
+	profiles: ProfilesService;
 	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
 	quit(): void;
 }
 
-type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback';
+type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor';
+
+interface EditorTarget {
+	initial?: Profile;
+	draftFrom?: VmRecord;
+	/** Connect to this VM once the profile is saved (first connect). */
+	connectAfterSave?: VmRecord;
+}
 
 export function App({services}: {services: AppServices}) {
 	const {manager, router} = services;
@@ -50,6 +73,7 @@ export function App({services}: {services: AppServices}) {
 	const [notice, setNotice] = useState<{text: string; tone: 'info' | 'error'} | undefined>();
 	const [, forceRender] = useReducer((n: number) => n + 1, 0);
 	const [inventory, setInventory] = useState(services.inventory.current());
+	const [editor, setEditor] = useState<EditorTarget | undefined>();
 	const dialog = dialogs[0];
 
 	const pushDialog = useCallback((next: Dialog) => setDialogs(list => [...list, next]), []);
@@ -89,8 +113,9 @@ export function App({services}: {services: AppServices}) {
 	const liveSession = view === 'sessions' && !dialog ? manager.focused : undefined;
 	useEffect(() => {
 		router.setSession(liveSession);
-		router.prefixInAppMode = !dialog || dialog.kind !== 'secret';
-	}, [router, liveSession, dialog]);
+		// Text fields take every key, Ctrl-b included.
+		router.prefixInAppMode = view !== 'editor' && dialog?.kind !== 'secret';
+	}, [router, liveSession, dialog, view]);
 
 	const showView = useCallback((next: View) => {
 		setView(current => {
@@ -126,6 +151,10 @@ export function App({services}: {services: AppServices}) {
 			} catch (error) {
 				outcome = {kind: 'error', title: `Cannot connect to ${vm.name}`, message: (error as Error).message};
 			}
+			if (outcome.kind === 'needs-profile') {
+				setNotice(undefined);
+				return openEditor({draftFrom: vm, connectAfterSave: vm});
+			}
 			if (outcome.kind === 'error') {
 				setNotice(undefined);
 				const d: Dialog = {kind: 'message', title: outcome.title, message: outcome.message, tone: 'error', onClose: () => closeDialog(d)};
@@ -142,6 +171,41 @@ export function App({services}: {services: AppServices}) {
 			}
 		},
 		[services, manager, pushDialog, closeDialog],
+	);
+
+	const openEditor = useCallback(
+		(target: EditorTarget) => {
+			const reason = services.profiles.readOnlyReason();
+			if (reason) return setNotice({text: `Profiles are read-only: ${reason}`, tone: 'error'});
+			setEditor(target);
+			setView('editor');
+		},
+		[services],
+	);
+
+	const deleteProfile = useCallback(
+		(vm: VmRecord) => {
+			const profile = services.profiles.profileFor(vm);
+			if (!profile) return setNotice({text: `${vm.name} has no profile to delete.`, tone: 'info'});
+			const d: Dialog = {
+				kind: 'confirm',
+				title: `Delete the profile "${profile.name}"?`,
+				message: 'Its settings are removed from the profiles file. Live sessions are not affected.',
+				yesLabel: 'delete',
+				onAnswer: yes => {
+					closeDialog(d);
+					if (!yes) return;
+					try {
+						services.profiles.delete(profile.name);
+						setNotice({text: `Deleted the profile "${profile.name}".`, tone: 'info'});
+					} catch (error) {
+						setNotice({text: (error as Error).message, tone: 'error'});
+					}
+				},
+			};
+			pushDialog(d);
+		},
+		[services, pushDialog, closeDialog],
 	);
 
 	// Prefix commands (DESIGN §6). From the browser only the session-switching ones apply.
@@ -224,16 +288,19 @@ export function App({services}: {services: AppServices}) {
 	const actions = useMemo(
 		() => ({
 			connect: (vm: VmRecord) => void connect(vm),
-			edit: (vm: VmRecord) => setNotice({text: `Profile editing for ${vm.name} is not available in this build.`, tone: 'info'}),
-			newProfile: () => setNotice({text: 'Profile editing is not available in this build.', tone: 'info'}),
-			deleteProfile: (vm: VmRecord) => setNotice({text: `Profile editing for ${vm.name} is not available in this build.`, tone: 'info'}),
+			edit: (vm: VmRecord) => {
+				const initial = services.profiles.profileFor(vm);
+				openEditor(initial ? {initial, draftFrom: vm} : {draftFrom: vm});
+			},
+			newProfile: (vm: VmRecord | undefined) => openEditor(vm && !services.profiles.profileFor(vm) ? {draftFrom: vm} : {}),
+			deleteProfile,
 			refresh: () => services.inventory.refresh(),
 			subscriptions: () => setNotice({text: 'Subscription choice arrives with Azure sign-in.', tone: 'info'}),
 			doctor: (vm: VmRecord) => setNotice({text: `Run \`vmux doctor ${vm.name}\` from a shell.`, tone: 'info'}),
 			help: () => showView('help'),
 			quit,
 		}),
-		[connect, services, showView, quit],
+		[connect, services, showView, quit, openEditor, deleteProfile],
 	);
 
 	if (isTooSmall(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
@@ -270,12 +337,39 @@ export function App({services}: {services: AppServices}) {
 						/>
 					</Box>
 				);
+			case 'editor': {
+				const profiles = services.profiles.list();
+				const target = editor ?? {};
+				const leave = () => {
+					setEditor(undefined);
+					setView('browser');
+				};
+				return (
+					<ProfileEditor
+						key={target.initial?.name ?? target.draftFrom?.id ?? 'new'}
+						initial={target.initial}
+						draftFrom={target.draftFrom}
+						existingNames={profiles.map(p => p.name)}
+						profilesByName={Object.fromEntries(profiles.map(p => [p.name, p]))}
+						width={columns}
+						height={height}
+						isActive={!dialog}
+						onCancel={leave}
+						onSave={(profile, meta) => {
+							services.profiles.save(profile, meta.originalName);
+							leave();
+							setNotice({text: `Saved the profile "${profile.name}".`, tone: 'info'});
+							if (target.connectAfterSave) void connect(target.connectAfterSave);
+						}}
+					/>
+				);
+			}
 			case 'browser':
 				return (
 					<BrowserView
 						vms={inventory.vms}
 						filter={services.filter}
-						hasProfile={services.hasProfile}
+						hasProfile={vm => services.profiles.profileFor(vm) !== undefined}
 						actions={actions}
 						width={columns}
 						height={height}

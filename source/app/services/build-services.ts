@@ -5,7 +5,7 @@ import type {Inventory, VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
 import type {Profile} from '../../core/profiles/schema.js';
 import {maxConcurrentSessions} from '../../core/profiles/sku.js';
-import {planConnection} from '../../core/session/connect-plan.js';
+import {planConnection, refuseBeforeProfile} from '../../core/session/connect-plan.js';
 import {HostKeyPolicy} from '../../core/session/host-key-policy.js';
 import {KnownHosts} from '../../core/session/known-hosts.js';
 import {SessionManager} from '../../core/session/session-manager.js';
@@ -75,6 +75,7 @@ export async function buildServices(
 		return result;
 	}, describeSource);
 	inventory.refresh();
+	if (store.readOnlyReason) options.logger.error('profiles read-only', store.readOnlyReason);
 
 	const profileFor = (vm: VmRecord): Profile | undefined => {
 		const own = hostProfileName(vm);
@@ -102,15 +103,19 @@ export async function buildServices(
 		maxFps: 30,
 		inventory: browserInventory,
 		filter: substringFilter,
-		hasProfile: vm => profileFor(vm) !== undefined,
+		profiles: {
+			list: () => store.list(),
+			profileFor,
+			save: (profile, replacing) => void store.save(profile, replacing === undefined ? {} : {replacing}),
+			delete: name => store.delete(name),
+			readOnlyReason: () => store.readOnlyReason,
+		},
 		async planConnect(vm): Promise<ConnectOutcome> {
 			const profile = profileFor(vm);
 			if (!profile) {
-				return {
-					kind: 'error',
-					title: `No profile for ${vm.name}`,
-					message: `${vm.name} has no saved connection profile yet. Add one with "vmux profiles import <file>" (see profiles.example.json).`,
-				};
+				// Facts about the VM itself come first: no profile would change them.
+				const refusal = refuseBeforeProfile(vm);
+				return refusal ? {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal} : {kind: 'needs-profile'};
 			}
 			const plan = planConnection(profile, hostProfileName(vm) === undefined ? vm : undefined, {resolveAddress, credentials: p => authStepsFor(p)});
 			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};

@@ -13,5 +13,7 @@ export const substringFilter: VmFilter = (vms, query) => {
 		.map(vm => {
 			const at = vm.name.toLowerCase().indexOf(needle);
 			return {vm, namePositions: at === -1 ? [] : [...needle].map((_, i) => at + i)};
-		});
+		})
+		// Name matches rank above matches in other fields (stable sort keeps the inventory order within).
+		.sort((a, b) => Number(b.namePositions.length > 0) - Number(a.namePositions.length > 0));
 };

@@ -19,11 +19,7 @@ export interface PlanContext {
 export function planConnection(profile: Profile, vm: VmRecord | undefined, context: PlanContext): ConnectPlan {
 	const label = vm?.name ?? profile.name;
 	const refuse = (message: string): ConnectPlan => ({ok: false, title: `Cannot connect to ${label}`, message});
-	if (vm && vm.powerState !== 'running') {
-		return refuse(
-			`${vm.name} is ${vm.powerState}. Start it first (az vm start -g ${vm.resourceGroup} -n ${vm.name}, or the portal), then connect.`,
-		);
-	}
+	if (vm && vm.powerState !== 'running') return refuse(stoppedMessage(vm));
 	const blocking = blockingProblems(checkProfileAgainstSku(profile, {via: vm?.bastion?.via}));
 	if (blocking.length > 0) return refuse(blocking.map(p => p.message).join(' '));
 
@@ -56,4 +52,24 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 			return {ok: true, spec: spec(host, new DirectTransport(address.host, address.port))};
 		}
 	}
+}
+
+function stoppedMessage(vm: VmRecord): string {
+	return `${vm.name} is ${vm.powerState}. Start it first (az vm start -g ${vm.resourceGroup} -n ${vm.name}, or the portal), then connect.`;
+}
+
+/**
+ * Why a VM without a profile cannot be connected to, before opening the editor: a stopped VM, or a VM
+ * whose only Bastion is Basic (portal-only) with no address for a direct or jump transport.
+ */
+export function refuseBeforeProfile(vm: VmRecord): string | undefined {
+	if (vm.powerState !== 'running' && vm.powerState !== 'unknown') return stoppedMessage(vm);
+	if (vm.bastion?.sku === 'Basic') {
+		return (
+			`${vm.name} is served by Bastion ${vm.bastion.name} on the Basic SKU, which only offers the portal's browser sessions. ` +
+			`Upgrade it to Standard or Premium and enable native client support, open the VM's Bastion page in the portal, ` +
+			`or press n to create a profile that reaches it directly or through a jump host.`
+		);
+	}
+	return undefined;
 }

@@ -28,6 +28,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 	private rows: number;
 	private pausedByTerminal = false;
 	private detachedNoticeShown = false;
+	private typeAhead: Buffer[] = [];
 
 	constructor(
 		readonly connection: SshConnection,
@@ -81,6 +82,9 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 			if (this.state.kind !== 'exited') this.setState({kind: 'waiting'});
 		});
 		this.setState({kind: 'running'});
+		const pending = this.typeAhead;
+		this.typeAhead = [];
+		for (const data of pending) this.sendInput(data);
 	}
 
 	/** Called when the connection drops: keep the screen, mark it. */
@@ -88,6 +92,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		// Once per drop: the channel may have closed a moment before the connection reported it.
 		if (this.state.kind === 'exited' || this.detachedNoticeShown) return;
 		this.detachedNoticeShown = true;
+		this.typeAhead = [];
 		if (this.channel) {
 			this.channel.removeAllListeners();
 			this.channel = undefined;
@@ -97,7 +102,12 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 	}
 
 	sendInput(data: Buffer): void {
-		if (!this.channel || this.state.kind !== 'running') return;
+		if (this.state.kind === 'exited') return;
+		if (!this.channel || this.state.kind !== 'running') {
+			// Keys typed while the shell opens are kept (bounded), like a terminal's type-ahead.
+			if (this.typeAhead.reduce((n, b) => n + b.length, 0) < 64 * 1024) this.typeAhead.push(data);
+			return;
+		}
 		const translated = this.input.translate(data, this.terminal.modes);
 		if (translated.length > 0) this.channel.write(translated);
 	}

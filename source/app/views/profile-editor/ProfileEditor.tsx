@@ -99,9 +99,12 @@ export function ProfileEditor(props: ProfileEditorProps) {
 				{state.problems.length > 0 ? (
 					<Box flexDirection="column" marginTop={1}>
 						{state.problems.map(problem => (
-							<Text key={problem.code} color={PROBLEM_STYLE[problem.severity].color}>
-								{PROBLEM_STYLE[problem.severity].mark} {problem.message}
-							</Text>
+							<Box key={problem.code}>
+								<Text color={PROBLEM_STYLE[problem.severity].color}>{PROBLEM_STYLE[problem.severity].mark} </Text>
+								<Box flexShrink={1}>
+									<Text color={PROBLEM_STYLE[problem.severity].color}>{problem.message}</Text>
+								</Box>
+							</Box>
 						))}
 					</Box>
 				) : null}

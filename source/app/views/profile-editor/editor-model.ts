@@ -215,7 +215,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 			optionLabels: [`VM ${context.vm.vmName} (${context.vm.resourceGroup})`, 'Host or IP address'],
 		});
 	}
-	if (values.targetKind === 'host' || !context.vm) fields.push({id: 'host', kind: 'text', label: 'Host', placeholder: '10.0.0.4 or jump.contoso.com'});
+	if (values.targetKind === 'host' || !context.vm) fields.push({id: 'host', kind: 'text', label: 'Host', placeholder: 'for example 10.0.0.4 or jump.contoso.com'});
 
 	const transports = transportOptions(context);
 	fields.push({
@@ -237,11 +237,11 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	const auths = authOptions(values);
 	fields.push({id: 'authType', kind: 'choice', label: 'Authentication', options: auths, optionLabels: auths.map(type => AUTH_TYPE_LABELS[type])});
 	if (values.authType !== 'entra') fields.push({id: 'username', kind: 'text', label: 'Username'});
-	if (values.authType === 'key-file') fields.push({id: 'keyPath', kind: 'text', label: 'Local file', placeholder: '~/.ssh/id_ed25519'});
+	if (values.authType === 'key-file') fields.push({id: 'keyPath', kind: 'text', label: 'Local file', placeholder: 'for example ~/.ssh/id_ed25519'});
 	if (values.authType === 'keyvault-password' || values.authType === 'keyvault-key') {
 		fields.push(
 			{id: 'vaultSubscriptionId', kind: 'text', label: 'Subscription', placeholder: 'optional: the vault’s subscription id'},
-			{id: 'vaultUrl', kind: 'text', label: 'Azure Key Vault', placeholder: 'https://my-vault.vault.azure.net'},
+			{id: 'vaultUrl', kind: 'text', label: 'Azure Key Vault', placeholder: 'for example https://my-vault.vault.azure.net'},
 			{id: 'secretName', kind: 'text', label: 'Secret', placeholder: 'secret name'},
 		);
 	}

@@ -184,7 +184,12 @@ export function reduceEditor(state: EditorState, action: EditorAction, context: 
 				index === -1
 					? field.options[action.step === 1 ? 0 : field.options.length - 1]
 					: field.options[(index + action.step + field.options.length) % field.options.length];
-			const changed = {...state, values: {...state.values, [key]: next}, touched: {...state.touched, [state.focus]: true}, status: undefined};
+			const values = {...state.values, [key]: next};
+			// Choosing "jump" starts on the first saved profile rather than on nothing.
+			if (values.transportKind === 'jump' && !context.jumpHosts.includes(values.via) && context.jumpHosts.length > 0) {
+				values.via = context.jumpHosts[0];
+			}
+			const changed = {...state, values, touched: {...state.touched, [state.focus]: true}, status: undefined};
 			return settleFocus(changed, context);
 		}
 		case 'insert': {

@@ -5,7 +5,7 @@
 import {Box, Text} from 'ink';
 import type {FieldSpec} from './editor-model.js';
 
-export const LABEL_WIDTH = 17;
+export const LABEL_WIDTH = 19;
 
 export interface FieldRowProps {
 	field: FieldSpec;

@@ -1,0 +1,157 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {VmuxPty} from './pty-driver.js';
+
+const PREFIX = '\x02';
+
+/** Opens vmux --demo, connects to jump-01 (direct, local key) and accepts its host key. */
+async function connectJump(vmux: VmuxPty): Promise<void> {
+	await vmux.waitFor('jump-01');
+	vmux.write('/jump\r');
+	await vmux.waitFor('Unknown host key');
+	const screen = vmux.screen();
+	expect(screen).toMatch(/ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}/);
+	vmux.write('s');
+	await vmux.waitFor(/azureuser@jump-01:~[#$] *$/m);
+}
+
+describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
+	let vmux: VmuxPty | undefined;
+	afterEach(() => {
+		vmux?.dispose();
+		vmux = undefined;
+	});
+
+	it('connects, runs a command, opens more shells with the prefix and switches between them', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await connectJump(vmux);
+		vmux.write('echo "first=$((20+1))"\r');
+		await vmux.waitFor('first=21');
+		expect(vmux.screen()).toMatch(/● 0:jump-01/);
+
+		vmux.write(`${PREFIX}c`);
+		await vmux.waitFor(/1:jump-01/);
+		await vmux.waitFor(/azureuser@jump-01:~[#$] *$/m);
+		vmux.write('echo "second=$((20+2))"\r');
+		await vmux.waitFor('second=22');
+		expect(vmux.screen()).not.toContain('first=21');
+
+		vmux.write(`${PREFIX}c`);
+		await vmux.waitFor(/2:jump-01/);
+		vmux.write('echo "third=$((20+3))"\r');
+		await vmux.waitFor('third=23');
+
+		vmux.write(`${PREFIX}0`);
+		await vmux.waitFor('first=21');
+		vmux.write(`${PREFIX}n`);
+		await vmux.waitFor('second=22');
+		vmux.write(`${PREFIX}p`);
+		await vmux.waitFor('first=21');
+		vmux.write(`${PREFIX}p`);
+		await vmux.waitFor('third=23');
+
+		vmux.write(`${PREFIX}w`);
+		const picker = await vmux.waitFor('Sessions');
+		expect(picker.match(/jump-01\s+● open/g)).toHaveLength(3);
+		vmux.write('1');
+		await vmux.waitFor('second=22');
+
+		// Back to the browser with sessions alive, and back in with the prefix.
+		vmux.write(`${PREFIX}d`);
+		await vmux.waitFor(/3 live sessions/);
+		vmux.write(`${PREFIX}n`);
+		await vmux.waitFor('second=22');
+
+		// A literal Ctrl-b reaches the remote: bash's readline moves the cursor back one char.
+		vmux.write(`echo ab${PREFIX}${PREFIX}X\r`);
+		await vmux.waitFor(/^aXb$/m);
+	});
+
+	it('runs vim in the alternate screen and returns to the shell screen intact', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await connectJump(vmux);
+		vmux.write('echo "before-vim=$((6*7))"\r');
+		await vmux.waitFor('before-vim=42');
+		vmux.write('vim -u NONE -N\r');
+		await vmux.waitFor(/^~\s*$/m);
+		expect(vmux.screen()).not.toContain('before-vim=42');
+		vmux.write('ihello from vim\x1b');
+		await vmux.waitFor('hello from vim');
+		vmux.write(':q!\r');
+		const back = await vmux.waitFor('before-vim=42');
+		expect(back).not.toContain('hello from vim');
+	});
+
+	it('resizes the remote terminal with the window', async () => {
+		vmux = new VmuxPty(['--demo'], {cols: 120, rows: 40});
+		await connectJump(vmux);
+		vmux.write('echo "size=$(tput cols)x$(tput lines)"\r');
+		// The pane is the window minus the tab bar and the row Ink keeps free.
+		await vmux.waitFor('size=120x38');
+		vmux.resize(100, 30);
+		vmux.write('clear; echo "size=$(tput cols)x$(tput lines)"\r');
+		await vmux.waitFor('size=100x28');
+	});
+
+	it('never lets the remote reach the user terminal: OSC 52, titles and DCS are consumed', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await connectJump(vmux);
+		const before = vmux.raw.length;
+		// The payloads are assembled by the remote shell, so they appear in vmux's output only if it leaks them.
+		vmux.write(`printf '\\033]52;c;%s\\007\\033]0;evil-%s\\007\\033P+q544e\\033\\\\\\033]8;;http://x.invalid\\033\\\\link\\033]8;;\\033\\\\ done-%s\\n' "aGVs$(echo bG8=)" "ti$(echo tle)" $((40+2))\r`);
+		await vmux.waitFor(/^link done-42$/m);
+		const output = vmux.raw.slice(before);
+		expect(output).not.toContain('\x1b]52');
+		expect(output).not.toContain('aGVsbG8=');
+		expect(output).not.toContain('\x1b]0;');
+		expect(output).not.toContain('evil-title');
+		expect(output).not.toContain('\x1bP');
+		expect(output).not.toContain('\x1b]8;');
+	});
+
+	it('shows scrollback with the prefix and [ and leaves it with q', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await connectJump(vmux);
+		vmux.write('seq 1 300\r');
+		await vmux.waitFor(/^300$/m);
+		expect(vmux.screen()).not.toMatch(/^1$/m);
+		vmux.write(`${PREFIX}[`);
+		await vmux.waitFor('scrollback');
+		vmux.write('g');
+		await vmux.waitFor(/^1$/m);
+		vmux.write('q');
+		await vmux.waitFor(/^300$/m);
+		vmux.write('echo typed-after-$((1+1))\r');
+		await vmux.waitFor('typed-after-2');
+	});
+
+	it('explains why a stopped VM and a Basic-SKU VM cannot connect', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01');
+		vmux.write('/web-02\r');
+		const stopped = await vmux.waitFor('Cannot connect to web-02');
+		expect(stopped).toMatch(/web-02 is stopped/);
+		vmux.write('\x1b');
+		await vmux.waitFor('jump-01');
+		// Esc clears the filter; typed apart from "/" so it is not read as Alt-/.
+		vmux.write('\x1b');
+		await vmux.waitFor(/^\s*7 VMs/m);
+		vmux.write('/legacy\r');
+		const basic = await vmux.waitFor('Cannot connect to legacy-01');
+		expect(basic).toMatch(/Basic SKU/);
+	});
+
+	it('asks before quitting while sessions are live', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await connectJump(vmux);
+		vmux.write(`${PREFIX}d`);
+		await vmux.waitFor('1 live session');
+		vmux.write('q');
+		await vmux.waitFor('Quit vmux?');
+		vmux.write('n');
+		await vmux.waitFor('1 live session');
+		vmux.write('q');
+		await vmux.waitFor('Quit vmux?');
+		vmux.write('y');
+		expect((await vmux.waitForExit()).exitCode).toBe(0);
+	});
+});
