@@ -70,6 +70,8 @@ export class BrowserModel {
 	}
 
 	stopFilter(keepQuery: boolean): void {
+		// The VM picked while filtering stays selected when the filter goes away.
+		this.selectedId = this.selected?.vm.id;
 		this.filtering = false;
 		if (!keepQuery) this.query = '';
 		this.changed();
