@@ -9,6 +9,7 @@ import {planConnection, refuseBeforeProfile} from '../../core/session/connect-pl
 import {HostKeyPolicy} from '../../core/session/host-key-policy.js';
 import {KnownHosts} from '../../core/session/known-hosts.js';
 import {SessionManager} from '../../core/session/session-manager.js';
+import {JumpTransport} from '../../core/transport/jump.js';
 import type {Prompter} from '../../core/session/types.js';
 import type {AppServices, ConnectOutcome} from '../App.js';
 import type {InputRouter} from '../input/input-router.js';
@@ -27,6 +28,7 @@ export async function buildServices(
 ): Promise<BuiltServices> {
 	const store = new ProfileStore({configDir: options.paths.dir});
 	const knownHosts = new KnownHosts({configDir: options.paths.dir});
+	const hostKeys = new HostKeyPolicy(knownHosts);
 	const prompterHolder: {target: Prompter | undefined} = {target: undefined};
 	const prompter: Prompter = {
 		confirmUnknownHostKey: info => (prompterHolder.target ? prompterHolder.target.confirmUnknownHostKey(info) : Promise.resolve('reject')),
@@ -34,7 +36,7 @@ export async function buildServices(
 	};
 	const bastionSkus = new Map<string, VmRecord['bastion']>();
 	const manager = new SessionManager({
-		hostKeys: new HostKeyPolicy(knownHosts),
+		hostKeys,
 		prompter,
 		scrollback: 5000,
 		closePaneOnExit: false,
@@ -117,7 +119,12 @@ export async function buildServices(
 				const refusal = refuseBeforeProfile(vm);
 				return refusal ? {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal} : {kind: 'needs-profile'};
 			}
-			const plan = planConnection(profile, hostProfileName(vm) === undefined ? vm : undefined, {resolveAddress, credentials: p => authStepsFor(p)});
+			const plan = planConnection(profile, hostProfileName(vm) === undefined ? vm : undefined, {
+				resolveAddress,
+				credentials: p => authStepsFor(p),
+				profile: name => store.get(name),
+				jumpTransport: (jump, target) => new JumpTransport(jump, target, hostKeys, prompter),
+			});
 			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
 		},
 		quit: () => {},

@@ -7,6 +7,10 @@ import type {ConnectionSpec} from './types.js';
 export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string};
 
 export interface PlanContext {
+	/** Profiles by name, for jump hosts. */
+	profile?(name: string): Profile | undefined;
+	/** Builds the transport through a jump host (it needs the host-key policy and prompter). */
+	jumpTransport?(jump: ConnectionSpec, target: {host: string; port: number}): ConnectionSpec['transport'];
 	/** The lab's network: maps a VM address to the loopback server standing in for it (demo and tests). */
 	resolveAddress?(host: string, port: number): {host: string; port: number} | undefined;
 	credentials(profile: Profile): ConnectionSpec['credentials'];
@@ -16,7 +20,7 @@ export interface PlanContext {
  * Turns a saved profile (and the VM it targets, when known) into what the session manager needs, or into
  * a sentence saying why it cannot connect and what to do instead. Nothing is sent anywhere here.
  */
-export function planConnection(profile: Profile, vm: VmRecord | undefined, context: PlanContext): ConnectPlan {
+export function planConnection(profile: Profile, vm: VmRecord | undefined, context: PlanContext, depth = 0): ConnectPlan {
 	const label = vm?.name ?? profile.name;
 	const refuse = (message: string): ConnectPlan => ({ok: false, title: `Cannot connect to ${label}`, message});
 	if (vm && vm.powerState !== 'running') return refuse(stoppedMessage(vm));
@@ -43,8 +47,16 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 				`${label} is reached through Bastion ${profile.transport.bastionName}, and this build of vmux cannot open Bastion tunnels yet. ` +
 					`To connect now, edit the profile (e) and choose a direct transport (public IP or VPN) or a jump host.`,
 			);
-		case 'jump':
-			return refuse(`Jump-host transports (via "${profile.transport.via}") are not available in this build yet; use a direct transport.`);
+		case 'jump': {
+			const host = profile.target.kind === 'host' ? profile.target.host : (vm?.privateIp ?? vm?.publicIp);
+			if (!host) return refuse(`${label} has no IP address for the jump host to reach.`);
+			const via = context.profile?.(profile.transport.via);
+			if (!via || !context.jumpTransport) return refuse(`The jump host profile "${profile.transport.via}" does not exist. Edit the profile (e) and pick another.`);
+			if (via.transport.kind === 'jump' && depth > 4) return refuse(`The jump hosts of "${profile.name}" go round in a loop or too deep.`);
+			const jumpPlan = planConnection(via, undefined, context, depth + 1);
+			if (!jumpPlan.ok) return refuse(`Its jump host "${via.name}" cannot be reached: ${jumpPlan.message}`);
+			return {ok: true, spec: spec(host, context.jumpTransport(jumpPlan.spec, {host, port: profile.port}))};
+		}
 		case 'direct': {
 			const host = profile.target.kind === 'host' ? profile.target.host : (vm?.publicIp ?? vm?.privateIp);
 			if (!host) return refuse(`${label} has no IP address vmux can reach directly. Use a Bastion or jump-host transport.`);

@@ -1,12 +1,10 @@
 import {EventEmitter} from 'node:events';
-import ssh2 from 'ssh2';
-import type {ClientChannel, ClientErrorExtensions, PseudoTtyOptions} from 'ssh2';
+import type {Client, ClientChannel, PseudoTtyOptions} from 'ssh2';
 import {MAX_AUTOMATIC_RECONNECTS, reconnectDelayMs} from './backoff.js';
-import {describeAuthFailure, describeConnectError} from './errors.js';
+import {describeConnectError} from './errors.js';
+import {sshHandshake, type HandshakeError} from './ssh-handshake.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
 import type {AuthStep, ConnectionSpec, ConnectionState, Prompter} from './types.js';
-
-const {Client} = ssh2;
 
 /**
  * One SSH connection (one ssh2 Client over one transport) that carries any number of shell channels.
@@ -15,7 +13,7 @@ const {Client} = ssh2;
  */
 export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready: [reconnected: boolean]}> {
 	state: ConnectionState = {kind: 'connecting', attempt: 1};
-	private client: InstanceType<typeof Client> | undefined;
+	private client: Client | undefined;
 	private abort: AbortController | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
 	private attempt = 0;
@@ -95,38 +93,34 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		const abort = new AbortController();
 		this.abort = abort;
 		this.setState({kind: 'connecting', attempt});
-		let socket;
+		let client: Client;
 		try {
-			socket = await this.spec.transport.open(abort.signal);
+			const result = await sshHandshake({
+				spec: this.spec,
+				hostKeys: this.hostKeys,
+				prompter: this.prompter,
+				signal: abort.signal,
+				cachedAuth: this.cachedAuth,
+				reconnect: this.everOpened,
+				onPhase: phase => !abort.signal.aborted && this.setState(phase),
+			});
+			client = result.client;
+			this.cachedAuth = result.auth;
 		} catch (error) {
 			if (abort.signal.aborted) return;
-			return this.fail(describeConnectError(error, this.where));
+			const failure = error as HandshakeError;
+			// A cached password may have been changed on the VM: forget it so the next connect asks again.
+			if (failure.authFailed) this.cachedAuth = undefined;
+			return this.fail({message: failure.message, retriable: failure.retriable});
 		}
 		if (abort.signal.aborted) {
-			socket.destroy();
+			client.destroy();
 			return;
 		}
-		const client = new Client();
 		this.client = client;
-		const tried: string[] = [];
-		let refused: string | undefined;
-		client.on('ready', () => {
-			if (this.client !== client) return;
-			const reconnected = this.everOpened;
-			this.everOpened = true;
-			this.attempt = 0;
-			this.setState({kind: 'open', since: Date.now()});
-			this.emit('ready', reconnected);
-		});
-		client.on('error', (error: Error & ClientErrorExtensions) => {
+		client.on('error', (error: Error) => {
 			if (this.client !== client) return;
 			this.teardownClient();
-			if (refused) return this.fail({message: refused, retriable: false});
-			if (error.level === 'client-authentication') {
-				// A cached password may have been changed on the VM: forget it so the next connect asks again.
-				this.cachedAuth = undefined;
-				return this.fail({message: describeAuthFailure(this.spec.username, this.spec.label, tried), retriable: false});
-			}
 			this.fail(describeConnectError(error, this.where));
 		});
 		client.on('close', () => {
@@ -134,63 +128,16 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 			this.teardownClient();
 			this.fail({message: `The connection to ${this.where} was closed.`, retriable: true});
 		});
-		let steps: AuthStep[] | undefined;
-		client.connect({
-			sock: socket,
-			username: this.spec.username,
-			readyTimeout: 20_000,
-			keepaliveInterval: (this.spec.keepaliveIntervalSec ?? 15) * 1000,
-			keepaliveCountMax: this.spec.keepaliveCountMax ?? 3,
-			hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-				this.setState({kind: 'verifying-host-key'});
-				this.hostKeys
-					.verify(this.spec.host, this.spec.port, key, this.prompter)
-					.then(outcome => {
-						if (!outcome.ok) refused = outcome.reason;
-						verify(outcome.ok);
-					})
-					.catch(error => {
-						refused = `Could not check the host key of ${this.spec.label}: ${(error as Error).message}`;
-						verify(false);
-					});
-			},
-			authHandler: (_methodsLeft, _partial, next) => {
-				void (async () => {
-					try {
-						if (!steps) {
-							this.cachedAuth ??= await this.spec.credentials({prompter: this.prompter, reconnect: this.everOpened});
-							// A copy: the steps are consumed one by one, the cache must survive for the next reconnect.
-							steps = [...this.cachedAuth];
-						}
-					} catch (error) {
-						refused = error instanceof Error ? error.message : String(error);
-						return next(false as never);
-					}
-					const step = steps.shift();
-					if (!step) return next(false as never);
-					tried.push(step.label);
-					this.setState({kind: 'authenticating', method: step.label});
-					switch (step.type) {
-						case 'publickey':
-							return next({type: 'publickey', username: this.spec.username, key: step.key, passphrase: step.passphrase} as never);
-						case 'agent':
-							return next({type: 'agent', username: this.spec.username, agent: step.socket} as never);
-						case 'password': {
-							// Servers that only offer keyboard-interactive get the same password at their prompt.
-							if (_methodsLeft && !_methodsLeft.includes('password') && _methodsLeft.includes('keyboard-interactive')) {
-								return next({
-									type: 'keyboard-interactive',
-									username: this.spec.username,
-									prompt: (_name: string, _instructions: string, _lang: string, prompts: unknown[], finish: (answers: string[]) => void) =>
-										finish(prompts.map(() => step.password)),
-								} as never);
-							}
-							return next({type: 'password', username: this.spec.username, password: step.password} as never);
-						}
-					}
-				})();
-			},
-		});
+		const reconnected = this.everOpened;
+		this.everOpened = true;
+		this.attempt = 0;
+		this.setState({kind: 'open', since: Date.now()});
+		this.emit('ready', reconnected);
+	}
+
+	/** The ready ssh2 client, for channels other than shells (e.g. a jump host's forwarding). */
+	get sshClient(): Client | undefined {
+		return this.state.kind === 'open' ? this.client : undefined;
 	}
 
 	private fail(described: {message: string; retriable: boolean}): void {
