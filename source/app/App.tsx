@@ -48,6 +48,8 @@ export interface AppServices {
 	prompter: {target: Prompter | undefined};
 	prefixLabel: string;
 	maxFps: number;
+	/** Problems found at start (broken settings or profiles file): shown until the user acts. */
+	startupNotices: string[];
 	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
 	filter: VmFilter;
 	profiles: ProfilesService;
@@ -70,7 +72,9 @@ export function App({services}: {services: AppServices}) {
 	const [view, setView] = useState<View>('browser');
 	const previousView = useRef<View>('browser');
 	const [dialogs, setDialogs] = useState<Dialog[]>([]);
-	const [notice, setNotice] = useState<{text: string; tone: 'info' | 'error'} | undefined>();
+	const [notice, setNotice] = useState<{text: string; tone: 'info' | 'error'} | undefined>(() =>
+		services.startupNotices.length > 0 ? {text: services.startupNotices.join(' '), tone: 'error'} : undefined,
+	);
 	const [, forceRender] = useReducer((n: number) => n + 1, 0);
 	const [inventory, setInventory] = useState(services.inventory.current());
 	const [editor, setEditor] = useState<EditorTarget | undefined>();

@@ -7,6 +7,7 @@ import {App} from './App.js';
 import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-router.js';
 import {VirtualStdin} from './input/virtual-stdin.js';
 import {enterFullScreen} from './screen/full-screen.js';
+import {SettingsStore} from '../core/profiles/settings-store.js';
 import {buildServices} from './services/build-services.js';
 
 export interface RunOptions {
@@ -23,9 +24,10 @@ export interface RunOptions {
  */
 export async function runApp(options: RunOptions): Promise<number> {
 	const {stdin, stdout} = process;
+	const settings = new SettingsStore(options.paths.dir);
 	let prefixByte: number;
 	try {
-		prefixByte = parsePrefixKey(options.prefix ?? 'C-b');
+		prefixByte = parsePrefixKey(options.prefix ?? settings.settings.prefixKey);
 	} catch (error) {
 		process.stderr.write(`vmux: ${(error as Error).message}\n`);
 		return 2;
@@ -36,7 +38,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	let services;
 	try {
-		services = await buildServices({...options, router, commands, prefixLabel: describePrefixKey(prefixByte)});
+		services = await buildServices({...options, settings, router, commands, prefixLabel: describePrefixKey(prefixByte)});
 	} catch (error) {
 		process.stderr.write(`vmux: ${(error as Error).message}\n`);
 		return 1;

@@ -3,6 +3,7 @@ import {authStepsFor} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {Inventory, VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
+import type {SettingsStore} from '../../core/profiles/settings-store.js';
 import type {Profile} from '../../core/profiles/schema.js';
 import {maxConcurrentSessions} from '../../core/profiles/sku.js';
 import {planConnection, refuseBeforeProfile} from '../../core/session/connect-plan.js';
@@ -24,7 +25,7 @@ export interface BuiltServices {
 
 /** Wires core services for the App: inventory, profiles, host keys, sessions and, in demo mode, the lab. */
 export async function buildServices(
-	options: RunOptions & {router: InputRouter; commands: AppServices['commands']; prefixLabel: string},
+	options: RunOptions & {settings: SettingsStore; router: InputRouter; commands: AppServices['commands']; prefixLabel: string},
 ): Promise<BuiltServices> {
 	const store = new ProfileStore({configDir: options.paths.dir});
 	const knownHosts = new KnownHosts({configDir: options.paths.dir});
@@ -38,8 +39,8 @@ export async function buildServices(
 	const manager = new SessionManager({
 		hostKeys,
 		prompter,
-		scrollback: 5000,
-		closePaneOnExit: false,
+		scrollback: options.settings.settings.scrollbackLines,
+		closePaneOnExit: options.settings.settings.closePaneOnExit,
 		bastionLimit: id => {
 			const bastion = bastionSkus.get(id.toLowerCase());
 			return bastion ? maxConcurrentSessions(bastion.sku) : undefined;
@@ -102,7 +103,8 @@ export async function buildServices(
 		commands: options.commands,
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
-		maxFps: 30,
+		maxFps: options.settings.settings.maxFps,
+		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [`Profiles are read-only until the file is fixed: ${store.readOnlyReason}`] : [])],
 		inventory: browserInventory,
 		filter: substringFilter,
 		profiles: {

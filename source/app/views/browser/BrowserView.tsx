@@ -32,8 +32,9 @@ const STATE_COLOURS: Record<PowerState, string> = {
 
 export function BrowserView(props: BrowserViewProps) {
 	const {width, height} = props;
-	// Chrome: title, header, filter line, notice line, hint bar.
-	const listHeight = Math.max(1, height - 5);
+	// Chrome: title, header, filter line, notice (up to three lines), hint bar.
+	const noticeLines = props.notice ? Math.min(3, Math.max(1, Math.ceil(props.notice.text.length / Math.max(1, width)))) : 1;
+	const listHeight = Math.max(1, height - 4 - noticeLines);
 	const state = useBrowserState(props.vms, props.filter);
 	useBrowserInput(state, props.actions, listHeight, props.isActive);
 	const columns = layoutColumns(width);
@@ -86,9 +87,11 @@ export function BrowserView(props: BrowserViewProps) {
 					</Text>
 				)}
 			</Text>
-			<Text wrap="truncate" color={props.notice?.tone === 'error' ? 'red' : undefined}>
-				{props.notice?.text ?? ''}
-			</Text>
+			<Box height={noticeLines} overflow="hidden">
+				<Text wrap="wrap" color={props.notice?.tone === 'error' ? 'red' : undefined}>
+					{props.notice?.text ?? ''}
+				</Text>
+			</Box>
 			<HintBar
 				width={width}
 				hints={

@@ -18,6 +18,14 @@ export function SessionsView({manager, width, height, maxFps, scrollback, onLeav
 	const session = manager.focused;
 	const [offset, setOffset] = useState(0);
 	useEffect(() => setOffset(0), [scrollback, session]);
+	// While a retry is scheduled, redraw each second so the countdown moves.
+	const [, tick] = useState(0);
+	const retryAt = session?.connection.state.kind === 'disconnected' ? session.connection.state.retryAt : undefined;
+	useEffect(() => {
+		if (retryAt === undefined) return;
+		const timer = setInterval(() => tick(n => n + 1), 1000);
+		return () => clearInterval(timer);
+	}, [retryAt]);
 	useInput(
 		(input, key) => {
 			if (!session) return;
