@@ -8,5 +8,6 @@ export default defineConfig({
 		// End-to-end tests drive real PTYs and servers; two cores here, so keep parallelism modest.
 		maxWorkers: 2,
 		pool: 'forks',
+		reporters: ['default', './test/summary-reporter.ts'],
 	},
 });
