@@ -6,6 +6,7 @@ import type {Profile} from '../core/profiles/schema.js';
 import type {SessionManager} from '../core/session/session-manager.js';
 import type {ConnectionSpec, Prompter} from '../core/session/types.js';
 import {TabBar} from './components/TabBar.js';
+import type {PanePainter} from './screen/pane-painter.js';
 import {TooSmall, isTooSmall} from './components/TooSmall.js';
 import {DialogView} from './dialogs/DialogView.js';
 import type {Dialog} from './dialogs/dialog-types.js';
@@ -48,6 +49,8 @@ export interface AppServices {
 	prompter: {target: Prompter | undefined};
 	prefixLabel: string;
 	maxFps: number;
+	/** Draws the focused session's screen outside Ink (see screen/pane-painter). */
+	painter: PanePainter;
 	/** Problems found at start (broken settings or profiles file): shown until the user acts. */
 	startupNotices: string[];
 	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
@@ -307,7 +310,10 @@ export function App({services}: {services: AppServices}) {
 		[connect, services, showView, quit, openEditor, deleteProfile],
 	);
 
-	if (isTooSmall(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
+	const tooSmall = isTooSmall(columns, rows);
+	// Decided here, during render, so the painter stops before Ink draws anything over the pane's rows.
+	services.painter.setVisible(!tooSmall && !dialog && (view === 'sessions' || view === 'scrollback'));
+	if (tooSmall) return <TooSmall columns={columns} rows={rows} />;
 
 	const main = (() => {
 		switch (view) {
@@ -333,9 +339,10 @@ export function App({services}: {services: AppServices}) {
 						<TabBar manager={manager} width={columns} prefixPending={router.prefixPending} prefixLabel={services.prefixLabel} />
 						<SessionsView
 							manager={manager}
+							painter={services.painter}
+							top={1}
 							width={columns}
 							height={paneHeight}
-							maxFps={services.maxFps}
 							scrollback={view === 'scrollback' && !dialog}
 							onLeaveScrollback={() => setView('sessions')}
 						/>

@@ -51,6 +51,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const shutdown = async (code: number) => {
 		if (exiting) return;
 		exiting = true;
+		painter.dispose();
 		try {
 			instance.unmount();
 		} catch {
@@ -84,6 +85,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 	process.on('exit', () => screen.restore());
 
 	services.app.quit = () => void shutdown(0);
+	// Ink rewrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
+	const painter = services.app.painter;
 	const instance = render(<App services={services.app} />, {
 		stdin: appStdin as unknown as NodeJS.ReadStream,
 		stdout,
@@ -91,6 +94,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 		patchConsole: false,
 		incrementalRendering: true,
 		maxFps: services.app.maxFps,
+		onRender: () => painter.invalidate(),
 	});
 	return done;
 }

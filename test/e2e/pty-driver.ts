@@ -45,7 +45,7 @@ export class VmuxPty {
 	screen(): string {
 		const buffer = this.term.buffer.active;
 		const lines: string[] = [];
-		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		for (let y = 0; y < this.term.rows; y++) lines.push((buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? "").trimEnd());
 		return lines.join('\n');
 	}
 

@@ -17,6 +17,7 @@ import type {InputRouter} from '../input/input-router.js';
 import type {RunOptions} from '../run-app.js';
 import {substringFilter} from './substring-filter.js';
 import {InventoryController} from './inventory-controller.js';
+import {PanePainter} from '../screen/pane-painter.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -104,6 +105,7 @@ export async function buildServices(
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,
+		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
 		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [`Profiles are read-only until the file is fixed: ${store.readOnlyReason}`] : [])],
 		inventory: browserInventory,
 		filter: substringFilter,

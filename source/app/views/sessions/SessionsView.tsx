@@ -2,19 +2,21 @@ import {useEffect, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import type {ShellSession} from '../../../core/session/shell-session.js';
-import {Pane} from '../../components/Pane.js';
+import type {PanePainter} from '../../screen/pane-painter.js';
 
 export interface SessionsViewProps {
 	manager: SessionManager;
+	painter: PanePainter;
+	/** Screen row (0-based) where this view starts. */
+	top: number;
 	width: number;
 	height: number;
-	maxFps: number;
 	scrollback: boolean;
 	onLeaveScrollback(): void;
 }
 
 /** The focused session's pane, with a status line while it is not live, and scrollback mode. */
-export function SessionsView({manager, width, height, maxFps, scrollback, onLeaveScrollback}: SessionsViewProps) {
+export function SessionsView({manager, painter, top, width, height, scrollback, onLeaveScrollback}: SessionsViewProps) {
 	const session = manager.focused;
 	const [offset, setOffset] = useState(0);
 	useEffect(() => setOffset(0), [scrollback, session]);
@@ -52,7 +54,7 @@ export function SessionsView({manager, width, height, maxFps, scrollback, onLeav
 	const paneHeight = status ? height - 1 : height;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Pane session={session} width={width} height={paneHeight} maxFps={maxFps} scrollOffset={offset} />
+			<PaneArea painter={painter} session={session} top={top} width={width} height={paneHeight} scrollOffset={offset} />
 			{status ? (
 				<Text wrap="truncate" inverse color={status.colour}>
 					{` ${status.text}`.padEnd(width)}
@@ -60,6 +62,14 @@ export function SessionsView({manager, width, height, maxFps, scrollback, onLeav
 			) : null}
 		</Box>
 	);
+}
+
+/** The pane's place in Ink's layout: Ink leaves it blank, the painter draws the session into it. */
+function PaneArea({painter, session, top, width, height, scrollOffset}: {painter: PanePainter; session: ShellSession; top: number; width: number; height: number; scrollOffset: number}) {
+	// During render, not in an effect: the region must be right before Ink writes this frame, or a paint
+	// with the old region could land on the status line Ink is about to draw.
+	painter.show(session, {top, cols: width, rows: height}, scrollOffset);
+	return <Box width={width} height={height} />;
 }
 
 function statusLine(session: ShellSession, scrollback: boolean, offset: number): {text: string; colour: string} | undefined {

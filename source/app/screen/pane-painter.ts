@@ -1,0 +1,132 @@
+import type {ShellSession} from '../../core/session/shell-session.js';
+
+export interface PaneRegion {
+	/** 0-based screen row of the pane's first line. */
+	top: number;
+	cols: number;
+	rows: number;
+}
+
+const SYNC_START = '\x1b[?2026h';
+const SYNC_END = '\x1b[?2026l';
+// DECSC/DECRC: Ink moves the cursor relative to where it left it, so every paint must put it back.
+const SAVE_CURSOR = '\x1b7';
+const RESTORE_CURSOR = '\x1b8';
+
+/**
+ * Draws the focused session's screen straight onto the terminal, row by row, only the rows that changed,
+ * while Ink draws the chrome around it (DESIGN §7: an Ink frame of a full pane costs tens of ms, which
+ * shows as keystroke latency). A change is painted at once when the last paint is older than a frame,
+ * otherwise at the next frame boundary, so a flood costs at most `maxFps` paints a second.
+ *
+ * The snapshot's rows hold text and SGR sequences only (core/terminal), so nothing the remote sent other
+ * than styled text reaches the user's terminal.
+ */
+export class PanePainter {
+	private session: ShellSession | undefined;
+	private region: PaneRegion = {top: 1, cols: 0, rows: 0};
+	private scrollOffset = 0;
+	private painted: string[] = [];
+	private lastPaint = 0;
+	private timer: NodeJS.Timeout | undefined;
+	private immediate: NodeJS.Immediate | undefined;
+	private readonly frameMs: number;
+	private readonly onChange = () => this.schedule();
+	private visible = false;
+
+	constructor(
+		private readonly out: NodeJS.WritableStream,
+		maxFps: number,
+	) {
+		this.frameMs = 1000 / Math.max(1, maxFps);
+	}
+
+	/** Shows this session in this region (or nothing, while another view owns the screen). */
+	show(session: ShellSession | undefined, region: PaneRegion, scrollOffset = 0): void {
+		const moved = region.top !== this.region.top || region.cols !== this.region.cols || region.rows !== this.region.rows;
+		if (session !== this.session) {
+			this.session?.off('change', this.onChange);
+			session?.on('change', this.onChange);
+			this.session = session;
+			this.invalidate();
+		}
+		if (moved || scrollOffset !== this.scrollOffset) this.invalidate();
+		this.region = region;
+		this.scrollOffset = scrollOffset;
+		if (session) this.schedule();
+	}
+
+	/**
+	 * Whether the pane is on screen at all. Set by the App while it renders, before Ink writes the frame,
+	 * so a paint already scheduled can never land on top of a dialog or another view.
+	 */
+	setVisible(visible: boolean): void {
+		if (visible === this.visible) return;
+		this.visible = visible;
+		this.painted = [];
+		if (!visible) this.cancel();
+		else this.schedule();
+	}
+
+	/** Forgets what is on screen (Ink redrew, the window resized): the next paint rewrites every row. */
+	invalidate(): void {
+		this.painted = [];
+		if (this.session) this.schedule();
+	}
+
+	dispose(): void {
+		this.session?.off('change', this.onChange);
+		this.session = undefined;
+		this.cancel();
+	}
+
+	private cancel(): void {
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		if (this.immediate) clearImmediate(this.immediate);
+		this.immediate = undefined;
+	}
+
+	private schedule(): void {
+		if (this.timer || this.immediate || !this.session || !this.visible) return;
+		const wait = this.lastPaint + this.frameMs - performance.now();
+		if (wait <= 0) {
+			// setImmediate, not a direct paint: lets the emulator finish the batch of data that arrived together.
+			this.immediate = setImmediate(() => {
+				this.immediate = undefined;
+				this.paint();
+			});
+		} else {
+			this.timer = setTimeout(() => {
+				this.timer = undefined;
+				this.paint();
+			}, wait);
+		}
+	}
+
+	private paint(): void {
+		const session = this.session;
+		const {top, cols, rows} = this.region;
+		if (!session || !this.visible || rows <= 0 || cols <= 0) return;
+		this.lastPaint = performance.now();
+		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset, drawCursor: this.scrollOffset === 0});
+		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
+		if (snapshot.cols > cols) return;
+		// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
+		const lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));
+		let out = '';
+		for (let i = 0; i < rows; i++) {
+			const line = fitLine(lines[i] ?? '', cols, snapshot.cols);
+			if (this.painted[i] === line) continue;
+			this.painted[i] = line;
+			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;
+		}
+		if (out) this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
+	}
+}
+
+/** Rows are exactly the emulator's width; pad or blank the rest of the region so old content never shows through. */
+function fitLine(line: string, regionCols: number, lineCols: number): string {
+	if (lineCols >= regionCols) return line;
+	return line + ' '.repeat(regionCols - lineCols);
+}
