@@ -13,6 +13,7 @@ import type {Dialog} from './dialogs/dialog-types.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import type {InputRouter} from './input/input-router.js';
 import {BrowserView} from './views/browser/BrowserView.js';
+import {BrowserModel} from './views/browser/use-browser-state.js';
 import type {VmFilter} from './views/browser/filter.js';
 import {HelpView} from './views/help/HelpView.js';
 import {ProfileEditor} from './views/profile-editor/index.js';
@@ -81,6 +82,8 @@ export function App({services}: {services: AppServices}) {
 	const [, forceRender] = useReducer((n: number) => n + 1, 0);
 	const [inventory, setInventory] = useState(services.inventory.current());
 	const [editor, setEditor] = useState<EditorTarget | undefined>();
+	const browserModel = useRef<BrowserModel | null>(null);
+	browserModel.current ??= new BrowserModel();
 	const dialog = dialogs[0];
 
 	const pushDialog = useCallback((next: Dialog) => setDialogs(list => [...list, next]), []);
@@ -378,6 +381,7 @@ export function App({services}: {services: AppServices}) {
 			case 'browser':
 				return (
 					<BrowserView
+						model={browserModel.current}
 						vms={inventory.vms}
 						filter={services.filter}
 						hasProfile={vm => services.profiles.profileFor(vm) !== undefined}

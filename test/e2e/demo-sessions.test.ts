@@ -155,3 +155,48 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		expect((await vmux.waitForExit()).exitCode).toBe(0);
 	});
 });
+
+describe('a password profile through the jump host (real PTY)', () => {
+	let vmux: VmuxPty | undefined;
+	afterEach(() => {
+		vmux?.dispose();
+		vmux = undefined;
+	});
+
+	it('asks both host keys, then the password (masked), and opens the shell on web-01', async () => {
+		const {mkdtempSync, writeFileSync} = await import('node:fs');
+		const {tmpdir} = await import('node:os');
+		const {join} = await import('node:path');
+		const {execFileSync} = await import('node:child_process');
+		const {CLI} = await import('./pty-driver.js');
+		const configDir = mkdtempSync(join(tmpdir(), 'vmux-e2e-jump-'));
+		const profile = {
+			name: 'web-01',
+			target: {kind: 'azure-vm', vmId: '/subscriptions/3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/web-01', vmName: 'web-01', resourceGroup: 'rg-web', subscriptionId: '3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b'},
+			transport: {kind: 'jump', via: 'jump-01'},
+			port: 22,
+			username: 'azureuser',
+			auth: {type: 'password'},
+		};
+		const jump = {name: 'jump-01', target: {kind: 'azure-vm', vmId: '/subscriptions/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b/resourceGroups/rg-legacy/providers/Microsoft.Compute/virtualMachines/jump-01', vmName: 'jump-01', resourceGroup: 'rg-legacy', subscriptionId: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b'}, transport: {kind: 'direct'}, port: 22, username: 'azureuser', auth: {type: 'key-file', path: join(process.cwd(), 'source/lab/assets/users/demo_ed25519')}};
+		writeFileSync(join(configDir, 'import.json'), JSON.stringify({version: 1, profiles: [jump, profile]}));
+		execFileSync(process.execPath, [CLI, 'profiles', 'import', join(configDir, 'import.json'), '--config-dir', configDir]);
+		vmux = new VmuxPty(['--demo'], {configDir});
+		await vmux.waitFor('web-01');
+		vmux.write('/web-01\r');
+		await vmux.waitFor(/Unknown host key for 203\.0\.113\.10/);
+		vmux.write('s');
+		await vmux.waitFor(/Unknown host key for 10\.1\.1\.4/);
+		vmux.write('s');
+		await vmux.waitFor('Password for azureuser@web-01');
+		// Pasted with its Enter, as password managers do: every key must count.
+		vmux.write('Demo-Passw0rd!\r');
+		await vmux.waitFor(/azureuser@web-01:~[#$] *$/m);
+		vmux.write('echo "on-web=$((2*21))"\r');
+		await vmux.waitFor('on-web=42');
+		const {rmSync} = await import('node:fs');
+		vmux.dispose();
+		vmux = undefined;
+		rmSync(configDir, {recursive: true, force: true});
+	});
+});

@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink';
-import {PasswordInput} from '@inkjs/ui';
+import {MaskedInput} from '../components/MaskedInput.js';
 import type {Dialog} from './dialog-types.js';
 
 /** Draws the dialog on top of the screen's main area and owns the keyboard while it is shown. */
@@ -74,7 +74,7 @@ function SecretBody({dialog}: {dialog: Extract<Dialog, {kind: 'secret'}>}) {
 			<Text bold>{dialog.title}</Text>
 			<Box>
 				<Text>{dialog.prompt} </Text>
-				<PasswordInput onSubmit={value => dialog.onAnswer(value)} />
+				<MaskedInput onSubmit={value => dialog.onAnswer(value)} />
 			</Box>
 			<Text dimColor>Enter to send, Esc to cancel. Kept in memory for this session only.</Text>
 		</>

@@ -81,6 +81,7 @@ export async function buildServices(
 	inventory.refresh();
 	if (store.readOnlyReason) options.logger.error('profiles read-only', store.readOnlyReason);
 
+	const vmById = (id: string) => inventory.current().vms.find(vm => vm.id.toLowerCase() === id.toLowerCase());
 	const profileFor = (vm: VmRecord): Profile | undefined => {
 		const own = hostProfileName(vm);
 		if (own !== undefined) return store.get(own);
@@ -127,6 +128,7 @@ export async function buildServices(
 				resolveAddress,
 				credentials: p => authStepsFor(p),
 				profile: name => store.get(name),
+				vmOf: p => (p.target.kind === 'azure-vm' ? vmById(p.target.vmId) : undefined),
 				jumpTransport: (jump, target) => new JumpTransport(jump, target, hostKeys, prompter),
 			});
 			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};

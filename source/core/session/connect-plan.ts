@@ -9,6 +9,8 @@ export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: 
 export interface PlanContext {
 	/** Profiles by name, for jump hosts. */
 	profile?(name: string): Profile | undefined;
+	/** The inventory's record for a profile's VM (its addresses), for jump hosts. */
+	vmOf?(profile: Profile): VmRecord | undefined;
 	/** Builds the transport through a jump host (it needs the host-key policy and prompter). */
 	jumpTransport?(jump: ConnectionSpec, target: {host: string; port: number}): ConnectionSpec['transport'];
 	/** The lab's network: maps a VM address to the loopback server standing in for it (demo and tests). */
@@ -53,7 +55,7 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 			const via = context.profile?.(profile.transport.via);
 			if (!via || !context.jumpTransport) return refuse(`The jump host profile "${profile.transport.via}" does not exist. Edit the profile (e) and pick another.`);
 			if (via.transport.kind === 'jump' && depth > 4) return refuse(`The jump hosts of "${profile.name}" go round in a loop or too deep.`);
-			const jumpPlan = planConnection(via, undefined, context, depth + 1);
+			const jumpPlan = planConnection(via, context.vmOf?.(via), context, depth + 1);
 			if (!jumpPlan.ok) return refuse(`Its jump host "${via.name}" cannot be reached: ${jumpPlan.message}`);
 			return {ok: true, spec: spec(host, context.jumpTransport(jumpPlan.spec, {host, port: profile.port}))};
 		}

@@ -4,9 +4,11 @@ import {HintBar} from '../../components/HintBar.js';
 import {fit, layoutColumns} from './columns.js';
 import type {VmFilter, VmMatch} from './filter.js';
 import {useBrowserInput, type BrowserActions} from './use-browser-input.js';
-import {useBrowserState} from './use-browser-state.js';
+import {useBrowserState, type BrowserModel} from './use-browser-state.js';
 
 export interface BrowserViewProps {
+	/** Selection and filter; kept by the caller so they survive leaving the browser and coming back. */
+	model: BrowserModel;
 	vms: VmRecord[];
 	filter: VmFilter;
 	hasProfile(vm: VmRecord): boolean;
@@ -35,7 +37,7 @@ export function BrowserView(props: BrowserViewProps) {
 	// Chrome: title, header, filter line, notice (up to three lines), hint bar.
 	const noticeLines = props.notice ? Math.min(3, Math.max(1, Math.ceil(props.notice.text.length / Math.max(1, width)))) : 1;
 	const listHeight = Math.max(1, height - 4 - noticeLines);
-	const state = useBrowserState(props.vms, props.filter);
+	const state = useBrowserState(props.model, props.vms, props.filter);
 	useBrowserInput(state, props.actions, listHeight, props.isActive);
 	const columns = layoutColumns(width);
 	const start = Math.max(0, Math.min(state.selectedIndex - Math.floor(listHeight / 2), state.matches.length - listHeight));

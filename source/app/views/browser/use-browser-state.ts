@@ -1,4 +1,4 @@
-import {useRef, useSyncExternalStore} from 'react';
+import {useSyncExternalStore} from 'react';
 import type {VmRecord} from '../../../core/inventory/model.js';
 import type {VmFilter, VmMatch} from './filter.js';
 
@@ -92,10 +92,9 @@ export class BrowserModel {
 
 export type BrowserState = BrowserModel;
 
-export function useBrowserState(vms: VmRecord[], filter: VmFilter): BrowserModel {
-	const model = useRef<BrowserModel>(null as unknown as BrowserModel);
-	model.current ??= new BrowserModel();
-	model.current.setSource(vms, filter);
-	useSyncExternalStore(model.current.subscribe, model.current.getVersion);
-	return model.current;
+/** Binds a model that outlives the view (the App keeps it, so the selection survives the editor). */
+export function useBrowserState(model: BrowserModel, vms: VmRecord[], filter: VmFilter): BrowserModel {
+	model.setSource(vms, filter);
+	useSyncExternalStore(model.subscribe, model.getVersion);
+	return model;
 }

@@ -1,0 +1,181 @@
+import {Agent as HttpAgent} from 'node:http';
+import {Agent as HttpsAgent} from 'node:https';
+import {ComputeManagementClient} from '@azure/arm-compute';
+import {NetworkManagementClient} from '@azure/arm-network';
+import {ResourceGraphClient} from '@azure/arm-resourcegraph';
+import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
+import type {TokenCredential} from '@azure/identity';
+import {armScope, type CloudSettings} from './cloud.js';
+import {decideThrottle, notifyThrottle, stripQuery, waitMs, type ThrottleListener, type ThrottleOptions} from './throttle.js';
+
+/**
+ * The Azure SDK clients vmux uses, built from the cloud setting: endpoint and token scope come from it, the lab's
+ * CA is trusted through a per-client HTTPS agent only when the cloud carries one (never globally), and every
+ * client shares one 429 policy that reports progress.
+ */
+
+export interface ArmClientsOptions {
+	cloud: CloudSettings;
+	credential: TokenCredential;
+	/** 429 retries before the error surfaces (default 5). */
+	maxThrottleRetries?: number;
+	/** Wait when a 429 has no Retry-After (default 5 s). */
+	defaultThrottleDelayMs?: number;
+}
+
+export interface ArmClients {
+	cloud: CloudSettings;
+	credential: TokenCredential;
+	subscriptions(): SubscriptionClient;
+	compute(subscriptionId: string): ComputeManagementClient;
+	network(subscriptionId: string): NetworkManagementClient;
+	resourceGraph(): ResourceGraphClient;
+	/** Listen for throttling (to show "retrying in N s"); returns the unsubscribe function. */
+	onThrottle(listener: ThrottleListener): () => void;
+	/** Frees keep-alive sockets. */
+	close(): void;
+}
+
+type CorePolicy = Parameters<NetworkManagementClient['pipeline']['addPolicy']>[0];
+type GraphOptions = NonNullable<ConstructorParameters<typeof ResourceGraphClient>[1]>;
+type GraphRequestPolicyFactory = Extract<NonNullable<GraphOptions['requestPolicyFactories']>, unknown[]>[number];
+
+export function createArmClients(options: ArmClientsOptions): ArmClients {
+	const {cloud, credential} = options;
+	const listeners = new Set<ThrottleListener>();
+	const throttle: ThrottleOptions = {
+		maxRetries: options.maxThrottleRetries,
+		defaultDelayMs: options.defaultThrottleDelayMs,
+		listeners,
+	};
+	const scope = armScope(cloud);
+	// Node's `ca` replaces the default roots for this agent only: lab clients trust the lab CA and nothing else,
+	// every other connection in the process keeps the system's roots.
+	const httpsAgent = cloud.tlsCa ? new HttpsAgent({ca: cloud.tlsCa, keepAlive: true}) : undefined;
+	const coreOptions = {
+		endpoint: cloud.armEndpoint,
+		// One throttling policy (below) instead of the SDK's silent ones.
+		retryOptions: {maxRetries: 0},
+		userAgentOptions: {userAgentPrefix: 'vmux'},
+		...(httpsAgent ? {agent: httpsAgent} : {}),
+	};
+	const policy = throttlePolicy(throttle);
+
+	let subscriptionClient: SubscriptionClient | undefined;
+	let graphClient: ResourceGraphClient | undefined;
+	const computeClients = new Map<string, ComputeManagementClient>();
+	const networkClients = new Map<string, NetworkManagementClient>();
+
+	return {
+		cloud,
+		credential,
+		subscriptions() {
+			subscriptionClient ??= withPolicy(
+				new SubscriptionClient(credential, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
+				policy,
+			);
+			return subscriptionClient;
+		},
+		compute(subscriptionId) {
+			let client = computeClients.get(subscriptionId);
+			if (!client) {
+				client = withPolicy(new ComputeManagementClient(credential, subscriptionId, {...coreOptions, credentials: {scopes: [scope]}}), policy);
+				computeClients.set(subscriptionId, client);
+			}
+			return client;
+		},
+		network(subscriptionId) {
+			let client = networkClients.get(subscriptionId);
+			if (!client) {
+				client = withPolicy(
+					new NetworkManagementClient(credential, subscriptionId, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
+					policy,
+				);
+				networkClients.set(subscriptionId, client);
+			}
+			return client;
+		},
+		resourceGraph() {
+			graphClient ??= createGraphClient(cloud, credential, scope, throttle, httpsAgent);
+			return graphClient;
+		},
+		onThrottle(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		close() {
+			httpsAgent?.destroy();
+		},
+	};
+}
+
+type AddPolicyOptions = Parameters<NetworkManagementClient['pipeline']['addPolicy']>[1];
+
+function withPolicy<T extends {pipeline: {addPolicy(policy: CorePolicy, options?: AddPolicyOptions): void}}>(client: T, policy: CorePolicy): T {
+	// In the Retry phase: inside deserialization (which turns a 429 into a thrown error) and outside signing (so a
+	// retry carries a fresh token).
+	client.pipeline.addPolicy(policy, {phase: 'Retry'});
+	return client;
+}
+
+/** core-rest-pipeline policy (compute, network, subscriptions). */
+function throttlePolicy(options: ThrottleOptions): CorePolicy {
+	return {
+		name: 'vmuxThrottle',
+		async sendRequest(request, next) {
+			for (let attempt = 1; ; attempt++) {
+				const response = await next(request);
+				if (response.status !== 429) return response;
+				const decision = decideThrottle(attempt, response.headers.get('retry-after'), options);
+				if (!decision.retry) return response;
+				notifyThrottle(options, {attempt, maxAttempts: options.maxRetries ?? 5, retryAfterMs: decision.delayMs, url: stripQuery(request.url)});
+				await waitMs(decision.delayMs, request.abortSignal);
+			}
+		},
+	};
+}
+
+/**
+ * arm-resourcegraph 4 is built on the older ms-rest-js runtime: it takes ServiceClientCredentials, request
+ * policy factories and agent settings instead of the core options, so it gets the same behaviour through those.
+ */
+function createGraphClient(
+	cloud: CloudSettings,
+	credential: TokenCredential,
+	scope: string,
+	throttle: ThrottleOptions,
+	httpsAgent: HttpsAgent | undefined,
+): ResourceGraphClient {
+	// ms-rest-js would pick the token scope from a fixed list of public ARM hosts; sign with the cloud's scope instead.
+	const credentials = {
+		async signRequest<T extends {headers: {set(name: string, value: string): void}}>(webResource: T): Promise<T> {
+			const token = await credential.getToken(scope);
+			if (!token) throw new Error(`No access token was returned for ${scope}.`);
+			webResource.headers.set('authorization', `Bearer ${token.token}`);
+			return webResource;
+		},
+	};
+	const throttleFactory = {
+		create: (nextPolicy: {sendRequest(request: unknown): Promise<unknown>}) => ({
+			async sendRequest(request: {clone(): unknown; url: string; abortSignal?: {aborted: boolean; addEventListener?: (type: 'abort', listener: () => void) => void}}) {
+				for (let attempt = 1; ; attempt++) {
+					const response = (await nextPolicy.sendRequest(request.clone())) as {status: number; headers: {get(name: string): string | undefined}};
+					if (response.status !== 429) return response;
+					const decision = decideThrottle(attempt, response.headers.get('retry-after'), throttle);
+					if (!decision.retry) return response;
+					notifyThrottle(throttle, {attempt, maxAttempts: throttle.maxRetries ?? 5, retryAfterMs: decision.delayMs, url: stripQuery(request.url)});
+					await waitMs(decision.delayMs, request.abortSignal);
+				}
+			},
+		}),
+	} as unknown as GraphRequestPolicyFactory;
+	const graphOptions: GraphOptions = {
+		baseUri: cloud.armEndpoint,
+		noRetryPolicy: true,
+		// Last, next to the HTTP client: ms-rest-js's deserialization policy turns a 429 into an error before any
+		// outer policy could see the status.
+		requestPolicyFactories: defaults => [...defaults, throttleFactory],
+		...(httpsAgent ? {agentSettings: {https: httpsAgent, http: new HttpAgent()}} : {}),
+	};
+	return new ResourceGraphClient(credentials as unknown as ConstructorParameters<typeof ResourceGraphClient>[0], graphOptions);
+}

@@ -1,0 +1,170 @@
+/**
+ * Where Azure lives. One settings shape serves the public cloud, the sovereign clouds, custom endpoints (Azure
+ * Stack and the like) and the lab: the app only ever reads endpoints from here.
+ */
+
+export type KnownCloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment';
+
+export interface CloudSettings {
+	/** `AzureCloud`, `AzureChinaCloud`, `AzureUSGovernment`, `custom` or `lab`. */
+	name: KnownCloudName | 'custom' | 'lab';
+	/** Resource Manager (and Resource Graph) endpoint, no trailing slash. */
+	armEndpoint: string;
+	/** The audience ARM tokens are requested for; the token scope is `${armAudience}/.default`. */
+	armAudience: string;
+	/** Entra ID authority host, no trailing slash. */
+	authorityHost: string;
+	/** DNS suffix of Key Vault data-plane hosts (`{vault}.{keyVaultSuffix}`). */
+	keyVaultSuffix: string;
+	/** Key Vault token audience. */
+	keyVaultAudience: string;
+	/** Scope for Entra SSH certificates (contracts §4). */
+	sshCertificateScope: string;
+	/** Portal base URL, for "open in browser" hints. */
+	portalUrl: string;
+	/** Port of the Key Vault hosts when not 443 (the lab's one HTTPS port). */
+	keyVaultPort?: number;
+	/**
+	 * Extra CA (PEM) to trust for this cloud's endpoints only — set for the lab, whose certificates a test CA
+	 * signs. Never applied globally.
+	 */
+	tlsCa?: string;
+}
+
+export const AZURE_CLOUDS: Readonly<Record<KnownCloudName, CloudSettings>> = {
+	AzureCloud: {
+		name: 'AzureCloud',
+		armEndpoint: 'https://management.azure.com',
+		armAudience: 'https://management.azure.com',
+		authorityHost: 'https://login.microsoftonline.com',
+		keyVaultSuffix: 'vault.azure.net',
+		keyVaultAudience: 'https://vault.azure.net',
+		sshCertificateScope: 'https://pas.windows.net/CheckMyAccess/Linux/.default',
+		portalUrl: 'https://portal.azure.com',
+	},
+	AzureChinaCloud: {
+		name: 'AzureChinaCloud',
+		armEndpoint: 'https://management.chinacloudapi.cn',
+		armAudience: 'https://management.chinacloudapi.cn',
+		authorityHost: 'https://login.chinacloudapi.cn',
+		keyVaultSuffix: 'vault.azure.cn',
+		keyVaultAudience: 'https://vault.azure.cn',
+		sshCertificateScope: 'https://pas.chinacloudapi.cn/CheckMyAccess/Linux/.default',
+		portalUrl: 'https://portal.azure.cn',
+	},
+	AzureUSGovernment: {
+		name: 'AzureUSGovernment',
+		armEndpoint: 'https://management.usgovcloudapi.net',
+		armAudience: 'https://management.usgovcloudapi.net',
+		authorityHost: 'https://login.microsoftonline.us',
+		keyVaultSuffix: 'vault.usgovcloudapi.net',
+		keyVaultAudience: 'https://vault.usgovcloudapi.net',
+		sshCertificateScope: 'https://pasff.usgovcloudapi.net/CheckMyAccess/Linux/.default',
+		portalUrl: 'https://portal.azure.us',
+	},
+};
+
+export interface CustomCloudInput {
+	armEndpoint: string;
+	authorityHost: string;
+	keyVaultSuffix: string;
+	armAudience?: string;
+	keyVaultAudience?: string;
+	sshCertificateScope?: string;
+	portalUrl?: string;
+	keyVaultPort?: number;
+	tlsCa?: string;
+}
+
+export class CloudSettingsError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'CloudSettingsError';
+	}
+}
+
+/** Validates custom endpoints; every error names the setting and what it needs. */
+export function customCloud(input: CustomCloudInput, name: 'custom' | 'lab' = 'custom'): CloudSettings {
+	const armEndpoint = httpsUrl('armEndpoint', input.armEndpoint);
+	const authorityHost = httpsUrl('authorityHost', input.authorityHost);
+	const suffix = input.keyVaultSuffix.trim().replace(/^\.+|\.+$/g, '');
+	if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(suffix)) {
+		throw new CloudSettingsError(`keyVaultSuffix '${input.keyVaultSuffix}' must be a DNS suffix such as vault.azure.net.`);
+	}
+	return {
+		name,
+		armEndpoint,
+		armAudience: input.armAudience ? stripSlash(input.armAudience) : armEndpoint,
+		authorityHost,
+		keyVaultSuffix: suffix,
+		keyVaultAudience: input.keyVaultAudience ? stripSlash(input.keyVaultAudience) : `https://${suffix}`,
+		sshCertificateScope: input.sshCertificateScope ?? AZURE_CLOUDS.AzureCloud.sshCertificateScope,
+		portalUrl: input.portalUrl ? stripSlash(input.portalUrl) : AZURE_CLOUDS.AzureCloud.portalUrl,
+		...(input.keyVaultPort ? {keyVaultPort: input.keyVaultPort} : {}),
+		...(input.tlsCa ? {tlsCa: input.tlsCa} : {}),
+	};
+}
+
+/**
+ * The lab's cloud: every endpoint on the lab's HTTPS server, tokens with the public cloud's audiences (the lab's
+ * stand-ins check them as the real services do), and the lab CA trusted for these endpoints only.
+ */
+export function labCloud(labUrl: string, ca: string): CloudSettings {
+	const base = stripSlash(labUrl);
+	const port = Number(new URL(base).port) || undefined;
+	return customCloud(
+		{
+			armEndpoint: base,
+			armAudience: AZURE_CLOUDS.AzureCloud.armAudience,
+			authorityHost: base,
+			keyVaultSuffix: 'vault.localhost',
+			keyVaultPort: port,
+			keyVaultAudience: AZURE_CLOUDS.AzureCloud.keyVaultAudience,
+			sshCertificateScope: AZURE_CLOUDS.AzureCloud.sshCertificateScope,
+			portalUrl: AZURE_CLOUDS.AzureCloud.portalUrl,
+			tlsCa: ca,
+		},
+		'lab',
+	);
+}
+
+/** A known cloud by name (case-insensitive, as `az cloud` names them), or a readable error. */
+export function cloudByName(name: string): CloudSettings {
+	const found = (Object.keys(AZURE_CLOUDS) as KnownCloudName[]).find(known => known.toLowerCase() === name.trim().toLowerCase());
+	if (!found) {
+		throw new CloudSettingsError(`Unknown cloud '${name}'. Use one of ${Object.keys(AZURE_CLOUDS).join(', ')}, or custom endpoints (armEndpoint, authorityHost, keyVaultSuffix).`);
+	}
+	return AZURE_CLOUDS[found];
+}
+
+/** The ARM token scope for this cloud. */
+export function armScope(cloud: CloudSettings): string {
+	return `${cloud.armAudience}/.default`;
+}
+
+/** `https://{vault}.{suffix}[:port]` — a vault's data-plane URL in this cloud. */
+export function keyVaultUrl(cloud: CloudSettings, vaultName: string): string {
+	return `https://${vaultName.toLowerCase()}.${cloud.keyVaultSuffix}${cloud.keyVaultPort ? `:${cloud.keyVaultPort}` : ''}`;
+}
+
+export function keyVaultScope(cloud: CloudSettings): string {
+	return `${cloud.keyVaultAudience}/.default`;
+}
+
+function stripSlash(url: string): string {
+	return url.trim().replace(/\/+$/, '');
+}
+
+function httpsUrl(setting: string, value: string): string {
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		throw new CloudSettingsError(`${setting} '${value}' is not a URL; give the full https:// address.`);
+	}
+	if (url.protocol !== 'https:') {
+		// Bearer tokens are only ever sent over HTTPS (the SDKs refuse otherwise).
+		throw new CloudSettingsError(`${setting} '${value}' must use https://.`);
+	}
+	return stripSlash(url.origin + url.pathname);
+}

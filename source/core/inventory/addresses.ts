@@ -1,0 +1,52 @@
+import {idKey, vnetIdFromSubnetId} from '../azure/resource-id.js';
+import type {NicFacts, PublicIpFacts, VmFacts} from './facts.js';
+
+export interface VmAddresses {
+	privateIp?: string;
+	publicIp?: string;
+	/** The VNet of the primary NIC's primary IP configuration. */
+	vnetId?: string;
+}
+
+/**
+ * The addresses vmux shows and connects to: the primary NIC's primary IP configuration, as the portal does.
+ * A VM may have several NICs and a NIC several IP configurations; `primary` marks the one the OS routes by
+ * default, and when no flag is set the first one is primary (ARM's own rule for single-NIC VMs).
+ */
+export function vmAddresses(
+	vm: Pick<VmFacts, 'nics'>,
+	nicsById: ReadonlyMap<string, NicFacts>,
+	publicIpsById: ReadonlyMap<string, PublicIpFacts>,
+): VmAddresses {
+	const nics = vm.nics
+		.map(ref => ({ref, nic: nicsById.get(idKey(ref.id))}))
+		.filter((entry): entry is {ref: {id: string; primary?: boolean}; nic: NicFacts} => entry.nic !== undefined);
+	if (nics.length === 0) return {};
+	const ordered = [...nics.filter(entry => entry.ref.primary === true), ...nics.filter(entry => entry.ref.primary !== true)];
+	const primaryNic = ordered[0]!.nic;
+	const configs = [
+		...primaryNic.ipConfigurations.filter(config => config.primary === true),
+		...primaryNic.ipConfigurations.filter(config => config.primary !== true),
+	];
+	const primaryConfig = configs[0];
+	const result: VmAddresses = {};
+	if (primaryConfig?.privateIp) result.privateIp = stripPrefixLength(primaryConfig.privateIp);
+	if (primaryConfig?.subnetId) result.vnetId = vnetIdFromSubnetId(primaryConfig.subnetId);
+	// The public IP may sit on a secondary configuration or NIC; the primary one wins when both have one.
+	for (const {nic} of ordered) {
+		const nicConfigs = nic === primaryNic ? configs : nic.ipConfigurations;
+		for (const config of nicConfigs) {
+			const address = config.publicIpId ? publicIpsById.get(idKey(config.publicIpId))?.ipAddress : undefined;
+			if (address) {
+				result.publicIp = address;
+				return result;
+			}
+		}
+	}
+	return result;
+}
+
+/** Some NICs report a prefix (`172.20.2.16/28`) for IP-prefix configurations; the host part is the address. */
+function stripPrefixLength(address: string): string {
+	return address.replace(/\/\d+$/, '');
+}

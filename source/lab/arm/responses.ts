@@ -1,0 +1,96 @@
+import {randomUUID} from 'node:crypto';
+import type {ServerResponse} from 'node:http';
+import {sendJson} from '../https-server.js';
+import type {LabIdentity} from './tokens.js';
+
+/** ARM's answers, with the status codes, error codes, messages and headers the real service uses. */
+
+export function armHeaders(): Record<string, string> {
+	const id = randomUUID();
+	return {'x-ms-request-id': id, 'x-ms-correlation-request-id': id, 'cache-control': 'no-cache'};
+}
+
+export function sendArm(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	sendJson(res, status, body, {...armHeaders(), ...headers});
+}
+
+export function armError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+	sendArm(res, status, {error: {code, message}}, headers);
+}
+
+/** 401 with ARM's challenge; the SDK's bearer policy reads `WWW-Authenticate` before giving up. */
+export function unauthorized(res: ServerResponse, code: string, message: string, authority: string): void {
+	armError(res, 401, code, message, {
+		'www-authenticate': `Bearer authorization_uri="${authority}", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+	});
+}
+
+export function missingAuthorization(res: ServerResponse, authority: string): void {
+	unauthorized(res, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", authority);
+}
+
+/** The contract's 403 (contracts §1): names the client, the action and the scope. */
+export function authorizationFailed(res: ServerResponse, who: LabIdentity, action: string, scope: string): void {
+	armError(
+		res,
+		403,
+		'AuthorizationFailed',
+		`The client '${who.upn}' with object id '${who.oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+	);
+}
+
+export function missingApiVersion(res: ServerResponse): void {
+	armError(res, 400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+}
+
+export function invalidApiVersion(res: ServerResponse, value: string): void {
+	armError(
+		res,
+		400,
+		'InvalidApiVersionParameter',
+		`The api-version '${value}' is invalid. The supported versions are in the form 'yyyy-mm-dd' or 'yyyy-mm-dd-preview'.`,
+	);
+}
+
+export function armThrottled(res: ServerResponse, retryAfterSeconds: number, subscriptionId: string | undefined, who: LabIdentity | undefined): void {
+	armError(
+		res,
+		429,
+		'SubscriptionRequestsThrottled',
+		`Number of 'read' requests for subscription '${subscriptionId ?? 'unknown'}' actor '${who?.oid ?? 'unknown'}' exceeded. Please try again after '${retryAfterSeconds}' seconds after additional tips: https://aka.ms/arm-throttling`,
+		{'retry-after': String(retryAfterSeconds), 'x-ms-ratelimit-remaining-subscription-reads': '0'},
+	);
+}
+
+/** Resource Graph's own error envelope: a generic top-level message and the real reason in `details`. */
+export function graphError(res: ServerResponse, status: number, code: string, details: Array<{code: string; message: string}>, headers: Record<string, string> = {}): void {
+	const correlationId = randomUUID();
+	sendArm(
+		res,
+		status,
+		{
+			error: {
+				code,
+				message: `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${correlationId}.`,
+				details,
+			},
+		},
+		headers,
+	);
+}
+
+export function graphThrottled(res: ServerResponse, retryAfterSeconds: number): void {
+	graphError(
+		res,
+		429,
+		'RateLimiting',
+		[
+			{
+				code: 'RateLimiting',
+				message:
+					'Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.',
+			},
+		],
+		{'retry-after': String(retryAfterSeconds), 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': `00:00:${String(retryAfterSeconds).padStart(2, '0')}`},
+	);
+}

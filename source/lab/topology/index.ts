@@ -1,0 +1,14 @@
+export {
+	DEMO_TOPOLOGY_PATH,
+	loadDemoTopology,
+	loadTopologyFile,
+	parseTopology,
+	TopologyError,
+	type ArmJson,
+	type Topology,
+	type TopologyIssue,
+	type TopologyResource,
+	type TopologySubscription,
+} from './load.js';
+export {RESOURCE_TYPES, type ResourceType} from './schema.js';
+export {labVmAddress, labVmAddresses, type LabVmAddress} from './addresses.js';
