@@ -7,6 +7,8 @@ export interface PaneRegion {
 	rows: number;
 }
 
+/** Output smaller than this since the last paint counts as interactive (echoes, prompts, status lines). */
+const INTERACTIVE_BYTES = 4096;
 const SYNC_START = '\x1b[?2026h';
 const SYNC_END = '\x1b[?2026l';
 // DECSC/DECRC: Ink moves the cursor relative to where it left it, so every paint must put it back.
@@ -28,17 +30,22 @@ export class PanePainter {
 	private scrollOffset = 0;
 	private painted: string[] = [];
 	private lastPaint = 0;
+	private paintedBytes = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private immediate: NodeJS.Immediate | undefined;
 	private readonly frameMs: number;
 	private readonly onChange = () => this.schedule();
 	private visible = false;
 
+	private readonly onResize = () => this.invalidate();
+
 	constructor(
-		private readonly out: NodeJS.WritableStream,
+		private readonly out: NodeJS.WriteStream,
 		maxFps: number,
 	) {
 		this.frameMs = 1000 / Math.max(1, maxFps);
+		// Ink clears the whole screen when the window changes size.
+		out.on('resize', this.onResize);
 	}
 
 	/** Shows this session in this region (or nothing, while another view owns the screen). */
@@ -75,6 +82,7 @@ export class PanePainter {
 	}
 
 	dispose(): void {
+		this.out.off('resize', this.onResize);
 		this.session?.off('change', this.onChange);
 		this.session = undefined;
 		this.cancel();
@@ -89,7 +97,10 @@ export class PanePainter {
 
 	private schedule(): void {
 		if (this.timer || this.immediate || !this.session || !this.visible) return;
-		const wait = this.lastPaint + this.frameMs - performance.now();
+		// Little output since the last paint (an echo, a prompt) is painted at once: typing must not wait
+		// for a frame. Bulk output waits for the frame boundary, so a flood costs at most maxFps paints.
+		const interactive = this.session.receivedBytes - this.paintedBytes < INTERACTIVE_BYTES;
+		const wait = interactive ? 0 : this.lastPaint + this.frameMs - performance.now();
 		if (wait <= 0) {
 			// setImmediate, not a direct paint: lets the emulator finish the batch of data that arrived together.
 			this.immediate = setImmediate(() => {
@@ -108,9 +119,14 @@ export class PanePainter {
 		const session = this.session;
 		const {top, cols, rows} = this.region;
 		if (!session || !this.visible || rows <= 0 || cols <= 0) return;
+		// Right after a shrink the region is still the old size until the App re-renders (which shows the
+		// pane again and so paints): rows wider than the window would wrap and smear the screen.
+		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
 		this.lastPaint = performance.now();
+		this.paintedBytes = session.receivedBytes;
 		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset, drawCursor: this.scrollOffset === 0});
 		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
+		// The session's resize emits a change, which paints again once both agree.
 		if (snapshot.cols > cols) return;
 		// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
 		const lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));

@@ -35,17 +35,28 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export function waitMs(ms: number, signal?: {aborted: boolean; addEventListener?: (type: 'abort', listener: () => void) => void}): Promise<void> {
+interface AbortSignalish {
+	aborted: boolean;
+	addEventListener?: (type: 'abort', listener: () => void) => void;
+	removeEventListener?: (type: 'abort', listener: () => void) => void;
+}
+
+/** Waits, unless the request is cancelled first (a long Retry-After must not pin a refresh the user abandoned). */
+export function waitMs(ms: number, signal?: AbortSignalish): Promise<void> {
 	return new Promise((resolve, reject) => {
 		if (signal?.aborted) {
 			reject(abortError());
 			return;
 		}
-		const timer = setTimeout(resolve, ms);
-		signal?.addEventListener?.('abort', () => {
+		const onAbort = () => {
 			clearTimeout(timer);
 			reject(abortError());
-		});
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener?.('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener?.('abort', onAbort);
 	});
 }
 

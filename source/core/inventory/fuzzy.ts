@@ -113,11 +113,11 @@ interface Entry {
 function entryOf(vm: VmRecord, index: number): Entry {
 	const starts: number[] = [];
 	let text = '';
-	for (const field of FIELDS) {
-		if (text.length > 0) text += SEPARATOR;
+	FIELDS.forEach((field, i) => {
+		if (i > 0) text += SEPARATOR;
 		starts.push(text.length);
 		text += vmFieldText(vm, field);
-	}
+	});
 	return {vm, index, text, lower: text.toLowerCase(), starts};
 }
 
@@ -246,7 +246,9 @@ export function createVmFilter(vms: readonly VmRecord[]): VmFilter {
 			for (let i = 0; i < results.length; i++) {
 				const {score, item} = results[i]!;
 				slots[item.index] = results[i];
-				keys[i] = ((32_767 - score) * 1000 + Math.min(item.vm.name.length, 999)) * count + item.index;
+				// fzf's scores are int16 per term; clamp so sums of many terms still pack into 2^53.
+				const rank = Math.min(Math.max(32_767 - score, 0), 99_999);
+				keys[i] = (rank * 1000 + Math.min(item.vm.name.length, 999)) * count + item.index;
 			}
 			keys.sort();
 			const matches = new Array<VmMatch>(keys.length);

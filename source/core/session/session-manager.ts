@@ -77,6 +77,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		if (this.sessionsOf(session.connection).length === 0) session.connection.close();
 		if (this.focusedIndex >= this.sessions.length) this.focusedIndex = Math.max(0, this.sessions.length - 1);
 		else if (index < this.focusedIndex) this.focusedIndex -= 1;
+		this.updatePriorities();
 		this.emit('change');
 	}
 
@@ -87,7 +88,13 @@ export class SessionManager extends EventEmitter<{change: []}> {
 	focus(index: number): void {
 		if (index < 0 || index >= this.sessions.length) return;
 		this.focusedIndex = index;
+		this.updatePriorities();
 		this.emit('change');
+	}
+
+	/** The focused terminal parses at full speed; the others in small slices (TerminalEmulator.setBackground). */
+	private updatePriorities(): void {
+		this.sessions.forEach((session, index) => session.terminal.setBackground(index !== this.focusedIndex));
 	}
 
 	focusSession(session: ShellSession): void {
@@ -121,6 +128,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		});
 		this.sessions.push(session);
 		this.focusedIndex = this.sessions.length - 1;
+		this.updatePriorities();
 		this.emit('change');
 		return session;
 	}

@@ -29,6 +29,8 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 	private pausedByTerminal = false;
 	private detachedNoticeShown = false;
 	private typeAhead: Buffer[] = [];
+	/** Bytes received from the remote so far; the painter compares it across paints to tell typing from floods. */
+	receivedBytes = 0;
 
 	constructor(
 		readonly connection: SshConnection,
@@ -69,8 +71,12 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		this.channel = channel;
 		this.detachedNoticeShown = false;
 		if (this.pausedByTerminal) channel.pause();
-		channel.on('data', (data: Buffer) => this.terminal.write(data));
-		channel.stderr.on('data', (data: Buffer) => this.terminal.write(data));
+		const receive = (data: Buffer) => {
+			this.receivedBytes += data.length;
+			this.terminal.write(data);
+		};
+		channel.on('data', receive);
+		channel.stderr.on('data', receive);
 		channel.on('exit', (code: number | null, signal?: string) => {
 			if (this.channel !== channel) return;
 			this.setState(signal ? {kind: 'exited', code: null, signal} : {kind: 'exited', code});
@@ -118,6 +124,8 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		this.rows = rows;
 		this.terminal.resize(cols, rows);
 		this.channel?.setWindow(rows, cols, 0, 0);
+		// The screen reflowed: whoever shows it must redraw even if the remote prints nothing.
+		this.emit('change');
 	}
 
 	close(): void {

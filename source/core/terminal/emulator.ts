@@ -4,7 +4,9 @@
  */
 import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
-import {FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
+import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
+
+const BACKGROUND_SINK_LIMIT = 64 * 1024;
 import {RowRenderer, snapshotBuffer, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
 
@@ -59,6 +61,7 @@ class Listeners<T> {
 export class TerminalEmulator {
 	private readonly term: XTerm;
 	private readonly flow: FlowControl;
+	private readonly sinkLimit: number;
 	private readonly renderer: RowRenderer;
 	private readonly subscriptions: IDisposable[] = [];
 	private readonly replyListeners = new Listeners<string>();
@@ -81,6 +84,7 @@ export class TerminalEmulator {
 		this.term.unicode.register(createUnicodeProvider());
 		this.term.unicode.activeVersion = UNICODE_VERSION;
 		this.flow = new FlowControl((data, done) => this.term.write(data, done), options);
+		this.sinkLimit = options.sinkLimit ?? DEFAULT_SINK_LIMIT;
 		this.renderer = new RowRenderer(this.term.buffer.active.getNullCell());
 
 		this.subscriptions.push(
@@ -147,6 +151,15 @@ export class TerminalEmulator {
 	}
 
 	/** `listener(true)` above the high-water mark (pause the channel), `listener(false)` once drained. */
+	/**
+	 * A terminal nobody is looking at parses in small slices (64 KiB), so a flood in a background session
+	 * costs the focused one at most a millisecond or so of latency per slice instead of xterm's 12 ms budget.
+	 * Its channel is paused by flow control meanwhile, so nothing is lost, only deferred.
+	 */
+	setBackground(background: boolean): void {
+		this.flow.setSinkLimit(background ? BACKGROUND_SINK_LIMIT : this.sinkLimit);
+	}
+
 	onBackpressure(listener: (paused: boolean) => void): () => void {
 		return this.flow.onBackpressure(listener);
 	}

@@ -27,7 +27,7 @@ export const DEFAULT_SINK_LIMIT = 8 * 1024 * 1024;
 export class FlowControl {
 	private readonly highWaterMark: number;
 	private readonly lowWaterMark: number;
-	private readonly sinkLimit: number;
+	private sinkLimit: number;
 	private readonly held: Chunk[] = [];
 	private readonly listeners = new Set<(paused: boolean) => void>();
 	private drainWaiters: Array<() => void> = [];
@@ -71,6 +71,15 @@ export class FlowControl {
 	onBackpressure(listener: (paused: boolean) => void): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
+	}
+
+	/**
+	 * Changes how much the sink may hold at once. A small limit makes the parser work in short slices,
+	 * so one busy terminal cannot hold up the event loop for the others (see TerminalEmulator.setBackground).
+	 */
+	setSinkLimit(limit: number): void {
+		this.sinkLimit = Math.max(limit, 1);
+		while (this.held.length > 0 && this.fitsInSink(this.held[0].length)) this.send(this.held.shift()!);
 	}
 
 	/** Resolves once everything written so far has been processed (at once if nothing is pending). */

@@ -1,0 +1,184 @@
+// The two programs under test, driven the way a user drives them: vmux (the built dist/cli.js) and the
+// peer, tmux running OpenSSH `ssh`, each in its own 120x40 pseudo-terminal against the same sshd.
+import {execFileSync} from 'node:child_process';
+import {PtyApp, processTree, sleep} from './harness.mjs';
+
+export const PROMPT = 'vmb> ';
+const PROMPT_ROW = PROMPT.trimEnd();
+const SHELL_PROMPT = /[#$]$/;
+
+/** The environment of a user's terminal: no CI (Ink prints nothing while it is set), no NODE_ENV. */
+export function terminalEnv(extra = {}) {
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+	for (const key of ['CI', 'NODE_ENV', 'VITEST', 'TMUX', 'TMUX_PANE', 'SSH_AUTH_SOCK', 'NODE_OPTIONS']) delete env[key];
+	return Object.assign(env, {TERM: 'xterm-256color', COLORTERM: 'truecolor', LANG: 'C.UTF-8'}, extra);
+}
+
+const hasPromptRow = (lines) => lines.some((line, i) => i > 0 && line === PROMPT_ROW);
+
+export class VmuxDriver {
+	name = 'vmux';
+
+	/** @param {{cli: string, configDir: string, cwd: string, nodeArgs?: string[]}} options */
+	constructor({cli, configDir, cwd, nodeArgs = []}) {
+		this.options = {cli, configDir, cwd, nodeArgs};
+		this.sessions = 0;
+	}
+
+	async start() {
+		await this.launch();
+		await this.connect();
+	}
+
+	/** Starts vmux and waits for the browser to list the profile. */
+	async launch() {
+		const {cli, configDir, cwd, nodeArgs} = this.options;
+		this.app = new PtyApp(process.execPath, [...nodeArgs, cli, '--config-dir', configDir], {env: terminalEnv(), cwd});
+		await this.app.waitForScreen((lines) => lines.some((line) => /^\S?\s*bench\s/.test(line)), 'the browser listing the bench profile');
+	}
+
+	/** Filters the browser to the profile and opens it (the first session), then sets the prompt. */
+	async connect() {
+		this.app.write('/bench');
+		await this.app.waitForScreen((lines) => lines.some((line) => /^\/bench/.test(line)), 'the filter line');
+		this.app.write('\r');
+		await this.#waitForShell(0);
+		this.sessions = 1;
+		await this.setPrompt();
+	}
+
+	/** A fresh shell is focused: its pane holds nothing but the login prompt (the tab bar truncates past ~9 tabs). */
+	async #waitForShell(index) {
+		await this.app.waitForScreen((lines) => {
+			const pane = lines.slice(1).filter((line) => line.length > 0);
+			return lines[0].includes('0:bench') && pane.length === 1 && SHELL_PROMPT.test(pane[0]);
+		}, `session ${index}'s shell prompt`);
+	}
+
+	/** A short fixed prompt, so echoes can be found at the end of a row. */
+	async setPrompt() {
+		this.app.write(`PS1='${PROMPT}'\r`);
+		await this.app.waitForScreen(hasPromptRow, 'the benchmark prompt');
+	}
+
+	/** Ctrl-b c: another shell on the same connection, focused. Returns its index. */
+	async newShell() {
+		const index = this.sessions++;
+		this.app.write('\x02c');
+		await this.#waitForShell(index);
+		return index;
+	}
+
+	/** Ctrl-b d, then Enter on the profile row: a new connection with its first shell, focused. */
+	async newConnection() {
+		const index = this.sessions++;
+		this.app.write('\x02d');
+		await this.app.waitForScreen((lines) => lines.some((line) => line.includes('connect')) && lines.some((line) => /\bbench\s/.test(line)), 'the browser');
+		this.app.write('\r');
+		await this.#waitForShell(index);
+		return index;
+	}
+
+	/** Sends a command line to the focused session. */
+	type(line) {
+		this.app.write(`${line}\r`);
+	}
+
+	async focus(index) {
+		this.app.write(`\x02${index}`);
+		await this.app.waitForScreen((lines) => hasPromptRow(lines), `session ${index} focused`);
+	}
+
+	/** The vmux process (and any children it may have). */
+	pids() {
+		return processTree([this.app.pid]).map((p) => p.pid);
+	}
+
+	async stop() {
+		await this.app?.stop();
+	}
+}
+
+export class PeerDriver {
+	name = 'tmux+ssh';
+
+	/** @param {{socket: string, tmuxConf: string, tmuxTmpDir: string, ssh: string[]}} options */
+	constructor({socket, tmuxConf, tmuxTmpDir, ssh}) {
+		this.options = {socket, tmuxConf, tmuxTmpDir, ssh};
+		this.windows = 0;
+	}
+
+	get #env() {
+		return terminalEnv({TMUX_TMPDIR: this.options.tmuxTmpDir});
+	}
+
+	get #sshCommand() {
+		return this.options.ssh.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+	}
+
+	/** A tmux command against the benchmark's own server (its own socket, in the run's temp dir). */
+	tmux(...args) {
+		return execFileSync('tmux', ['-L', this.options.socket, ...args], {env: this.#env, timeout: 10_000}).toString();
+	}
+
+	async start() {
+		const {socket, tmuxConf} = this.options;
+		this.app = new PtyApp('tmux', ['-L', socket, '-f', tmuxConf, 'new-session', '-s', 'bench', '-x', '120', '-y', '40', this.#sshCommand], {env: this.#env});
+		await this.app.waitForScreen((lines) => lines.slice(0, -1).some((line) => SHELL_PROMPT.test(line)), 'the remote shell prompt in tmux');
+		this.serverPid = Number(this.tmux('display-message', '-p', '#{pid}').trim());
+		this.windows = 1;
+		this.app.write(`PS1='${PROMPT}'\r`);
+		await this.app.waitForScreen(hasPromptRow, 'the benchmark prompt');
+	}
+
+	/** A new window running ssh, in the background (not visible). Returns its index. */
+	async newWindow() {
+		const index = this.windows++;
+		this.tmux('new-window', '-d', '-t', `bench:${index}`, this.#sshCommand);
+		await this.waitForCapture(index, (text) => text.split('\n').some((line) => SHELL_PROMPT.test(line.trimEnd())), 'the shell prompt');
+		return index;
+	}
+
+	capture(index) {
+		return this.tmux('capture-pane', '-p', '-t', `bench:${index}`);
+	}
+
+	async waitForCapture(index, test, what, timeoutMs = 20_000) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const text = this.capture(index);
+			if (test(text)) return text;
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} in tmux window ${index}:\n${text}`);
+			await sleep(50);
+		}
+	}
+
+	/** Types a command line into a (background) window. */
+	sendLine(index, line) {
+		this.tmux('send-keys', '-t', `bench:${index}`, '-l', line);
+		this.tmux('send-keys', '-t', `bench:${index}`, 'Enter');
+	}
+
+	type(line) {
+		this.app.write(`${line}\r`);
+	}
+
+	/** The tmux server and everything under it (the ssh clients), without the attached client. */
+	pids() {
+		return processTree([this.serverPid]).map((p) => p.pid);
+	}
+
+	clientPid() {
+		return this.app.pid;
+	}
+
+	async stop() {
+		try {
+			this.tmux('kill-server');
+		} catch {
+			// Already gone.
+		}
+		await this.app?.stop();
+	}
+}

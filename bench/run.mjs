@@ -1,0 +1,587 @@
+// End-to-end benchmark (issue 3 item 11): vmux against a peer, tmux running OpenSSH `ssh`, in the same
+// run, on the same OpenSSH sshd, both driven through a real 120x40 pseudo-terminal.
+//
+//   npm run bench                 (builds, then runs this)
+//   node bench/run.mjs            (uses the existing dist/)
+//
+// Environment knobs (defaults in brackets): BENCH_MB [50] size of the throughput file, BENCH_RUNS [3]
+// throughput runs per side (median kept), BENCH_KEYS [200] keystrokes per echo measurement,
+// BENCH_IDLE_S [10] idle window, BENCH_PROFILE=1 adds a CPU-profile pass of vmux (throughput, idle echo,
+// echo under a flood),
+// BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,emulator] picks
+// phases (add `profile`, or drop some; a partial run writes bench/results-partial.json), BENCH_OUT
+// overrides the results path, BENCH_TIMEOUT_S [1200] hard limit for the whole run.
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync} from 'node:fs';
+import {cpus, loadavg, tmpdir} from 'node:os';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {formatProfile, summariseProfile} from './lib/cpu-profile.mjs';
+import {PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
+import {CLK_TCK, Cleanup, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli.js');
+const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
+const CONFIG = {
+	fileMiB: num('BENCH_MB', 50),
+	lineChars: 100,
+	throughputRuns: num('BENCH_RUNS', 3),
+	keys: num('BENCH_KEYS', 200),
+	keyGapMs: 20,
+	slowKeyGapMs: 100,
+	eraseEvery: 20,
+	idleSessions: 10,
+	scrollbackFill: 6000,
+	idleSeconds: num('BENCH_IDLE_S', 10),
+	size: '120x40',
+	floodCommand: "timeout 180 yes \"$(printf '%080d' 0)\" <token>",
+};
+const FLOOD_LIMIT_S = 180; // the remote flood stops by itself after this, whatever happens here (see CONFIG.floodCommand)
+const log = (...args) => console.error('[bench]', ...args);
+
+const cleanup = new Cleanup();
+let finished = false;
+async function abort(reason, code) {
+	if (finished) return;
+	finished = true;
+	log(`stopping: ${reason}`);
+	const errors = await cleanup.run();
+	for (const error of errors) log(`cleanup: ${error}`);
+	process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void abort(signal, 130));
+process.on('uncaughtException', (error) => void abort(`uncaught ${error.stack ?? error}`, 1));
+process.on('unhandledRejection', (error) => void abort(`unhandled ${error?.stack ?? error}`, 1));
+const watchdog = setTimeout(() => void abort(`the run took longer than ${num('BENCH_TIMEOUT_S', 1200)} s`, 3), num('BENCH_TIMEOUT_S', 1200) * 1000);
+
+// ---- setup ---------------------------------------------------------------------------------------
+
+function version(cmd, args) {
+	// `ssh -V` answers on stderr.
+	const result = spawnSync(cmd, args, {encoding: 'utf8', timeout: 10_000});
+	if (result.error) return undefined;
+	return `${result.stdout}${result.stderr}`.trim() || undefined;
+}
+
+/** `mib` MiB of lines of `chars` printable characters (plus '\n'), each line different. */
+function writeFloodFile(path, mib, chars) {
+	const printable = Array.from({length: 94}, (_, i) => String.fromCharCode(33 + i)).join('');
+	const wheel = printable.repeat(Math.ceil((chars + 94) / 94) + 1);
+	const lines = [];
+	for (let i = 0; i < 94; i++) lines.push(wheel.slice(i, i + chars) + '\n');
+	const block = Buffer.from(lines.join(''));
+	const total = mib * 1024 * 1024;
+	const fd = openSync(path, 'w');
+	let written = 0;
+	try {
+		while (written + block.length <= total) written += writeSync(fd, block);
+		const lineBytes = chars + 1;
+		const rest = Math.floor((total - written) / lineBytes) * lineBytes;
+		if (rest > 0) written += writeSync(fd, block.subarray(0, rest));
+	} finally {
+		closeSync(fd);
+	}
+	return written;
+}
+
+async function readThrough(path) {
+	for await (const _ of createReadStream(path, {highWaterMark: 1 << 20})); // warm the page cache
+}
+
+async function setup() {
+	if (!existsSync(CLI)) throw new Error(`${CLI} is missing; run \`npm run build\` first (or \`npm run bench\`).`);
+	for (const tool of ['tmux', 'ssh']) if (!version('which', [tool])) throw new Error(`${tool} is not installed`);
+	const tmp = mkdtempSync(join(tmpdir(), 'vmux-bench-'));
+	cleanup.add('temp dir', () => rmSync(tmp, {recursive: true, force: true}));
+
+	const key = join(tmp, 'id_ed25519');
+	copyFileSync(join(ROOT, 'dist/lab/assets/users/demo_ed25519'), key);
+	chmodSync(key, 0o600);
+	const publicKey = readFileSync(join(ROOT, 'dist/lab/assets/users/demo_ed25519.pub'), 'utf8').trim();
+
+	const file = join(tmp, 'flood.txt');
+	const fileBytes = writeFloodFile(file, CONFIG.fileMiB, CONFIG.lineChars);
+	await readThrough(file);
+
+	const {startOpenSshServer} = await import(pathToFileURL(join(ROOT, 'dist/lab/ssh/openssh-sshd.js')).href);
+	const sshd = await startOpenSshServer({authorizedKeys: [publicKey]});
+	const sshdPid = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8').trim());
+	cleanup.add('sshd', async () => {
+		// Per-connection sshd processes and shells outlive the listener if a client is still attached.
+		const tree = processTree([sshdPid]).map((p) => p.pid);
+		await sshd.stop();
+		for (const pid of tree) if (procStat(pid)) killPid(pid);
+	});
+
+	// vmux: a config dir with one profile and the host key already known.
+	const configDir = join(tmp, 'vmux-config');
+	const profiles = {
+		version: 1,
+		profiles: [
+			{name: 'bench', target: {kind: 'host', host: '127.0.0.1'}, transport: {kind: 'direct'}, port: sshd.port, username: sshd.username, auth: {type: 'key-file', path: key}},
+		],
+	};
+	const profilesFile = join(tmp, 'profiles.json');
+	writeFileSync(profilesFile, JSON.stringify(profiles, null, 2));
+	execFileSync(process.execPath, [CLI, 'profiles', 'import', profilesFile, '--config-dir', configDir], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000});
+	const [keyType, keyData] = sshd.hostKeyPublic.split(/\s+/);
+	writeFileSync(join(configDir, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${keyType} ${keyData}\n`);
+
+	// The peer: tmux with the same scrollback as vmux's default, on its own socket in the temp dir.
+	const tmuxTmpDir = join(tmp, 'tmux');
+	mkdirSync(tmuxTmpDir, {mode: 0o700});
+	const tmuxConf = join(tmp, 'tmux.conf');
+	writeFileSync(tmuxConf, ['set -g history-limit 5000', 'set -g default-terminal tmux-256color', ''].join('\n'));
+	const ssh = [
+		'ssh', '-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+		'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key, '-p', String(sshd.port), `${sshd.username}@127.0.0.1`,
+	];
+	return {tmp, key, file, fileBytes, sshd, configDir, tmuxTmpDir, tmuxConf, ssh};
+}
+
+function vmuxDriver(ctx, nodeArgs = []) {
+	const driver = new VmuxDriver({cli: CLI, configDir: ctx.configDir, cwd: ROOT, nodeArgs});
+	const stop = cleanup.add('vmux', () => driver.stop());
+	return {driver, stop};
+}
+
+let peerCount = 0;
+function peerDriver(ctx) {
+	const driver = new PeerDriver({socket: `vmuxbench-${process.pid}-${peerCount++}`, tmuxConf: ctx.tmuxConf, tmuxTmpDir: ctx.tmuxTmpDir, ssh: ctx.ssh});
+	const stop = cleanup.add('tmux', async () => {
+		const server = driver.serverPid;
+		await driver.stop();
+		if (server && procStat(server)) killPid(server);
+	});
+	return {driver, stop};
+}
+
+// ---- measurements --------------------------------------------------------------------------------
+
+/** Starts `yes` in a second, unfocused session / invisible window. Returns {stop(), stats()}. */
+async function startFlood(driver) {
+	const token = `VMBFLOOD${randomBytes(4).toString('hex')}`;
+	// The token rides in yes's argv only to find the process; the lines are 80 zeros plus the token.
+	const command = `timeout ${FLOOD_LIMIT_S} yes "$(printf '%080d' 0)" ${token}`;
+	if (driver instanceof VmuxDriver) {
+		await driver.newShell();
+		driver.type(command);
+		await sleep(200);
+		await driver.focus(0);
+	} else {
+		const index = await driver.newWindow();
+		driver.sendLine(index, command);
+	}
+	const deadline = Date.now() + 10_000;
+	let yes;
+	while (!yes && Date.now() < deadline) {
+		yes = processesWithArg(token).find((p) => p.argv[0] === 'yes');
+		if (!yes) await sleep(50);
+	}
+	if (!yes) throw new Error('the background flood did not start');
+	const stopFlood = cleanup.add('flood', async () => {
+		for (const p of processesWithArg(token)) killPid(p.pid, 'SIGTERM');
+	});
+	const wchar = () => {
+		try {
+			return Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${yes.pid}/io`, 'utf8'))[1]);
+		} catch {
+			return NaN;
+		}
+	};
+	await sleep(1000); // let it reach its steady state
+	const startBytes = wchar();
+	const startAt = performance.now();
+	return {
+		stats: () => ({floodMiBPerS: (wchar() - startBytes) / 1024 / 1024 / ((performance.now() - startAt) / 1000)}),
+		stop: stopFlood,
+	};
+}
+
+async function throughputRun(driver, ctx, pids = () => []) {
+	const token = randomBytes(4).toString('hex');
+	// The typed command holds `$((40+2))`, so only the output line, not the echoed command, matches.
+	const seen = driver.app.waitForMarker(`VMB-42-${token}`, 180_000);
+	const bytesBefore = driver.app.bytes;
+	const meter = cpuMeter(pids);
+	const start = performance.now();
+	driver.type(`cat ${ctx.file}; echo VMB-$((40+2))-${token}`);
+	const at = await seen;
+	const appCpuPercent = meter();
+	const seconds = (at - start) / 1000;
+	const outerBytes = driver.app.bytes - bytesBefore;
+	await driver.app.waitForQuiet(500, 30_000);
+	return {seconds, outerMiB: outerBytes / 1024 / 1024, appCpuPercent};
+}
+
+const echoSummary = (latencies) => ({p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: Math.max(...latencies), n: latencies.length});
+const echoOptions = () => ({prompt: PROMPT, count: CONFIG.keys, gapMs: CONFIG.keyGapMs, eraseEvery: CONFIG.eraseEvery});
+
+/** CPU ticks of a set of processes, for "% of a core" over a window. */
+function cpuMeter(pids) {
+	const ticks = () => pids().reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
+	const start = ticks();
+	const startAt = performance.now();
+	return () => ((ticks() - start) / CLK_TCK / ((performance.now() - startAt) / 1000)) * 100;
+}
+
+/**
+ * Both programs run side by side (each idles while the other is measured): echo latency idle, echo latency
+ * under a background flood, then the throughput runs interleaved (peer, vmux, peer, vmux, ...) so that
+ * load from anything else on the machine falls on both alike.
+ */
+async function interactivePhase(ctx) {
+	const peer = peerDriver(ctx);
+	const vmux = vmuxDriver(ctx);
+	const sides = [
+		{key: 'peer', ...peer, pids: () => [...peer.driver.pids(), peer.driver.clientPid()]},
+		{key: 'vmux', ...vmux, pids: () => vmux.driver.pids()},
+	];
+	const out = {peer: {}, vmux: {}};
+	for (const side of sides) {
+		log(`${side.driver.name}: starting`);
+		await side.driver.start();
+	}
+	for (const side of sides) {
+		const {driver} = side;
+		log(`${driver.name}: echo latency, idle (${CONFIG.keys} keys)`);
+		const meter = cpuMeter(side.pids);
+		out[side.key].echoIdle = {...echoSummary(await measureEcho(driver.app, echoOptions())), appCpuPercent: meter()};
+		log(`${driver.name}:   p50 ${out[side.key].echoIdle.p50Ms.toFixed(2)} ms, p99 ${out[side.key].echoIdle.p99Ms.toFixed(2)} ms`);
+	}
+	for (const side of sides) {
+		// For information: the same at a typing pace (a frame cap only shows when keys come faster than frames).
+		const {driver} = side;
+		const keys = Math.max(20, Math.round(CONFIG.keys / 2));
+		log(`${driver.name}: echo latency, idle, ${CONFIG.slowKeyGapMs} ms between keys (${keys} keys)`);
+		out[side.key].echoIdleSlow = echoSummary(await measureEcho(driver.app, {...echoOptions(), count: keys, gapMs: CONFIG.slowKeyGapMs}));
+		log(`${driver.name}:   p50 ${out[side.key].echoIdleSlow.p50Ms.toFixed(2)} ms, p99 ${out[side.key].echoIdleSlow.p99Ms.toFixed(2)} ms`);
+	}
+	for (const side of sides) {
+		const {driver} = side;
+		log(`${driver.name}: echo latency while a background session floods`);
+		const flood = await startFlood(driver);
+		const meter = cpuMeter(side.pids);
+		const latencies = await measureEcho(driver.app, echoOptions());
+		const busy = (out[side.key].echoFlood = {...echoSummary(latencies), ...flood.stats(), appCpuPercent: meter()});
+		await flood.stop();
+		log(`${driver.name}:   p50 ${busy.p50Ms.toFixed(2)} ms, p99 ${busy.p99Ms.toFixed(2)} ms (flood ${busy.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${busy.appCpuPercent.toFixed(0)}% of a core)`);
+		await driver.app.waitForQuiet(1000, 20_000);
+	}
+	// The benchmark stops parsing the output while timing the flood (the marker is found in the raw
+	// stream), so it does not compete for the two cores with the program it measures.
+	for (const side of sides) {
+		side.driver.app.screenEnabled = false;
+		side.runs = [];
+	}
+	for (let i = 0; i < CONFIG.throughputRuns; i++) {
+		for (const side of sides) {
+			const run = await throughputRun(side.driver, ctx, side.pids);
+			log(`${side.driver.name}: throughput run ${i + 1}: ${run.seconds.toFixed(2)} s (${(run.outerMiB * 1024).toFixed(0)} KiB drawn to the terminal)`);
+			side.runs.push(run);
+		}
+	}
+	for (const side of sides) {
+		await side.stop();
+		const seconds = median(side.runs.map((r) => r.seconds));
+		out[side.key].throughput = {
+			runsS: side.runs.map((r) => r.seconds),
+			medianS: seconds,
+			mibPerS: ctx.fileBytes / 1024 / 1024 / seconds,
+			outerKiB: side.runs.map((r) => Math.round(r.outerMiB * 1024)),
+			appCpuPercent: median(side.runs.map((r) => r.appCpuPercent)),
+		};
+	}
+	return out;
+}
+
+const rssMiB = (pids) => pids.reduce((sum, pid) => sum + procMemory(pid).rssKiB, 0) / 1024;
+
+/** Ten sessions, each with `seq 1 6000` run (5000 lines of scrollback kept), then idle. */
+async function idlePhase(kind, ctx) {
+	const token = randomBytes(4).toString('hex');
+	const fill = (i) => `seq 1 ${CONFIG.scrollbackFill}; echo VMB-$((1+1))-${token}-${i}-end`;
+	const marker = (i) => `VMB-2-${token}-${i}-end`;
+	let result;
+	if (kind === 'peer') {
+		const {driver, stop} = peerDriver(ctx);
+		log(`tmux+ssh: ${CONFIG.idleSessions} windows of ssh, ${CONFIG.scrollbackFill} lines each`);
+		await driver.start();
+		const seen = driver.app.waitForMarker(marker(0), 60_000);
+		driver.type(fill(0));
+		await seen;
+		for (let i = 1; i < CONFIG.idleSessions; i++) {
+			const index = await driver.newWindow();
+			driver.sendLine(index, fill(i));
+			await driver.waitForCapture(index, (text) => text.includes(marker(i)), `the scrollback fill of window ${index}`, 60_000);
+		}
+		const history = [];
+		for (let i = 0; i < CONFIG.idleSessions; i++) history.push(Number(driver.tmux('display-message', '-p', '-t', `bench:${i}`, '#{history_size}').trim()));
+		await driver.app.waitForQuiet(1000, 20_000);
+		await sleep(1000);
+		log(`tmux+ssh: idle for ${CONFIG.idleSeconds} s`);
+		const client = driver.clientPid();
+		const measured = await measureIdle(() => [...driver.pids(), client], CONFIG.idleSeconds * 1000);
+		result = splitIdle(measured, (p) => p.pid !== client);
+		result.client = splitIdle(measured, (p) => p.pid === client);
+		result.scrollbackLines = history;
+		await stop();
+	} else {
+		const {driver, stop} = vmuxDriver(ctx);
+		const overOne = kind === 'vmux-channels';
+		log(`vmux: ${CONFIG.idleSessions} shells (${overOne ? 'Ctrl-b c, one connection' : 'one connection each'}), ${CONFIG.scrollbackFill} lines each`);
+		// RSS along the way (after a short settle), to split the total into start-up, sessions and scrollback.
+		const settledRss = async () => {
+			await sleep(300);
+			return rssMiB(driver.pids());
+		};
+		await driver.launch();
+		const steps = {browserMiB: await settledRss(), opened: [], filled: []};
+		await driver.connect();
+		for (let i = 0; i < CONFIG.idleSessions; i++) {
+			if (i > 0) await (overOne ? driver.newShell() : driver.newConnection());
+			steps.opened.push(await settledRss());
+			const seen = driver.app.waitForMarker(marker(i), 60_000);
+			driver.type(fill(i));
+			await seen;
+			steps.filled.push(await settledRss());
+		}
+		await driver.app.waitForQuiet(1000, 20_000);
+		await sleep(1000);
+		log(`vmux: idle for ${CONFIG.idleSeconds} s`);
+		const measured = await measureIdle(() => driver.pids(), CONFIG.idleSeconds * 1000);
+		result = splitIdle(measured, () => true);
+		const opening = steps.opened.reduce((sum, rss, i) => sum + rss - (i === 0 ? steps.browserMiB : steps.filled[i - 1]), 0);
+		const filling = steps.filled.reduce((sum, rss, i) => sum + rss - steps.opened[i], 0);
+		result.rssBreakdown = {
+			browserMiB: steps.browserMiB,
+			openingSessionsMiB: opening,
+			fillingScrollbackMiB: filling,
+			perSessionMiB: opening / CONFIG.idleSessions,
+			perScrollbackMiB: filling / CONFIG.idleSessions,
+			steps,
+		};
+		result.oldestLineInScrollback = await vmuxOldestLine(driver);
+		await stop();
+	}
+	log(`${kind}: CPU ${result.cpuPercent.toFixed(2)}%, RSS ${result.rssMiB.toFixed(1)} MiB, PSS ${result.pssMiB.toFixed(1)} MiB`);
+	if (result.rssBreakdown) {
+		const r = result.rssBreakdown;
+		log(`${kind}: RSS ${r.browserMiB.toFixed(0)} MiB with the browser alone, +${r.perSessionMiB.toFixed(1)} MiB per session opened, +${r.perScrollbackMiB.toFixed(1)} MiB per ${CONFIG.scrollbackFill}-line fill`);
+	}
+	return result;
+}
+
+function splitIdle(measured, include) {
+	const processes = measured.processes.filter(include);
+	const sum = (key) => processes.reduce((total, p) => total + p[key], 0);
+	return {
+		cpuPercent: ((sum('cpuTicks') / CLK_TCK) / measured.seconds) * 100,
+		rssMiB: sum('rssKiB') / 1024,
+		pssMiB: sum('pssKiB') / 1024,
+		seconds: measured.seconds,
+		processes: processes.map(({pid, comm, cpuTicks, rssKiB}) => ({pid, comm, cpuTicks, rssKiB})),
+	};
+}
+
+/** Scrollback mode, top: the oldest line vmux kept in the last session (a check that 5000 lines are held). */
+async function vmuxOldestLine(driver) {
+	try {
+		driver.app.write('\x02[');
+		await driver.app.waitForScreen((lines) => lines.some((line) => line.includes('scrollback:')), 'scrollback mode', 10_000);
+		driver.app.write('g');
+		await sleep(300);
+		const lines = await driver.app.waitForScreen((lines) => lines.some((line) => /scrollback: [1-9]/.test(line)), 'the top of the scrollback', 5000);
+		driver.app.write('q');
+		return lines.slice(1).find((line) => line.length > 0);
+	} catch (error) {
+		log(`vmux scrollback check failed: ${error.message}`);
+		return `(not read: ${error.message.split('\n')[0]})`;
+	}
+}
+
+/**
+ * vmux under `node --cpu-prof`, twice: one throughput run, then echo under a background flood. Only the
+ * samples inside the measured window are summarised (start-up and connecting are left out).
+ */
+async function profilePhase(ctx) {
+	const dir = process.env.BENCH_PROFILE_DIR ? resolve(process.env.BENCH_PROFILE_DIR) : join(ctx.tmp, 'profiles');
+	mkdirSync(dir, {recursive: true});
+	const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+	const out = {};
+	for (const what of ['throughput', 'echo-idle', 'echo-flood']) {
+		const name = `vmux-${what}.cpuprofile`;
+		const {driver, stop} = vmuxDriver(ctx, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
+		log(`profile: vmux ${what}`);
+		await driver.start();
+		const window = {fromUs: 0, toUs: 0};
+		let flood;
+		if (what === 'throughput') {
+			driver.app.screenEnabled = false;
+			window.fromUs = monotonicUs();
+			const run = await throughputRun(driver, ctx);
+			window.toUs = monotonicUs();
+			log(`profile: throughput run under the profiler: ${run.seconds.toFixed(2)} s`);
+		} else {
+			if (what === 'echo-flood') flood = await startFlood(driver);
+			window.fromUs = monotonicUs();
+			const latencies = await measureEcho(driver.app, echoOptions());
+			window.toUs = monotonicUs();
+			const summary = echoSummary(latencies);
+			log(`profile: ${what} under the profiler: p50 ${summary.p50Ms.toFixed(1)} ms, p99 ${summary.p99Ms.toFixed(1)} ms`);
+			await flood?.stop();
+		}
+		await stop(); // SIGTERM: vmux exits cleanly and node writes the profile
+		const file = join(dir, name);
+		for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
+		if (!existsSync(file)) {
+			out[what] = {error: 'no profile written'};
+			continue;
+		}
+		out[what] = summariseProfile(file, {window});
+		if (what !== 'throughput') out[what].busyMsPerKey = out[what].busyMs / CONFIG.keys;
+		const perKey = what === 'throughput' ? '' : `, ${(out[what].busyMs / CONFIG.keys).toFixed(2)} ms busy per keystroke`;
+		console.log(formatProfile(out[what], `vmux CPU profile, ${what} (measured window only${perKey})`));
+	}
+	return out;
+}
+
+async function terminalEmulatorBench() {
+	const script = join(ROOT, 'bench/terminal-emulator.mjs');
+	if (!existsSync(script)) return undefined;
+	log('bench/terminal-emulator.mjs');
+	return new Promise((resolveRun) => {
+		const child = spawn(process.execPath, [script], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
+		const stop = cleanup.add('terminal-emulator bench', () => child.exitCode === null && child.kill('SIGKILL'));
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			void stop();
+			resolveRun({exitCode: code, lines: output.trim().split('\n').filter(Boolean)});
+		});
+	});
+}
+
+// ---- report --------------------------------------------------------------------------------------
+
+/** vmux / peer; Infinity (shown "n/a", null in JSON) when the peer measured 0 and vmux did not. */
+const ratio = (ours, peer) => (peer > 0 ? ours / peer : ours > 0 ? Infinity : 1);
+
+function report(results) {
+	const {vmux, peer, idle} = results;
+	const rows = [];
+	const add = (figure, ours, theirs, unit, digits, target, met) =>
+		rows.push({figure, vmux: `${ours.toFixed(digits)} ${unit}`, peer: `${theirs.toFixed(digits)} ${unit}`, ratio: ratio(ours, theirs), target, met});
+	const atMostPeer = (ours, theirs) => ratio(ours, theirs) <= 1;
+	if (vmux && peer) {
+		add(`throughput ${CONFIG.fileMiB} MiB (median of ${CONFIG.throughputRuns})`, vmux.throughput.medianS, peer.throughput.medianS, 's', 2, 'ratio <= 1.0', atMostPeer(vmux.throughput.medianS, peer.throughput.medianS));
+		add('echo p50, idle', vmux.echoIdle.p50Ms, peer.echoIdle.p50Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoIdle.p50Ms, peer.echoIdle.p50Ms));
+		add('echo p99, idle', vmux.echoIdle.p99Ms, peer.echoIdle.p99Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoIdle.p99Ms, peer.echoIdle.p99Ms));
+		add(`echo p50, idle, ${CONFIG.slowKeyGapMs} ms between keys (info)`, vmux.echoIdleSlow.p50Ms, peer.echoIdleSlow.p50Ms, 'ms', 2, '', undefined);
+		add(`echo p99, idle, ${CONFIG.slowKeyGapMs} ms between keys (info)`, vmux.echoIdleSlow.p99Ms, peer.echoIdleSlow.p99Ms, 'ms', 2, '', undefined);
+		add('echo p50, background flood', vmux.echoFlood.p50Ms, peer.echoFlood.p50Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoFlood.p50Ms, peer.echoFlood.p50Ms));
+		add('echo p99, background flood', vmux.echoFlood.p99Ms, peer.echoFlood.p99Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoFlood.p99Ms, peer.echoFlood.p99Ms));
+	}
+	if (idle) {
+		// CPU ticks are 10 ms, so 0.1% over a 10 s window is one tick: "at most the peer" allows that much.
+		add(`idle CPU, ${CONFIG.idleSessions} sessions (% of a core)`, idle.vmux.cpuPercent, idle.peer.cpuPercent, '%', 2, '~0% (<= 0.5%) and ratio <= 1.0', idle.vmux.cpuPercent <= 0.5 && idle.vmux.cpuPercent <= Math.max(idle.peer.cpuPercent, 0.1));
+		add(`idle RSS, ${CONFIG.idleSessions} sessions`, idle.vmux.rssMiB, idle.peer.rssMiB, 'MiB', 1, '<= 200 MiB and ratio <= 1.0', idle.vmux.rssMiB <= 200 && idle.vmux.rssMiB <= idle.peer.rssMiB);
+		add(`idle PSS, ${CONFIG.idleSessions} sessions (info)`, idle.vmux.pssMiB, idle.peer.pssMiB, 'MiB', 1, '', undefined);
+		add(`idle CPU, ${CONFIG.idleSessions} shells on 1 connection (info)`, idle.vmuxChannels.cpuPercent, idle.peer.cpuPercent, '%', 2, '', undefined);
+		add(`idle RSS, ${CONFIG.idleSessions} shells on 1 connection (info)`, idle.vmuxChannels.rssMiB, idle.peer.rssMiB, 'MiB', 1, '', undefined);
+	}
+	const header = ['figure', 'vmux', 'tmux+ssh', 'ratio', 'target', 'met'];
+	const body = rows.map((r) => [r.figure, r.vmux, r.peer, Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a', r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+	const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => cells[i].length)));
+	const line = (cells) => cells.map((cell, i) => (i === 1 || i === 2 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+	const out = [line(header), ...body.map(line)];
+	return {text: out.join('\n'), rows};
+}
+
+function details(results) {
+	const out = [];
+	const {vmux, peer, idle} = results;
+	if (vmux && peer) {
+		out.push(
+			`throughput runs (interleaved): vmux ${vmux.throughput.runsS.map((s) => s.toFixed(2)).join(', ')} s; tmux+ssh ${peer.throughput.runsS.map((s) => s.toFixed(2)).join(', ')} s`,
+			`throughput: vmux ${vmux.throughput.mibPerS.toFixed(1)} MiB/s, tmux+ssh ${peer.throughput.mibPerS.toFixed(1)} MiB/s; drawn to the outer terminal per run: vmux ${vmux.throughput.outerKiB.join(', ')} KiB, tmux ${peer.throughput.outerKiB.join(', ')} KiB`,
+			`CPU (% of a core) while streaming (median run): vmux ${vmux.throughput.appCpuPercent.toFixed(0)}%, tmux+ssh ${peer.throughput.appCpuPercent.toFixed(0)}%`,
+			`background flood during the echo test: vmux ${vmux.echoFlood.floodMiBPerS.toFixed(1)} MiB/s, tmux+ssh ${peer.echoFlood.floodMiBPerS.toFixed(1)} MiB/s (bytes yes wrote); ` +
+				`CPU vmux ${vmux.echoFlood.appCpuPercent.toFixed(0)}%, tmux+ssh ${peer.echoFlood.appCpuPercent.toFixed(0)}% of a core`,
+			`echo max: idle vmux ${vmux.echoIdle.maxMs.toFixed(1)} ms, tmux+ssh ${peer.echoIdle.maxMs.toFixed(1)} ms; flood vmux ${vmux.echoFlood.maxMs.toFixed(1)} ms, tmux+ssh ${peer.echoFlood.maxMs.toFixed(1)} ms`,
+		);
+	}
+	if (idle) {
+		const r = idle.vmux.rssBreakdown;
+		out.push(
+			`vmux RSS: ${r.browserMiB.toFixed(0)} MiB with the browser alone, +${r.perSessionMiB.toFixed(1)} MiB per connection+shell opened, +${r.perScrollbackMiB.toFixed(1)} MiB per ${CONFIG.scrollbackFill}-line fill`,
+			`peer idle figures are the tmux server + ssh clients; the attached tmux client adds ${idle.peer.client.cpuPercent.toFixed(2)}% CPU, ${idle.peer.client.rssMiB.toFixed(1)} MiB RSS`,
+			`scrollback held: tmux history_size ${idle.peer.scrollbackLines.join(',')}; vmux oldest line kept: ${JSON.stringify(idle.vmux.oldestLineInScrollback)} (of ${CONFIG.scrollbackFill})`,
+		);
+	}
+	return out.join('\n');
+}
+
+async function main() {
+	const started = new Date();
+	const phases = new Set((process.env.BENCH_PHASES ?? 'interactive,idle,emulator').split(',').map((p) => p.trim()));
+	if (process.env.BENCH_PROFILE === '1') phases.add('profile');
+	const ctx = await setup();
+	log(`sshd on 127.0.0.1:${ctx.sshd.port}; ${(ctx.fileBytes / 1024 / 1024).toFixed(1)} MiB file of ${CONFIG.lineChars}-character lines; phases ${[...phases].join(', ')}`);
+	const results = {
+		date: started.toISOString(),
+		machine: {
+			cpus: cpus().length,
+			cpuModel: cpus()[0]?.model,
+			loadAverageAtStart: loadavg(),
+			node: process.version,
+			tmux: version('tmux', ['-V']),
+			ssh: version('ssh', ['-V']),
+		},
+		config: {...CONFIG, fileBytes: ctx.fileBytes, vmuxSettings: 'defaults (fresh config dir)', peer: 'tmux -f <history-limit 5000, default-terminal tmux-256color> + ssh -F /dev/null'},
+	};
+	if (phases.has('interactive')) Object.assign(results, await interactivePhase(ctx));
+	if (phases.has('idle')) {
+		results.idle = {
+			peer: await idlePhase('peer', ctx),
+			vmux: await idlePhase('vmux', ctx),
+			vmuxChannels: await idlePhase('vmux-channels', ctx),
+		};
+	}
+	if (phases.has('profile')) results.profile = await profilePhase(ctx);
+	results.machine.loadAverageAtEnd = loadavg();
+
+	const table = report(results);
+	results.table = table.rows;
+	results.allTargetsMet = table.rows.every((r) => r.met !== false);
+	if (table.rows.length) {
+		console.log(`\nvmux vs tmux+ssh, ${CONFIG.size} pty, same OpenSSH sshd on loopback (ratio = vmux / peer; lower is better)\n`);
+		console.log(table.text);
+		console.log(`\n${details(results)}`);
+	}
+	await cleanup.run();
+	if (phases.has('emulator')) {
+		results.terminalEmulator = await terminalEmulatorBench();
+		if (results.terminalEmulator) console.log(`\nbench/terminal-emulator.mjs:\n${results.terminalEmulator.lines.join('\n')}`);
+	}
+	const complete = phases.has('interactive') && phases.has('idle');
+	const out = process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(ROOT, complete ? 'bench/results.json' : 'bench/results-partial.json');
+	writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+	console.log(`\nwrote ${out}`);
+}
+
+try {
+	await main();
+	finished = true;
+} catch (error) {
+	await abort(`failed: ${error.stack ?? error}`, 1);
+} finally {
+	clearTimeout(watchdog);
+	const errors = await cleanup.run();
+	for (const error of errors) log(`cleanup: ${error}`);
+}

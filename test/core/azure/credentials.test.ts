@@ -1,0 +1,66 @@
+import {AzureCliCredential, ChainedTokenCredential, DeviceCodeCredential, EnvironmentCredential, ManagedIdentityCredential} from '@azure/identity';
+import {describe, expect, test} from 'vitest';
+import {AZURE_CLOUDS} from '../../../source/core/azure/cloud.js';
+import {createAzureCredential, createDeviceCodeCredential, LabCredential, signInChain} from '../../../source/core/azure/credentials.js';
+import {LabTokenIssuer} from '../../../source/lab/arm/index.js';
+
+describe('sign-in chain', () => {
+	test('Azure CLI first, then environment, workload identity and managed identity', () => {
+		const chain = signInChain({cloud: AZURE_CLOUDS.AzureCloud, tenantId: 'contoso.onmicrosoft.com'});
+		expect(chain.map(entry => entry.name)).toEqual(['AzureCliCredential', 'EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+		expect(chain[0]!.credential).toBeInstanceOf(AzureCliCredential);
+		expect(chain[1]!.credential).toBeInstanceOf(EnvironmentCredential);
+		expect(chain[3]!.credential).toBeInstanceOf(ManagedIdentityCredential);
+		expect(createAzureCredential({cloud: AZURE_CLOUDS.AzureCloud})).toBeInstanceOf(ChainedTokenCredential);
+	});
+
+	test('a credential that cannot be built without its environment reports itself unavailable instead of throwing', async () => {
+		const saved = {id: process.env.AZURE_CLIENT_ID, tenant: process.env.AZURE_TENANT_ID, file: process.env.AZURE_FEDERATED_TOKEN_FILE};
+		delete process.env.AZURE_CLIENT_ID;
+		delete process.env.AZURE_TENANT_ID;
+		delete process.env.AZURE_FEDERATED_TOKEN_FILE;
+		try {
+			const workload = signInChain({cloud: AZURE_CLOUDS.AzureCloud}).find(entry => entry.name === 'WorkloadIdentityCredential')!;
+			await expect(workload.credential.getToken('https://management.azure.com/.default')).rejects.toMatchObject({name: 'CredentialUnavailableError'});
+		} finally {
+			if (saved.id !== undefined) process.env.AZURE_CLIENT_ID = saved.id;
+			if (saved.tenant !== undefined) process.env.AZURE_TENANT_ID = saved.tenant;
+			if (saved.file !== undefined) process.env.AZURE_FEDERATED_TOKEN_FILE = saved.file;
+		}
+	});
+
+	test('device code sign-in hands the URL and code to the app', () => {
+		const prompts: unknown[] = [];
+		const credential = createDeviceCodeCredential({cloud: AZURE_CLOUDS.AzureChinaCloud, tenantId: 'contoso', onPrompt: prompt => prompts.push(prompt)});
+		expect(credential).toBeInstanceOf(DeviceCodeCredential);
+		// @azure/identity calls this with its DeviceCodeInfo; the app gets {url, code, message}.
+		const callback = (credential as unknown as {userPromptCallback: (info: {userCode: string; verificationUri: string; message: string}) => void}).userPromptCallback;
+		callback({userCode: 'ABCD-1234', verificationUri: 'https://microsoft.com/devicelogin', message: 'To sign in, use a web browser…'});
+		expect(prompts).toEqual([{url: 'https://microsoft.com/devicelogin', code: 'ABCD-1234', message: 'To sign in, use a web browser…'}]);
+	});
+});
+
+describe('LabCredential', () => {
+	test('hands out the lab issuer’s tokens for the requested scope', async () => {
+		const issuer = new LabTokenIssuer({tenantId: 'lab-tenant'});
+		const credential = new LabCredential(scopes => issuer.issueForScopes(scopes));
+		const token = await credential.getToken('https://management.azure.com/.default');
+		expect(token.tokenType).toBe('Bearer');
+		expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now());
+		const check = issuer.validate(token.token, {audiences: ['https://management.azure.com/']});
+		expect(check).toMatchObject({ok: true, claims: {tid: 'lab-tenant', upn: 'alice@contoso.com', aud: 'https://management.azure.com/'}});
+		const vault = await credential.getToken(['https://vault.azure.net/.default']);
+		expect(issuer.validate(vault.token, {audiences: ['https://management.azure.com/']})).toMatchObject({ok: false, code: 'InvalidAuthenticationTokenAudience'});
+	});
+
+	test('a fixed token works too, and other issuers’ tokens are not valid', async () => {
+		const issuer = new LabTokenIssuer({tenantId: 't'});
+		const other = new LabTokenIssuer({tenantId: 't'});
+		const fixed = new LabCredential(other.issue());
+		const token = await fixed.getToken('https://management.azure.com/.default');
+		expect(issuer.validate(token.token)).toMatchObject({ok: false, code: 'InvalidAuthenticationToken'});
+		const mine = issuer.issue();
+		issuer.revoke(mine.token);
+		expect(issuer.validate(mine.token).ok).toBe(false);
+	});
+});
