@@ -115,7 +115,10 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 			return;
 		}
 		const translated = this.input.translate(data, this.terminal.modes);
-		if (translated.length > 0) this.channel.write(translated);
+		if (translated.length > 0) {
+			this.channel.write(translated);
+			this.terminal.noteUserInput();
+		}
 	}
 
 	resize(cols: number, rows: number): void {
