@@ -166,7 +166,11 @@ async function startFlood(driver) {
 	// The token rides in yes's argv only to find the process; the lines are 80 zeros plus the token.
 	const command = `timeout ${FLOOD_LIMIT_S} yes "$(printf '%080d' 0)" ${token}`;
 	if (driver instanceof VmuxDriver) {
-		await driver.newShell();
+		// Like for like: each tmux window runs its own ssh, so the flood gets its own connection here too.
+		// BENCH_FLOOD_SAME_CONNECTION=1 floods a second channel of the focused connection instead, where the
+		// echo also waits behind the flood's data in the one TCP stream (head-of-line blocking).
+		if (process.env.BENCH_FLOOD_SAME_CONNECTION === '1') await driver.newShell();
+		else await driver.newConnection();
 		driver.type(command);
 		await sleep(200);
 		await driver.focus(0);

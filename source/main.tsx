@@ -17,6 +17,8 @@ const HELP = `
                            (default: ${defaultConfigDir()})
     --debug-log <file>     write a debug log (secrets are redacted)
     --prefix <key>         session prefix key, e.g. C-a (default: C-b)
+    --tenant <id>          sign in to this Microsoft Entra tenant (default: the Azure CLI's)
+    --lab-topology <file>  with --demo: serve this ARM-shaped topology instead of the built-in one
     --help                 show this help
     --version              show the version
 
@@ -35,9 +37,10 @@ const FLAGS = {
 	debugLog: {type: 'string'},
 	prefix: {type: 'string'},
 	labTopology: {type: 'string'},
+	tenant: {type: 'string'},
 } as const;
 
-const KNOWN_FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--config-dir', '--debug-log', '--prefix', '--lab-topology']);
+const KNOWN_FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--config-dir', '--debug-log', '--prefix', '--lab-topology', '--tenant']);
 
 function unknownFlag(argv: string[]): string | undefined {
 	for (const arg of argv) {
@@ -91,7 +94,7 @@ async function main(): Promise<number> {
 	setLogRedactor(text => redact(text));
 	const logger = createLogger(cli.flags.debugLog);
 	const {runApp} = await import('./app/run-app.js');
-	const code = await runApp({paths, logger, demo: cli.flags.demo, prefix: cli.flags.prefix, labTopology: cli.flags.labTopology});
+	const code = await runApp({paths, logger, demo: cli.flags.demo, prefix: cli.flags.prefix, labTopology: cli.flags.labTopology, tenant: cli.flags.tenant});
 	// Sessions, the lab and timers are all closed by now; exit rather than wait on a straggling handle.
 	process.exit(code);
 }

@@ -16,6 +16,8 @@ export interface RunOptions {
 	demo: boolean;
 	prefix?: string;
 	labTopology?: string;
+	/** `--tenant`: sign in to this Microsoft Entra tenant. */
+	tenant?: string;
 }
 
 /**

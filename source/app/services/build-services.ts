@@ -1,7 +1,11 @@
 import {EventEmitter} from 'node:events';
 import {authStepsFor} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
-import type {Inventory, VmRecord} from '../../core/inventory/model.js';
+import {labCloud} from '../../core/azure/cloud.js';
+import {createArmClients, type ArmClients} from '../../core/azure/clients.js';
+import {LabCredential} from '../../core/azure/credentials.js';
+import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
+import type {VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
 import type {SettingsStore} from '../../core/profiles/settings-store.js';
 import type {Profile} from '../../core/profiles/schema.js';
@@ -15,7 +19,7 @@ import type {Prompter} from '../../core/session/types.js';
 import type {AppServices, ConnectOutcome} from '../App.js';
 import type {InputRouter} from '../input/input-router.js';
 import type {RunOptions} from '../run-app.js';
-import {substringFilter} from './substring-filter.js';
+import {fuzzyVmFilter} from './fuzzy-filter.js';
 import {InventoryController} from './inventory-controller.js';
 import {PanePainter} from '../screen/pane-painter.js';
 
@@ -48,37 +52,47 @@ export async function buildServices(
 		},
 	});
 
-	let loadInventory: () => Promise<Inventory>;
-	let describeSource: string;
 	let resolveAddress: ((host: string, port: number) => {host: string; port: number} | undefined) | undefined;
-	let stopLab = async () => {};
+	const stops: Array<() => Promise<void> | void> = [];
+	let clients: ArmClients;
+	let tenantKey: string;
+	let label: string;
+	let signIn: AzureSignIn | undefined;
 	if (options.demo) {
 		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
 		const {startLab} = await import('../../lab/lab.js');
+		const {startLabArm} = await import('../../lab/arm/index.js');
 		const {demoProfiles} = await import('../../lab/demo-profiles.js');
 		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
-		const inventory = buildLocalInventory(topology);
-		const lab = await startLab(inventory.vms);
+		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
+		const world = buildLocalInventory(topology);
+		const lab = await startLab(world.vms);
+		stops.push(() => lab.stop());
+		const arm = await startLabArm({topology});
+		stops.push(() => arm.close());
 		resolveAddress = lab.resolve;
-		stopLab = () => lab.stop();
 		if (!store.isReadOnly) {
-			for (const profile of demoProfiles(inventory.vms)) if (!store.has(profile.name)) store.save(profile);
+			for (const profile of demoProfiles(world.vms)) if (!store.has(profile.name)) store.save(profile);
 		}
-		loadInventory = async () => ({...buildLocalInventory(topology), fetchedAt: Date.now()});
-		describeSource = 'demo lab';
+		clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential: new LabCredential(scopes => arm.tokens.issueForScopes(scopes))});
+		tenantKey = `lab-${topology.tenantId}`;
+		label = 'demo lab';
 	} else {
-		loadInventory = async () => {
-			throw new Error('Azure sign-in is not in this build yet; run vmux --demo to try vmux on the built-in lab.');
-		};
-		describeSource = 'Azure';
+		const cloud = cloudFromSettings(options.settings.settings.cloud);
+		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
+		signIn = new AzureSignIn(cloud, tenantId);
+		clients = createArmClients({cloud, credential: signIn.credential});
+		tenantKey = tenantId ?? 'default';
+		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
 	}
-
-	const inventory = new InventoryController(async () => {
-		const result = await loadInventory();
-		for (const vm of result.vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);
-		return result;
-	}, describeSource);
-	inventory.refresh();
+	stops.push(() => clients.close());
+	const selectedSubscriptions = () => options.settings.settings.selectedSubscriptions;
+	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions), diskCache(options.paths.dir, tenantKey));
+	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
+	inventory.on('change', () => {
+		for (const vm of inventory.current().vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);
+	});
+	inventory.start();
 	if (store.readOnlyReason) options.logger.error('profiles read-only', store.readOnlyReason);
 
 	const vmById = (id: string) => inventory.current().vms.find(vm => vm.id.toLowerCase() === id.toLowerCase());
@@ -109,7 +123,7 @@ export async function buildServices(
 		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
 		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [`Profiles are read-only until the file is fixed: ${store.readOnlyReason}`] : [])],
 		inventory: browserInventory,
-		filter: substringFilter,
+		filter: fuzzyVmFilter(),
 		profiles: {
 			list: () => store.list(),
 			profileFor,
@@ -139,7 +153,8 @@ export async function buildServices(
 		app,
 		async dispose() {
 			manager.closeAll();
-			await stopLab();
+			inventory.dispose();
+			for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});
 		},
 	};
 }

@@ -1,53 +1,139 @@
 import {EventEmitter} from 'node:events';
+import type {AzureProblem} from '../../core/azure/errors.js';
+import type {CachedInventory} from '../../core/inventory/cache.js';
 import type {Inventory} from '../../core/inventory/model.js';
 import type {InventoryView} from '../App.js';
 
-export type InventoryLoader = () => Promise<Inventory>;
+export type FetchResult = {ok: true; inventory: Inventory; problems: AzureProblem[]} | {ok: false; error: AzureProblem; problems: AzureProblem[]};
+
+/** Where the inventory comes from: Azure (Resource Graph / ARM via the real SDKs) or the lab's ARM. */
+export interface InventorySource {
+	/** "Azure" or "demo lab", for the status line. */
+	label: string;
+	fetch(onProgress: (text: string) => void, signal: AbortSignal): Promise<FetchResult>;
+}
+
+export interface InventoryCache {
+	load(): CachedInventory | undefined;
+	save(inventory: Inventory): void;
+}
 
 /**
- * Holds the inventory the browser shows and refreshes it in the background. A failed refresh keeps the
- * list it had and says so: the list never empties because the network did.
+ * The inventory the browser shows. The first frame comes from the disk cache; a refresh then runs in the
+ * background with its progress on the status line. A failed refresh keeps the list it had and says so:
+ * the list never empties because the network did.
  */
 export class InventoryController extends EventEmitter<{change: []}> {
 	private inventory: Inventory | undefined;
-	private status = 'loading…';
-	private refreshing = false;
+	private cachedAt: number | undefined;
+	private progress: string | undefined;
+	private failure: AzureProblem | undefined;
+	private problems: AzureProblem[] = [];
+	private abort: AbortController | undefined;
 
 	constructor(
-		private readonly load: InventoryLoader,
-		private readonly describeSource: string,
+		private source: InventorySource,
+		private readonly cache: InventoryCache | undefined,
+		private readonly staleAfterMs = 15 * 60 * 1000,
 	) {
 		super();
 	}
 
+	/** Shows the cached inventory at once (synchronously) and starts the refresh. */
+	start(): void {
+		const cached = this.cache?.load();
+		if (cached) {
+			this.inventory = cached.inventory;
+			this.cachedAt = cached.fetchedAt;
+		}
+		this.refresh();
+	}
+
+	/** Swaps the source (e.g. after a device-code sign-in) and refreshes from it. */
+	setSource(source: InventorySource): void {
+		this.source = source;
+		this.refresh();
+	}
+
+	/** The refresh failed because nobody is signed in (or the sign-in expired). */
+	get needsSignIn(): boolean {
+		return this.failure?.kind === 'sign-in' || this.failure?.kind === 'unauthenticated';
+	}
+
+	get lastFailure(): AzureProblem | undefined {
+		return this.failure;
+	}
+
 	current(): InventoryView {
-		return {vms: this.inventory?.vms ?? [], status: this.status};
+		return {vms: this.inventory?.vms ?? [], status: this.status()};
 	}
 
 	refresh(): void {
-		if (this.refreshing) return;
-		this.refreshing = true;
-		this.status = this.inventory ? `${this.summary()} · refreshing…` : 'loading…';
+		this.abort?.abort();
+		const abort = new AbortController();
+		this.abort = abort;
+		this.progress = 'refreshing…';
 		this.emit('change');
-		this.load()
-			.then(inventory => {
-				this.inventory = inventory;
-				this.status = this.summary();
+		this.source
+			.fetch(text => {
+				if (abort.signal.aborted) return;
+				this.progress = text;
+				this.emit('change');
+			}, abort.signal)
+			.then(result => {
+				if (abort.signal.aborted) return;
+				this.problems = result.problems;
+				if (result.ok) {
+					this.inventory = result.inventory;
+					this.cachedAt = undefined;
+					this.failure = undefined;
+					try {
+						this.cache?.save(result.inventory);
+					} catch {
+						// A cache that cannot be written costs the next start its instant first frame, nothing more.
+					}
+				} else {
+					this.failure = result.error;
+				}
 			})
 			.catch((error: Error) => {
-				this.status = `${this.inventory ? this.summary() + ' · ' : ''}refresh failed: ${error.message}`;
+				if (!abort.signal.aborted) this.failure = {kind: 'service', message: error.message};
 			})
 			.finally(() => {
-				this.refreshing = false;
+				if (abort.signal.aborted) return;
+				this.progress = undefined;
 				this.emit('change');
 			});
 	}
 
-	private summary(): string {
-		const inventory = this.inventory;
-		if (!inventory) return this.describeSource;
-		const subs = inventory.subscriptions.map(s => s.name).join(', ');
-		const time = new Date(inventory.fetchedAt).toLocaleTimeString();
-		return `${this.describeSource} · ${subs} · ${inventory.vms.length} VMs · ${time}`;
+	dispose(): void {
+		this.abort?.abort();
 	}
+
+	private status(): string {
+		const parts = [this.source.label];
+		const inventory = this.inventory;
+		if (inventory) {
+			if (inventory.subscriptions.length > 0) parts.push(inventory.subscriptions.map(s => s.name).join(', '));
+			parts.push(`${inventory.vms.length} VMs`);
+			if (this.cachedAt !== undefined) {
+				const age = Date.now() - this.cachedAt;
+				parts.push(`cached ${formatAge(age)} ago${age > this.staleAfterMs ? ' (stale)' : ''}`);
+			} else {
+				parts.push(`updated ${new Date(inventory.fetchedAt).toLocaleTimeString()}`);
+			}
+		}
+		if (this.progress) parts.push(this.progress);
+		else if (this.failure) parts.push(`${inventory ? 'refresh failed, showing the last list' : 'no inventory'}: ${this.failure.message}${this.needsSignIn ? ' (L signs in with a device code)' : ' (r retries)'}`);
+		else if (this.problems.length > 0) parts.push(`${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}: ${this.problems[0]!.message}`);
+		return parts.join(' · ');
+	}
+}
+
+export function formatAge(ms: number): string {
+	const s = Math.round(ms / 1000);
+	if (s < 60) return `${s} s`;
+	if (s < 3600) return `${Math.round(s / 60)} min`;
+	if (s < 86_400) return `${Math.round(s / 3600)} h`;
+	return `${Math.round(s / 86_400)} d`;
 }

@@ -243,12 +243,17 @@ export function createVmFilter(vms: readonly VmRecord[]): VmFilter {
 			// then list order — packed into one number per result so a typed-array sort does it without a comparator.
 			const count = entries.length;
 			const keys = new Float64Array(results.length);
+			// Among equal scores, VMs whose name holds every term come first: "legacy" means legacy-01 before a
+			// VM that merely sits in rg-legacy.
+			const words = query.toLowerCase().split(/\s+/).map(word => word.replace(/^[!'^]+|[$]+$/g, '')).filter(Boolean);
 			for (let i = 0; i < results.length; i++) {
 				const {score, item} = results[i]!;
 				slots[item.index] = results[i];
 				// fzf's scores are int16 per term; clamp so sums of many terms still pack into 2^53.
 				const rank = Math.min(Math.max(32_767 - score, 0), 99_999);
-				keys[i] = (rank * 1000 + Math.min(item.vm.name.length, 999)) * count + item.index;
+				const name = item.vm.name.toLowerCase();
+				const outsideName = words.every(word => name.includes(word)) ? 0 : 1;
+				keys[i] = ((rank * 2 + outsideName) * 1000 + Math.min(item.vm.name.length, 999)) * count + item.index;
 			}
 			keys.sort();
 			const matches = new Array<VmMatch>(keys.length);

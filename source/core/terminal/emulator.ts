@@ -62,6 +62,7 @@ export class TerminalEmulator {
 	private readonly term: XTerm;
 	private readonly flow: FlowControl;
 	private readonly sinkLimit: number;
+	private background = false;
 	private readonly renderer: RowRenderer;
 	private readonly subscriptions: IDisposable[] = [];
 	private readonly replyListeners = new Listeners<string>();
@@ -83,7 +84,11 @@ export class TerminalEmulator {
 		});
 		this.term.unicode.register(createUnicodeProvider());
 		this.term.unicode.activeVersion = UNICODE_VERSION;
-		this.flow = new FlowControl((data, done) => this.term.write(data, done), options);
+		this.flow = new FlowControl((data, done) => {
+			// In the background, hand over the next slice only after a turn of the event loop: xterm would
+			// otherwise parse it in the same 12 ms burst, and the focused session would wait behind it.
+			this.term.write(data, this.background ? () => setImmediate(done) : done);
+		}, options);
 		this.sinkLimit = options.sinkLimit ?? DEFAULT_SINK_LIMIT;
 		this.renderer = new RowRenderer(this.term.buffer.active.getNullCell());
 
@@ -168,6 +173,7 @@ export class TerminalEmulator {
 	 * Its channel is paused by flow control meanwhile, so nothing is lost, only deferred.
 	 */
 	setBackground(background: boolean): void {
+		this.background = background;
 		this.flow.setSinkLimit(background ? BACKGROUND_SINK_LIMIT : this.sinkLimit);
 	}
 

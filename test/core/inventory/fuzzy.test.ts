@@ -48,11 +48,14 @@ function scores(matches: VmMatch[]): Map<string, number> {
 	return new Map(matches.map(match => [match.vm.name, match.score]));
 }
 
-function expectFzfOrder(matches: VmMatch[], vms: VmRecord[]): void {
+/** fzf's order (score, then length, then list order), with vmux's one addition: on equal scores, a VM whose name holds every term comes first. */
+function expectFzfOrder(matches: VmMatch[], vms: VmRecord[], query: string): void {
 	const index = new Map(vms.map((record, i) => [record.name, i]));
+	const words = query.toLowerCase().split(/\s+/).filter(Boolean);
 	for (let i = 1; i < matches.length; i++) {
 		const [a, b] = [matches[i - 1]!, matches[i]!];
-		const key = (m: VmMatch) => [-m.score, m.vm.name.length, index.get(m.vm.name)!];
+		const outsideName = (m: VmMatch) => (words.every(word => m.vm.name.toLowerCase().includes(word)) ? 0 : 1);
+		const key = (m: VmMatch) => [-m.score, outsideName(m), m.vm.name.length, index.get(m.vm.name)!];
 		expect(compare(key(a), key(b))).toBeLessThanOrEqual(0);
 	}
 }
@@ -63,6 +66,14 @@ function compare(a: number[], b: number[]): number {
 }
 
 describe('fuzzy filter', () => {
+	test('on equal scores a name match ranks above a match in another field', () => {
+		const vms = [
+			vm('jump-01', {resourceGroup: 'rg-legacy'}),
+			vm('legacy-01', {resourceGroup: 'rg-legacy'}),
+		];
+		expect(filterVms(vms, 'legacy').map(match => match.vm.name)[0]).toBe('legacy-01');
+	});
+
 	const small = [
 		vm('web-01', {privateIp: '10.1.1.4', tags: {env: 'dev', role: 'web'}}),
 		vm('web-02', {privateIp: '10.1.1.5', tags: {env: 'dev', role: 'web'}}),
@@ -117,7 +128,7 @@ describe('fuzzy filter', () => {
 			const ours = filterVms(small, query);
 			const expected = reference(small, query, 'v2');
 			expect(scores(ours)).toEqual(new Map([...expected].map(([name, {score}]) => [name, score])));
-			expectFzfOrder(ours, small);
+			expectFzfOrder(ours, small, query);
 			for (const match of ours) {
 				const all = FIELDS.flatMap((field, f) => {
 					const start = FIELDS.slice(0, f).reduce((sum, prev) => sum + vmFieldText(match.vm, prev).length + 1, 0);
@@ -148,7 +159,7 @@ describe('fuzzy filter', () => {
 				expect(sameAsV1 || sameAsV2, `scores for '${typed}'`).toBe(true);
 				if (sameAsV1 && !sameAsV2) used.v1Only++;
 				if (sameAsV2 && !sameAsV1) used.v2Only++;
-				expectFzfOrder(ours, vms);
+				expectFzfOrder(ours, vms, typed);
 				// Highlight positions of the first rows (the ones a browser shows) are fzf's for that algorithm.
 				const ref = sameAsV1 ? v1 : v2;
 				for (const match of ours.slice(0, 5)) {
