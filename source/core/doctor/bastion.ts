@@ -1,0 +1,162 @@
+import type {AzureProblem} from '../azure/errors.js';
+import {parseResourceId, sameId} from '../azure/resource-id.js';
+import {BastionMatcher} from '../inventory/bastion-match.js';
+import type {BastionFacts} from '../inventory/facts.js';
+import {bastionFactsFromSdk} from '../inventory/from-sdk.js';
+import type {BastionFlags, BastionSku} from '../inventory/model.js';
+import type {Profile} from '../profiles/schema.js';
+import {failedFrom, problemOf, whereIs, type DoctorContext} from './context.js';
+import type {VmNetwork} from './nics.js';
+import {check, type DoctorCheck} from './types.js';
+import type {FoundVm, SubscriptionList} from './vm.js';
+import {vnetFacts, vnetName, type VnetRead} from './vnet.js';
+
+export interface FoundBastion {
+	id: string;
+	name: string;
+	resourceGroup: string;
+	subscriptionId: string;
+	sku: BastionSku;
+	flags: BastionFlags;
+	/** The VNets its subnet (or, for Developer, `virtualNetwork`) is in. */
+	vnetIds: string[];
+	/** How it reaches the VM; undefined when it does not, or when that could not be read. */
+	via?: 'same-vnet' | 'peered-vnet';
+}
+
+/** What check 4 established, for the checks after it. */
+export type BastionOutcome =
+	| {kind: 'found'; bastion: FoundBastion}
+	/** Searched, and no Bastion serves the VM; `known` are the Bastions seen on the way. */
+	| {kind: 'none'; known: BastionFacts[]}
+	/** Could not be read or searched. */
+	| {kind: 'unknown'}
+	/** The profile connects without a Bastion. */
+	| {kind: 'not-used'; reason: string};
+
+/** Why the Bastion checks do not apply to this profile, or undefined when it connects through a Bastion. */
+export function bastionNotUsed(profile: Profile | undefined): string | undefined {
+	if (profile?.transport.kind === 'direct') return `Profile "${profile.name}" connects to the VM directly, not through a Bastion.`;
+	if (profile?.transport.kind === 'jump') return `Profile "${profile.name}" connects through the jump host profile "${profile.transport.via}", not through a Bastion.`;
+	return undefined;
+}
+
+export interface BastionInput {
+	vm: FoundVm;
+	network: VmNetwork;
+	vnet: VnetRead;
+	profile?: Profile;
+	subscriptions: SubscriptionList;
+}
+
+/**
+ * Check 4: the Bastion that serves the VM can be read. A profile names its Bastion, which is read directly (a
+ * refusal then names that Bastion's scope); otherwise the Bastions the account can see are matched to the VM's
+ * VNet the way the inventory matches them.
+ */
+export async function checkBastion(ctx: DoctorContext, input: BastionInput): Promise<{check: DoctorCheck; outcome: BastionOutcome}> {
+	const transport = input.profile?.transport;
+	if (transport?.kind === 'bastion') return readProfileBastion(ctx, input, transport.bastionId, input.profile!.name);
+	return discover(ctx, input);
+}
+
+async function readProfileBastion(ctx: DoctorContext, input: BastionInput, bastionId: string, profileName: string): Promise<{check: DoctorCheck; outcome: BastionOutcome}> {
+	const parsed = parseResourceId(bastionId);
+	if (!parsed?.resourceGroup || !parsed.name) {
+		return {check: check('bastion', 'fail', `Profile "${profileName}" names '${bastionId}', which is not a Bastion id.`, {fix: 'Choose the Bastion again in the profile editor.'}), outcome: {kind: 'unknown'}};
+	}
+	let facts: BastionFacts | undefined;
+	try {
+		facts = bastionFactsFromSdk(await ctx.clients.network(parsed.subscriptionId).bastionHosts.get(parsed.resourceGroup, parsed.name, {abortSignal: ctx.signal}));
+	} catch (error) {
+		const problem = problemOf(ctx, error, `reading the Bastion ${parsed.name}`);
+		const fix =
+			problem.kind === 'not-found'
+				? `The Bastion ${parsed.name} in profile "${profileName}" was deleted or moved: choose the Bastion that serves ${input.vm.name} again in the profile editor, or use a direct or jump transport.`
+				: undefined;
+		return {check: failedFrom(ctx, 'bastion', problem, fix), outcome: {kind: 'unknown'}};
+	}
+	if (!facts) {
+		return {check: check('bastion', 'fail', `Azure returned the Bastion ${parsed.name} without a SKU vmux knows (Developer, Basic, Standard or Premium).`), outcome: {kind: 'unknown'}};
+	}
+	const bastion: FoundBastion = {
+		id: facts.id,
+		name: facts.name,
+		resourceGroup: parsed.resourceGroup,
+		subscriptionId: parsed.subscriptionId,
+		sku: facts.sku,
+		flags: facts.flags,
+		vnetIds: facts.vnetIds,
+		...viaOf(facts, input),
+	};
+	return {check: check('bastion', 'pass', `Read ${describe(ctx, bastion)}${relation(bastion)}.`), outcome: {kind: 'found', bastion}};
+}
+
+async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check: DoctorCheck; outcome: BastionOutcome}> {
+	const subscriptionIds = input.subscriptions.ok ? input.subscriptions.subscriptions.map(sub => sub.id) : [];
+	if (!subscriptionIds.some(id => id.toLowerCase() === input.vm.subscriptionId.toLowerCase())) subscriptionIds.push(input.vm.subscriptionId);
+	const bastions: BastionFacts[] = [];
+	const problems: AzureProblem[] = [];
+	await Promise.all(
+		subscriptionIds.map(async subscriptionId => {
+			const name = ctx.subscriptionNames.get(subscriptionId.toLowerCase()) ?? subscriptionId;
+			try {
+				for await (const host of ctx.clients.network(subscriptionId).bastionHosts.list({abortSignal: ctx.signal})) {
+					const facts = bastionFactsFromSdk(host);
+					if (facts) bastions.push(facts);
+				}
+			} catch (error) {
+				problems.push(problemOf(ctx, error, `listing Bastion hosts in ${name}`));
+			}
+		}),
+	);
+	const matcher = new BastionMatcher(bastions, input.vnet.ok ? [vnetFacts(input.vnet.vnet)] : []);
+	const ref = matcher.match(input.network.vnetId);
+	if (ref) {
+		const facts = bastions.find(candidate => sameId(candidate.id, ref.id))!;
+		const bastion: FoundBastion = {
+			id: ref.id,
+			name: ref.name,
+			resourceGroup: ref.resourceGroup,
+			subscriptionId: ref.subscriptionId,
+			sku: ref.sku,
+			flags: ref.flags,
+			vnetIds: facts.vnetIds,
+			via: ref.via,
+		};
+		return {check: check('bastion', 'pass', `Found ${describe(ctx, bastion)}${relation(bastion)}.`), outcome: {kind: 'found', bastion}};
+	}
+
+	const vmVnet = vnetName(input.network.vnetId);
+	const unreadVnet = input.vnet.ok ? '' : ` Bastions in peered virtual networks cannot be found without reading '${vmVnet}' (see the next check).`;
+	const fix = `Deploy a Bastion in '${vmVnet}' (the VM's Connect > Bastion page in the Azure portal, or az network bastion create), peer '${vmVnet}' with a virtual network that has one, or use a direct or jump transport.`;
+	if (problems.length > 0) {
+		const first = problems[0]!;
+		return {
+			check: failedFrom(ctx, 'bastion', {...first, message: `No Bastion serving '${vmVnet}' was found, and listing Bastion hosts was refused: ${first.message}${unreadVnet}`}),
+			outcome: {kind: 'unknown'},
+		};
+	}
+	return {
+		check: check('bastion', 'fail', `No Bastion host serves the virtual network '${vmVnet}': none of the ${bastions.length} Bastion(s) this account can read sits in it or in a virtual network peered with it.${unreadVnet}`, {fix}),
+		outcome: input.vnet.ok ? {kind: 'none', known: bastions} : {kind: 'unknown'},
+	};
+}
+
+/** Same VNet, or a `Connected` peering from the VM's VNet (the only side the doctor reads). */
+function viaOf(facts: BastionFacts, input: BastionInput): {via?: 'same-vnet' | 'peered-vnet'} {
+	if (facts.vnetIds.some(id => sameId(id, input.network.vnetId))) return {via: 'same-vnet'};
+	if (!input.vnet.ok) return {};
+	const peered = input.vnet.vnet.peerings.some(peering => peering.state === 'Connected' && facts.vnetIds.some(id => sameId(id, peering.remoteVnetId)));
+	return peered ? {via: 'peered-vnet'} : {};
+}
+
+function describe(ctx: DoctorContext, bastion: FoundBastion): string {
+	return `${bastion.name} (${bastion.sku}) in ${whereIs(ctx, bastion.resourceGroup, bastion.subscriptionId)}`;
+}
+
+function relation(bastion: FoundBastion): string {
+	if (bastion.via === 'same-vnet') return `, in the VM's own virtual network`;
+	if (bastion.via === 'peered-vnet') return `, in the peered virtual network '${vnetName(bastion.vnetIds[0] ?? '')}'`;
+	return '';
+}

@@ -1,0 +1,24 @@
+import {powerCodeFromStatuses, powerStateFromCode} from '../inventory/facts.js';
+import {check, type DoctorCheck} from './types.js';
+import type {FoundVm} from './vm.js';
+
+/** Check 7: the VM is running (from the instance view read with the VM). */
+export function checkPower(vm: FoundVm): DoctorCheck {
+	const start = `az vm start -g ${vm.resourceGroup} -n ${vm.name}`;
+	const state = powerStateFromCode(powerCodeFromStatuses(vm.model.instanceView?.statuses));
+	switch (state) {
+		case 'running':
+			return check('power', 'pass', `${vm.name} is running.`);
+		case 'starting':
+			return check('power', 'warn', `${vm.name} is starting; its SSH server answers once it has booted.`, {fix: 'Wait a minute, then connect.'});
+		case 'stopped':
+			return check('power', 'fail', `${vm.name} is stopped (still allocated), so nothing answers on its SSH port.`, {fix: `Start it: ${start}`});
+		case 'deallocated':
+			return check('power', 'fail', `${vm.name} is stopped (deallocated), so nothing answers on its SSH port.`, {fix: `Start it: ${start}`});
+		case 'stopping':
+		case 'deallocating':
+			return check('power', 'fail', `${vm.name} is ${state}.`, {fix: `Wait until it has stopped, then start it: ${start}`});
+		default:
+			return check('power', 'warn', `Azure did not report a power state for ${vm.name}.`, {fix: `Look at the VM in the Azure portal, or run: az vm get-instance-view -g ${vm.resourceGroup} -n ${vm.name}`});
+	}
+}
