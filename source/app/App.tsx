@@ -16,6 +16,7 @@ import {BrowserView} from './views/browser/BrowserView.js';
 import {BrowserModel} from './views/browser/use-browser-state.js';
 import type {VmFilter} from './views/browser/filter.js';
 import {HelpView} from './views/help/HelpView.js';
+import {SubscriptionPicker, type SubscriptionChoice} from './views/subscriptions/SubscriptionPicker.js';
 import {ProfileEditor} from './views/profile-editor/index.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
@@ -39,6 +40,8 @@ export interface ProfilesService {
 export interface InventoryView {
 	vms: VmRecord[];
 	status: string;
+	/** Why the list is empty or old, in full (the status line truncates). */
+	problem?: string;
 }
 
 export interface AppServices {
@@ -57,11 +60,21 @@ export interface AppServices {
 	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
 	filter: VmFilter;
 	profiles: ProfilesService;
+	subscriptions: {
+		list(): Promise<SubscriptionChoice[]>;
+		selected(): readonly string[];
+		choose(ids: string[]): void;
+	};
+	/** Device-code sign-in, offered when no credential in the chain works. */
+	signIn?: {
+		needed(): boolean;
+		start(onPrompt: (prompt: {url: string; code: string; message: string}) => void): void;
+	};
 	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
 	quit(): void;
 }
 
-type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor';
+type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor' | 'subscriptions';
 
 interface EditorTarget {
 	initial?: Profile;
@@ -82,6 +95,7 @@ export function App({services}: {services: AppServices}) {
 	const [, forceRender] = useReducer((n: number) => n + 1, 0);
 	const [inventory, setInventory] = useState(services.inventory.current());
 	const [editor, setEditor] = useState<EditorTarget | undefined>();
+	const signInOffered = useRef(false);
 	const browserModel = useRef<BrowserModel | null>(null);
 	browserModel.current ??= new BrowserModel();
 	const dialog = dialogs[0];
@@ -108,16 +122,42 @@ export function App({services}: {services: AppServices}) {
 		};
 	}, [services, pushDialog, closeDialog]);
 
+	const offerSignIn = useCallback(() => {
+			if (!services.signIn) return setNotice({text: 'The demo lab needs no sign-in.', tone: 'info'});
+			const d: Dialog = {
+				kind: 'confirm',
+				title: 'Sign in to Azure?',
+				message: 'No Azure sign-in worked (Azure CLI, environment, workload or managed identity). Sign in with a device code in your browser?',
+				yesLabel: 'sign in',
+				onAnswer: yes => {
+					closeDialog(d);
+					if (!yes) return;
+					services.signIn!.start(prompt => {
+						const shown: Dialog = {kind: 'message', title: 'Sign in with a device code', message: `Open ${prompt.url} and enter the code ${prompt.code}. The list refreshes once you are signed in.`, tone: 'info', onClose: () => closeDialog(shown)};
+						pushDialog(shown);
+					});
+				},
+			};
+			pushDialog(d);
+		}, [services, pushDialog, closeDialog]);
+
 	useEffect(() => {
 		const onChange = () => forceRender();
 		manager.on('change', onChange);
 		const onInventory = () => setInventory(services.inventory.current());
+		const offerOnce = () => {
+			if (!services.signIn?.needed() || signInOffered.current) return;
+			signInOffered.current = true;
+			offerSignIn();
+		};
+		services.inventory.on('change', offerOnce);
 		services.inventory.on('change', onInventory);
 		return () => {
 			manager.off('change', onChange);
 			services.inventory.off('change', onInventory);
+			services.inventory.off('change', offerOnce);
 		};
-	}, [manager, services]);
+	}, [manager, services, offerSignIn]);
 
 	// Keystrokes go to the focused session only while its pane is showing and nothing else wants them.
 	const liveSession = view === 'sessions' && !dialog ? manager.focused : undefined;
@@ -150,7 +190,7 @@ export function App({services}: {services: AppServices}) {
 			},
 		};
 		pushDialog(d);
-	}, [manager, services, pushDialog, closeDialog]);
+	}, [manager, services, offerSignIn]);
 
 	const connect = useCallback(
 		async (vm: VmRecord) => {
@@ -305,12 +345,13 @@ export function App({services}: {services: AppServices}) {
 			newProfile: (vm: VmRecord | undefined) => openEditor(vm && !services.profiles.profileFor(vm) ? {draftFrom: vm} : {}),
 			deleteProfile,
 			refresh: () => services.inventory.refresh(),
-			subscriptions: () => setNotice({text: 'Subscription choice arrives with Azure sign-in.', tone: 'info'}),
+			subscriptions: () => setView('subscriptions'),
 			doctor: (vm: VmRecord) => setNotice({text: `Run \`vmux doctor ${vm.name}\` from a shell.`, tone: 'info'}),
 			help: () => showView('help'),
+			signIn: offerSignIn,
 			quit,
 		}),
-		[connect, services, showView, quit, openEditor, deleteProfile],
+		[connect, services, showView, quit, openEditor, deleteProfile, offerSignIn],
 	);
 
 	const tooSmall = isTooSmall(columns, rows);
@@ -351,6 +392,25 @@ export function App({services}: {services: AppServices}) {
 						/>
 					</Box>
 				);
+			case 'subscriptions':
+				return (
+					<SubscriptionPicker
+						load={services.subscriptions.list}
+						selected={services.subscriptions.selected()}
+						width={columns}
+						height={height}
+						onCancel={() => setView('browser')}
+						onSave={ids => {
+							try {
+								services.subscriptions.choose(ids);
+								setNotice({text: ids.length === 0 ? 'Listing every subscription.' : `Listing ${ids.length} subscription${ids.length === 1 ? '' : 's'}.`, tone: 'info'});
+							} catch (error) {
+								setNotice({text: (error as Error).message, tone: 'error'});
+							}
+							setView('browser');
+						}}
+					/>
+				);
 			case 'editor': {
 				const profiles = services.profiles.list();
 				const target = editor ?? {};
@@ -383,6 +443,7 @@ export function App({services}: {services: AppServices}) {
 					<BrowserView
 						model={browserModel.current}
 						vms={inventory.vms}
+						emptyMessage={inventory.problem}
 						filter={services.filter}
 						hasProfile={vm => services.profiles.profileFor(vm) !== undefined}
 						actions={actions}

@@ -5,6 +5,7 @@ import {labCloud} from '../../core/azure/cloud.js';
 import {createArmClients, type ArmClients} from '../../core/azure/clients.js';
 import {LabCredential} from '../../core/azure/credentials.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
+import {listSubscriptions} from '../../core/inventory/azure-source.js';
 import type {VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
 import type {SettingsStore} from '../../core/profiles/settings-store.js';
@@ -124,6 +125,27 @@ export async function buildServices(
 		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [`Profiles are read-only until the file is fixed: ${store.readOnlyReason}`] : [])],
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),
+		subscriptions: {
+			list: () => listSubscriptions(clients),
+			selected: selectedSubscriptions,
+			choose: ids => {
+				options.settings.update({selectedSubscriptions: ids});
+				inventory.refresh();
+			},
+		},
+		...(signIn
+			? {
+					signIn: {
+						needed: () => inventory.needsSignIn,
+						start: onPrompt => {
+							const credential = signIn.useDeviceCode(onPrompt);
+							clients.close();
+							clients = createArmClients({cloud: signIn.cloud, credential});
+							inventory.setSource(armInventorySource(label, clients, selectedSubscriptions));
+						},
+					},
+				}
+			: {}),
 		profiles: {
 			list: () => store.list(),
 			profileFor,

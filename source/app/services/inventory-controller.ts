@@ -65,7 +65,8 @@ export class InventoryController extends EventEmitter<{change: []}> {
 	}
 
 	current(): InventoryView {
-		return {vms: this.inventory?.vms ?? [], status: this.status()};
+		const problem = this.failure ? `${this.failure.message}${this.needsSignIn ? ' Press L to sign in with a device code.' : ' Press r to retry.'}` : undefined;
+		return {vms: this.inventory?.vms ?? [], status: this.status(), ...(problem ? {problem} : {})};
 	}
 
 	refresh(): void {

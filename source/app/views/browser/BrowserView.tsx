@@ -10,6 +10,8 @@ export interface BrowserViewProps {
 	/** Selection and filter; kept by the caller so they survive leaving the browser and coming back. */
 	model: BrowserModel;
 	vms: VmRecord[];
+	/** Shown instead of "No VMs yet." when the list is empty for a reason (sign-in, network). */
+	emptyMessage?: string;
 	filter: VmFilter;
 	hasProfile(vm: VmRecord): boolean;
 	actions: BrowserActions;
@@ -56,10 +58,11 @@ export function BrowserView(props: BrowserViewProps) {
 			</Text>
 			<Box flexDirection="column" height={listHeight}>
 				{visible.length === 0 ? (
-					<Text dimColor>
-						{'  '}
-						{props.vms.length === 0 ? 'No VMs yet.' : `No VM matches "${state.query}". Esc clears the filter.`}
-					</Text>
+					<Box paddingLeft={2}>
+						<Text dimColor={!props.emptyMessage} color={props.emptyMessage ? 'yellow' : undefined} wrap="wrap">
+							{props.vms.length === 0 ? (props.emptyMessage ?? 'No VMs yet.') : `No VM matches "${state.query}". Esc clears the filter.`}
+						</Text>
+					</Box>
 				) : (
 					visible.map((match, i) => (
 						<VmRow

@@ -11,6 +11,7 @@ export interface BrowserActions {
 	subscriptions(): void;
 	doctor(vm: VmRecord): void;
 	help(): void;
+	signIn(): void;
 	quit(): void;
 }
 
@@ -66,6 +67,8 @@ export function useBrowserInput(state: BrowserState, actions: BrowserActions, pa
 					return vm && actions.doctor(vm);
 				case '?':
 					return actions.help();
+				case 'L':
+					return actions.signIn();
 				case 'q':
 					return actions.quit();
 			}

@@ -1,0 +1,162 @@
+/**
+ * `vmux doctor <vm> [--profile <name>] [--json]`: checks, in order, everything a Bastion connection to one VM
+ * needs, and says what to fix. Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.
+ */
+import {parseArgs} from 'node:util';
+import type {TokenCredential} from '@azure/identity';
+import {createArmClients, type ArmClients} from '../core/azure/clients.js';
+import {AZURE_CLOUDS, type CloudSettings} from '../core/azure/cloud.js';
+import {createAzureCredential} from '../core/azure/credentials.js';
+import {idKey} from '../core/azure/resource-id.js';
+import {isVmId, runDoctor, type CheckStatus, type DoctorReport} from '../core/doctor/index.js';
+import type {Profile} from '../core/profiles/schema.js';
+import {ProfileStore} from '../core/profiles/store.js';
+
+export interface DoctorCommandIo {
+	configDir: string;
+	stdout: NodeJS.WritableStream;
+	stderr: NodeJS.WritableStream;
+	/** Environment to read `HOME` from (for `~` in key paths); defaults to the process's. */
+	env?: NodeJS.ProcessEnv;
+}
+
+export interface DoctorCommandDeps {
+	/** Ready clients (the demo's lab, tests): used as they are and left open for their owner. */
+	clients?: ArmClients;
+	/** Otherwise clients are built from this credential (default: the Azure CLI-first chain)… */
+	credential?: TokenCredential;
+	/** …for this cloud (default: the public cloud). */
+	cloud?: CloudSettings;
+	/** `--tenant` for the default credential. */
+	tenantId?: string;
+	/** For `~` in key paths; defaults to env HOME, then the OS home. */
+	homeDir?: string;
+	signal?: AbortSignal;
+}
+
+export const DOCTOR_USAGE = `Usage
+  vmux doctor <vm> [--profile <name>] [--json]
+
+  <vm>              a VM name (searched in every subscription you can read) or its resource id
+  --profile <name>  check against this saved profile (default: the profile saved for the VM)
+  --json            print the report as JSON
+
+  Exit code 0 when no check fails, 1 when one does, 2 for usage errors.
+`;
+
+const SYMBOLS: Record<CheckStatus, string> = {pass: '✓', fail: '✗', warn: '!', skip: '–'};
+
+/** `argv` is what follows `vmux doctor` on the command line. */
+export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps: DoctorCommandDeps = {}): Promise<number> {
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: argv,
+			allowPositionals: true,
+			strict: true,
+			options: {profile: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+		});
+	} catch (error) {
+		return usageError(io, (error as Error).message);
+	}
+	const {values, positionals} = parsed;
+	if (values.help) {
+		io.stdout.write(DOCTOR_USAGE);
+		return 0;
+	}
+	if (positionals.length === 0) return usageError(io, 'name the VM to check, by name or resource id.');
+	if (positionals.length > 1) return usageError(io, `check one VM at a time (got ${positionals.map(arg => `"${arg}"`).join(', ')}).`);
+	const target = positionals[0]!.trim();
+	if (target === '') return usageError(io, 'the VM name is empty.');
+	if (values.profile !== undefined && values.profile.trim() === '') return usageError(io, '--profile needs a profile name.');
+
+	const store = new ProfileStore({configDir: io.configDir});
+	if (store.isReadOnly) {
+		io.stderr.write(`vmux doctor: ${store.path} has problems; only its readable profiles are used:\n`);
+		for (const problem of store.readOnlyProblems) io.stderr.write(`  - ${problem}\n`);
+	}
+	let profile: Profile | undefined;
+	if (values.profile !== undefined) {
+		profile = store.get(values.profile);
+		if (!profile) {
+			const names = store.list().map(candidate => `"${candidate.name}"`);
+			return usageError(io, `there is no profile named "${values.profile}"${names.length > 0 ? `; saved profiles: ${names.join(', ')}` : ' (no profiles are saved yet)'}.`);
+		}
+	} else {
+		const found = profileFor(target, store.list());
+		profile = found.profile;
+		if (found.others.length > 0) {
+			io.stderr.write(`vmux doctor: profiles ${[found.profile!, ...found.others].map(candidate => `"${candidate.name}"`).join(', ')} all target ${target}; checking "${found.profile!.name}" (choose with --profile).\n`);
+		}
+	}
+
+	const ownClients = deps.clients === undefined;
+	const clients = deps.clients ?? defaultClients(deps);
+	let report: DoctorReport;
+	try {
+		const homeDir = deps.homeDir ?? (io.env ?? process.env).HOME;
+		report = await runDoctor({clients, vm: target, ...(profile ? {profile} : {}), ...(deps.signal ? {signal: deps.signal} : {}), ...(homeDir ? {homeDir} : {})});
+	} catch (error) {
+		io.stderr.write(`vmux doctor: ${(error as Error).message}\n`);
+		return 1;
+	} finally {
+		if (ownClients) clients.close();
+	}
+	io.stdout.write(values.json ? `${JSON.stringify(report, undefined, '\t')}\n` : formatDoctorReport(report));
+	return report.ok ? 0 : 1;
+}
+
+function defaultClients(deps: DoctorCommandDeps): ArmClients {
+	const cloud = deps.cloud ?? AZURE_CLOUDS.AzureCloud;
+	const credential = deps.credential ?? createAzureCredential({cloud, ...(deps.tenantId ? {tenantId: deps.tenantId} : {})});
+	return createArmClients({cloud, credential});
+}
+
+/**
+ * The saved profile for a VM: one whose target is that VM (by id, or by name), preferring one named like the VM;
+ * otherwise a profile with exactly that name. `others` are further matches, to mention.
+ */
+export function profileFor(target: string, profiles: readonly Profile[]): {profile?: Profile; others: Profile[]} {
+	const byId = isVmId(target);
+	const lower = target.toLowerCase();
+	const matches = profiles.filter(
+		profile => profile.target.kind === 'azure-vm' && (byId ? idKey(profile.target.vmId) === idKey(target) : profile.target.vmName.toLowerCase() === lower),
+	);
+	if (matches.length === 0) {
+		const named = profiles.find(profile => profile.name === target);
+		return named ? {profile: named, others: []} : {others: []};
+	}
+	const vmName = (profile: Profile) => (profile.target.kind === 'azure-vm' ? profile.target.vmName : '');
+	const preferred = matches.find(profile => profile.name === target || profile.name === vmName(profile)) ?? matches[0]!;
+	return {profile: preferred, others: matches.filter(profile => profile !== preferred)};
+}
+
+/** The readable report: one line per check with its symbol, the detail and fix indented beneath. */
+export function formatDoctorReport(report: DoctorReport): string {
+	const lines: string[] = [];
+	const vm = report.vm ? `${report.vm.name} (resource group ${report.vm.resourceGroup}, ${report.vm.subscriptionName ?? report.vm.subscriptionId})` : report.target;
+	lines.push(`vmux doctor: ${vm}${report.profileName ? `, profile "${report.profileName}"` : ', no saved profile'}`, '');
+	for (const check of report.checks) {
+		lines.push(`${SYMBOLS[check.status]} ${check.title}`);
+		lines.push(`    ${check.detail}`);
+		if (check.fix) lines.push(`    Fix: ${check.fix}`);
+	}
+	lines.push('', summary(report));
+	return `${lines.join('\n')}\n`;
+}
+
+function summary(report: DoctorReport): string {
+	const count = (status: CheckStatus) => report.checks.filter(check => check.status === status).length;
+	const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+	const failed = count('fail');
+	const warned = count('warn');
+	const skippedCount = count('skip');
+	const rest = [warned ? plural(warned, 'warning') : '', skippedCount ? `${skippedCount} skipped` : ''].filter(Boolean).join(', ');
+	if (failed > 0) return `${plural(failed, 'check')} failed${rest ? `, ${rest}` : ''}: fix ${failed === 1 ? 'it' : 'them'} and run vmux doctor again.`;
+	return `No check failed${rest ? ` (${rest})` : ''}.`;
+}
+
+function usageError(io: DoctorCommandIo, message: string): number {
+	io.stderr.write(`vmux doctor: ${message}\n\n${DOCTOR_USAGE}`);
+	return 2;
+}

@@ -1,0 +1,98 @@
+import {loadPrivateKeyFile} from '../credentials/private-key.js';
+import {listVmExtensions} from '../inventory/azure-source.js';
+import type {Profile} from '../profiles/schema.js';
+import {failedFrom, problemOf, type DoctorContext} from './context.js';
+import {check, skipped, type DoctorCheck} from './types.js';
+import type {FoundVm} from './vm.js';
+
+/** The VM extension that lets Entra ID certificates sign in (contracts §4.6). */
+export const ENTRA_EXTENSION = 'AADSSHLoginForLinux';
+
+const ENTRA_ROLES = 'Virtual Machine Administrator Login or Virtual Machine User Login';
+
+export interface AuthCheckInput {
+	profile?: Profile;
+	/** Undefined when the VM could not be read; `vmSkipReason` then says why. */
+	vm?: FoundVm;
+	vmSkipReason: string;
+	/** For `~` in key paths (tests point it somewhere else). */
+	homeDir?: string;
+}
+
+/** Check 8: what the profile's authentication type needs before a connection can sign in. */
+export async function checkAuth(ctx: DoctorContext, input: AuthCheckInput): Promise<DoctorCheck> {
+	const {profile} = input;
+	if (!profile) {
+		return skipped('auth', 'There is no saved profile for this VM, so there is no authentication type to check: connect once in vmux to save one, or pass --profile <name>.');
+	}
+	const auth = profile.auth;
+	switch (auth.type) {
+		case 'entra':
+			return input.vm ? checkEntra(ctx, input.vm) : skipped('auth', `Microsoft Entra ID needs the VM's extensions, and ${input.vmSkipReason}`);
+		case 'key-file':
+			return checkKeyFile(auth.path, profile.name, input.homeDir);
+		case 'password':
+			return skipped('auth', 'Password: it is typed when you connect, so there is nothing to check beforehand.');
+		case 'keyvault-password':
+		case 'keyvault-key':
+			return skipped('auth', 'Key Vault checks arrive with the credentials work.');
+	}
+}
+
+async function checkEntra(ctx: DoctorContext, vm: FoundVm): Promise<DoctorCheck> {
+	let types: string[];
+	try {
+		types = await listVmExtensions(ctx.clients, vm.id, ctx.signal);
+	} catch (error) {
+		return failedFrom(ctx, 'auth', problemOf(ctx, error, `listing the extensions of ${vm.name}`));
+	}
+	const hasExtension = types.some(type => type.toLowerCase() === ENTRA_EXTENSION.toLowerCase());
+	// The extension signs in with the VM's system-assigned identity; without one it cannot validate certificates.
+	const hasIdentity = /SystemAssigned/i.test(vm.model.identity?.type ?? '');
+	const roleCommand = `az role assignment create --assignee ${ctx.assignee ?? '<your sign-in>'} --role "Virtual Machine User Login" --scope ${vm.id}`;
+	if (hasExtension && hasIdentity) {
+		return check(
+			'auth',
+			'pass',
+			`Microsoft Entra ID: ${vm.name} has the ${ENTRA_EXTENSION} extension and a system-assigned identity. Signing in also needs the role ${ENTRA_ROLES} for you on the VM, which vmux does not check.`,
+		);
+	}
+	const missing: string[] = [];
+	const fixes: string[] = [];
+	if (!hasExtension) {
+		missing.push(`the ${ENTRA_EXTENSION} extension (Microsoft Entra ID login for Linux)`);
+		fixes.push(`install the extension: az vm extension set --publisher Microsoft.Azure.ActiveDirectory --name ${ENTRA_EXTENSION} -g ${vm.resourceGroup} --vm-name ${vm.name}`);
+	}
+	if (!hasIdentity) {
+		missing.push('a system-assigned managed identity');
+		fixes.push(`give the VM a system-assigned identity: az vm identity assign -g ${vm.resourceGroup} -n ${vm.name}`);
+	}
+	fixes.push(`and hold the role ${ENTRA_ROLES} on it: ${roleCommand}`);
+	return check(
+		'auth',
+		'fail',
+		`Microsoft Entra ID: ${vm.name} does not have ${missing.join(' or ')}, so it refuses Entra ID certificates ("Permission denied (publickey)").`,
+		{fix: capitalise(`${fixes.join('; ')}.`)},
+	);
+}
+
+async function checkKeyFile(path: string, profileName: string, homeDir: string | undefined): Promise<DoctorCheck> {
+	const result = await loadPrivateKeyFile(path, homeDir ? {homeDir} : {});
+	const editFix = `Fix the key path in profile "${profileName}" (e on the VM in vmux).`;
+	if (result.status === 'error') return check('auth', 'fail', result.message, {fix: editFix});
+	if (result.status === 'needs-passphrase') {
+		const what = result.publicKey ? ` (${result.publicKey.summary})` : '';
+		return check('auth', 'pass', `${result.source} is a private key${what} protected by a passphrase; vmux asks for it when you connect.`);
+	}
+	const {key} = result;
+	const detail = `${key.source} is a ${key.description.label} private key (${key.description.summary}).`;
+	if (key.warnings.length > 0) {
+		const chmod = key.warnings.map(warning => /Run: (chmod .*)$/.exec(warning)?.[1]).find(Boolean);
+		return check('auth', 'warn', `${detail} ${key.warnings.join(' ')}`, {fix: chmod ? `Run: ${chmod}` : 'Save a clean copy of the key.'});
+	}
+	return check('auth', 'pass', detail);
+}
+
+function capitalise(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
