@@ -8,7 +8,7 @@ import {createArmClients, type ArmClients} from '../core/azure/clients.js';
 import {AZURE_CLOUDS, type CloudSettings} from '../core/azure/cloud.js';
 import {createAzureCredential} from '../core/azure/credentials.js';
 import {idKey} from '../core/azure/resource-id.js';
-import {isVmId, runDoctor, type CheckStatus, type DoctorReport} from '../core/doctor/index.js';
+import {isVmId, runDoctor, STATUS_SYMBOLS, type CheckStatus, type DoctorReport} from '../core/doctor/index.js';
 import type {Profile} from '../core/profiles/schema.js';
 import {ProfileStore} from '../core/profiles/store.js';
 
@@ -43,8 +43,6 @@ export const DOCTOR_USAGE = `Usage
 
   Exit code 0 when no check fails, 1 when one does, 2 for usage errors.
 `;
-
-const SYMBOLS: Record<CheckStatus, string> = {pass: '✓', fail: '✗', warn: '!', skip: '–'};
 
 /** `argv` is what follows `vmux doctor` on the command line. */
 export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps: DoctorCommandDeps = {}): Promise<number> {
@@ -92,6 +90,10 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 
 	const ownClients = deps.clients === undefined;
 	const clients = deps.clients ?? defaultClients(deps);
+	// Azure's throttling can make a check wait; say so rather than look stuck (stderr keeps --json clean).
+	const stopThrottle = clients.onThrottle(event => {
+		io.stderr.write(`vmux doctor: Azure is throttling requests; retrying in ${Math.ceil(event.retryAfterMs / 1000)} s (attempt ${event.attempt} of ${event.maxAttempts}).\n`);
+	});
 	let report: DoctorReport;
 	try {
 		const homeDir = deps.homeDir ?? (io.env ?? process.env).HOME;
@@ -100,6 +102,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 		io.stderr.write(`vmux doctor: ${(error as Error).message}\n`);
 		return 1;
 	} finally {
+		stopThrottle();
 		if (ownClients) clients.close();
 	}
 	io.stdout.write(values.json ? `${JSON.stringify(report, undefined, '\t')}\n` : formatDoctorReport(report));
@@ -137,7 +140,7 @@ export function formatDoctorReport(report: DoctorReport): string {
 	const vm = report.vm ? `${report.vm.name} (resource group ${report.vm.resourceGroup}, ${report.vm.subscriptionName ?? report.vm.subscriptionId})` : report.target;
 	lines.push(`vmux doctor: ${vm}${report.profileName ? `, profile "${report.profileName}"` : ', no saved profile'}`, '');
 	for (const check of report.checks) {
-		lines.push(`${SYMBOLS[check.status]} ${check.title}`);
+		lines.push(`${STATUS_SYMBOLS[check.status]} ${check.title}`);
 		lines.push(`    ${check.detail}`);
 		if (check.fix) lines.push(`    Fix: ${check.fix}`);
 	}

@@ -35,4 +35,18 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		expect(vmux.raw).toContain('\x1b[?2004l');
 		expect(vmux.altScreen).toBe(false);
 	});
+
+	it('chooses subscriptions with s (keys typed in one burst), remembered in settings.json', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01');
+		vmux.write('s');
+		await vmux.waitFor('Contoso Prod');
+		// Down to Contoso Prod, uncheck it, save: all in one write, as a fast typist or a script sends it.
+		vmux.write('j \r');
+		const screen = await vmux.waitFor(/demo lab · Contoso Dev · 3 VMs/);
+		expect(screen).not.toContain('jump-01');
+		const {readFileSync} = await import('node:fs');
+		const settings = JSON.parse(readFileSync(`${vmux.configDir}/settings.json`, 'utf8'));
+		expect(settings.selectedSubscriptions).toEqual(['3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b']);
+	});
 });

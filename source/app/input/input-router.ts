@@ -34,6 +34,8 @@ export class InputRouter {
 	private sink: KeystrokeSink | undefined;
 	private awaitingCommand = false;
 	private inPaste = false;
+	private readonly appKeys: string[] = [];
+	private pumping = false;
 
 	constructor(
 		private readonly appInput: Writable,
@@ -105,6 +107,24 @@ export class InputRouter {
 		flush();
 	}
 
+	/**
+	 * Hands the views one key per turn of the event loop, so React renders between keys and every key
+	 * handler sees the state the previous key left ("/jump⏎" or "j␣⏎" typed in one burst).
+	 */
+	private pumpAppKeys(): void {
+		if (this.pumping) return;
+		const next = this.appKeys.shift();
+		if (next === undefined) return;
+		this.pumping = true;
+		this.appInput.write(next);
+		// A timer, not setImmediate: React schedules its render with setImmediate while handling this key,
+		// and the next key must come after that render.
+		setTimeout(() => {
+			this.pumping = false;
+			this.pumpAppKeys();
+		}, 0);
+	}
+
 	private forward(data: string): void {
 		const bytes = Buffer.from(data, 'latin1');
 		if (this.mode === 'session' && this.sink) {
@@ -115,9 +135,10 @@ export class InputRouter {
 		let plain = Buffer.from(data.split(PASTE_START).join('').split(PASTE_END).join(''), 'latin1').toString('utf8');
 		while (plain.length > 0) {
 			const key = plain.startsWith('\x1b') ? firstKey(plain) : String.fromCodePoint(plain.codePointAt(0)!);
-			this.appInput.write(key);
+			this.appKeys.push(key);
 			plain = plain.slice(key.length);
 		}
+		this.pumpAppKeys();
 	}
 }
 

@@ -85,7 +85,7 @@ async function checkKeyFile(path: string, profileName: string, homeDir: string |
 		return check('auth', 'pass', `${result.source} is a private key${what} protected by a passphrase; vmux asks for it when you connect.`);
 	}
 	const {key} = result;
-	const detail = `${key.source} is a ${key.description.label} private key (${key.description.summary}).`;
+	const detail = `${key.source} holds a usable private key: ${key.description.summary}.`;
 	if (key.warnings.length > 0) {
 		const chmod = key.warnings.map(warning => /Run: (chmod .*)$/.exec(warning)?.[1]).find(Boolean);
 		return check('auth', 'warn', `${detail} ${key.warnings.join(' ')}`, {fix: chmod ? `Run: ${chmod}` : 'Save a clean copy of the key.'});

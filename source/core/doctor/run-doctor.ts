@@ -22,6 +22,8 @@ export interface DoctorOptions {
 	signal?: AbortSignal;
 	/** For `~` in key file paths; defaults to the OS home. */
 	homeDir?: string;
+	/** Each check as soon as it is decided, in report order (for a view that fills in while Azure answers). */
+	onCheck?: (check: DoctorCheck) => void;
 }
 
 /**
@@ -33,7 +35,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 	const {clients, profile, signal} = options;
 	const ctx: DoctorContext = {clients, signal, subscriptionNames: new Map()};
 	const checks = new Map<CheckId, DoctorCheck>();
-	const add = (check: DoctorCheck) => checks.set(check.id, check);
+	const add = (check: DoctorCheck) => {
+		checks.set(check.id, check);
+		try {
+			options.onCheck?.(check);
+		} catch {
+			// A display problem must not stop the diagnosis.
+		}
+	};
 	const notUsed = bastionNotUsed(profile);
 	const skipAll = (ids: CheckId[], because: string) => {
 		for (const id of ids) add(skipped(id, (id === 'bastion' || id === 'vnet' || id === 'sku') && notUsed ? notUsed : because));

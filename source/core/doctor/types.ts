@@ -64,6 +64,9 @@ export const CHECK_TITLES: Readonly<Record<CheckId, string>> = {
 	auth: 'Authentication prerequisites',
 };
 
+/** How each status reads in a terminal: the CLI report and the app's doctor view use the same marks. */
+export const STATUS_SYMBOLS: Readonly<Record<CheckStatus, string>> = {pass: '✓', fail: '✗', warn: '!', skip: '–'};
+
 export function check(id: CheckId, status: CheckStatus, detail: string, extra: Pick<DoctorCheck, 'fix' | 'access'> = {}): DoctorCheck {
 	return {id, title: CHECK_TITLES[id], status, detail, ...(extra.fix ? {fix: extra.fix} : {}), ...(extra.access ? {access: extra.access} : {})};
 }

@@ -70,7 +70,7 @@ async function findByName(ctx: DoctorContext, name: string, subscriptions: Subsc
 		matches.sort();
 		const list = matches.map(id => {
 			const parsed = parseResourceId(id)!;
-			return `${whereIs(ctx, parsed.resourceGroup ?? '', parsed.subscriptionId)}`;
+			return whereIs(ctx, parsed.resourceGroup ?? '', parsed.subscriptionId);
 		});
 		return {
 			check: check('vm', 'fail', `${matches.length} VMs are named ${name}: in ${list.join('; in ')}.`, {

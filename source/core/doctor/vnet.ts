@@ -78,7 +78,10 @@ export function checkVnet(ctx: DoctorContext, network: VmNetwork, read: VnetRead
 	}
 
 	const vnet = read.vnet;
-	const peeringSummary = vnet.peerings.length === 0 ? 'no peerings' : vnet.peerings.map(peering => `peered with ${vnetName(peering.remoteVnetId)} (${peering.state ?? 'state unknown'})`).join(', ');
+	const peeringSummary =
+		vnet.peerings.length === 0
+			? 'it has no peerings'
+			: `it is peered with ${vnet.peerings.map(peering => `'${vnetName(peering.remoteVnetId)}' (${peering.state ?? 'state unknown'})`).join(', ')}`;
 
 	if (bastion.kind === 'found') {
 		const found = bastion.bastion;
@@ -113,7 +116,7 @@ export function checkVnet(ctx: DoctorContext, network: VmNetwork, read: VnetRead
 			if (neighbour) return peeringNotConnected(vnet, peering, neighbour.name);
 		}
 	}
-	return check('vnet', 'pass', `Read '${vmVnet}' (${peeringSummary}).`);
+	return check('vnet', 'pass', `Read '${vmVnet}'; ${peeringSummary}.`);
 }
 
 function peeringNotConnected(vnet: VnetInfo, peering: VnetPeering, bastionName: string): DoctorCheck {

@@ -1,7 +1,7 @@
-import {useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import {sessionBadge} from '../../components/TabBar.js';
+import {useLiveState} from '../../hooks/use-live-state.js';
 
 function age(ms: number): string {
 	const s = Math.floor(ms / 1000);
@@ -12,15 +12,16 @@ function age(ms: number): string {
 
 /** `Ctrl-b w`: every session with its VM, state and age; Enter focuses. */
 export function SessionPicker({manager, width, height, onPick, onClose}: {manager: SessionManager; width: number; height: number; onPick(index: number): void; onClose(): void}) {
-	const [index, setIndex] = useState(manager.focusedIndex);
+	const [getIndex, setIndex] = useLiveState(manager.focusedIndex);
 	useInput((input, key) => {
 		if (key.escape || input === 'q') return onClose();
 		if (key.upArrow || input === 'k') return setIndex(i => Math.max(0, i - 1));
 		if (key.downArrow || input === 'j') return setIndex(i => Math.min(manager.sessions.length - 1, i + 1));
-		if (key.return) return onPick(index);
+		if (key.return) return onPick(getIndex());
 		if (/^[0-9]$/.test(input)) return onPick(Number(input));
 	});
 	const now = Date.now();
+	const index = getIndex();
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text bold> Sessions</Text>

@@ -1,5 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
+import {useLiveState} from '../../hooks/use-live-state.js';
 
 export interface SubscriptionChoice {
 	id: string;
@@ -19,10 +20,10 @@ export interface SubscriptionPickerProps {
 
 /** `s` in the browser: which subscriptions the browser lists. Space toggles, `a` all, Enter saves. */
 export function SubscriptionPicker({load, selected, onSave, onCancel, width, height}: SubscriptionPickerProps) {
-	const [subscriptions, setSubscriptions] = useState<SubscriptionChoice[] | undefined>();
+	const [getSubscriptions, setSubscriptions] = useLiveState<SubscriptionChoice[] | undefined>(undefined);
 	const [error, setError] = useState<string | undefined>();
-	const [chosen, setChosen] = useState<Set<string>>(new Set(selected));
-	const [cursor, setCursor] = useState(0);
+	const [getChosen, setChosen] = useLiveState<Set<string>>(() => new Set(selected));
+	const [getCursor, setCursor] = useLiveState(0);
 	useEffect(() => {
 		let live = true;
 		load()
@@ -34,22 +35,28 @@ export function SubscriptionPicker({load, selected, onSave, onCancel, width, hei
 	}, [load]);
 	useInput((input, key) => {
 		if (key.escape || input === 'q') return onCancel();
+		const subscriptions = getSubscriptions();
 		if (!subscriptions) return;
+		const cursor = getCursor();
 		if (key.upArrow || input === 'k') return setCursor(c => Math.max(0, c - 1));
 		if (key.downArrow || input === 'j') return setCursor(c => Math.min(subscriptions.length - 1, c + 1));
 		if (input === ' ') {
 			const id = subscriptions[cursor]?.id;
 			if (!id) return;
 			return setChosen(previous => {
-				const next = new Set(previous);
+				// Nothing checked means all: unchecking one of "all" leaves the others checked.
+				const next = previous.size === 0 ? new Set(subscriptions.map(s => s.id)) : new Set(previous);
 				if (next.has(id)) next.delete(id);
 				else next.add(id);
 				return next;
 			});
 		}
 		if (input === 'a') return setChosen(new Set());
-		if (key.return) onSave(subscriptions.filter(s => chosen.has(s.id)).map(s => s.id));
+		if (key.return) onSave(subscriptions.filter(s => getChosen().has(s.id)).map(s => s.id));
 	});
+	const subscriptions = getSubscriptions();
+	const chosen = getChosen();
+	const cursor = getCursor();
 	const all = chosen.size === 0;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
