@@ -40,7 +40,7 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01');
 		vmux.write('s');
-		await vmux.waitFor('Contoso Prod');
+		await vmux.waitFor(/\[x\] Contoso Prod/);
 		// Down to Contoso Prod, uncheck it, save: all in one write, as a fast typist or a script sends it.
 		vmux.write('j \r');
 		const screen = await vmux.waitFor(/demo lab · Contoso Dev · 3 VMs/);
