@@ -10,6 +10,8 @@ const HELP = `
     $ vmux profiles list [--json]    list saved connection profiles
     $ vmux profiles import <file> [--replace]
     $ vmux profiles export [file]
+    $ vmux doctor <vm> [--profile <name>] [--json] [--demo]
+                                     check everything a connection to the VM needs, in order
 
   Options
     --demo                 start the local lab (demo VMs, real SSH servers) and open vmux on it
@@ -52,6 +54,39 @@ function unknownFlag(argv: string[]): string | undefined {
 	return undefined;
 }
 
+/** `vmux doctor <vm>`: against Azure, or with --demo against the lab. */
+async function doctor(argv: string[]): Promise<number> {
+	const {configDir, rest} = splitConfigDir(argv);
+	const paths = configPaths(configDir ?? defaultConfigDir());
+	ensureConfigDir(paths);
+	const demo = rest.includes('--demo');
+	const args = rest.filter(arg => arg !== '--demo');
+	const tenantAt = args.indexOf('--tenant');
+	const tenantId = tenantAt === -1 ? undefined : args[tenantAt + 1];
+	if (tenantAt !== -1) args.splice(tenantAt, 2);
+	const {runDoctorCommand} = await import('./commands/doctor.js');
+	const io = {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr, env: process.env};
+	if (!demo) {
+		const {SettingsStore} = await import('./core/profiles/settings-store.js');
+		const {cloudFromSettings} = await import('./app/services/azure-services.js');
+		const settings = new SettingsStore(paths.dir).settings;
+		return runDoctorCommand(args, io, {cloud: cloudFromSettings(settings.cloud), tenantId: tenantId ?? settings.cloud.tenantId});
+	}
+	const {loadDemoTopology} = await import('./lab/topology/index.js');
+	const {buildLocalInventory} = await import('./core/inventory/local-source.js');
+	const {seedDemoProfiles} = await import('./lab/demo-profiles.js');
+	const {ProfileStore} = await import('./core/profiles/store.js');
+	const {startDemoAzure} = await import('./lab/demo-azure.js');
+	const topology = loadDemoTopology();
+	seedDemoProfiles(new ProfileStore({configDir: paths.dir}), buildLocalInventory(topology).vms);
+	const azure = await startDemoAzure(topology);
+	try {
+		return await runDoctorCommand(args, io, {clients: azure.clients});
+	} finally {
+		await azure.close();
+	}
+}
+
 /** `--config-dir` given to a subcommand, wherever it stands; the rest goes to the subcommand. */
 function splitConfigDir(argv: string[]): {configDir?: string; rest: string[]} {
 	const rest: string[] = [];
@@ -74,6 +109,7 @@ async function main(): Promise<number> {
 		const {runProfilesCommand} = await import('./commands/profiles.js');
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
+	if (argv[0] === 'doctor') return doctor(argv.slice(1));
 	const bad = unknownFlag(argv);
 	if (bad) {
 		process.stderr.write(`vmux: unknown option ${bad}\nUsage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] | vmux profiles … (vmux --help for more)\n`);
@@ -83,7 +119,7 @@ async function main(): Promise<number> {
 	const paths = configPaths(cli.flags.configDir ?? defaultConfigDir());
 	const [command] = cli.input;
 	if (command) {
-		process.stderr.write(`vmux: unknown command "${command}". Commands: profiles. See vmux --help.\n`);
+		process.stderr.write(`vmux: unknown command "${command}". Commands: profiles, doctor. See vmux --help.\n`);
 		return 2;
 	}
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {

@@ -16,6 +16,7 @@ import {BrowserView} from './views/browser/BrowserView.js';
 import {BrowserModel} from './views/browser/use-browser-state.js';
 import type {VmFilter} from './views/browser/filter.js';
 import {HelpView} from './views/help/HelpView.js';
+import {DoctorView, type RunDoctor} from './views/doctor/DoctorView.js';
 import {SubscriptionPicker, type SubscriptionChoice} from './views/subscriptions/SubscriptionPicker.js';
 import {ProfileEditor} from './views/profile-editor/index.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
@@ -70,11 +71,13 @@ export interface AppServices {
 		needed(): boolean;
 		start(onPrompt: (prompt: {url: string; code: string; message: string}) => void): void;
 	};
+	/** `!`: the doctor's checks for one VM (core/doctor), against the browser's Azure (or the lab's). */
+	doctor: RunDoctor;
 	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
 	quit(): void;
 }
 
-type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor' | 'subscriptions';
+type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor' | 'subscriptions' | 'doctor';
 
 interface EditorTarget {
 	initial?: Profile;
@@ -96,6 +99,7 @@ export function App({services}: {services: AppServices}) {
 	const [inventory, setInventory] = useState(services.inventory.current());
 	const [editor, setEditor] = useState<EditorTarget | undefined>();
 	const signInOffered = useRef(false);
+	const [doctorVm, setDoctorVm] = useState<VmRecord | undefined>();
 	const browserModel = useRef<BrowserModel | null>(null);
 	browserModel.current ??= new BrowserModel();
 	const dialog = dialogs[0];
@@ -346,7 +350,10 @@ export function App({services}: {services: AppServices}) {
 			deleteProfile,
 			refresh: () => services.inventory.refresh(),
 			subscriptions: () => setView('subscriptions'),
-			doctor: (vm: VmRecord) => setNotice({text: `Run \`vmux doctor ${vm.name}\` from a shell.`, tone: 'info'}),
+			doctor: (vm: VmRecord) => {
+				setDoctorVm(vm);
+				setView('doctor');
+			},
 			help: () => showView('help'),
 			signIn: offerSignIn,
 			quit,
@@ -392,6 +399,10 @@ export function App({services}: {services: AppServices}) {
 						/>
 					</Box>
 				);
+			case 'doctor':
+				return doctorVm ? (
+					<DoctorView vm={doctorVm} run={services.doctor} width={columns} height={height} onClose={() => setView('browser')} />
+				) : null;
 			case 'subscriptions':
 				return (
 					<SubscriptionPicker

@@ -45,3 +45,9 @@ export function demoProfiles(vms: VmRecord[]): Profile[] {
 	add('jump-01', {type: 'key-file', path: labAssetPath('users/demo_ed25519')}, {transport: {kind: 'direct'}});
 	return profiles;
 }
+
+/** Adds the demo profiles a config dir lacks; never touches a profile the user has (or a read-only store). */
+export function seedDemoProfiles(store: {isReadOnly: boolean; has(name: string): boolean; save(profile: Profile): unknown}, vms: VmRecord[]): void {
+	if (store.isReadOnly) return;
+	for (const profile of demoProfiles(vms)) if (!store.has(profile.name)) store.save(profile);
+}

@@ -49,4 +49,20 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		const settings = JSON.parse(readFileSync(`${vmux.configDir}/settings.json`, 'utf8'));
 		expect(settings.selectedSubscriptions).toEqual(['3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b']);
 	});
+
+	it('runs the doctor on a VM with !, each check shown as it finishes', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01');
+		vmux.write('/legacy');
+		await vmux.waitFor(/^\/legacy\s+\d+ of 7/m);
+		vmux.write('\x1b');
+		await vmux.waitFor(/^\s*7 VMs/m);
+		vmux.write('!');
+		const report = await vmux.waitFor(/Some checks failed|No check failed/);
+		expect(report).toContain('Doctor · legacy-01');
+		expect(report).toMatch(/✗ Bastion SKU and native client support/);
+		expect(report).toMatch(/Basic SKU of bas-basic/);
+		vmux.write('q');
+		await vmux.waitFor('jump-01');
+	});
 });

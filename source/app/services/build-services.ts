@@ -1,11 +1,10 @@
 import {EventEmitter} from 'node:events';
 import {authStepsFor} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
-import {labCloud} from '../../core/azure/cloud.js';
 import {createArmClients, type ArmClients} from '../../core/azure/clients.js';
-import {LabCredential} from '../../core/azure/credentials.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
 import {listSubscriptions} from '../../core/inventory/azure-source.js';
+import {runDoctor} from '../../core/doctor/index.js';
 import type {VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
 import type {SettingsStore} from '../../core/profiles/settings-store.js';
@@ -62,20 +61,18 @@ export async function buildServices(
 	if (options.demo) {
 		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
 		const {startLab} = await import('../../lab/lab.js');
-		const {startLabArm} = await import('../../lab/arm/index.js');
-		const {demoProfiles} = await import('../../lab/demo-profiles.js');
+		const {startDemoAzure} = await import('../../lab/demo-azure.js');
+		const {seedDemoProfiles} = await import('../../lab/demo-profiles.js');
 		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
 		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
 		const world = buildLocalInventory(topology);
 		const lab = await startLab(world.vms);
 		stops.push(() => lab.stop());
-		const arm = await startLabArm({topology});
-		stops.push(() => arm.close());
+		const azure = await startDemoAzure(topology);
+		stops.push(() => azure.close());
 		resolveAddress = lab.resolve;
-		if (!store.isReadOnly) {
-			for (const profile of demoProfiles(world.vms)) if (!store.has(profile.name)) store.save(profile);
-		}
-		clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential: new LabCredential(scopes => arm.tokens.issueForScopes(scopes))});
+		seedDemoProfiles(store, world.vms);
+		clients = azure.clients;
 		tenantKey = `lab-${topology.tenantId}`;
 		label = 'demo lab';
 	} else {
@@ -86,7 +83,8 @@ export async function buildServices(
 		tenantKey = tenantId ?? 'default';
 		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
 	}
-	stops.push(() => clients.close());
+	// The demo's clients are closed with the lab; real ones here (they may be replaced by a device-code sign-in).
+	if (!options.demo) stops.push(() => clients.close());
 	const selectedSubscriptions = () => options.settings.settings.selectedSubscriptions;
 	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions), diskCache(options.paths.dir, tenantKey));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
@@ -152,6 +150,10 @@ export async function buildServices(
 			save: (profile, replacing) => void store.save(profile, replacing === undefined ? {} : {replacing}),
 			delete: name => store.delete(name),
 			readOnlyReason: () => store.readOnlyReason,
+		},
+		doctor: async (vm, onCheck, signal) => {
+			if (hostProfileName(vm) !== undefined) throw new Error(`${vm.name} is a plain host, not an Azure VM: the doctor checks Azure access, Bastion and VM state.`);
+			return runDoctor({clients, vm: vm.id, profile: profileFor(vm), signal, onCheck});
 		},
 		async planConnect(vm): Promise<ConnectOutcome> {
 			const profile = profileFor(vm);
