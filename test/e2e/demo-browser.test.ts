@@ -26,6 +26,11 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 
 		vmux.write('\x1b');
 		await vmux.waitFor('jump-01');
+		// o sorts the list: by state, the stopped VM goes last.
+		vmux.write('o');
+		const byState = await vmux.waitFor(/sorted by state/);
+		const rows = byState.split('\n').filter(line => /^[▸ ] \S+-\d\d /.test(line));
+		expect(rows.at(-1)).toContain('web-02');
 		vmux.write('q');
 		const {exitCode} = await vmux.waitForExit();
 		expect(exitCode).toBe(0);

@@ -88,6 +88,9 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		// The pane is the window minus the tab bar and the row Ink keeps free.
 		await vmux.waitFor('size=120x38');
 		vmux.resize(100, 30);
+		// Type once vmux has laid out the new size (its tab bar ends at column 100): keys sent before it saw
+		// the resize would reach the remote before the window-change, as on any terminal.
+		await vmux.waitFor(/^ vmux .{80,95}Ctrl-b \? help$/m);
 		vmux.write('clear; echo "size=$(tput cols)x$(tput lines)"\r');
 		await vmux.waitFor('size=100x28');
 	});

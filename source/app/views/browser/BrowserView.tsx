@@ -88,7 +88,7 @@ export function BrowserView(props: BrowserViewProps) {
 					</>
 				) : (
 					<Text dimColor>
-						{props.vms.length} VMs
+						{props.vms.length} VMs · sorted by {state.sortKey} (o changes)
 					</Text>
 				)}
 			</Text>
@@ -110,6 +110,7 @@ export function BrowserView(props: BrowserViewProps) {
 								{keys: '⏎', label: 'connect'},
 								{keys: 'j/k', label: 'move'},
 								{keys: '/', label: 'filter'},
+								{keys: 'o', label: 'sort'},
 								{keys: 'e', label: 'edit profile'},
 								{keys: 'n', label: 'new'},
 								{keys: 'r', label: 'refresh'},

@@ -53,6 +53,8 @@ export function useBrowserInput(state: BrowserState, actions: BrowserActions, pa
 					return state.moveTo(Number.MAX_SAFE_INTEGER);
 				case '/':
 					return state.startFilter();
+				case 'o':
+					return state.cycleSort();
 				case 'e':
 					return vm && actions.edit(vm);
 				case 'n':

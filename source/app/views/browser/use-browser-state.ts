@@ -7,14 +7,37 @@ import type {VmFilter, VmMatch} from './filter.js';
  * frame ("/jump⏎" in one burst) each act on the state the previous key left, and Enter connects to the VM
  * that is selected now, not the one selected at the last render.
  */
+export const SORT_KEYS = ['name', 'state', 'resource group', 'subscription', 'IP'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+const STATE_ORDER: Record<string, number> = {running: 0, starting: 1, stopping: 2, deallocating: 3, stopped: 4, deallocated: 5, unknown: 6};
+
+function sortValue(vm: VmRecord, key: SortKey): string {
+	switch (key) {
+		case 'name':
+			return vm.name.toLowerCase();
+		case 'state':
+			return `${STATE_ORDER[vm.powerState] ?? 9} ${vm.name.toLowerCase()}`;
+		case 'resource group':
+			return `${vm.resourceGroup.toLowerCase()} ${vm.name.toLowerCase()}`;
+		case 'subscription':
+			return `${vm.subscriptionName.toLowerCase()} ${vm.name.toLowerCase()}`;
+		case 'IP':
+			// Numeric order for IPv4: 10.2 before 10.10.
+			return (vm.privateIp ?? vm.publicIp ?? '~').replace(/\d+/g, n => n.padStart(3, '0'));
+	}
+}
+
 export class BrowserModel {
 	query = '';
+	/** The list's order while no filter is typed; a filter ranks by match instead (fzf). */
+	sortKey: SortKey = 'name';
 	filtering = false;
 	/** The selection follows the VM, not the row, so refreshes and re-ranking keep it. */
 	private selectedId: string | undefined;
 	private vms: VmRecord[] = [];
 	private filter: VmFilter = vms => vms.map(vm => ({vm, namePositions: []}));
-	private cached: {vms: VmRecord[]; query: string; filter: VmFilter; matches: VmMatch[]} | undefined;
+	private cached: {vms: VmRecord[]; query: string; filter: VmFilter; sortKey: SortKey; matches: VmMatch[]} | undefined;
 	private version = 0;
 	private readonly listeners = new Set<() => void>();
 
@@ -25,9 +48,13 @@ export class BrowserModel {
 
 	get matches(): VmMatch[] {
 		const c = this.cached;
-		if (c && c.vms === this.vms && c.query === this.query && c.filter === this.filter) return c.matches;
-		const matches = this.filter(this.vms, this.query);
-		this.cached = {vms: this.vms, query: this.query, filter: this.filter, matches};
+		if (c && c.vms === this.vms && c.query === this.query && c.filter === this.filter && c.sortKey === this.sortKey) return c.matches;
+		let matches = this.filter(this.vms, this.query);
+		if (this.query.trim() === '') {
+			const key = this.sortKey;
+			matches = [...matches].sort((a, b) => sortValue(a.vm, key).localeCompare(sortValue(b.vm, key)));
+		}
+		this.cached = {vms: this.vms, query: this.query, filter: this.filter, sortKey: this.sortKey, matches};
 		return matches;
 	}
 
@@ -61,6 +88,12 @@ export class BrowserModel {
 	eraseInFilter(all = false): void {
 		this.query = all ? '' : this.query.slice(0, -1);
 		this.selectedId = undefined;
+		this.changed();
+	}
+
+	/** `o`: the next sort order. */
+	cycleSort(): void {
+		this.sortKey = SORT_KEYS[(SORT_KEYS.indexOf(this.sortKey) + 1) % SORT_KEYS.length]!;
 		this.changed();
 	}
 

@@ -3,12 +3,15 @@ import {Box, Text, useInput} from 'ink';
 const BROWSER_KEYS: Array<[string, string]> = [
 	['j/k ↑/↓', 'move'],
 	['/', 'filter (fuzzy: name, group, subscription, IP, tags)'],
+	['o', 'sort by name, state, resource group, subscription or IP'],
+	['!', 'doctor: check everything a connection to the VM needs'],
 	['Enter', 'connect (opens the profile editor the first time)'],
 	['e', 'edit the VM\'s profile'],
 	['n', 'new profile'],
 	['D', 'delete the VM\'s profile (asks first)'],
 	['r', 'refresh the inventory'],
 	['s', 'choose subscriptions'],
+	['L', 'sign in to Azure with a device code'],
 	['Esc', 'clear the filter / go back (never quits)'],
 	['q', 'quit (asks while sessions are live)'],
 ];

@@ -1,0 +1,76 @@
+/**
+ * Issue 4's secrets rule, extended to connecting: connect with every authentication type that can connect
+ * so far (key file with a passphrase, typed password), through the real session manager against a lab
+ * server, then search the whole config dir for any secret used.
+ */
+import {copyFileSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, expect, it} from 'vitest';
+import {authStepsFor} from '../../../source/core/credentials/auth-steps.js';
+import {ProfileStore} from '../../../source/core/profiles/store.js';
+import type {Profile} from '../../../source/core/profiles/schema.js';
+import {planConnection} from '../../../source/core/session/connect-plan.js';
+import {labAssetPath, readLabAsset} from '../../../source/lab/assets.js';
+import {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
+import {ScriptedPrompter, makeManager, tempDir, waitForScreen, waitUntil} from '../../helpers/lab-session.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function filesUnder(root: string): string[] {
+	return readdirSync(root).flatMap(name => {
+		const path = join(root, name);
+		return statSync(path).isDirectory() ? filesUnder(path) : [path];
+	});
+}
+
+it('connects with a passphrase-protected key file and with a typed password, and writes no secret to the config dir', async () => {
+	const work = tempDir('vmux-secrets-connect-');
+	cleanups.push(() => work.remove());
+	const configDir = join(work.dir, 'config');
+	const keyPath = join(work.dir, 'id_ed25519');
+	copyFileSync(labAssetPath('users/demo_ed25519_encrypted'), keyPath);
+	const password = 'Typed-At-Connect-7f3e!';
+	const passphrase = 'correct horse';
+	const server = await new LabSshServer({
+		vmName: 'jump-01',
+		hostKey: readLabAsset('hostkeys/jump-01'),
+		users: [{username: 'azureuser', password, authorizedKeys: [readLabAsset('users/demo_ed25519_encrypted.pub').toString().trim()]}],
+	}).start();
+	cleanups.push(() => server.stop());
+
+	const store = new ProfileStore({configDir});
+	const base = {target: {kind: 'host', host: '127.0.0.1'}, transport: {kind: 'direct'}, port: server.port, username: 'azureuser'} as const;
+	store.save({...base, name: 'with-key', auth: {type: 'key-file', path: keyPath}});
+	store.save({...base, name: 'with-password', auth: {type: 'password'}});
+
+	for (const name of ['with-key', 'with-password']) {
+		const profile = store.get(name) as Profile;
+		// The prompter answers the passphrase or the password, whichever is asked.
+		const prompter = new ScriptedPrompter('accept-save', profile.auth.type === 'key-file' ? passphrase : password);
+		const manager = makeManager(configDir, prompter);
+		cleanups.push(() => manager.closeAll());
+		const plan = planConnection(profile, undefined, {credentials: p => authStepsFor(p)});
+		if (!plan.ok) throw new Error(plan.message);
+		const session = manager.open(plan.spec);
+		await waitUntil(() => session.state.kind === 'running', `${name} shell; ${JSON.stringify(session.connection.state)}`);
+		session.sendInput(Buffer.from(`echo "${name}-ok"\r`));
+		await waitForScreen(session, `${name}-ok`);
+		expect(prompter.secretQuestions).toHaveLength(1);
+		manager.closeAll();
+	}
+	expect(server.authAttempts.filter(a => a.accepted).map(a => a.method)).toEqual(expect.arrayContaining(['publickey', 'password']));
+
+	const keyBody = readFileSync(keyPath, 'utf8').split('\n').filter(line => line && !line.startsWith('-----'));
+	const files = filesUnder(configDir);
+	expect(files.some(file => file.endsWith('known_hosts'))).toBe(true);
+	for (const file of files) {
+		const text = readFileSync(file, 'utf8');
+		expect(text, file).not.toContain(password);
+		expect(text, file).not.toContain(passphrase);
+		for (const line of keyBody) expect(text, file).not.toContain(line);
+		expect(statSync(file).mode & 0o077, `${file} is private`).toBe(0);
+	}
+});
