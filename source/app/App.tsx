@@ -98,7 +98,6 @@ export function App({services}: {services: AppServices}) {
 	const [, forceRender] = useReducer((n: number) => n + 1, 0);
 	const [inventory, setInventory] = useState(services.inventory.current());
 	const [editor, setEditor] = useState<EditorTarget | undefined>();
-	const signInOffered = useRef(false);
 	const [doctorVm, setDoctorVm] = useState<VmRecord | undefined>();
 	const browserModel = useRef<BrowserModel | null>(null);
 	browserModel.current ??= new BrowserModel();
@@ -149,19 +148,12 @@ export function App({services}: {services: AppServices}) {
 		const onChange = () => forceRender();
 		manager.on('change', onChange);
 		const onInventory = () => setInventory(services.inventory.current());
-		const offerOnce = () => {
-			if (!services.signIn?.needed() || signInOffered.current) return;
-			signInOffered.current = true;
-			offerSignIn();
-		};
-		services.inventory.on('change', offerOnce);
 		services.inventory.on('change', onInventory);
 		return () => {
 			manager.off('change', onChange);
 			services.inventory.off('change', onInventory);
-			services.inventory.off('change', offerOnce);
 		};
-	}, [manager, services, offerSignIn]);
+	}, [manager, services]);
 
 	// Keystrokes go to the focused session only while its pane is showing and nothing else wants them.
 	const liveSession = view === 'sessions' && !dialog ? manager.focused : undefined;
@@ -194,7 +186,7 @@ export function App({services}: {services: AppServices}) {
 			},
 		};
 		pushDialog(d);
-	}, [manager, services, offerSignIn]);
+	}, [manager, services]);
 
 	const connect = useCallback(
 		async (vm: VmRecord) => {

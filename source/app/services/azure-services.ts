@@ -1,8 +1,9 @@
 import type {TokenCredential} from '@azure/identity';
-import {cloudByName, customCloud, type CloudSettings} from '../../core/azure/cloud.js';
-import {createArmClients, type ArmClients} from '../../core/azure/clients.js';
+import {armScope, cloudByName, customCloud, type CloudSettings} from '../../core/azure/cloud.js';
+import {describeAzureError, type AzureProblem} from '../../core/azure/errors.js';
+import type {ArmClients} from '../../core/azure/clients.js';
 import {createAzureCredential, createDeviceCodeCredential, type DeviceCodePrompt} from '../../core/azure/credentials.js';
-import {fetchAzureInventory, type InventoryProgress} from '../../core/inventory/azure-source.js';
+import type {InventoryProgress} from '../../core/inventory/azure-source.js';
 import {loadInventoryCache, saveInventoryCache} from '../../core/inventory/cache.js';
 import type {Settings} from '../../core/profiles/schema.js';
 import type {InventoryCache, InventorySource} from './inventory-controller.js';
@@ -31,14 +32,25 @@ export function describeProgress(progress: InventoryProgress): string {
 	}
 }
 
-/** Reads the fleet through the real SDK clients (Resource Graph first, ARM listing as the fallback). */
-export function armInventorySource(label: string, clients: ArmClients, subscriptions: () => readonly string[]): InventorySource {
+/**
+ * Reads the fleet through the real SDK clients (Resource Graph first, ARM listing as the fallback). With
+ * `signedIn`, the sign-in is tried first, so a failed sign-in is reported without loading the SDKs.
+ */
+export function armInventorySource(
+	label: string,
+	clients: () => Promise<ArmClients>,
+	subscriptions: () => readonly string[],
+	signedIn?: () => Promise<AzureProblem | undefined>,
+): InventorySource {
 	return {
 		label,
-		fetch: (onProgress, signal) => {
+		fetch: async (onProgress, signal) => {
+			const problem = await signedIn?.();
+			if (problem) return {ok: false, error: problem, problems: []};
 			const chosen = subscriptions();
+			const {fetchAzureInventory} = await import('../../core/inventory/azure-source.js');
 			return fetchAzureInventory({
-				clients,
+				clients: await clients(),
 				subscriptionIds: chosen.length > 0 ? chosen : undefined,
 				signal,
 				onProgress: progress => onProgress(describeProgress(progress)),
@@ -63,6 +75,16 @@ export class AzureSignIn {
 		readonly tenantId: string | undefined,
 	) {
 		this.credential = createAzureCredential({cloud, tenantId});
+	}
+
+	/** Gets an ARM token: undefined when that works, otherwise the problem, as a sentence. */
+	async check(): Promise<AzureProblem | undefined> {
+		try {
+			await this.credential.getToken(armScope(this.cloud));
+			return undefined;
+		} catch (error) {
+			return describeAzureError(error, {doing: 'signing in'});
+		}
 	}
 
 	useDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void): TokenCredential {

@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import {authStepsFor} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
-import {createArmClients, type ArmClients} from '../../core/azure/clients.js';
+import type {ArmClients} from '../../core/azure/clients.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
 import {listSubscriptions} from '../../core/inventory/azure-source.js';
 import {runDoctor} from '../../core/doctor/index.js';
@@ -54,7 +54,11 @@ export async function buildServices(
 
 	let resolveAddress: ((host: string, port: number) => {host: string; port: number} | undefined) | undefined;
 	const stops: Array<() => Promise<void> | void> = [];
-	let clients: ArmClients;
+	// The Azure SDK clients cost ~57 MB once loaded: they are loaded when first needed, and for real Azure
+	// only after a sign-in worked, so a user who only keeps plain-host profiles never pays for them.
+	let clientsPromise: Promise<ArmClients> | undefined;
+	let makeClients: () => Promise<ArmClients>;
+	const clients = () => (clientsPromise ??= makeClients());
 	let tenantKey: string;
 	let label: string;
 	let signIn: AzureSignIn | undefined;
@@ -72,21 +76,22 @@ export async function buildServices(
 		stops.push(() => azure.close());
 		resolveAddress = lab.resolve;
 		seedDemoProfiles(store, world.vms);
-		clients = azure.clients;
+		makeClients = async () => azure.clients;
 		tenantKey = `lab-${topology.tenantId}`;
 		label = 'demo lab';
 	} else {
 		const cloud = cloudFromSettings(options.settings.settings.cloud);
 		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
 		signIn = new AzureSignIn(cloud, tenantId);
-		clients = createArmClients({cloud, credential: signIn.credential});
+		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential});
 		tenantKey = tenantId ?? 'default';
 		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
 	}
 	// The demo's clients are closed with the lab; real ones here (they may be replaced by a device-code sign-in).
-	if (!options.demo) stops.push(() => clients.close());
+	if (!options.demo) stops.push(async () => (await clientsPromise)?.close());
 	const selectedSubscriptions = () => options.settings.settings.selectedSubscriptions;
-	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions), diskCache(options.paths.dir, tenantKey));
+	const signedIn = signIn ? () => signIn!.check() : undefined;
+	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
 	inventory.on('change', () => {
 		for (const vm of inventory.current().vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);
@@ -124,7 +129,7 @@ export async function buildServices(
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),
 		subscriptions: {
-			list: () => listSubscriptions(clients),
+			list: async () => listSubscriptions(await clients()),
 			selected: selectedSubscriptions,
 			choose: ids => {
 				options.settings.update({selectedSubscriptions: ids});
@@ -137,9 +142,11 @@ export async function buildServices(
 						needed: () => inventory.needsSignIn,
 						start: onPrompt => {
 							const credential = signIn.useDeviceCode(onPrompt);
-							clients.close();
-							clients = createArmClients({cloud: signIn.cloud, credential});
-							inventory.setSource(armInventorySource(label, clients, selectedSubscriptions));
+							const previous = clientsPromise;
+							clientsPromise = undefined;
+							void previous?.then(old => old.close());
+							makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud: signIn.cloud, credential});
+							inventory.setSource(armInventorySource(label, clients, selectedSubscriptions, signedIn));
 						},
 					},
 				}
@@ -153,7 +160,7 @@ export async function buildServices(
 		},
 		doctor: async (vm, onCheck, signal) => {
 			if (hostProfileName(vm) !== undefined) throw new Error(`${vm.name} is a plain host, not an Azure VM: the doctor checks Azure access, Bastion and VM state.`);
-			return runDoctor({clients, vm: vm.id, profile: profileFor(vm), signal, onCheck});
+			return runDoctor({clients: await clients(), vm: vm.id, profile: profileFor(vm), signal, onCheck});
 		},
 		async planConnect(vm): Promise<ConnectOutcome> {
 			const profile = profileFor(vm);
