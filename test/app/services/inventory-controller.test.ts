@@ -27,7 +27,7 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		cleanups.push(() => config.remove());
 		const env: LabWithClients = await startLabWithClients();
 		cleanups.push(() => env.close());
-		const source = armInventorySource('demo lab', env.clients, () => []);
+		const source = armInventorySource('demo lab', async () => env.clients, () => []);
 
 		// First run: no cache, so the list arrives with the refresh; the cache is written.
 		const first = new InventoryController(source, diskCache(config.dir, 'lab'));
@@ -57,7 +57,7 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		cleanups.push(() => env.close());
 		env.lab.faults.throttle({count: 1, retryAfterSeconds: 1});
 		const progress: string[] = [];
-		const source = armInventorySource('demo lab', env.clients, () => []);
+		const source = armInventorySource('demo lab', async () => env.clients, () => []);
 		const result = await source.fetch(text => progress.push(text), new AbortController().signal);
 		expect(result.ok).toBe(true);
 		expect(progress.some(text => /throttling requests: waiting 1 s/.test(text))).toBe(true);
