@@ -9,7 +9,7 @@ export function isTooSmall(columns: number, rows: number): boolean {
 
 /** Shown instead of a layout that cannot fit; sessions keep running underneath. */
 export function TooSmall({columns, rows}: {columns: number; rows: number}) {
-	if (columns < 12 || rows < 2) return <Text>vmux: too small</Text>;
+	if (columns < 12 || rows < 3) return <Text wrap="truncate">{columns >= 15 ? 'vmux: too small' : 'too small'}</Text>;
 	return (
 		<Box flexDirection="column">
 			<Text bold>Terminal too small</Text>

@@ -9,6 +9,8 @@ export interface PaneRegion {
 
 /** Output smaller than this since the last paint counts as interactive (echoes, prompts, status lines). */
 const INTERACTIVE_BYTES = 4096;
+/** A paint this long after the previous one may run synchronously; closer ones are coalesced. */
+const SYNC_PAINT_QUIET_MS = 8;
 const SYNC_START = '\x1b[?2026h';
 const SYNC_END = '\x1b[?2026l';
 // DECSC/DECRC: Ink moves the cursor relative to where it left it, so every paint must put it back.
@@ -100,6 +102,8 @@ export class PanePainter {
 		// Little output since the last paint (an echo, a prompt) is painted at once: typing must not wait
 		// for a frame. Bulk output waits for the frame boundary, so a flood costs at most maxFps paints.
 		const interactive = this.session.receivedBytes - this.paintedBytes < INTERACTIVE_BYTES;
+		// An echo right after a quiet spell is painted in this very turn: every hop costs typing latency.
+		if (interactive && performance.now() - this.lastPaint > SYNC_PAINT_QUIET_MS) return this.paint();
 		const wait = interactive ? 0 : this.lastPaint + this.frameMs - performance.now();
 		if (wait <= 0) {
 			// setImmediate, not a direct paint: lets the emulator finish the batch of data that arrived together.

@@ -2,7 +2,7 @@ import type {TokenCredential} from '@azure/identity';
 import {armScope, cloudByName, customCloud, type CloudSettings} from '../../core/azure/cloud.js';
 import {describeAzureError, type AzureProblem} from '../../core/azure/errors.js';
 import type {ArmClients} from '../../core/azure/clients.js';
-import {createAzureCredential, createDeviceCodeCredential, type DeviceCodePrompt} from '../../core/azure/credentials.js';
+import type {DeviceCodePrompt} from '../../core/azure/credentials.js';
 import type {InventoryProgress} from '../../core/inventory/azure-source.js';
 import {loadInventoryCache, saveInventoryCache} from '../../core/inventory/cache.js';
 import type {Settings} from '../../core/profiles/schema.js';
@@ -66,15 +66,23 @@ export function diskCache(configDir: string, tenantKey: string): InventoryCache 
 	};
 }
 
-/** Sign-in for real Azure: the CLI-first chain, and a device-code credential when that fails. */
+/**
+ * Sign-in for real Azure: the CLI-first chain, and a device-code credential when that fails. @azure/identity
+ * (~22 MB) is loaded on the first token request, not at start.
+ */
 export class AzureSignIn {
-	credential: TokenCredential;
+	private current: Promise<TokenCredential> | undefined;
+	/** A TokenCredential the SDK clients hold; it forwards to whichever credential is in use now. */
+	readonly credential: TokenCredential = {getToken: async (scopes, options) => (await this.resolve()).getToken(scopes, options)};
 
 	constructor(
 		readonly cloud: CloudSettings,
 		readonly tenantId: string | undefined,
-	) {
-		this.credential = createAzureCredential({cloud, tenantId});
+	) {}
+
+	private resolve(): Promise<TokenCredential> {
+		this.current ??= import('../../core/azure/credentials.js').then(m => m.createAzureCredential({cloud: this.cloud, tenantId: this.tenantId}));
+		return this.current;
 	}
 
 	/** Gets an ARM token: undefined when that works, otherwise the problem, as a sentence. */
@@ -87,8 +95,7 @@ export class AzureSignIn {
 		}
 	}
 
-	useDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void): TokenCredential {
-		this.credential = createDeviceCodeCredential({cloud: this.cloud, tenantId: this.tenantId, onPrompt});
-		return this.credential;
+	useDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void): void {
+		this.current = import('../../core/azure/credentials.js').then(m => m.createDeviceCodeCredential({cloud: this.cloud, tenantId: this.tenantId, onPrompt}));
 	}
 }

@@ -4,7 +4,6 @@ import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
 import {listSubscriptions} from '../../core/inventory/azure-source.js';
-import {runDoctor} from '../../core/doctor/index.js';
 import type {VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
 import type {SettingsStore} from '../../core/profiles/settings-store.js';
@@ -141,12 +140,9 @@ export async function buildServices(
 					signIn: {
 						needed: () => inventory.needsSignIn,
 						start: onPrompt => {
-							const credential = signIn.useDeviceCode(onPrompt);
-							const previous = clientsPromise;
-							clientsPromise = undefined;
-							void previous?.then(old => old.close());
-							makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud: signIn.cloud, credential});
-							inventory.setSource(armInventorySource(label, clients, selectedSubscriptions, signedIn));
+							// The clients keep signIn.credential, which now forwards to the device-code credential.
+							signIn.useDeviceCode(onPrompt);
+							inventory.refresh();
 						},
 					},
 				}
@@ -160,6 +156,7 @@ export async function buildServices(
 		},
 		doctor: async (vm, onCheck, signal) => {
 			if (hostProfileName(vm) !== undefined) throw new Error(`${vm.name} is a plain host, not an Azure VM: the doctor checks Azure access, Bastion and VM state.`);
+			const {runDoctor} = await import('../../core/doctor/index.js');
 			return runDoctor({clients: await clients(), vm: vm.id, profile: profileFor(vm), signal, onCheck});
 		},
 		async planConnect(vm): Promise<ConnectOutcome> {

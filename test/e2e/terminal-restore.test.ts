@@ -1,0 +1,46 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {VmuxPty} from './pty-driver.js';
+
+describe('the terminal is always given back', () => {
+	let vmux: VmuxPty | undefined;
+	afterEach(() => {
+		vmux?.dispose();
+		vmux = undefined;
+	});
+
+	for (const [signal, code] of [
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+		['SIGINT', 130],
+	] as const) {
+		it(`restores the terminal on ${signal}`, async () => {
+			vmux = new VmuxPty(['--demo']);
+			await vmux.waitFor('jump-01');
+			expect(vmux.altScreen).toBe(true);
+			vmux.kill(signal);
+			const exit = await vmux.waitForExit();
+			expect(exit.exitCode).toBe(code);
+			expect(vmux.raw).toContain('\x1b[?1049l');
+			expect(vmux.raw).toContain('\x1b[?25h');
+			expect(vmux.altScreen).toBe(false);
+		});
+	}
+
+	it('says the terminal is too small instead of drawing garbage, and recovers when it grows', async () => {
+		vmux = new VmuxPty(['--demo'], {cols: 30, rows: 6});
+		await vmux.waitFor('Terminal too small');
+		vmux.resize(120, 40);
+		await vmux.waitFor('jump-01');
+		vmux.resize(10, 1);
+		await vmux.waitFor('too small');
+		vmux.resize(100, 30);
+		await vmux.waitFor('jump-01');
+	});
+
+	it('exits with a one-line error and status 2 on an unknown flag', async () => {
+		vmux = new VmuxPty(['--frobnicate']);
+		const exit = await vmux.waitForExit();
+		expect(exit.exitCode).toBe(2);
+		expect(vmux.screen()).toMatch(/unknown option --frobnicate/);
+	});
+});
