@@ -157,11 +157,11 @@ export function App({services}: {services: AppServices}) {
 
 	// Keystrokes go to the focused session only while its pane is showing and nothing else wants them.
 	const liveSession = view === 'sessions' && !dialog ? manager.focused : undefined;
-	useEffect(() => {
-		router.setSession(liveSession);
-		// Text fields take every key, Ctrl-b included.
-		router.prefixInAppMode = view !== 'editor' && dialog?.kind !== 'secret';
-	}, [router, liveSession, dialog, view]);
+	// Set during render, not in an effect: the moment the pane shows, typed keys must go to it, not to the
+	// view that was there before (an effect runs only after Ink has drawn the frame).
+	router.setSession(liveSession);
+	// Text fields take every key, Ctrl-b included.
+	router.prefixInAppMode = view !== 'editor' && dialog?.kind !== 'secret';
 
 	const showView = useCallback((next: View) => {
 		setView(current => {

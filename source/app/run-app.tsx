@@ -1,14 +1,18 @@
 import {EventEmitter} from 'node:events';
-import {render} from 'ink';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {createElement} from 'react';
 import type {ConfigPaths} from '../core/config/paths.js';
+import {loadInventoryCache} from '../core/inventory/cache.js';
 import type {Logger} from '../core/log.js';
 import {reportCrash} from './crash-report.js';
-import {App} from './App.js';
 import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-router.js';
 import {VirtualStdin} from './input/virtual-stdin.js';
 import {enterFullScreen} from './screen/full-screen.js';
-import {SettingsStore} from '../core/profiles/settings-store.js';
-import {buildServices} from './services/build-services.js';
+import {paintSplash} from './screen/splash.js';
+
+// Only light modules are imported up front: Ink (WebAssembly layout), the Azure and SSH stacks and the
+// views load after the cached list is already on screen (screen/splash).
 
 export interface RunOptions {
 	paths: ConfigPaths;
@@ -26,13 +30,32 @@ export interface RunOptions {
  */
 export async function runApp(options: RunOptions): Promise<number> {
 	const {stdin, stdout} = process;
+	// First frame: the cached inventory, straight to the screen, before anything heavy loads.
+	let screen: ReturnType<typeof enterFullScreen> | undefined;
+	if (!options.demo && stdout.rows >= 8 && stdout.columns >= 40) {
+		const cached = loadInventoryCache(options.paths.dir, cacheTenantKey(options));
+		if (cached) {
+			screen = enterFullScreen(stdin, stdout);
+			paintSplash(stdout, cached.inventory, 'Azure');
+		}
+	}
+	const leaveEarly = (message: string, code: number) => {
+		screen?.restore();
+		process.stderr.write(message);
+		return code;
+	};
+	const [{SettingsStore}, {buildServices}, {App}, {render}] = await Promise.all([
+		import('../core/profiles/settings-store.js'),
+		import('./services/build-services.js'),
+		import('./App.js'),
+		import('ink'),
+	]);
 	const settings = new SettingsStore(options.paths.dir);
 	let prefixByte: number;
 	try {
 		prefixByte = parsePrefixKey(options.prefix ?? settings.settings.prefixKey);
 	} catch (error) {
-		process.stderr.write(`vmux: ${(error as Error).message}\n`);
-		return 2;
+		return leaveEarly(`vmux: ${(error as Error).message}\n`, 2);
 	}
 	const commands = new EventEmitter<{command: [string]}>();
 	const appStdin = new VirtualStdin();
@@ -42,11 +65,13 @@ export async function runApp(options: RunOptions): Promise<number> {
 	try {
 		services = await buildServices({...options, settings, router, commands, prefixLabel: describePrefixKey(prefixByte)});
 	} catch (error) {
-		process.stderr.write(`vmux: ${(error as Error).message}\n`);
-		return 1;
+		return leaveEarly(`vmux: ${(error as Error).message}\n`, 1);
 	}
 
-	const screen = enterFullScreen(stdin, stdout);
+	screen ??= enterFullScreen(stdin, stdout);
+	// Ink draws from a clean screen; the splash had the same rows.
+	stdout.write('\x1b[H\x1b[2J');
+	const fullScreen = screen;
 	let finish: (code: number) => void = () => {};
 	const done = new Promise<number>(resolve => (finish = resolve));
 	let exiting = false;
@@ -59,7 +84,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 		} catch {
 			// Already unmounted.
 		}
-		screen.restore();
+		fullScreen.restore();
 		stdin.off('data', onData);
 		stdin.pause();
 		await services.dispose().catch(() => {});
@@ -71,7 +96,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	const crash = (error: unknown) => {
 		options.logger.error('uncaught', error);
-		screen.restore();
+		fullScreen.restore();
 		const file = reportCrash(error, options.paths, options.logger);
 		process.stderr.write(`vmux stopped after an unexpected error: ${(error as Error)?.message ?? String(error)}\nDetails were written to ${file}\n`);
 		process.exit(70);
@@ -84,12 +109,12 @@ export async function runApp(options: RunOptions): Promise<number> {
 		['SIGHUP', 129],
 	];
 	for (const [signal, code] of signals) process.on(signal, () => void shutdown(code).then(() => process.exit(code)));
-	process.on('exit', () => screen.restore());
+	process.on('exit', () => fullScreen.restore());
 
 	services.app.quit = () => void shutdown(0);
 	// Ink rewrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
 	const painter = services.app.painter;
-	const instance = render(<App services={services.app} />, {
+	const instance = render(createElement(App, {services: services.app}), {
 		stdin: appStdin as unknown as NodeJS.ReadStream,
 		stdout,
 		exitOnCtrlC: false,
@@ -99,4 +124,16 @@ export async function runApp(options: RunOptions): Promise<number> {
 		onRender: () => painter.invalidate(),
 	});
 	return done;
+}
+
+/** The inventory cache's key: the tenant signed in to (`--tenant`, or settings.json's), else "default". */
+export function cacheTenantKey(options: {tenant?: string; paths: ConfigPaths}): string {
+	if (options.tenant) return options.tenant;
+	try {
+		const settings = JSON.parse(readFileSync(join(options.paths.dir, 'settings.json'), 'utf8')) as {cloud?: {tenantId?: unknown}};
+		if (typeof settings.cloud?.tenantId === 'string' && settings.cloud.tenantId) return settings.cloud.tenantId;
+	} catch {
+		// No settings, or broken ones (reported later by the settings store): the default key.
+	}
+	return 'default';
 }

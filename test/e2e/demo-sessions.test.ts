@@ -115,7 +115,8 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);
 		vmux.write('seq 1 300\r');
-		await vmux.waitFor(/^300$/m);
+		// The live screen settles on the tail of the output; the first lines are only in the scrollback.
+		await vmux.waitFor(/^264$[\s\S]*^300$/m);
 		expect(vmux.screen()).not.toMatch(/^1$/m);
 		vmux.write(`${PREFIX}[`);
 		await vmux.waitFor('scrollback');
@@ -201,5 +202,36 @@ describe('a password profile through the jump host (real PTY)', () => {
 		vmux.dispose();
 		vmux = undefined;
 		rmSync(configDir, {recursive: true, force: true});
+	});
+});
+
+describe('keys reach the remote byte for byte (real PTY)', () => {
+	let vmux: VmuxPty | undefined;
+	afterEach(() => {
+		vmux?.dispose();
+		vmux = undefined;
+	});
+
+	it('passes function keys, Alt combos and Ctrl-c through, and a large bracketed paste intact', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await connectJump(vmux);
+		// od shows exactly the bytes the remote received.
+		vmux.write("stty raw -echo; head -c 10 | od -An -c; stty sane\r");
+		await new Promise(resolve => setTimeout(resolve, 300));
+		vmux.write('\x1bOP\x1bx\x03\t'); // F1, Alt-x, Ctrl-c, Tab: 3 + 2 + 1 + 1 bytes
+		vmux.write('\x1b[A'); // Up in normal cursor mode: 3 more bytes, 10 in all
+		const screen = await vmux.waitFor(/033\s+O\s+P\s+033\s+x\s+003\s+\\t\s+033\s+\[\s+A/);
+		expect(screen).toBeTruthy();
+
+		// 200 lines of 100 characters pasted at once: bash enables bracketed paste at its prompt, cat does not,
+		// so vmux strips the markers for cat and every byte arrives.
+		vmux.write('cat > paste.txt\r');
+		await new Promise(resolve => setTimeout(resolve, 300));
+		const line = 'x'.repeat(99);
+		vmux.write(`\x1b[200~${`${line}\r`.repeat(200)}\x1b[201~`);
+		vmux.write('\x04');
+		await vmux.waitFor(/azureuser@jump-01:~[#$] *$/m);
+		vmux.write('wc -c < paste.txt; grep -c "^x\\{99\\}$" paste.txt; rm paste.txt\r');
+		await vmux.waitFor(/^20000\n200$/m);
 	});
 });

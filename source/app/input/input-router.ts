@@ -44,6 +44,8 @@ export class InputRouter {
 	) {}
 
 	setSession(sink: KeystrokeSink | undefined): void {
+		// Called on every render: only a change of target resets a pending prefix.
+		if (sink === this.sink) return;
 		this.sink = sink;
 		this.mode = sink ? 'session' : 'app';
 		this.awaitingCommand = false;
