@@ -88,12 +88,26 @@ export async function buildServices(
 	}
 	// The demo's clients are closed with the lab; real ones here (they may be replaced by a device-code sign-in).
 	if (!options.demo) stops.push(async () => (await clientsPromise)?.close());
+	// The debug log (--debug-log) gets every connection state change; the redactor scrubs anything secret.
+	const lastLogged = new WeakMap<object, string>();
+	manager.on('change', () => {
+		for (const connection of manager.connections) {
+			const line = JSON.stringify(connection.state);
+			if (lastLogged.get(connection) === line) continue;
+			lastLogged.set(connection, line);
+			options.logger.debug(`connection ${connection.spec.label} via ${connection.spec.transport.description}`, connection.state);
+		}
+	});
 	const selectedSubscriptions = () => options.settings.settings.selectedSubscriptions;
 	const signedIn = signIn ? () => signIn!.check() : undefined;
 	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
 	inventory.on('change', () => {
 		for (const vm of inventory.current().vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);
+	});
+	inventory.on('change', () => {
+		const {status} = inventory.current();
+		if (!status.includes('refreshing')) options.logger.debug('inventory', status);
 	});
 	inventory.start();
 	if (store.readOnlyReason) options.logger.error('profiles read-only', store.readOnlyReason);
