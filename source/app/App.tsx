@@ -19,6 +19,7 @@ import {HelpView} from './views/help/HelpView.js';
 import {DoctorView, type RunDoctor} from './views/doctor/DoctorView.js';
 import {SubscriptionPicker, type SubscriptionChoice} from './views/subscriptions/SubscriptionPicker.js';
 import {ProfileEditor} from './views/profile-editor/index.js';
+import {KeyVaultPicker, type KeyVaultPickerProps} from './views/profile-editor/KeyVaultPicker.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
 
@@ -66,6 +67,8 @@ export interface AppServices {
 		selected(): readonly string[];
 		choose(ids: string[]): void;
 	};
+	/** Loaders for the profile editor's Key Vault picker (subscription -> vault -> secret). */
+	keyVault?: Pick<KeyVaultPickerProps, 'loadSubscriptions' | 'loadVaults' | 'loadSecrets'>;
 	/** Device-code sign-in, offered when no credential in the chain works. */
 	signIn?: {
 		needed(): boolean;
@@ -431,6 +434,7 @@ export function App({services}: {services: AppServices}) {
 						width={columns}
 						height={height}
 						isActive={!dialog}
+						secretPicker={services.keyVault ? props => <KeyVaultPicker {...props} {...services.keyVault!} isActive={!dialog} /> : undefined}
 						onCancel={leave}
 						onSave={(profile, meta) => {
 							services.profiles.save(profile, meta.originalName);

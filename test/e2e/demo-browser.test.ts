@@ -70,4 +70,32 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux.write('q');
 		await vmux.waitFor('jump-01');
 	});
+
+	it('picks a Key Vault secret for a profile from the lab (subscription, vault, secret) and saves it', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01');
+		vmux.write('/web-01');
+		await vmux.waitFor(/^\/web-01\s+\d of 7/m);
+		vmux.write('\x1b');
+		await vmux.waitFor(/^\s*7 VMs/m);
+		vmux.write('e');
+		await vmux.waitFor('Edit profile · web-01');
+		// Down to the Key Vault field, then Enter opens the picker.
+		for (let i = 0; i < 7; i++) vmux.write('\x1b[B');
+		await vmux.waitFor(/^› Azure Key Vault/m);
+		vmux.write('\r');
+		await vmux.waitFor(/› Contoso Dev/);
+		vmux.write('\r');
+		await vmux.waitFor(/› kv-contoso-demo/);
+		vmux.write('\r');
+		await vmux.waitFor(/dev-01-password/);
+		vmux.write('k\r');
+		const form = await vmux.waitFor(/^  Secret\s+dev-01-password$/m);
+		expect(form).toMatch(/Azure Key Vault\s+https:\/\/kv-contoso-demo\.vault\.azure\.net$/m);
+		vmux.write('\x13');
+		await vmux.waitFor('Saved the profile "web-01"');
+		const {readFileSync} = await import('node:fs');
+		const saved = JSON.parse(readFileSync(`${vmux.configDir}/profiles.json`, 'utf8')).profiles.find((p: {name: string}) => p.name === 'web-01');
+		expect(saved.auth).toMatchObject({type: 'keyvault-key', vaultUrl: 'https://kv-contoso-demo.vault.azure.net', secretName: 'dev-01-password'});
+	});
 });

@@ -2,6 +2,7 @@ import {EventEmitter} from 'node:events';
 import {authStepsFor} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
+import {keyVaultUrl} from '../../core/azure/cloud.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
 import {listSubscriptions} from '../../core/inventory/azure-source.js';
 import type {VmRecord} from '../../core/inventory/model.js';
@@ -99,6 +100,10 @@ export async function buildServices(
 		}
 	});
 	const selectedSubscriptions = () => options.settings.settings.selectedSubscriptions;
+	// Key Vault pickers in the profile editor: the same cloud and sign-in as the inventory, loaded on first use.
+	let keyVaultPromise: Promise<import('../../core/azure/keyvault.js').KeyVaultClients> | undefined;
+	const keyVault = () => (keyVaultPromise ??= clients().then(async c => (await import('../../core/azure/keyvault.js')).createKeyVaultClients(c)));
+	stops.push(async () => (await keyVaultPromise)?.close());
 	const signedIn = signIn ? () => signIn!.check() : undefined;
 	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
@@ -161,6 +166,17 @@ export async function buildServices(
 					},
 				}
 			: {}),
+		keyVault: {
+			loadSubscriptions: async () => (await listSubscriptions(await clients())).map(s => ({subscriptionId: s.id, displayName: s.name})),
+			// The demo's vaults live on the lab's ephemeral port: profiles keep the public-cloud URL (as the demo
+			// profiles do), and the vault's own name is mapped to this cloud's Key Vault host when it is read.
+			loadVaults: async subscriptionId =>
+				(await (await keyVault()).listVaults(subscriptionId)).map(vault => (options.demo ? {...vault, vaultUrl: `https://${vault.name}.vault.azure.net`} : vault)),
+			loadSecrets: async vaultUrl => {
+				const name = new URL(vaultUrl).hostname.split('.')[0]!;
+				return (await keyVault()).listSecretNames(options.demo ? keyVaultUrl((await clients()).cloud, name) : vaultUrl);
+			},
+		},
 		profiles: {
 			list: () => store.list(),
 			profileFor,

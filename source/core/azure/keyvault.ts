@@ -1,0 +1,275 @@
+import {lookup as dnsLookup, type LookupAddress, type LookupOptions} from 'node:dns';
+import {Agent as HttpsAgent} from 'node:https';
+import {KeyVaultManagementClient} from '@azure/arm-keyvault';
+import {SecretClient} from '@azure/keyvault-secrets';
+import type {TokenCredential} from '@azure/identity';
+import {armScope, keyVaultUrl, type CloudSettings} from './cloud.js';
+import {describeAzureError, type AzureProblem} from './errors.js';
+
+/**
+ * What the Key Vault pickers list: the vaults in a subscription (management plane) and the secret names in a
+ * vault (data plane, names and metadata only — values are read when connecting, not here). Errors come back as
+ * one sentence that names the permission to ask for, because "403" alone does not tell anyone what to fix.
+ */
+
+export interface KeyVaultAccess {
+	cloud: CloudSettings;
+	credential: TokenCredential;
+}
+
+export interface VaultSummary {
+	name: string;
+	/** Data-plane URL without a trailing slash, e.g. `https://kv-web.vault.azure.net`. */
+	vaultUrl: string;
+	resourceGroup: string;
+	location: string;
+	subscriptionId: string;
+}
+
+export interface SecretSummary {
+	name: string;
+	enabled: boolean;
+	contentType?: string;
+	updatedOn?: Date;
+}
+
+export interface KeyVaultClients {
+	listVaults(subscriptionId: string, options?: {abortSignal?: AbortSignal}): Promise<VaultSummary[]>;
+	listSecretNames(vaultUrl: string, options?: {abortSignal?: AbortSignal}): Promise<SecretSummary[]>;
+	/** Frees keep-alive sockets. */
+	close(): void;
+}
+
+/** A Key Vault call that failed, with the sentence to show. */
+export class KeyVaultError extends Error {
+	readonly problem: AzureProblem;
+	constructor(problem: AzureProblem) {
+		super(problem.message);
+		this.name = 'KeyVaultError';
+		this.problem = problem;
+	}
+}
+
+export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
+	const {cloud, credential} = access;
+	const agent = keyVaultAgent(cloud);
+	const common = {
+		userAgentOptions: {userAgentPrefix: 'vmux'},
+		...(agent ? {agent} : {}),
+	};
+	const management = new Map<string, KeyVaultManagementClient>();
+	const secrets = new Map<string, SecretClient>();
+
+	return {
+		async listVaults(subscriptionId, options = {}) {
+			let client = management.get(subscriptionId);
+			if (!client) {
+				client = new KeyVaultManagementClient(credential, subscriptionId, {...common, endpoint: cloud.armEndpoint, credentials: {scopes: [armScope(cloud)]}});
+				management.set(subscriptionId, client);
+			}
+			try {
+				const vaults: VaultSummary[] = [];
+				for await (const vault of client.vaults.listBySubscription({abortSignal: options.abortSignal})) {
+					if (!vault.name) continue;
+					vaults.push({
+						name: vault.name,
+						// vaultUri is authoritative (custom clouds, the lab's port); the name gives it when absent.
+						vaultUrl: stripSlash(vault.properties?.vaultUri ?? keyVaultUrl(cloud, vault.name)),
+						resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(vault.id ?? '')?.[1] ?? '',
+						location: vault.location ?? '',
+						subscriptionId,
+					});
+				}
+				return vaults.sort((a, b) => a.name.localeCompare(b.name));
+			} catch (error) {
+				throw new KeyVaultError(describeVaultListError(error, subscriptionId, cloud));
+			}
+		},
+		async listSecretNames(vaultUrl, options = {}) {
+			const url = stripSlash(vaultUrl);
+			let client = secrets.get(url.toLowerCase());
+			if (!client) {
+				client = new SecretClient(url, credential, {
+					...common,
+					additionalPolicies: [{policy: errorBodyPolicy, position: 'perCall'}],
+					// The lab's vault hosts (`*.vault.localhost`) are not under the challenge's `vault.azure.net`
+					// resource, so the SDK's domain check must be off there — and only there.
+					...(cloud.name === 'lab' ? {disableChallengeResourceVerification: true} : {}),
+				});
+				secrets.set(url.toLowerCase(), client);
+			}
+			try {
+				const found: SecretSummary[] = [];
+				for await (const properties of client.listPropertiesOfSecrets({abortSignal: options.abortSignal})) {
+					// Certificates' backing secrets are listed too; they are not what a profile points at.
+					if (properties.managed) continue;
+					found.push({
+						name: properties.name,
+						enabled: properties.enabled !== false,
+						...(properties.contentType ? {contentType: properties.contentType} : {}),
+						...(properties.updatedOn ? {updatedOn: properties.updatedOn} : {}),
+					});
+				}
+				return found.sort((a, b) => a.name.localeCompare(b.name));
+			} catch (error) {
+				throw new KeyVaultError(describeKeyVaultError(error, {vaultUrl: url, operation: 'list'}));
+			}
+		},
+		close() {
+			agent?.destroy();
+		},
+	};
+}
+
+/** One-off: the vaults in a subscription. Prefer `createKeyVaultClients` when listing more than once. */
+export async function listVaults(access: KeyVaultAccess, subscriptionId: string): Promise<VaultSummary[]> {
+	const clients = createKeyVaultClients(access);
+	try {
+		return await clients.listVaults(subscriptionId);
+	} finally {
+		clients.close();
+	}
+}
+
+/** One-off: the secret names in a vault (no values). */
+export async function listSecretNames(cloud: CloudSettings, credential: TokenCredential, vaultUrl: string): Promise<SecretSummary[]> {
+	const clients = createKeyVaultClients({cloud, credential});
+	try {
+		return await clients.listSecretNames(vaultUrl);
+	} finally {
+		clients.close();
+	}
+}
+
+/**
+ * Key Vault's 403 comes in two wordings (contract §5): access-policy vaults name the missing secret permission,
+ * RBAC vaults name the refused action. Each gets the fix for its model.
+ */
+export function describeKeyVaultError(error: unknown, context: {vaultUrl: string; operation: 'list' | 'get'; secretName?: string}): AzureProblem {
+	const vault = vaultNameOf(context.vaultUrl);
+	const doing = context.operation === 'list' ? `listing the secrets in key vault '${vault}'` : `reading secret '${context.secretName ?? ''}' from key vault '${vault}'`;
+	const base = describeAzureError(error, {endpoint: context.vaultUrl, doing});
+	const err = (error ?? {}) as Record<string, unknown>;
+	const message = typeof err.message === 'string' ? err.message : '';
+	// The secrets SDK drops the body's `innererror`; the message wording tells the two models apart as well.
+	const inner = innerCode(err) ?? (/does not have secrets \w+ permission/i.test(message) ? 'AccessDenied' : /Caller is not authorized/i.test(message) ? 'ForbiddenByRbac' : undefined);
+	if (base.status === 403) {
+		const verb = context.operation === 'list' ? 'List' : 'Get';
+		const action = /Action:\s*'([^']+)'/i.exec(message)?.[1];
+		if (inner === 'AccessDenied') {
+			return {
+				...base,
+				kind: 'forbidden',
+				code: inner ?? base.code,
+				role: undefined,
+				message: `Key vault '${vault}' uses access policies, and yours lacks the ${verb} secret permission. Ask an owner of the vault to grant you the List and Get secret permissions (or type the secret name by hand).`,
+			};
+		}
+		return {
+			...base,
+			kind: 'forbidden',
+			code: inner ?? base.code,
+			...(action ? {action} : {}),
+			role: 'Key Vault Secrets User',
+			message: `You need the Key Vault Secrets User role on key vault '${vault}' to ${context.operation === 'list' ? 'list its secrets' : 'read its secrets'}${action ? `: Azure refused '${action}'` : ''}. Ask an owner of the vault to assign it (or type the secret name by hand).`,
+		};
+	}
+	if (base.status === 404 && (base.code === 'SecretNotFound' || /SecretNotFound/.test(message))) {
+		return {...base, kind: 'not-found', message: `Key vault '${vault}' has no secret named '${context.secretName ?? ''}'. Check the name, or pick it from the list.`};
+	}
+	if (base.kind === 'network' && base.code === 'ENOTFOUND') {
+		return {...base, message: `Key vault '${vault}' could not be found (${context.vaultUrl} does not resolve). Check the vault URL and the cloud setting.`};
+	}
+	return base;
+}
+
+function describeVaultListError(error: unknown, subscriptionId: string, cloud: CloudSettings): AzureProblem {
+	const base = describeAzureError(error, {endpoint: cloud.armEndpoint, doing: `listing the key vaults in subscription ${subscriptionId}`});
+	if (base.status === 403) {
+		return {
+			...base,
+			action: base.action ?? 'Microsoft.KeyVault/vaults/read',
+			role: 'Reader',
+			message: `You need the Reader role on subscription ${subscriptionId} (or on the vault's resource group) to list its key vaults. Ask an owner to assign it, or type the vault URL by hand.`,
+		};
+	}
+	return base;
+}
+
+/**
+ * The HTTPS agent for Key Vault calls: the cloud's extra CA for its endpoints only (as the ARM clients do), and
+ * for the lab, `*.localhost` resolved to loopback — Node's resolver does not map `*.localhost` names.
+ */
+type SecretPipelinePolicy = NonNullable<NonNullable<ConstructorParameters<typeof SecretClient>[2]>['additionalPolicies']>[number]['policy'];
+
+/**
+ * The secrets SDK's pager throws "Pagination failed with unexpected statusCode 403" and drops the body — the
+ * only place that says which permission is missing. Outside the challenge policy (so a 401 challenge is still
+ * answered), this turns a final error response into an error that keeps Key Vault's code, message and body.
+ */
+const errorBodyPolicy: SecretPipelinePolicy = {
+	name: 'vmuxKeyVaultErrorBody',
+	async sendRequest(request, next) {
+		const response = await next(request);
+		if (response.status < 400 || !response.bodyAsText) return response;
+		let body: {error?: {code?: unknown; message?: unknown}} | undefined;
+		try {
+			body = JSON.parse(response.bodyAsText) as typeof body;
+		} catch {
+			return response;
+		}
+		if (typeof body?.error?.message !== 'string') return response;
+		throw Object.assign(new Error(body.error.message), {
+			name: 'RestError',
+			statusCode: response.status,
+			code: typeof body.error.code === 'string' ? body.error.code : undefined,
+			details: body,
+			body,
+		});
+	},
+};
+
+function keyVaultAgent(cloud: CloudSettings): HttpsAgent | undefined {
+	if (!cloud.tlsCa && cloud.name !== 'lab') return undefined;
+	return new HttpsAgent({
+		keepAlive: true,
+		...(cloud.tlsCa ? {ca: cloud.tlsCa} : {}),
+		...(cloud.name === 'lab' ? {lookup: localhostLookup} : {}),
+	});
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+function localhostLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+	if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
+		if (options.all) callback(null, [{address: '127.0.0.1', family: 4}]);
+		else callback(null, '127.0.0.1', 4);
+		return;
+	}
+	dnsLookup(hostname, options, callback as never);
+}
+
+function innerCode(err: Record<string, unknown>): string | undefined {
+	// core's RestError keeps the parsed body under `details` (newer) or on the response (older).
+	const candidates = [err.details, (err.response as {parsedBody?: unknown} | undefined)?.parsedBody, err.body];
+	for (const candidate of candidates) {
+		const body = candidate as {error?: {innererror?: {code?: unknown}}; innererror?: {code?: unknown}} | undefined;
+		const code = body?.error?.innererror?.code ?? body?.innererror?.code;
+		if (typeof code === 'string') return code;
+	}
+	const bodyText = (err.response as {bodyAsText?: unknown} | undefined)?.bodyAsText;
+	if (typeof bodyText === 'string') return /"innererror"\s*:\s*\{\s*"code"\s*:\s*"([^"]+)"/.exec(bodyText)?.[1];
+	return undefined;
+}
+
+function vaultNameOf(vaultUrl: string): string {
+	try {
+		return new URL(vaultUrl).hostname.split('.')[0] ?? vaultUrl;
+	} catch {
+		return vaultUrl;
+	}
+}
+
+function stripSlash(url: string): string {
+	return url.trim().replace(/\/+$/, '');
+}

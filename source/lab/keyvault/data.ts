@@ -1,0 +1,84 @@
+import {readLabAsset} from '../assets.js';
+import {LAB_PASSWORD} from '../lab.js';
+
+/**
+ * The lab's vaults as data: which subscription and resource group each sits in (for the management-plane list)
+ * and the secrets it holds (for the data plane). Plain maps so tests can add, remove and deny at will.
+ */
+
+export interface LabSecretVersion {
+	version: string;
+	value: string;
+	contentType?: string;
+	enabled: boolean;
+	/** Seconds since epoch, as Key Vault's `attributes` carry them. */
+	created: number;
+	updated: number;
+}
+
+export interface LabVault {
+	/** Vault name, lower-case (the DNS label of its data-plane host). */
+	name: string;
+	subscriptionId: string;
+	resourceGroup: string;
+	location: string;
+	/** How access is decided; picks the wording of the 403 (contract §5). */
+	permissionModel: 'rbac' | 'access-policy';
+	/** Secret name (case-insensitive, stored lower-case) -> versions, newest last. */
+	secrets: Map<string, LabSecretVersion[]>;
+}
+
+export interface LabVaultSeed {
+	name: string;
+	subscriptionId: string;
+	resourceGroup: string;
+	location?: string;
+	permissionModel?: 'rbac' | 'access-policy';
+	secrets?: Record<string, string | {value: string; contentType?: string}>;
+}
+
+/** The demo vault's name: the host label of `DEMO_VAULT_URL` in demo-profiles.ts. */
+export const DEMO_VAULT_NAME = 'kv-contoso-demo';
+/** Contoso Dev in the demo topology: the vault sits next to the VMs whose profiles use it. */
+export const DEMO_VAULT_SUBSCRIPTION = '3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b';
+
+export function demoVaultSeeds(): LabVaultSeed[] {
+	const key = readLabAsset('users/demo_ed25519').toString('utf8');
+	return [
+		{
+			name: DEMO_VAULT_NAME,
+			subscriptionId: DEMO_VAULT_SUBSCRIPTION,
+			resourceGroup: 'rg-security',
+			location: 'westeurope',
+			permissionModel: 'rbac',
+			secrets: {
+				'web-01-key': {value: key, contentType: 'application/x-openssh-private-key'},
+				'db-01-key': {value: key, contentType: 'application/x-openssh-private-key'},
+				'dev-01-password': LAB_PASSWORD,
+			},
+		},
+	];
+}
+
+export function vaultFromSeed(seed: LabVaultSeed, now = Math.floor(Date.now() / 1000)): LabVault {
+	const secrets = new Map<string, LabSecretVersion[]>();
+	let counter = 0;
+	for (const [name, entry] of Object.entries(seed.secrets ?? {})) {
+		const {value, contentType} = typeof entry === 'string' ? {value: entry, contentType: undefined} : entry;
+		// Key Vault versions are 32 hex digits; deterministic here so tests can name them.
+		const version = (++counter).toString(16).padStart(32, '0');
+		secrets.set(name.toLowerCase(), [{version, value, ...(contentType ? {contentType} : {}), enabled: true, created: now, updated: now}]);
+	}
+	return {
+		name: seed.name.toLowerCase(),
+		subscriptionId: seed.subscriptionId,
+		resourceGroup: seed.resourceGroup,
+		location: seed.location ?? 'westeurope',
+		permissionModel: seed.permissionModel ?? 'rbac',
+		secrets,
+	};
+}
+
+export function vaultResourceId(vault: LabVault): string {
+	return `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.KeyVault/vaults/${vault.name}`;
+}

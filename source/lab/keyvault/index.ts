@@ -1,0 +1,88 @@
+import type {LabHttpsServer} from '../https-server.js';
+import type {LabArmFaults} from '../arm/faults.js';
+import type {LabTokenIssuer} from '../arm/tokens.js';
+import {createKeyVaultDataHandler, type LabKeyVaultForbidRule, type LabKeyVaultState} from './data-plane.js';
+import {demoVaultSeeds, vaultFromSeed, type LabVault, type LabVaultSeed} from './data.js';
+import {createVaultListHandler, VAULT_LIST_PATH} from './management.js';
+
+export {DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION, demoVaultSeeds, vaultFromSeed, vaultResourceId, type LabVault, type LabVaultSeed, type LabSecretVersion} from './data.js';
+export type {LabKeyVaultForbidRule, LabSecretOperation} from './data-plane.js';
+
+/** The DNS suffix of lab vault hosts; matches `labCloud().keyVaultSuffix` and the lab certificate's SAN. */
+export const LAB_VAULT_SUFFIX = 'vault.localhost';
+
+export interface LabKeyVaultOptions {
+	/** The issuer the lab's ARM uses, so one lab sign-in serves both planes. */
+	tokens: LabTokenIssuer;
+	/** Vaults to serve; defaults to the demo vault. */
+	vaults?: LabVaultSeed[];
+	/** ARM's faults, so deny rules on `Microsoft.KeyVault/vaults` apply to the vault list. */
+	armFaults?: LabArmFaults;
+	/** Secrets per list page (the SDK may ask for fewer with `maxresults`); default 25, Key Vault's maximum. */
+	pageSize?: number;
+	/** The authority named in the 401 challenge (the tenant is appended). */
+	authority?: string;
+}
+
+export interface LabKeyVault {
+	/** By lower-case vault name; mutable, tests add vaults and secrets. */
+	vaults: Map<string, LabVault>;
+	/** Mutable: tests shrink the page size to exercise `nextLink`. */
+	config: {pageSize: number; authority: string; resource: string};
+	requests: LabKeyVaultState['requests'];
+	/** `https://{name}.vault.localhost:{port}` — the vault's data-plane URL in the lab cloud. */
+	vaultUrl(name: string): string;
+	addVault(seed: LabVaultSeed): LabVault;
+	/** Refuses secret list and/or get with Key Vault's 403; returns a function that lifts it. */
+	forbid(rule?: LabKeyVaultForbidRule): () => void;
+	clearFaults(): void;
+	close(): void;
+}
+
+/** Mounts Key Vault (data plane on `*.vault.localhost`, vault list next to ARM) on the lab server. */
+export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOptions): LabKeyVault {
+	const vaults = new Map<string, LabVault>();
+	const addVault = (seed: LabVaultSeed) => {
+		const vault = vaultFromSeed(seed);
+		vaults.set(vault.name, vault);
+		return vault;
+	};
+	for (const seed of options.vaults ?? demoVaultSeeds()) addVault(seed);
+	const vaultUrl = (name: string) => `https://${name.toLowerCase()}.${LAB_VAULT_SUFFIX}:${server.port}`;
+	const state: LabKeyVaultState = {
+		vaults,
+		tokens: options.tokens,
+		forbidden: [],
+		config: {pageSize: options.pageSize ?? 25, authority: options.authority ?? 'https://login.microsoftonline.com', resource: 'https://vault.azure.net'},
+		requests: [],
+	};
+	const unmount = [
+		server.mount({host: `*.${LAB_VAULT_SUFFIX}`}, createKeyVaultDataHandler(state)),
+		// Host-bound mounts are tried before ARM's path-only `/subscriptions` mount, so this one claims the vault
+		// list on any host and leaves every other ARM path to ARM.
+		server.mount(
+			{host: /./, pathPrefix: '/subscriptions', match: (_req, url) => VAULT_LIST_PATH.test(url.pathname)},
+			createVaultListHandler({vaults, tokens: options.tokens, armFaults: options.armFaults, vaultUri: vaultUrl, config: {pageSize: 1000, authority: 'https://login.windows.net/'}}),
+		),
+	];
+	return {
+		vaults,
+		config: state.config,
+		requests: state.requests,
+		vaultUrl,
+		addVault,
+		forbid(rule = {}) {
+			const entry = {...rule};
+			state.forbidden.push(entry);
+			return () => {
+				state.forbidden = state.forbidden.filter(candidate => candidate !== entry);
+			};
+		},
+		clearFaults() {
+			state.forbidden = [];
+		},
+		close() {
+			for (const off of unmount) off();
+		},
+	};
+}
