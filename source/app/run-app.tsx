@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {createElement} from 'react';
 import type {ConfigPaths} from '../core/config/paths.js';
-import {loadInventoryCache} from '../core/inventory/cache.js';
+import {loadInventoryCache, type CachedInventory} from '../core/inventory/cache.js';
 import type {Logger} from '../core/log.js';
 import {reportCrash} from './crash-report.js';
 import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-router.js';
@@ -22,6 +22,8 @@ export interface RunOptions {
 	labTopology?: string;
 	/** `--tenant`: sign in to this Microsoft Entra tenant. */
 	tenant?: string;
+	/** The inventory cache as read for the first frame, so it is not read twice. */
+	preloadedCache?: CachedInventory;
 }
 
 /**
@@ -32,8 +34,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const {stdin, stdout} = process;
 	// First frame: the cached inventory, straight to the screen, before anything heavy loads.
 	let screen: ReturnType<typeof enterFullScreen> | undefined;
-	if (!options.demo && stdout.rows >= 8 && stdout.columns >= 40) {
-		const cached = loadInventoryCache(options.paths.dir, cacheTenantKey(options));
+	const cached = options.demo ? undefined : loadInventoryCache(options.paths.dir, cacheTenantKey(options));
+	if (stdout.rows >= 8 && stdout.columns >= 40) {
 		if (cached) {
 			screen = enterFullScreen(stdin, stdout);
 			paintSplash(stdout, cached.inventory, 'Azure');
@@ -63,7 +65,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	let services;
 	try {
-		services = await buildServices({...options, settings, router, commands, prefixLabel: describePrefixKey(prefixByte)});
+		services = await buildServices({...options, preloadedCache: cached, settings, router, commands, prefixLabel: describePrefixKey(prefixByte)});
 	} catch (error) {
 		return leaveEarly(`vmux: ${(error as Error).message}\n`, 1);
 	}

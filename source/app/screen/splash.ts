@@ -1,4 +1,5 @@
 import type {Inventory} from '../../core/inventory/model.js';
+import {formatAge} from '../format-age.js';
 import {fit, layoutColumns} from '../views/browser/columns.js';
 
 /**
@@ -10,9 +11,8 @@ export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label
 	const width = out.columns || 80;
 	const height = Math.max(1, (out.rows || 24) - 1);
 	const columns = layoutColumns(width);
-	const age = Math.max(0, Math.round((Date.now() - inventory.fetchedAt) / 60_000));
 	const lines = [
-		`\x1b[1;36m vmux \x1b[0m ${label} · ${inventory.vms.length} VMs · cached ${age} min ago · loading…`.slice(0, width + 12),
+		`\x1b[1;36m vmux \x1b[0m ${label} · ${inventory.vms.length} VMs · cached ${formatAge(Date.now() - inventory.fetchedAt)} ago · loading…`.slice(0, width + 12),
 		`\x1b[1;2m  ${columns.map(c => fit(c.title, c.size)).join(' ')}\x1b[0m`,
 		...[...inventory.vms]
 			.sort((a, b) => a.name.localeCompare(b.name))

@@ -4,7 +4,7 @@ import {describeAzureError, type AzureProblem} from '../../core/azure/errors.js'
 import type {ArmClients} from '../../core/azure/clients.js';
 import type {DeviceCodePrompt} from '../../core/azure/credentials.js';
 import type {InventoryProgress} from '../../core/inventory/azure-source.js';
-import {loadInventoryCache, saveInventoryCache} from '../../core/inventory/cache.js';
+import {loadInventoryCache, saveInventoryCache, type CachedInventory} from '../../core/inventory/cache.js';
 import type {Settings} from '../../core/profiles/schema.js';
 import type {InventoryCache, InventorySource} from './inventory-controller.js';
 
@@ -59,9 +59,15 @@ export function armInventorySource(
 	};
 }
 
-export function diskCache(configDir: string, tenantKey: string): InventoryCache {
+/** The inventory cache on disk; `preloaded` (read for the splash) serves the first load instead of reading again. */
+export function diskCache(configDir: string, tenantKey: string, preloaded?: CachedInventory): InventoryCache {
+	let first = preloaded;
 	return {
-		load: () => loadInventoryCache(configDir, tenantKey),
+		load: () => {
+			const cached = first ?? loadInventoryCache(configDir, tenantKey);
+			first = undefined;
+			return cached;
+		},
 		save: inventory => void saveInventoryCache(configDir, tenantKey, inventory),
 	};
 }

@@ -1,4 +1,3 @@
-import {EventEmitter} from 'node:events';
 import {authStepsFor} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
@@ -105,7 +104,7 @@ export async function buildServices(
 	const keyVault = () => (keyVaultPromise ??= clients().then(async c => (await import('../../core/azure/keyvault.js')).createKeyVaultClients(c)));
 	stops.push(async () => (await keyVaultPromise)?.close());
 	const signedIn = signIn ? () => signIn!.check() : undefined;
-	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey));
+	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey, options.preloadedCache));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
 	inventory.on('change', () => {
 		for (const vm of inventory.current().vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);

@@ -1,8 +1,9 @@
 import {EventEmitter} from 'node:events';
 import type {AzureProblem} from '../../core/azure/errors.js';
-import type {CachedInventory} from '../../core/inventory/cache.js';
+import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from '../../core/inventory/cache.js';
 import type {Inventory} from '../../core/inventory/model.js';
 import type {InventoryView} from '../App.js';
+import {formatAge} from '../format-age.js';
 
 export type FetchResult = {ok: true; inventory: Inventory; problems: AzureProblem[]} | {ok: false; error: AzureProblem; problems: AzureProblem[]};
 
@@ -34,7 +35,7 @@ export class InventoryController extends EventEmitter<{change: []}> {
 	constructor(
 		private source: InventorySource,
 		private readonly cache: InventoryCache | undefined,
-		private readonly staleAfterMs = 15 * 60 * 1000,
+		private readonly staleAfterMs = DEFAULT_STALE_AFTER_MS,
 	) {
 		super();
 	}
@@ -129,12 +130,4 @@ export class InventoryController extends EventEmitter<{change: []}> {
 		else if (this.problems.length > 0) parts.push(`${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}: ${this.problems[0]!.message}`);
 		return parts.join(' · ');
 	}
-}
-
-export function formatAge(ms: number): string {
-	const s = Math.round(ms / 1000);
-	if (s < 60) return `${s} s`;
-	if (s < 3600) return `${Math.round(s / 60)} min`;
-	if (s < 86_400) return `${Math.round(s / 3600)} h`;
-	return `${Math.round(s / 86_400)} d`;
 }
