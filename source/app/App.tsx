@@ -11,6 +11,7 @@ import {TooSmall, isTooSmall} from './components/TooSmall.js';
 import {DialogView} from './dialogs/DialogView.js';
 import type {Dialog} from './dialogs/dialog-types.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {useLiveState} from './hooks/use-live-state.js';
 import type {InputRouter} from './input/input-router.js';
 import {BrowserView} from './views/browser/BrowserView.js';
 import {BrowserModel} from './views/browser/use-browser-state.js';
@@ -92,9 +93,12 @@ interface EditorTarget {
 export function App({services}: {services: AppServices}) {
 	const {manager, router} = services;
 	const {columns, rows} = useTerminalSize();
-	const [view, setView] = useState<View>('browser');
+	// Live: prefix commands and dialogs' callbacks can run before React renders again (useLiveState).
+	const [getView, setView] = useLiveState<View>('browser');
+	const view = getView();
 	const previousView = useRef<View>('browser');
-	const [dialogs, setDialogs] = useState<Dialog[]>([]);
+	const [getDialogs, setDialogs] = useLiveState<Dialog[]>([]);
+	const dialogs = getDialogs();
 	const [notice, setNotice] = useState<{text: string; tone: 'info' | 'error'} | undefined>(() =>
 		services.startupNotices.length > 0 ? {text: services.startupNotices.join(' '), tone: 'error'} : undefined,
 	);
@@ -260,7 +264,8 @@ export function App({services}: {services: AppServices}) {
 	// Prefix commands (DESIGN §6). From the browser only the session-switching ones apply.
 	useEffect(() => {
 		const onCommand = (key: string) => {
-			if (dialog) return;
+			if (getDialogs().length > 0) return;
+			const view = getView();
 			const hasSessions = manager.sessions.length > 0;
 			const toSessions = () => {
 				if (!hasSessions) {
@@ -325,7 +330,7 @@ export function App({services}: {services: AppServices}) {
 		return () => {
 			services.commands.off('command', onCommand);
 		};
-	}, [services, manager, view, dialog, showView, pushDialog, closeDialog]);
+	}, [services, manager, getView, getDialogs, showView, pushDialog, closeDialog]);
 
 	// Ink redraws the whole screen when its output is as tall as the terminal, so stay one row short.
 	const height = Math.max(1, rows - 1);

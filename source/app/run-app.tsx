@@ -10,6 +10,7 @@ import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-rout
 import {VirtualStdin} from './input/virtual-stdin.js';
 import {enterFullScreen} from './screen/full-screen.js';
 import {paintSplash} from './screen/splash.js';
+import {watchWrites} from './screen/watched-stdout.js';
 
 // Only light modules are imported up front: Ink (WebAssembly layout), the Azure and SSH stacks and the
 // views load after the cached list is already on screen (screen/splash).
@@ -114,16 +115,16 @@ export async function runApp(options: RunOptions): Promise<number> {
 	process.on('exit', () => fullScreen.restore());
 
 	services.app.quit = () => void shutdown(0);
-	// Ink rewrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
 	const painter = services.app.painter;
+	// Ink wrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
+	const inkStdout = watchWrites(stdout, () => painter.invalidate());
 	const instance = render(createElement(App, {services: services.app}), {
 		stdin: appStdin as unknown as NodeJS.ReadStream,
-		stdout,
+		stdout: inkStdout,
 		exitOnCtrlC: false,
 		patchConsole: false,
 		incrementalRendering: true,
 		maxFps: services.app.maxFps,
-		onRender: () => painter.invalidate(),
 	});
 	return done;
 }

@@ -58,6 +58,9 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		// Back to the browser with sessions alive, and back in with the prefix.
 		vmux.write(`${PREFIX}d`);
 		await vmux.waitFor(/3 live sessions/);
+		// The pane's text is gone from the browser's blank rows (Ink thought they were already blank).
+		await new Promise(done => setTimeout(done, 200));
+		expect(vmux.screen()).not.toContain('azureuser@jump-01');
 		vmux.write(`${PREFIX}n`);
 		await vmux.waitFor('second=22');
 

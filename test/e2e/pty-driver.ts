@@ -14,6 +14,7 @@ export const CLI = resolve('dist/cli.js');
  */
 export class VmuxPty {
 	raw = '';
+	private lastDataAt = Date.now();
 	readonly configDir: string;
 	private readonly ownsConfigDir: boolean;
 	private readonly term: InstanceType<typeof Terminal>;
@@ -35,6 +36,7 @@ export class VmuxPty {
 		Object.assign(env, {TERM: 'xterm-256color', COLORTERM: 'truecolor', LANG: 'C.UTF-8'}, options.env);
 		this.proc = pty.spawn(process.execPath, [CLI, '--config-dir', this.configDir, ...args], {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env});
 		this.proc.onData(data => {
+			this.lastDataAt = Date.now();
 			this.raw += data;
 			this.term.write(data);
 		});
@@ -85,10 +87,22 @@ export class VmuxPty {
 			timer = setTimeout(() => reject(new Error(`vmux did not exit. Screen:\n${this.screen()}`)), timeoutMs);
 		});
 		try {
-			return await Promise.race([this.exited, timeout]);
+			const exit = await Promise.race([this.exited, timeout]);
+			await this.drain();
+			return exit;
 		} finally {
 			clearTimeout(timer);
 		}
+	}
+
+	/**
+	 * node-pty can report the exit before the last output has been read from the pty: wait until the
+	 * output has been quiet for a moment (bounded), then until the emulator has parsed all of it.
+	 */
+	private async drain(): Promise<void> {
+		const deadline = Date.now() + 2000;
+		while (Date.now() - this.lastDataAt < 150 && Date.now() < deadline) await new Promise(done => setTimeout(done, 25));
+		await new Promise<void>(done => this.term.write('', done));
 	}
 
 	dispose(): void {

@@ -31,6 +31,9 @@ export class PanePainter {
 	private region: PaneRegion = {top: 1, cols: 0, rows: 0};
 	private scrollOffset = 0;
 	private painted: string[] = [];
+	/** Whether pane rows are on screen (in `drawnRegion`) that Ink believes are blank. */
+	private drawn = false;
+	private drawnRegion: PaneRegion = {top: 1, cols: 0, rows: 0};
 	private lastPaint = 0;
 	private paintedBytes = 0;
 	private timer: NodeJS.Timeout | undefined;
@@ -73,8 +76,10 @@ export class PanePainter {
 		if (visible === this.visible) return;
 		this.visible = visible;
 		this.painted = [];
-		if (!visible) this.cancel();
-		else this.schedule();
+		if (!visible) {
+			this.cancel();
+			this.erase();
+		} else this.schedule();
 	}
 
 	/** Forgets what is on screen (Ink redrew, the window resized): the next paint rewrites every row. */
@@ -95,6 +100,19 @@ export class PanePainter {
 		this.timer = undefined;
 		if (this.immediate) clearImmediate(this.immediate);
 		this.immediate = undefined;
+	}
+
+	/**
+	 * Blanks the rows this painter drew. Ink diffs each frame against its own last frame, in which the
+	 * pane was blank rows: rows the next view leaves blank would otherwise keep the pane's old text.
+	 */
+	private erase(): void {
+		if (!this.drawn) return;
+		this.drawn = false;
+		const {top, rows} = this.drawnRegion;
+		let out = '';
+		for (let i = 0; i < rows; i++) out += `\x1b[${top + i + 1};1H\x1b[2K`;
+		this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
 	}
 
 	private schedule(): void {
@@ -141,7 +159,14 @@ export class PanePainter {
 			this.painted[i] = line;
 			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;
 		}
-		if (out) this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
+		if (!out) return;
+		this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
+		// The union of what was drawn: a region that moved or shrank still has old rows to blank.
+		const was = this.drawn ? this.drawnRegion : this.region;
+		const drawnTop = Math.min(was.top, top);
+		const drawnBottom = Math.max(was.top + was.rows, top + rows);
+		this.drawnRegion = {top: drawnTop, cols, rows: drawnBottom - drawnTop};
+		this.drawn = true;
 	}
 }
 
