@@ -1,3 +1,5 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {resolve} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
 
@@ -25,6 +27,23 @@ describe('the terminal is always given back', () => {
 			expect(vmux.altScreen).toBe(false);
 		});
 	}
+
+	it('restores the terminal on a crash and says where the details are, not a stack over the UI', async () => {
+		vmux = new VmuxPty(['--demo'], {nodeArgs: ['--import', resolve('test/fixtures/e2e/crash-later.mjs')]});
+		await vmux.waitFor('jump-01');
+		expect(vmux.altScreen).toBe(true);
+		vmux.kill('SIGUSR2');
+		const exit = await vmux.waitForExit(15_000);
+		expect(exit.exitCode).toBe(70);
+		expect(vmux.altScreen).toBe(false);
+		expect(vmux.raw).toContain('\x1b[?25h');
+		const screen = vmux.screen();
+		expect(screen).toContain('vmux stopped after an unexpected error: boom from the crash test');
+		expect(screen).not.toMatch(/^\s+at /m);
+		const file = /Details were written to (\S+)/.exec(screen.replace(/\n/g, ''))?.[1];
+		expect(file && existsSync(file)).toBe(true);
+		expect(readFileSync(file!, 'utf8')).toMatch(/boom from the crash test\n\s+at /);
+	});
 
 	it('says the terminal is too small instead of drawing garbage, and recovers when it grows', async () => {
 		vmux = new VmuxPty(['--demo'], {cols: 30, rows: 6});
