@@ -141,7 +141,8 @@ async function setup() {
 	return {tmp, key, file, fileBytes, sshd, configDir, tmuxTmpDir, tmuxConf, ssh};
 }
 
-function vmuxDriver(ctx, nodeArgs = []) {
+// BENCH_VMUX_IMPORT preloads a module into vmux (node --import), e.g. bench/lib/stall-watch.mjs.
+function vmuxDriver(ctx, nodeArgs = process.env.BENCH_VMUX_IMPORT ? ["--import", resolve(process.env.BENCH_VMUX_IMPORT)] : []) {
 	const driver = new VmuxDriver({cli: CLI, configDir: ctx.configDir, cwd: ROOT, nodeArgs});
 	const stop = cleanup.add('vmux', () => driver.stop());
 	return {driver, stop};
