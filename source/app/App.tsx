@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {EventEmitter} from 'node:events';
 import type {VmRecord} from '../core/inventory/model.js';
 import type {Profile} from '../core/profiles/schema.js';
@@ -470,10 +470,13 @@ export function App({services}: {services: AppServices}) {
 	})();
 
 	if (!dialog) return main;
+	// The tab bar stays above a dialog: which session is asking (a host key, a passphrase) and what else runs.
 	return (
-		<Box flexDirection="column" width={columns} height={height} alignItems="center" justifyContent="center">
-			<DialogView dialog={dialog} width={columns} />
-			<Text> </Text>
+		<Box flexDirection="column" width={columns} height={height}>
+			<TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} />
+			<Box flexDirection="column" width={columns} flexGrow={1} alignItems="center" justifyContent="center">
+				<DialogView dialog={dialog} width={columns} />
+			</Box>
 		</Box>
 	);
 }

@@ -10,6 +10,10 @@ async function connectJump(vmux: VmuxPty): Promise<void> {
 	await vmux.waitFor('Unknown host key');
 	const screen = vmux.screen();
 	expect(screen).toMatch(/ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}/);
+	// The tab bar above the dialog says which session is asking.
+	expect(screen.split('\n')[0]).toMatch(/vmux\s+◌ 0:jump-01 verifying host key/);
+	// Dialog borders are whole (nothing drawn over them).
+	expect(screen).toMatch(/╰─+╯/);
 	vmux.write('s');
 	await vmux.waitFor(/azureuser@jump-01:~[#$] *$/m);
 }

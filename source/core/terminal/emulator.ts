@@ -5,10 +5,11 @@
 import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
 import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
-
-const BACKGROUND_SINK_LIMIT = 64 * 1024;
 import {RowRenderer, snapshotBuffer, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
+
+/** How much a background terminal parses per turn of the event loop (see setBackground). */
+const BACKGROUND_SINK_LIMIT = 64 * 1024;
 
 // The package is CommonJS: its named exports only exist under bundlers, not plain Node (DESIGN §7).
 const {Terminal} = xterm;
@@ -158,7 +159,6 @@ export class TerminalEmulator {
 		return this.flow.drained();
 	}
 
-	/** `listener(true)` above the high-water mark (pause the channel), `listener(false)` once drained. */
 	/**
 	 * Tells xterm the user just typed. xterm then parses the next write at once instead of on a timer
 	 * (its own rule for user input), which takes about a millisecond off every echoed keystroke.
@@ -177,6 +177,7 @@ export class TerminalEmulator {
 		this.flow.setSinkLimit(background ? BACKGROUND_SINK_LIMIT : this.sinkLimit);
 	}
 
+	/** `listener(true)` above the high-water mark (pause the channel), `listener(false)` once drained. */
 	onBackpressure(listener: (paused: boolean) => void): () => void {
 		return this.flow.onBackpressure(listener);
 	}
