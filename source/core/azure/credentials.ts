@@ -11,6 +11,7 @@ import {
 	type ManagedIdentityCredentialClientIdOptions,
 	type TokenCredential,
 } from '@azure/identity';
+import {Agent as HttpsAgent} from 'node:https';
 import type {CloudSettings} from './cloud.js';
 
 /**
@@ -82,12 +83,32 @@ export interface DeviceCodeOptions extends CredentialOptions {
 /** The Azure CLI's public client id (contracts §4). */
 export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
+/**
+ * DeviceCodeCredential keeps tokens for continuous access evaluation (CAE) in a second MSAL application with its
+ * own cache. The Azure SDK clients ask with `enableCae: true` and vmux's sign-in check without, so the user would
+ * be asked to sign in twice (found by test/lab/entra). Every request goes through the CAE application instead:
+ * one sign-in, one cache, and tokens that every Azure service accepts.
+ */
+class SingleSignInDeviceCodeCredential extends DeviceCodeCredential {
+	override getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+		return super.getToken(scopes, {...options, enableCae: true});
+	}
+}
+
 export function createDeviceCodeCredential(options: DeviceCodeOptions): DeviceCodeCredential {
-	return new DeviceCodeCredential({
+	const {cloud} = options;
+	return new SingleSignInDeviceCodeCredential({
 		tenantId: options.tenantId ?? 'organizations',
 		clientId: options.clientId ?? AZURE_CLI_CLIENT_ID,
-		authorityHost: options.cloud.authorityHost,
+		authorityHost: cloud.authorityHost,
 		userPromptCallback: info => options.onPrompt({url: info.verificationUri, code: info.userCode, message: info.message}),
+		// The cloud's CA (the lab's) is trusted by this credential's own HTTPS agent only: Node's `ca` replaces the
+		// default roots for this agent, and every other connection keeps the system's. No keep-alive, since a
+		// credential has no close(); sign-in is a handful of requests.
+		...(cloud.tlsCa ? {agent: new HttpsAgent({ca: cloud.tlsCa})} : {}),
+		// MSAL validates an unknown authority host through instance discovery on login.microsoftonline.com, which
+		// a custom cloud (Azure Stack, the lab) is not listed in; those authorities are trusted as configured.
+		...(cloud.name === 'custom' || cloud.name === 'lab' ? {disableInstanceDiscovery: true} : {}),
 	});
 }
 

@@ -1,17 +1,9 @@
 import {EventEmitter} from 'node:events';
-import {PassThrough} from 'node:stream';
+import {fakeStdout} from '../../helpers/fake-stdout.js';
 import {afterEach, describe, expect, it} from 'vitest';
 import {PanePainter} from '../../../source/app/screen/pane-painter.js';
 import type {ShellSession} from '../../../source/core/session/shell-session.js';
 import {TerminalEmulator} from '../../../source/core/terminal/emulator.js';
-
-function fakeStdout(): NodeJS.WriteStream & {written: string} {
-	const stream = new PassThrough() as unknown as NodeJS.WriteStream & {written: string};
-	stream.written = '';
-	stream.on('data', (chunk: Buffer) => (stream.written += chunk.toString()));
-	Object.assign(stream, {columns: 40, rows: 12, isTTY: true});
-	return stream;
-}
 
 /** The parts of a ShellSession the painter reads, over a real emulator. */
 function fakeSession(text: string) {
@@ -33,7 +25,7 @@ describe('PanePainter', () => {
 	afterEach(() => cleanups.splice(0).forEach(fn => fn()));
 
 	it('paints the focused session into its region and only the rows that changed after that', async () => {
-		const out = fakeStdout();
+		const out = fakeStdout({columns: 40, rows: 12});
 		const painter = new PanePainter(out, 60);
 		const fake = fakeSession('hello\r\nworld');
 		cleanups.push(() => painter.dispose(), fake.dispose);
@@ -51,7 +43,7 @@ describe('PanePainter', () => {
 	});
 
 	it('blanks the rows it drew when another view takes the screen, since Ink thinks they are blank', async () => {
-		const out = fakeStdout();
+		const out = fakeStdout({columns: 40, rows: 12});
 		const painter = new PanePainter(out, 60);
 		const fake = fakeSession('prompt$ ');
 		cleanups.push(() => painter.dispose(), fake.dispose);
@@ -72,7 +64,7 @@ describe('PanePainter', () => {
 	});
 
 	it('paints nothing while hidden and everything again once shown', async () => {
-		const out = fakeStdout();
+		const out = fakeStdout({columns: 40, rows: 12});
 		const painter = new PanePainter(out, 60);
 		const fake = fakeSession('one');
 		cleanups.push(() => painter.dispose(), fake.dispose);

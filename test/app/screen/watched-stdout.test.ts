@@ -1,18 +1,10 @@
-import {PassThrough} from 'node:stream';
+import {fakeStdout} from '../../helpers/fake-stdout.js';
 import {describe, expect, it} from 'vitest';
 import {watchWrites} from '../../../source/app/screen/watched-stdout.js';
 
-function fakeStdout(): NodeJS.WriteStream & {written: string} {
-	const stream = new PassThrough() as unknown as NodeJS.WriteStream & {written: string};
-	stream.written = '';
-	stream.on('data', (chunk: Buffer) => (stream.written += chunk.toString()));
-	Object.assign(stream, {columns: 80, rows: 24, isTTY: true});
-	return stream;
-}
-
 describe('watchWrites', () => {
 	it('calls back once after a burst of writes, after the last one went out', async () => {
-		const stdout = fakeStdout();
+		const stdout = fakeStdout({columns: 80, rows: 24});
 		const seen: string[] = [];
 		const watched = watchWrites(stdout, () => seen.push(String(stdout.written.length)));
 		watched.write('\x1b[?2026h');
@@ -29,7 +21,7 @@ describe('watchWrites', () => {
 	});
 
 	it('passes everything else through to the real stream', () => {
-		const stdout = fakeStdout();
+		const stdout = fakeStdout({columns: 80, rows: 24});
 		const watched = watchWrites(stdout, () => {});
 		expect(watched.columns).toBe(80);
 		expect(watched.rows).toBe(24);
