@@ -73,7 +73,8 @@ export interface AppServices {
 	/** Device-code sign-in, offered when no credential in the chain works. */
 	signIn?: {
 		needed(): boolean;
-		start(onPrompt: (prompt: {url: string; code: string; message: string}) => void): void;
+		/** `onDone` runs once the device code is redeemed (or the sign-in failed, with the reason). */
+		start(onPrompt: (prompt: {url: string; code: string; message: string}) => void, onDone?: (error?: Error) => void): void;
 	};
 	/** `!`: the doctor's checks for one VM (core/doctor), against the browser's Azure (or the lab's). */
 	doctor: RunDoctor;
@@ -142,10 +143,18 @@ export function App({services}: {services: AppServices}) {
 				onAnswer: yes => {
 					closeDialog(d);
 					if (!yes) return;
-					services.signIn!.start(prompt => {
-						const shown: Dialog = {kind: 'message', title: 'Sign in with a device code', message: `Open ${prompt.url} and enter the code ${prompt.code}. The list refreshes once you are signed in.`, tone: 'info', onClose: () => closeDialog(shown)};
-						pushDialog(shown);
-					});
+					let shown: Dialog | undefined;
+					services.signIn!.start(
+						prompt => {
+							shown = {kind: 'message', title: 'Sign in with a device code', message: `Open ${prompt.url} and enter the code ${prompt.code}. This closes by itself once you are signed in.`, tone: 'info', onClose: () => closeDialog(shown!)};
+							pushDialog(shown);
+						},
+						error => {
+							// The code was redeemed (or refused, expired): the prompt has done its job either way.
+							if (shown) closeDialog(shown);
+							setNotice(error ? {text: `The device-code sign-in did not complete: ${error.message}`, tone: 'error'} : {text: 'Signed in to Azure; listing your VMs…', tone: 'info'});
+						},
+					);
 				},
 			};
 			pushDialog(d);

@@ -1,8 +1,10 @@
 import type {TokenCredential} from '@azure/identity';
+import {readFileSync} from 'node:fs';
 import {armScope, cloudByName, customCloud, type CloudSettings} from '../../core/azure/cloud.js';
-import {describeAzureError, type AzureProblem} from '../../core/azure/errors.js';
+import {describeAzureError, describeDeviceCodeFailure, type AzureProblem} from '../../core/azure/errors.js';
 import type {ArmClients} from '../../core/azure/clients.js';
 import type {DeviceCodePrompt} from '../../core/azure/credentials.js';
+import {expandHome} from '../../core/credentials/home-path.js';
 import type {InventoryProgress} from '../../core/inventory/azure-source.js';
 import {loadInventoryCache, saveInventoryCache, type CachedInventory} from '../../core/inventory/cache.js';
 import type {Settings} from '../../core/profiles/schema.js';
@@ -14,7 +16,24 @@ export function cloudFromSettings(settings: Settings['cloud']): CloudSettings {
 	if (!settings.resourceManagerEndpoint || !settings.authorityHost || !settings.keyVaultDnsSuffix) {
 		throw new Error('settings.json: a Custom cloud needs cloud.resourceManagerEndpoint, cloud.authorityHost and cloud.keyVaultDnsSuffix.');
 	}
-	return customCloud({armEndpoint: settings.resourceManagerEndpoint, authorityHost: settings.authorityHost, keyVaultSuffix: settings.keyVaultDnsSuffix});
+	return customCloud({
+		armEndpoint: settings.resourceManagerEndpoint,
+		authorityHost: settings.authorityHost,
+		keyVaultSuffix: settings.keyVaultDnsSuffix,
+		...(settings.resourceManagerAudience ? {armAudience: settings.resourceManagerAudience} : {}),
+		...(settings.caFile ? {tlsCa: readCaFile(settings.caFile)} : {}),
+	});
+}
+
+function readCaFile(path: string): string {
+	let pem: string;
+	try {
+		pem = readFileSync(expandHome(path), 'utf8');
+	} catch (error) {
+		throw new Error(`settings.json: cloud.caFile ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); point it at a PEM file of CA certificates.`);
+	}
+	if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`settings.json: cloud.caFile ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+	return pem;
 }
 
 export function describeProgress(progress: InventoryProgress): string {
@@ -101,7 +120,32 @@ export class AzureSignIn {
 		}
 	}
 
-	useDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void): void {
-		this.current = import('../../core/azure/credentials.js').then(m => m.createDeviceCodeCredential({cloud: this.cloud, tenantId: this.tenantId, onPrompt}));
+	/**
+	 * From now on tokens come from a device-code sign-in. `onDone` runs once, when the first token arrives (the
+	 * user entered the code) or the first request fails (declined, expired), so the prompt can be taken down.
+	 */
+	useDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, onDone?: (error?: Error) => void): void {
+		let done = false;
+		const finish = (error?: Error) => {
+			if (done) return;
+			done = true;
+			onDone?.(error);
+		};
+		this.current = import('../../core/azure/credentials.js').then(m => {
+			const deviceCode = m.createDeviceCodeCredential({cloud: this.cloud, tenantId: this.tenantId, onPrompt});
+			const credential: TokenCredential = {
+				getToken: async (scopes, options) => {
+					try {
+						const token = await deviceCode.getToken(scopes, options);
+						finish();
+						return token;
+					} catch (error) {
+						finish(new Error(describeDeviceCodeFailure(error)));
+						throw error;
+					}
+				},
+			};
+			return credential;
+		});
 	}
 }

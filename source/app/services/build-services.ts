@@ -157,9 +157,9 @@ export async function buildServices(
 			? {
 					signIn: {
 						needed: () => inventory.needsSignIn,
-						start: onPrompt => {
+						start: (onPrompt, onDone) => {
 							// The clients keep signIn.credential, which now forwards to the device-code credential.
-							signIn.useDeviceCode(onPrompt);
+							signIn.useDeviceCode(onPrompt, onDone);
 							inventory.refresh();
 						},
 					},

@@ -209,3 +209,15 @@ function retryAfterOf(err: Record<string, unknown>): number | undefined {
 function firstLine(text: string): string {
 	return text.split('\n')[0]!.trim().replace(/\.$/, '');
 }
+
+/**
+ * Why a device-code sign-in ended without a token, as a sentence. MSAL reports the OAuth error code inside a
+ * generic message ("post_request_failed: authorization_declined"); the user needs to know what happened.
+ */
+export function describeDeviceCodeFailure(error: unknown): string {
+	const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+	if (/authorization_declined/.test(text)) return 'the sign-in was declined in the browser. Press L to try again.';
+	if (/expired_token|code_expired/.test(text)) return 'the code expired before it was entered. Press L for a new one.';
+	if (/bad_verification_code/.test(text)) return 'Microsoft Entra ID did not recognise the code. Press L for a new one.';
+	return describeAzureError(error, {doing: 'signing in with a device code'}).message;
+}

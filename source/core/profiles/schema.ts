@@ -248,6 +248,10 @@ export const CloudSettingsSchema = z
 		resourceManagerEndpoint: httpsUrl('the Azure Resource Manager endpoint').optional(),
 		authorityHost: httpsUrl('the Microsoft Entra authority host').optional(),
 		keyVaultDnsSuffix: str('a Key Vault DNS suffix such as .vault.azure.net').min(1).optional(),
+		/** The token audience for ARM when it is not the endpoint itself (az: --endpoint-active-directory-resource-id). */
+		resourceManagerAudience: httpsUrl('the Azure Resource Manager token audience').optional(),
+		/** Extra CA certificates (PEM) trusted for this cloud's endpoints only, e.g. an Azure Stack Hub's private CA. */
+		caFile: str('the path of a PEM file of CA certificates').min(1).optional(),
 		tenantId: str('a tenant id or domain').min(1).optional(),
 	})
 	.prefault({});

@@ -2,7 +2,7 @@ import {AggregateAuthenticationError, CredentialUnavailableError} from '@azure/i
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
 import {LabCredential} from '../../../source/core/azure/credentials.js';
-import {describeAzureError, describeScope} from '../../../source/core/azure/errors.js';
+import {describeAzureError, describeDeviceCodeFailure, describeScope} from '../../../source/core/azure/errors.js';
 import {startLabHttpsServer} from '../../../source/lab/https-server.js';
 import {collect, DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
 
@@ -119,5 +119,13 @@ describe('describeAzureError', () => {
 		expect(describeScope(`/subscriptions/${DEV}`, names)).toBe("subscription 'Contoso Dev'");
 		expect(describeScope(`/subscriptions/${DEV}/resourceGroups/rg-web`, names)).toBe("resource group 'rg-web' in subscription 'Contoso Dev'");
 		expect(describeScope('/subscriptions/unknown/resourceGroups/rg')).toBe("resource group 'rg' in subscription 'unknown'");
+	});
+});
+
+describe('describeDeviceCodeFailure', () => {
+	test('says what happened to the code instead of MSAL\'s wrapper', () => {
+		expect(describeDeviceCodeFailure(new Error('post_request_failed: authorization_declined'))).toBe('the sign-in was declined in the browser. Press L to try again.');
+		expect(describeDeviceCodeFailure(new Error('expired_token: AADSTS70019: Verification code expired.'))).toMatch(/^the code expired/);
+		expect(describeDeviceCodeFailure(new Error('bad_verification_code'))).toMatch(/did not recognise the code/);
 	});
 });
