@@ -238,7 +238,7 @@ export function App({services}: {services: AppServices}) {
 	const openEditor = useCallback(
 		(target: EditorTarget) => {
 			const reason = services.profiles.readOnlyReason();
-			if (reason) return setNotice({text: `Profiles are read-only: ${reason}`, tone: 'error'});
+			if (reason) return setNotice({text: `The profile editor cannot save now. ${reason}`, tone: 'error'});
 			setEditor(target);
 			setView('editor');
 		},

@@ -98,4 +98,27 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		const saved = JSON.parse(readFileSync(`${vmux.configDir}/profiles.json`, 'utf8')).profiles.find((p: {name: string}) => p.name === 'web-01');
 		expect(saved.auth).toMatchObject({type: 'keyvault-key', vaultUrl: 'https://kv-contoso-demo.vault.azure.net', secretName: 'dev-01-password'});
 	});
+
+	it('opens with a hand-broken profiles file, says which file and what is wrong once, and never rewrites it', async () => {
+		const {mkdtempSync, readFileSync, rmSync, writeFileSync} = await import('node:fs');
+		const {tmpdir} = await import('node:os');
+		const {join} = await import('node:path');
+		const configDir = mkdtempSync(join(tmpdir(), 'vmux-e2e-broken-'));
+		const broken = '{"version": 1, "profiles": [ {"name": "half-typed", \n';
+		writeFileSync(join(configDir, 'profiles.json'), broken, {mode: 0o600});
+		try {
+			vmux = new VmuxPty(['--demo'], {configDir});
+			const screen = await vmux.waitFor('jump-01');
+			const flat = screen.replace(/\n/g, ' ');
+			expect(flat).toContain('profiles.json is not valid JSON');
+			expect(flat.match(/read-only until/g)).toHaveLength(1);
+			vmux.write('/jump\r');
+			await vmux.waitFor('The profile editor cannot save now.');
+			vmux.write('\x1bq');
+			await vmux.waitForExit();
+			expect(readFileSync(join(configDir, 'profiles.json'), 'utf8')).toBe(broken);
+		} finally {
+			rmSync(configDir, {recursive: true, force: true});
+		}
+	});
 });

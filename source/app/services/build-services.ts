@@ -142,7 +142,7 @@ export async function buildServices(
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,
 		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
-		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [`Profiles are read-only until the file is fixed: ${store.readOnlyReason}`] : [])],
+		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : [])],
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),
 		subscriptions: {
