@@ -5,6 +5,7 @@
 import {parseArgs} from 'node:util';
 import type {TokenCredential} from '@azure/identity';
 import {createArmClients, type ArmClients} from '../core/azure/clients.js';
+import {createKeyVaultClients, secretReader, type KeyVaultClients} from '../core/azure/keyvault.js';
 import {AZURE_CLOUDS, type CloudSettings} from '../core/azure/cloud.js';
 import {createAzureCredential} from '../core/azure/credentials.js';
 import {idKey} from '../core/azure/resource-id.js';
@@ -94,16 +95,27 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 	const stopThrottle = clients.onThrottle(event => {
 		io.stderr.write(`vmux doctor: Azure is throttling requests; retrying in ${Math.ceil(event.retryAfterMs / 1000)} s (attempt ${event.attempt} of ${event.maxAttempts}).\n`);
 	});
+	// Key Vault profiles: the secret is read as connecting would (loaded only when a profile needs it).
+	let keyVaultPromise: Promise<KeyVaultClients> | undefined;
+	const keyVault = () => (keyVaultPromise ??= Promise.resolve(createKeyVaultClients(clients)));
 	let report: DoctorReport;
 	try {
 		const homeDir = deps.homeDir ?? (io.env ?? process.env).HOME;
-		report = await runDoctor({clients, vm: target, ...(profile ? {profile} : {}), ...(deps.signal ? {signal: deps.signal} : {}), ...(homeDir ? {homeDir} : {})});
+		report = await runDoctor({
+			clients,
+			vm: target,
+			...(profile ? {profile} : {}),
+			...(deps.signal ? {signal: deps.signal} : {}),
+			...(homeDir ? {homeDir} : {}),
+			readSecret: secretReader(keyVault, async () => clients.cloud),
+		});
 	} catch (error) {
 		io.stderr.write(`vmux doctor: ${(error as Error).message}\n`);
 		return 1;
 	} finally {
 		stopThrottle();
 		if (ownClients) clients.close();
+		(await keyVaultPromise)?.close();
 	}
 	io.stdout.write(values.json ? `${JSON.stringify(report, undefined, '\t')}\n` : formatDoctorReport(report));
 	return report.ok ? 0 : 1;

@@ -1,21 +1,35 @@
 import {createArmClients, type ArmClients} from '../core/azure/clients.js';
 import {labCloud} from '../core/azure/cloud.js';
 import {LabCredential} from '../core/azure/credentials.js';
+import type {VmRecord} from '../core/inventory/model.js';
 import {startLabArm, type LabArm} from './arm/index.js';
+import {mountLabBastion} from './bastion/index.js';
 import {mountLabKeyVault} from './keyvault/index.js';
 import type {Topology} from './topology/index.js';
 
-/** The lab's ARM on HTTPS and the app's real SDK clients pointed at it (cloud setting + lab CA), as `--demo` uses them. */
-export async function startDemoAzure(topology: Topology): Promise<{arm: LabArm; clients: ArmClients; close(): Promise<void>}> {
+export interface DemoNetwork {
+	vms: VmRecord[];
+	/** The lab's SSH servers by VM address (lab.ts), where the Bastion's tunnels lead. */
+	resolve(host: string, port: number): {host: string; port: number} | undefined;
+}
+
+/**
+ * The lab's ARM on HTTPS and the app's real SDK clients pointed at it (cloud setting + lab CA), as `--demo` uses
+ * them; with the network, the Bastions' native-client tunnels too.
+ */
+export async function startDemoAzure(topology: Topology, network?: DemoNetwork): Promise<{arm: LabArm; clients: ArmClients; close(): Promise<void>}> {
 	const arm = await startLabArm({topology});
 	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in.
 	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults});
+	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers.
+	const bastion = network ? mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve}) : undefined;
 	const clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential: new LabCredential(scopes => arm.tokens.issueForScopes(scopes))});
 	return {
 		arm,
 		clients,
 		async close() {
 			clients.close();
+			await bastion?.close();
 			keyVault.close();
 			await arm.close();
 		},

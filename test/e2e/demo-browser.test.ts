@@ -114,7 +114,9 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 			expect(flat.match(/read-only until/g)).toHaveLength(1);
 			vmux.write('/jump\r');
 			await vmux.waitFor('The profile editor cannot save now.');
-			vmux.write('\x1bq');
+			vmux.write('\x1b');
+			await vmux.waitFor('web-01');
+			vmux.write('q');
 			await vmux.waitForExit();
 			expect(readFileSync(join(configDir, 'profiles.json'), 'utf8')).toBe(broken);
 		} finally {

@@ -73,6 +73,45 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/^aXb$/m);
 	});
 
+	it('connects through the lab Bastion (Standard, and Developer via its data pod) with credentials read from Key Vault', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('web-01');
+		// web-01: Bastion bas-std (Standard), SSH key from Key Vault.
+		vmux.write('/web-01\r');
+		const hostKey = await vmux.waitFor('Unknown host key for 10.1.1.4');
+		expect(hostKey.split('\n')[0]).toMatch(/0:web-01 verifying host key/);
+		vmux.write('s');
+		await vmux.waitFor(/azureuser@web-01:~[#$] *$/m);
+		vmux.write('echo "web=$((40+2))"\r');
+		await vmux.waitFor('web=42');
+		// dev-01: Bastion bas-dev (Developer), password from Key Vault.
+		vmux.write(`${PREFIX}d`);
+		await vmux.waitFor(/1 live session/);
+		// Esc clears the filter; typed apart from the next key, as a person would (ESC / together is Alt-/).
+		vmux.write('\x1b');
+		await vmux.waitFor('jump-01');
+		vmux.write('/dev-01\r');
+		await vmux.waitFor('Unknown host key for 10.20.1.4');
+		vmux.write('s');
+		await vmux.waitFor(/azureuser@dev-01:~[#$] *$/m);
+		vmux.write('echo "dev=$((1+1))"\r');
+		await vmux.waitFor('dev=2');
+		expect(vmux.screen().split('\n')[0]).toMatch(/● 0:web-01 +● 1:dev-01/);
+		// Nothing secret reached the config dir.
+		const {readdirSync, readFileSync} = await import('node:fs');
+		const {LAB_PASSWORD} = await import('../../source/lab/lab.js');
+		for (const name of readdirSync(vmux.configDir, {recursive: true}) as string[]) {
+			let text = '';
+			try {
+				text = readFileSync(`${vmux.configDir}/${name}`, 'utf8');
+			} catch {
+				continue;
+			}
+			expect(text).not.toContain(LAB_PASSWORD);
+			expect(text).not.toContain('PRIVATE KEY');
+		}
+	});
+
 	it('runs vim in the alternate screen and returns to the shell screen intact', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);

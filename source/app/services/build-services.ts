@@ -1,15 +1,16 @@
-import {authStepsFor} from '../../core/credentials/auth-steps.js';
+import {authStepsFor, type ReadSecret} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
 import {keyVaultUrl} from '../../core/azure/cloud.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
+import {bastionTunnels} from './bastion-tunnels.js';
 import {listSubscriptions} from '../../core/inventory/azure-source.js';
 import type {VmRecord} from '../../core/inventory/model.js';
 import {ProfileStore} from '../../core/profiles/store.js';
 import type {SettingsStore} from '../../core/profiles/settings-store.js';
 import type {Profile} from '../../core/profiles/schema.js';
 import {maxConcurrentSessions} from '../../core/profiles/sku.js';
-import {planConnection, refuseBeforeProfile} from '../../core/session/connect-plan.js';
+import {planConnection, refuseBeforeProfile, type PlanContext} from '../../core/session/connect-plan.js';
 import {HostKeyPolicy} from '../../core/session/host-key-policy.js';
 import {KnownHosts} from '../../core/session/known-hosts.js';
 import {SessionManager} from '../../core/session/session-manager.js';
@@ -61,6 +62,7 @@ export async function buildServices(
 	let tenantKey: string;
 	let label: string;
 	let signIn: AzureSignIn | undefined;
+	let bastionTunnel: PlanContext['bastionTransport'];
 	if (options.demo) {
 		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
 		const {startLab} = await import('../../lab/lab.js');
@@ -71,11 +73,12 @@ export async function buildServices(
 		const world = buildLocalInventory(topology);
 		const lab = await startLab(world.vms);
 		stops.push(() => lab.stop());
-		const azure = await startDemoAzure(topology);
+		const azure = await startDemoAzure(topology, {vms: world.vms, resolve: lab.resolve});
 		stops.push(() => azure.close());
 		resolveAddress = lab.resolve;
 		seedDemoProfiles(store, world.vms);
 		makeClients = async () => azure.clients;
+		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential);
 		tenantKey = `lab-${topology.tenantId}`;
 		label = 'demo lab';
 	} else {
@@ -83,6 +86,7 @@ export async function buildServices(
 		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
 		signIn = new AzureSignIn(cloud, tenantId);
 		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential});
+		bastionTunnel = bastionTunnels(cloud, signIn.credential);
 		tenantKey = tenantId ?? 'default';
 		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
 	}
@@ -103,6 +107,12 @@ export async function buildServices(
 	let keyVaultPromise: Promise<import('../../core/azure/keyvault.js').KeyVaultClients> | undefined;
 	const keyVault = () => (keyVaultPromise ??= clients().then(async c => (await import('../../core/azure/keyvault.js')).createKeyVaultClients(c)));
 	stops.push(async () => (await keyVaultPromise)?.close());
+	// The demo's vaults live on the lab's ephemeral port: profiles keep the public-cloud URL (as the demo
+	// profiles do), and the vault's own name is mapped to this cloud's Key Vault host when it is read.
+	const vaultHost = async (vaultUrl: string) => (options.demo ? keyVaultUrl((await clients()).cloud, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl);
+	// Key Vault credentials are read at connect (after the host key is accepted) and by the doctor, into memory only.
+	const readSecret: ReadSecret = async (vaultUrl, secretName, signal) =>
+		(await import('../../core/azure/keyvault.js')).secretReader(keyVault, async () => (await clients()).cloud)(vaultUrl, secretName, signal);
 	const signedIn = signIn ? () => signIn!.check() : undefined;
 	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey, options.preloadedCache));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
@@ -167,14 +177,10 @@ export async function buildServices(
 			: {}),
 		keyVault: {
 			loadSubscriptions: async () => (await listSubscriptions(await clients())).map(s => ({subscriptionId: s.id, displayName: s.name})),
-			// The demo's vaults live on the lab's ephemeral port: profiles keep the public-cloud URL (as the demo
-			// profiles do), and the vault's own name is mapped to this cloud's Key Vault host when it is read.
+			// Demo vaults are listed with public-cloud URLs, like the demo profiles (see vaultHost).
 			loadVaults: async subscriptionId =>
 				(await (await keyVault()).listVaults(subscriptionId)).map(vault => (options.demo ? {...vault, vaultUrl: `https://${vault.name}.vault.azure.net`} : vault)),
-			loadSecrets: async vaultUrl => {
-				const name = new URL(vaultUrl).hostname.split('.')[0]!;
-				return (await keyVault()).listSecretNames(options.demo ? keyVaultUrl((await clients()).cloud, name) : vaultUrl);
-			},
+			loadSecrets: async vaultUrl => (await keyVault()).listSecretNames(await vaultHost(vaultUrl)),
 		},
 		profiles: {
 			list: () => store.list(),
@@ -186,7 +192,7 @@ export async function buildServices(
 		doctor: async (vm, onCheck, signal) => {
 			if (hostProfileName(vm) !== undefined) throw new Error(`${vm.name} is a plain host, not an Azure VM: the doctor checks Azure access, Bastion and VM state.`);
 			const {runDoctor} = await import('../../core/doctor/index.js');
-			return runDoctor({clients: await clients(), vm: vm.id, profile: profileFor(vm), signal, onCheck});
+			return runDoctor({clients: await clients(), vm: vm.id, profile: profileFor(vm), signal, onCheck, readSecret});
 		},
 		async planConnect(vm): Promise<ConnectOutcome> {
 			const profile = profileFor(vm);
@@ -197,10 +203,11 @@ export async function buildServices(
 			}
 			const plan = planConnection(profile, hostProfileName(vm) === undefined ? vm : undefined, {
 				resolveAddress,
-				credentials: p => authStepsFor(p),
+				credentials: p => authStepsFor(p, {readSecret}),
 				profile: name => store.get(name),
 				vmOf: p => (p.target.kind === 'azure-vm' ? vmById(p.target.vmId) : undefined),
 				jumpTransport: (jump, target) => new JumpTransport(jump, target, hostKeys, prompter),
+				bastionTransport: bastionTunnel,
 			});
 			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
 		},

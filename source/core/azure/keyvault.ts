@@ -36,6 +36,11 @@ export interface SecretSummary {
 export interface KeyVaultClients {
 	listVaults(subscriptionId: string, options?: {abortSignal?: AbortSignal}): Promise<VaultSummary[]>;
 	listSecretNames(vaultUrl: string, options?: {abortSignal?: AbortSignal}): Promise<SecretSummary[]>;
+	/**
+	 * A secret's value (latest version unless `version` is given), for connecting. The value is returned, never
+	 * logged or kept here; a failure is a `KeyVaultError` whose sentence names the vault, the secret and the fix.
+	 */
+	getSecret(vaultUrl: string, secretName: string, options?: {abortSignal?: AbortSignal; version?: string}): Promise<string>;
 	/** Frees keep-alive sockets. */
 	close(): void;
 }
@@ -59,6 +64,21 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 	};
 	const management = new Map<string, KeyVaultManagementClient>();
 	const secrets = new Map<string, SecretClient>();
+	/** One SecretClient per vault (keeps its challenge cache and token), with the agent and error-body policy. */
+	const secretClientFor = (url: string): SecretClient => {
+		let client = secrets.get(url.toLowerCase());
+		if (!client) {
+			client = new SecretClient(url, credential, {
+				...common,
+				additionalPolicies: [{policy: errorBodyPolicy, position: 'perCall'}],
+				// The lab's vault hosts (`*.vault.localhost`) are not under the challenge's `vault.azure.net`
+				// resource, so the SDK's domain check must be off there — and only there.
+				...(cloud.name === 'lab' ? {disableChallengeResourceVerification: true} : {}),
+			});
+			secrets.set(url.toLowerCase(), client);
+		}
+		return client;
+	};
 
 	return {
 		async listVaults(subscriptionId, options = {}) {
@@ -87,17 +107,7 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 		},
 		async listSecretNames(vaultUrl, options = {}) {
 			const url = stripSlash(vaultUrl);
-			let client = secrets.get(url.toLowerCase());
-			if (!client) {
-				client = new SecretClient(url, credential, {
-					...common,
-					additionalPolicies: [{policy: errorBodyPolicy, position: 'perCall'}],
-					// The lab's vault hosts (`*.vault.localhost`) are not under the challenge's `vault.azure.net`
-					// resource, so the SDK's domain check must be off there — and only there.
-					...(cloud.name === 'lab' ? {disableChallengeResourceVerification: true} : {}),
-				});
-				secrets.set(url.toLowerCase(), client);
-			}
+			const client = secretClientFor(url);
 			try {
 				const found: SecretSummary[] = [];
 				for await (const properties of client.listPropertiesOfSecrets({abortSignal: options.abortSignal})) {
@@ -114,6 +124,23 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 			} catch (error) {
 				throw new KeyVaultError(describeKeyVaultError(error, {vaultUrl: url, operation: 'list'}));
 			}
+		},
+		async getSecret(vaultUrl, secretName, options = {}) {
+			const url = stripSlash(vaultUrl);
+			const name = secretName.trim();
+			const context = {vaultUrl: url, operation: 'get' as const, secretName: name};
+			let secret;
+			try {
+				secret = await secretClientFor(url).getSecret(name, {abortSignal: options.abortSignal, ...(options.version ? {version: options.version} : {})});
+			} catch (error) {
+				throw new KeyVaultError(describeKeyVaultError(error, context));
+			}
+			// Key Vault itself refuses to return a disabled secret's value (403 SecretDisabled); this covers a
+			// service (or stand-in) that returns it anyway, so a disabled secret is never used.
+			if (secret.properties.enabled === false) {
+				throw new KeyVaultError(describeKeyVaultError({statusCode: 403, code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', details: {error: {innererror: {code: 'SecretDisabled'}}}}, context));
+			}
+			return secret.value ?? '';
 		},
 		close() {
 			agent?.destroy();
@@ -153,6 +180,16 @@ export function describeKeyVaultError(error: unknown, context: {vaultUrl: string
 	const message = typeof err.message === 'string' ? err.message : '';
 	// The secrets SDK drops the body's `innererror`; the message wording tells the two models apart as well.
 	const inner = innerCode(err) ?? (/does not have secrets \w+ permission/i.test(message) ? 'AccessDenied' : /Caller is not authorized/i.test(message) ? 'ForbiddenByRbac' : undefined);
+	if (base.status === 403 && (inner === 'SecretDisabled' || /disabled secret/i.test(message))) {
+		return {
+			...base,
+			kind: 'forbidden',
+			code: 'SecretDisabled',
+			role: undefined,
+			action: undefined,
+			message: `The secret '${context.secretName ?? ''}' in key vault '${vault}' is disabled, so Key Vault will not return its value. Ask an owner of the vault to enable it (az keyvault secret set-attributes --vault-name ${vault} --name ${context.secretName ?? '<secret>'} --enabled true), or point the profile at another secret.`,
+		};
+	}
 	if (base.status === 403) {
 		const verb = context.operation === 'list' ? 'List' : 'Get';
 		const action = /Action:\s*'([^']+)'/i.exec(message)?.[1];
@@ -179,6 +216,10 @@ export function describeKeyVaultError(error: unknown, context: {vaultUrl: string
 	}
 	if (base.kind === 'network' && base.code === 'ENOTFOUND') {
 		return {...base, message: `Key vault '${vault}' could not be found (${context.vaultUrl} does not resolve). Check the vault URL and the cloud setting.`};
+	}
+	if (base.kind === 'network' && context.operation === 'get' && base.message.includes('could not be reached')) {
+		// The generic sentence speaks of a list that keeps its last contents; a secret read has none.
+		return {...base, message: `Key vault '${vault}' (${context.vaultUrl}) could not be reached${base.code ? ` (${base.code})` : ''} while ${doing}. Check the network, VPN or proxy, then connect again.`};
 	}
 	return base;
 }
@@ -272,4 +313,16 @@ function vaultNameOf(vaultUrl: string): string {
 
 function stripSlash(url: string): string {
 	return url.trim().replace(/\/+$/, '');
+}
+
+/**
+ * Reads secret values for connecting and for the doctor. Profiles keep a vault's public URL; in the lab the
+ * vault's name is mapped to the lab's Key Vault host (`{vault}.vault.localhost:{port}`), as the lab serves it.
+ */
+export function secretReader(clients: () => Promise<KeyVaultClients>, cloud: () => Promise<CloudSettings>): (vaultUrl: string, secretName: string, signal?: AbortSignal) => Promise<string> {
+	return async (vaultUrl, secretName, signal) => {
+		const settings = await cloud();
+		const url = settings.name === 'lab' ? keyVaultUrl(settings, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl;
+		return (await clients()).getSecret(url, secretName, signal ? {abortSignal: signal} : {});
+	};
 }

@@ -1,4 +1,6 @@
+import type {ReadSecret} from '../credentials/auth-steps.js';
 import {loadPrivateKeyFile} from '../credentials/private-key.js';
+import {keyFromSecret} from '../credentials/vault-key.js';
 import {listVmExtensions} from '../inventory/azure-source.js';
 import type {Profile} from '../profiles/schema.js';
 import {failedFrom, problemOf, type DoctorContext} from './context.js';
@@ -17,6 +19,8 @@ export interface AuthCheckInput {
 	vmSkipReason: string;
 	/** For `~` in key paths (tests point it somewhere else). */
 	homeDir?: string;
+	/** Reads a Key Vault secret (the same reader connecting uses); without it Key Vault profiles are not checked. */
+	readSecret?: ReadSecret;
 }
 
 /** Check 8: what the profile's authentication type needs before a connection can sign in. */
@@ -35,7 +39,42 @@ export async function checkAuth(ctx: DoctorContext, input: AuthCheckInput): Prom
 			return skipped('auth', 'Password: it is typed when you connect, so there is nothing to check beforehand.');
 		case 'keyvault-password':
 		case 'keyvault-key':
-			return skipped('auth', 'Key Vault checks arrive with the credentials work.');
+			if (!input.readSecret) return skipped('auth', 'Key Vault: not checked here, since there is no Key Vault access in this run.');
+			return checkKeyVaultSecret(ctx, auth, profile.name, input.readSecret);
+	}
+}
+
+type KeyVaultAuth = Extract<Profile['auth'], {type: 'keyvault-key' | 'keyvault-password'}>;
+
+/** Reads the secret as connecting would, and says whether it is what the profile needs; the value is never shown. */
+async function checkKeyVaultSecret(ctx: DoctorContext, auth: KeyVaultAuth, profileName: string, readSecret: ReadSecret): Promise<DoctorCheck> {
+	const vault = vaultName(auth.vaultUrl);
+	const where = `the secret ${auth.secretName} in Key Vault ${vault}`;
+	const editFix = `Point profile "${profileName}" at the right secret (e on the VM in vmux), or store the value again.`;
+	let value: string;
+	try {
+		value = await readSecret(auth.vaultUrl, auth.secretName, ctx.signal);
+	} catch (error) {
+		if (ctx.signal?.aborted) throw error;
+		return check('auth', 'fail', (error as Error).message, {fix: `Fix access to ${where} as the sentence says, then run the doctor again.`});
+	}
+	if (auth.type === 'keyvault-password') {
+		if (value.trim() === '') return check('auth', 'fail', `${capitalise(where)} is empty.`, {fix: editFix});
+		return check('auth', 'pass', `Key Vault: vmux can read ${where}; the password is read again when you connect and is never stored.`);
+	}
+	const result = keyFromSecret(value, {vault, secret: auth.secretName});
+	if (result.status === 'error') return check('auth', 'fail', result.message, {fix: editFix});
+	if (result.status === 'needs-passphrase') return check('auth', 'pass', `Key Vault: ${where} is a private key protected by a passphrase; vmux asks for it when you connect.`);
+	const detail = `Key Vault: ${where} holds a usable private key: ${result.key.description.summary}.`;
+	if (result.key.warnings.length > 0) return check('auth', 'warn', `${detail} ${result.key.warnings.join(' ')}`, {fix: 'Store the key again as a file: az keyvault secret set --vault-name ' + vault + ' --name ' + auth.secretName + ' --file <key file>'});
+	return check('auth', 'pass', detail);
+}
+
+function vaultName(vaultUrl: string): string {
+	try {
+		return new URL(vaultUrl).hostname.split('.')[0]!;
+	} catch {
+		return vaultUrl;
 	}
 }
 

@@ -1,6 +1,7 @@
 import type {ArmClients} from '../azure/clients.js';
 import {listSubscriptions} from '../inventory/azure-source.js';
 import type {Profile} from '../profiles/schema.js';
+import type {ReadSecret} from '../credentials/auth-steps.js';
 import {checkAuth} from './auth.js';
 import {bastionNotUsed, checkBastion} from './bastion.js';
 import {problemOf, throwIfAborted, type DoctorContext} from './context.js';
@@ -22,6 +23,8 @@ export interface DoctorOptions {
 	signal?: AbortSignal;
 	/** For `~` in key file paths; defaults to the OS home. */
 	homeDir?: string;
+	/** Reads Key Vault secrets for Key Vault profiles (the reader connecting uses). */
+	readSecret?: ReadSecret;
 	/** Each check as soon as it is decided, in report order (for a view that fills in while Azure answers). */
 	onCheck?: (check: DoctorCheck) => void;
 }
@@ -58,7 +61,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 		};
 	};
 	const auth = (vmSkipReason: string, vm?: Parameters<typeof checkAuth>[1]['vm']) =>
-		checkAuth(ctx, {profile, vm, vmSkipReason, ...(options.homeDir ? {homeDir: options.homeDir} : {})});
+		checkAuth(ctx, {profile, vm, vmSkipReason, ...(options.homeDir ? {homeDir: options.homeDir} : {}), ...(options.readSecret ? {readSecret: options.readSecret} : {})});
 
 	throwIfAborted(ctx);
 	const signIn = await checkSignIn(ctx);

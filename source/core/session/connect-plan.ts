@@ -1,6 +1,7 @@
 import type {VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
+import {ipConnectResourceId, type BastionInfo, type BastionTunnelTarget} from '../transport/bastion.js';
 import {DirectTransport} from '../transport/direct.js';
 import type {ConnectionSpec} from './types.js';
 
@@ -16,6 +17,8 @@ export interface PlanContext {
 	/** The lab's network: maps a VM address to the loopback server standing in for it (demo and tests). */
 	resolveAddress?(host: string, port: number): {host: string; port: number} | undefined;
 	credentials(profile: Profile): ConnectionSpec['credentials'];
+	/** Builds a Bastion native-client tunnel (it needs the cloud and an Azure sign-in); absent without one. */
+	bastionTransport?(bastion: BastionInfo, target: BastionTunnelTarget): ConnectionSpec['transport'];
 }
 
 /**
@@ -44,11 +47,22 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 	});
 
 	switch (profile.transport.kind) {
-		case 'bastion':
-			return refuse(
-				`${label} is reached through Bastion ${profile.transport.bastionName}, and this build of vmux cannot open Bastion tunnels yet. ` +
-					`To connect now, edit the profile (e) and choose a direct transport (public IP or VPN) or a jump host.`,
-			);
+		case 'bastion': {
+			const transport = profile.transport;
+			// The inventory's view of the Bastion is fresher than the profile's "last seen" copy.
+			const seen = vm?.bastion && vm.bastion.id.toLowerCase() === transport.bastionId.toLowerCase() ? vm.bastion : undefined;
+			const dnsName = seen?.dnsName ?? transport.dnsName;
+			if (!dnsName) return refuse(`vmux does not know the address of Bastion ${transport.bastionName} yet. Refresh the list (r) so it is read from Azure, then connect again.`);
+			if (!context.bastionTransport) return refuse(`Connecting through Bastion ${transport.bastionName} needs an Azure sign-in: run \`az login\`, or press L in the browser to sign in with a device code.`);
+			const bastion: BastionInfo = {id: transport.bastionId, name: transport.bastionName, sku: seen?.sku ?? transport.sku, dnsName};
+			if (profile.target.kind === 'host') {
+				const ip = profile.target.host;
+				return {ok: true, spec: spec(ip, context.bastionTransport(bastion, {resourceId: ipConnectResourceId(transport.bastionId, ip), hostname: ip, port: profile.port}))};
+			}
+			// known_hosts names the VM by the address its sshd has behind the Bastion.
+			const host = vm?.privateIp ?? profile.target.vmName;
+			return {ok: true, spec: spec(host, context.bastionTransport(bastion, {resourceId: profile.target.vmId, port: profile.port}))};
+		}
 		case 'jump': {
 			const host = profile.target.kind === 'host' ? profile.target.host : (vm?.privateIp ?? vm?.publicIp);
 			if (!host) return refuse(`${label} has no IP address for the jump host to reach.`);

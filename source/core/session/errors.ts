@@ -7,9 +7,14 @@ export interface DescribedError {
 }
 
 export function describeConnectError(error: unknown, where: string): DescribedError {
-	const err = error as NodeJS.ErrnoException & {level?: string};
+	const err = error as NodeJS.ErrnoException & {level?: string; status?: number};
 	const code = err?.code ?? '';
 	const text = err?.message ?? String(error);
+	// The Bastion's own answers are already sentences. A refusal (4xx) needs the user; anything else may pass.
+	if (err?.name === 'BastionError') {
+		const status = err.status ?? 0;
+		return {retriable: !(status >= 400 && status < 500 && status !== 408 && status !== 429), message: text};
+	}
 	switch (code) {
 		case 'ECONNREFUSED':
 			return {retriable: true, message: `${where} refused the connection: nothing is listening there. Check that the VM is running and the port in the profile.`};

@@ -4,6 +4,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
+import {createKeyVaultClients, secretReader, type KeyVaultClients} from '../../../source/core/azure/keyvault.js';
+import {mountLabKeyVault, type LabKeyVault} from '../../../source/lab/keyvault/index.js';
+import {LAB_PASSWORD} from '../../../source/lab/lab.js';
 import {runDoctor, type CheckId, type DoctorCheck, type DoctorReport} from '../../../source/core/doctor/index.js';
 import {keyPath} from '../../fixtures/keys/fixtures.js';
 import {DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
@@ -200,16 +203,57 @@ describe('runDoctor', () => {
 		});
 	});
 
-	test('Key Vault and password profiles skip the auth check with the reason', async () => {
+	test('a password profile skips the auth check with the reason; Key Vault ones without Key Vault access too', async () => {
 		const vault = await runDoctor({
 			clients: env.clients,
 			vm: 'web-01',
 			profile: profileFor('web-01', {auth: {type: 'keyvault-key', vaultUrl: 'https://kv-contoso-demo.vault.azure.net', secretName: 'web-01-key'}}),
 		});
-		expect(checkOf(vault, 'auth')).toMatchObject({status: 'skip', detail: 'Key Vault checks arrive with the credentials work.'});
+		expect(checkOf(vault, 'auth')).toMatchObject({status: 'skip', detail: expect.stringMatching(/^Key Vault: not checked here/)});
 		const password = await runDoctor({clients: env.clients, vm: 'web-01', profile: profileFor('web-01')});
 		expect(checkOf(password, 'auth')).toMatchObject({status: 'skip', detail: expect.stringMatching(/^Password: it is typed when you connect/)});
 		expect(password.ok).toBe(true);
+	});
+
+	describe('Key Vault profiles: the secret is read as connecting would, its value never shown', () => {
+		let keyVault: LabKeyVault;
+		let clients: KeyVaultClients;
+		let readSecret: ReturnType<typeof secretReader>;
+		beforeAll(() => {
+			keyVault = mountLabKeyVault(env.lab.server, {tokens: env.lab.tokens, armFaults: env.lab.faults});
+			clients = createKeyVaultClients({cloud: env.cloud, credential: env.credential});
+			readSecret = secretReader(async () => clients, async () => env.cloud);
+		});
+		afterAll(() => {
+			clients.close();
+			keyVault.close();
+		});
+		afterEach(() => keyVault.clearFaults());
+		const kv = (type: 'keyvault-key' | 'keyvault-password', secretName: string) =>
+			profileFor('web-01', {auth: {type, vaultUrl: 'https://kv-contoso-demo.vault.azure.net', secretName}});
+
+		test('a readable key and a readable password pass', async () => {
+			const key = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'web-01-key'), readSecret});
+			expect(checkOf(key, 'auth').status).toMatch(/^(pass|warn)$/);
+			expect(checkOf(key, 'auth').detail).toMatch(/^Key Vault: the secret web-01-key in Key Vault kv-contoso-demo holds a usable private key/);
+			expect(checkOf(key, 'auth').detail).not.toMatch(/PRIVATE KEY|BEGIN/);
+			const password = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-password', 'dev-01-password'), readSecret});
+			expect(checkOf(password, 'auth')).toMatchObject({status: 'pass', detail: expect.stringContaining('vmux can read the secret dev-01-password')});
+			expect(JSON.stringify(password)).not.toContain(LAB_PASSWORD);
+		});
+
+		test('a 403 fails with the role to ask for; a missing secret fails naming it; a password where a key is needed fails', async () => {
+			keyVault.forbid({operation: 'get'});
+			const denied = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'web-01-key'), readSecret});
+			expect(checkOf(denied, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining('Key Vault Secrets User')});
+			expect(denied.ok).toBe(false);
+			keyVault.clearFaults();
+			const missing = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'no-such-secret'), readSecret});
+			expect(checkOf(missing, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining("no secret named 'no-such-secret'")});
+			const wrongKind = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'dev-01-password'), readSecret});
+			expect(checkOf(wrongKind, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining('does not hold a private key')});
+			expect(JSON.stringify(wrongKind)).not.toContain(LAB_PASSWORD);
+		});
 	});
 
 	test('a direct profile skips the Bastion checks and still checks power and the key', async () => {

@@ -1,0 +1,249 @@
+import {request as httpsRequest, type Agent as HttpsAgent} from 'node:https';
+import type {Duplex} from 'node:stream';
+import WebSocket, {createWebSocketStream} from 'ws';
+import type {BastionSku} from '../inventory/model.js';
+import type {Transport} from '../session/types.js';
+
+/**
+ * Azure Bastion's native-client tunnel (contracts §3), the way `az network bastion ssh` opens it: an ARM token
+ * buys a one-time tunnel token from the Bastion (`POST /api/tokens`), and a WebSocket to the Bastion then
+ * carries the raw SSH byte stream in binary frames. ssh2 runs over that stream exactly as over TCP, so host
+ * key checks and authentication are end to end with the VM: the Bastion never sees a credential.
+ * One tunnel per SSH connection; its token is deleted when the connection ends.
+ */
+
+export interface BastionTunnelTarget {
+	/** The VM's resource id; for IP-based connections the `bh-hostConnect/{ip}` id (see `ipConnectResourceId`). */
+	resourceId: string;
+	/** IP-based connection (Standard/Premium with enableIpConnect): the private IP to reach. */
+	hostname?: string;
+	/** The sshd port on the VM (22 unless the SKU allows a custom port). */
+	port: number;
+}
+
+export interface BastionInfo {
+	id: string;
+	name: string;
+	sku: BastionSku;
+	/** `bst-<guid>.bastion.azure.com`: where `/api/*` and the WebSocket live. */
+	dnsName: string;
+}
+
+/** Where a Bastion host name is reached: the origin to call and the TLS agent (a cloud's own CA, the lab's names). */
+export interface BastionEndpoint {
+	/** `https://host[:port]` */
+	origin: string;
+	/** The host name to present (TLS SNI and Host header). */
+	host: string;
+	agent?: HttpsAgent;
+}
+
+export interface BastionTransportOptions {
+	bastion: BastionInfo;
+	target: BastionTunnelTarget;
+	/** An ARM access token (scope `https://management.azure.com/.default` in the public cloud). */
+	armToken(signal: AbortSignal): Promise<string>;
+	/** Maps a Bastion (or data pod) host name to where it is reached; the identity for public Azure. */
+	endpoint?(host: string): BastionEndpoint;
+	timeoutMs?: number;
+}
+
+/** A refusal or failure from the Bastion, with the sentence to show. */
+export class BastionError extends Error {
+	constructor(
+		message: string,
+		readonly status?: number,
+	) {
+		super(message);
+		this.name = 'BastionError';
+	}
+}
+
+interface TunnelTokens {
+	authToken: string;
+	nodeId: string;
+	websocketToken: string;
+}
+
+/** The resource id Bastion expects for an IP-based connection (contracts §3). */
+export function ipConnectResourceId(bastionId: string, ip: string): string {
+	const match = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\//i.exec(bastionId);
+	if (!match) throw new Error(`Not a Bastion resource id: ${bastionId}`);
+	return `${match[1]}/providers/Microsoft.Network/bh-hostConnect/${ip}`;
+}
+
+const publicEndpoint = (host: string): BastionEndpoint => ({origin: `https://${host}`, host});
+
+export class BastionTransport implements Transport {
+	readonly description: string;
+	private readonly endpoint: (host: string) => BastionEndpoint;
+	private readonly timeoutMs: number;
+	/** The token of the tunnel in use, deleted when it closes (or on close()). */
+	private live: {endpoint: BastionEndpoint; tokens: TunnelTokens} | undefined;
+
+	constructor(private readonly options: BastionTransportOptions) {
+		this.description = `Bastion ${options.bastion.name}`;
+		this.endpoint = options.endpoint ?? publicEndpoint;
+		this.timeoutMs = options.timeoutMs ?? 20_000;
+	}
+
+	async open(signal: AbortSignal): Promise<Duplex> {
+		const {bastion} = this.options;
+		// A previous tunnel of this connection (before a reconnect) is let go first.
+		await this.close();
+		let token: string;
+		try {
+			token = await this.options.armToken(signal);
+		} catch (error) {
+			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${(error as Error).message}`);
+		}
+		const podHost = bastion.sku === 'Developer' ? await this.dataPod(token, signal) : bastion.dnsName;
+		const endpoint = this.endpoint(podHost);
+		const tokens = await this.tunnelTokens(endpoint, token, signal);
+		this.live = {endpoint, tokens};
+		const path = bastion.sku === 'Developer' ? `/omni/webtunnel/${tokens.websocketToken}` : `/webtunnelv2/${tokens.websocketToken}?X-Node-Id=${encodeURIComponent(tokens.nodeId)}`;
+		const socket = await this.connectWebSocket(endpoint, path, signal);
+		const stream = createWebSocketStream(socket);
+		// A WebSocket that dies (a killed tunnel) only ends the stream; ssh2 learns the connection is gone from
+		// 'close', so the stream is destroyed once everything the Bastion sent has been read.
+		stream.once('end', () => setImmediate(() => stream.destroy()));
+		stream.once('error', () => stream.destroy());
+		// The tunnel token is single-use; once the SSH connection over it ends, Bastion is told to forget it.
+		socket.once('close', () => void this.release(tokens));
+		return stream;
+	}
+
+	async close(): Promise<void> {
+		const live = this.live;
+		if (live) await this.release(live.tokens);
+	}
+
+	/** Developer SKU: the shared Bastion hands out the data pod that serves this VM (contracts §3 step 1). */
+	private async dataPod(token: string, signal: AbortSignal): Promise<string> {
+		const {bastion, target} = this.options;
+		const body = JSON.stringify({resourceId: target.resourceId, bastionResourceId: bastion.id, vmPort: target.port, azToken: token, connectionType: 'nativeclient'});
+		const response = await this.call(this.endpoint(bastion.dnsName), 'POST', '/api/connection', {'Content-Type': 'application/json'}, body, signal);
+		if (response.status < 200 || response.status >= 300) throw this.refusal('find the Developer data pod', response);
+		const host = response.body.trim();
+		if (!/^[a-z0-9.-]+$/i.test(host)) throw new BastionError(`Bastion ${bastion.name} answered /api/connection with something that is not a host name.`);
+		return host;
+	}
+
+	/** Step 2: the tunnel's tokens, bought with the ARM token. */
+	private async tunnelTokens(endpoint: BastionEndpoint, token: string, signal: AbortSignal): Promise<TunnelTokens> {
+		const {target} = this.options;
+		const form = new URLSearchParams({resourceId: target.resourceId, protocol: 'tcptunnel', workloadHostPort: String(target.port), aztoken: token});
+		if (target.hostname) form.set('hostname', target.hostname);
+		const response = await this.call(endpoint, 'POST', '/api/tokens', {'Content-Type': 'application/x-www-form-urlencoded'}, form.toString(), signal);
+		if (response.status !== 200) throw this.refusal('open a tunnel', response);
+		let parsed: Partial<TunnelTokens>;
+		try {
+			parsed = JSON.parse(response.body) as Partial<TunnelTokens>;
+		} catch {
+			throw new BastionError(`Bastion ${this.options.bastion.name} answered /api/tokens with something that is not JSON.`);
+		}
+		if (typeof parsed.authToken !== 'string' || typeof parsed.nodeId !== 'string' || typeof parsed.websocketToken !== 'string') {
+			throw new BastionError(`Bastion ${this.options.bastion.name} answered /api/tokens without authToken, nodeId and websocketToken.`);
+		}
+		return parsed as TunnelTokens;
+	}
+
+	private connectWebSocket(endpoint: BastionEndpoint, path: string, signal: AbortSignal): Promise<WebSocket> {
+		const {bastion} = this.options;
+		return new Promise((resolve, reject) => {
+			const url = `${endpoint.origin.replace(/^https:/, 'wss:')}${path}`;
+			// No subprotocol, no auth header, no compression (contracts §3): the URL's token is the credential.
+			const socket = new WebSocket(url, {
+				perMessageDeflate: false,
+				handshakeTimeout: this.timeoutMs,
+				...(endpoint.agent ? {agent: endpoint.agent} : {}),
+			});
+			const onAbort = () => {
+				socket.terminate();
+				reject(new Error('aborted'));
+			};
+			signal.addEventListener('abort', onAbort, {once: true});
+			const done = () => signal.removeEventListener('abort', onAbort);
+			socket.once('open', () => {
+				done();
+				socket.removeAllListeners('error');
+				// Errors after the handshake surface as the stream's close; ssh2 reports the lost connection.
+				socket.on('error', () => {});
+				resolve(socket);
+			});
+			socket.once('unexpected-response', (_request, response) => {
+				done();
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk: string) => (text += chunk));
+				response.on('end', () => reject(this.refusal('open the tunnel\'s WebSocket', {status: response.statusCode ?? 0, body: text})));
+				socket.terminate();
+			});
+			socket.once('error', error => {
+				done();
+				reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}): ${error.message}`));
+			});
+		});
+	}
+
+	/** Step 4: forget the tunnel's token. Best effort: 404 means already gone, and failures change nothing for the user. */
+	private async release(tokens: TunnelTokens): Promise<void> {
+		const live = this.live;
+		if (!live || live.tokens !== tokens) return;
+		this.live = undefined;
+		try {
+			await this.call(live.endpoint, 'DELETE', `/api/tokens/${encodeURIComponent(tokens.authToken)}`, {'X-Node-Id': tokens.nodeId}, undefined, AbortSignal.timeout(this.timeoutMs));
+		} catch {
+			// The token expires on its own.
+		}
+	}
+
+	private refusal(doing: string, response: {status: number; body: string}): BastionError {
+		const {bastion} = this.options;
+		let message = '';
+		try {
+			const parsed = JSON.parse(response.body) as {message?: unknown; error?: {message?: unknown}};
+			const text = parsed.message ?? parsed.error?.message;
+			if (typeof text === 'string') message = text;
+		} catch {
+			message = response.body.trim().slice(0, 300);
+		}
+		const said = message ? `: ${message.replace(/\s+$/, '')}` : '';
+		const hint =
+			response.status === 401 || response.status === 403
+				? ' Check that your Azure sign-in is current and that you have the Reader role on the VM, its NIC and the Bastion.'
+				: '';
+		return new BastionError(`Bastion ${bastion.name} refused to ${doing} (HTTP ${response.status})${said}${/[.!?]$/.test(said) ? '' : '.'}${hint}`, response.status);
+	}
+
+	private call(endpoint: BastionEndpoint, method: string, path: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<{status: number; body: string}> {
+		return new Promise((resolve, reject) => {
+			const url = new URL(path, endpoint.origin);
+			const request = httpsRequest(
+				url,
+				{
+					method,
+					servername: endpoint.host,
+					headers: {...headers, Host: hostHeader(endpoint), ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
+					...(endpoint.agent ? {agent: endpoint.agent} : {}),
+					signal,
+					timeout: this.timeoutMs,
+				},
+				response => {
+					let text = '';
+					response.setEncoding('utf8');
+					response.on('data', (chunk: string) => (text += chunk));
+					response.on('end', () => resolve({status: response.statusCode ?? 0, body: text}));
+				},
+			);
+			request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
+			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}): ${error.message}`)));
+			request.end(body);
+		});
+	}
+}
+
+function hostHeader(endpoint: BastionEndpoint): string {
+	const port = new URL(endpoint.origin).port;
+	return port ? `${endpoint.host}:${port}` : endpoint.host;
+}
