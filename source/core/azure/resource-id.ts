@@ -76,3 +76,10 @@ export function isWithinScope(id: string, scope: string): boolean {
 	const s = idKey(scope);
 	return s === '' || i === s || i.startsWith(`${s}/`);
 }
+
+/** The resource id Bastion expects for an IP-based connection (contracts §3). */
+export function ipConnectResourceId(bastionId: string, ip: string): string {
+	const match = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\//i.exec(bastionId);
+	if (!match) throw new Error(`Not a Bastion resource id: ${bastionId}`);
+	return `${match[1]}/providers/Microsoft.Network/bh-hostConnect/${ip}`;
+}

@@ -1,7 +1,8 @@
 import type {VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
-import {ipConnectResourceId, type BastionInfo, type BastionTunnelTarget} from '../transport/bastion.js';
+import {ipConnectResourceId} from '../azure/resource-id.js';
+import type {BastionInfo, BastionTunnelTarget} from '../transport/bastion.js';
 import {DirectTransport} from '../transport/direct.js';
 import type {ConnectionSpec} from './types.js';
 

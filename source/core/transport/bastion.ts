@@ -65,13 +65,6 @@ interface TunnelTokens {
 	websocketToken: string;
 }
 
-/** The resource id Bastion expects for an IP-based connection (contracts §3). */
-export function ipConnectResourceId(bastionId: string, ip: string): string {
-	const match = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\//i.exec(bastionId);
-	if (!match) throw new Error(`Not a Bastion resource id: ${bastionId}`);
-	return `${match[1]}/providers/Microsoft.Network/bh-hostConnect/${ip}`;
-}
-
 const publicEndpoint = (host: string): BastionEndpoint => ({origin: `https://${host}`, host});
 
 export class BastionTransport implements Transport {
