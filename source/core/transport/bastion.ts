@@ -88,7 +88,9 @@ export class BastionTransport implements Transport {
 		try {
 			token = await this.options.armToken(signal);
 		} catch (error) {
-			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${(error as Error).message}`);
+			// Not retried on its own (401-like): a sign-in does not come back by waiting.
+			const reason = (error as Error).message.replace(/\s+$/, '');
+			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${reason}${/[.!?]$/.test(reason) ? '' : '.'} Sign in (az login, or L in the browser), then Ctrl-b r.`, 401);
 		}
 		const podHost = bastion.sku === 'Developer' ? await this.dataPod(token, signal) : bastion.dnsName;
 		const endpoint = this.endpoint(podHost);

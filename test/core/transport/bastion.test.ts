@@ -142,3 +142,20 @@ async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> 
 		await new Promise(done => setTimeout(done, 20));
 	}
 }
+
+describe('BastionTransport without a sign-in', () => {
+	it('says so and what to do, and is not retried on its own', async () => {
+		const {BastionTransport} = await import('../../../source/core/transport/bastion.js');
+		const {describeConnectError} = await import('../../../source/core/session/errors.js');
+		const transport = new BastionTransport({
+			bastion: {id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/bastionHosts/bas-std', name: 'bas-std', sku: 'Standard', dnsName: 'bst-1.bastion.azure.com'},
+			target: {resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web-01', port: 22},
+			armToken: async () => {
+				throw new Error('There is no Azure CLI login');
+			},
+		});
+		const error = await transport.open(new AbortController().signal).catch(e => e as Error);
+		expect(error.message).toBe('Could not get an Azure token for Bastion bas-std: There is no Azure CLI login. Sign in (az login, or L in the browser), then Ctrl-b r.');
+		expect(describeConnectError(error, 'web-01')).toEqual({retriable: false, message: error.message});
+	});
+});
