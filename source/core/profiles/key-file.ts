@@ -4,16 +4,12 @@
  */
 import {createPrivateKey} from 'node:crypto';
 import {readFileSync, statSync} from 'node:fs';
-import {homedir} from 'node:os';
-import {isAbsolute, join, resolve} from 'node:path';
+import {isAbsolute, resolve} from 'node:path';
 import ssh2 from 'ssh2';
+import {expandHome} from '../credentials/home-path.js';
 
-/** `~` and `~/…` expand to the home directory, as in a shell and in OpenSSH's IdentityFile. */
-export function expandHome(path: string, home: string = homedir()): string {
-	if (path === '~') return home;
-	if (path.startsWith('~/')) return join(home, path.slice(2));
-	return path;
-}
+// `~` is expanded the one way vmux does everywhere (core/credentials/home-path).
+export {expandHome};
 
 export function resolveKeyPath(path: string, home?: string): string {
 	const expanded = expandHome(path.trim(), home);
