@@ -1,9 +1,9 @@
-import {lookup as dnsLookup, type LookupAddress, type LookupOptions} from 'node:dns';
 import {Agent as HttpsAgent} from 'node:https';
 import {KeyVaultManagementClient} from '@azure/arm-keyvault';
 import {SecretClient} from '@azure/keyvault-secrets';
 import type {TokenCredential} from '@azure/identity';
 import {armScope, keyVaultUrl, type CloudSettings} from './cloud.js';
+import {localhostLookup} from './localhost-lookup.js';
 import {describeAzureError, type AzureProblem} from './errors.js';
 
 /**
@@ -237,10 +237,6 @@ function describeVaultListError(error: unknown, subscriptionId: string, cloud: C
 	return base;
 }
 
-/**
- * The HTTPS agent for Key Vault calls: the cloud's extra CA for its endpoints only (as the ARM clients do), and
- * for the lab, `*.localhost` resolved to loopback — Node's resolver does not map `*.localhost` names.
- */
 type SecretPipelinePolicy = NonNullable<NonNullable<ConstructorParameters<typeof SecretClient>[2]>['additionalPolicies']>[number]['policy'];
 
 /**
@@ -270,6 +266,10 @@ const errorBodyPolicy: SecretPipelinePolicy = {
 	},
 };
 
+/**
+ * The HTTPS agent for Key Vault calls: the cloud's extra CA for its endpoints only (as the ARM clients do), and
+ * for the lab, `*.localhost` resolved to loopback — Node's resolver does not map `*.localhost` names.
+ */
 function keyVaultAgent(cloud: CloudSettings): HttpsAgent | undefined {
 	if (!cloud.tlsCa && cloud.name !== 'lab') return undefined;
 	return new HttpsAgent({
@@ -277,17 +277,6 @@ function keyVaultAgent(cloud: CloudSettings): HttpsAgent | undefined {
 		...(cloud.tlsCa ? {ca: cloud.tlsCa} : {}),
 		...(cloud.name === 'lab' ? {lookup: localhostLookup} : {}),
 	});
-}
-
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-function localhostLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-	if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
-		if (options.all) callback(null, [{address: '127.0.0.1', family: 4}]);
-		else callback(null, '127.0.0.1', 4);
-		return;
-	}
-	dnsLookup(hostname, options, callback as never);
 }
 
 function innerCode(err: Record<string, unknown>): string | undefined {

@@ -1,6 +1,6 @@
-import {lookup as dnsLookup, type LookupAddress, type LookupOptions} from 'node:dns';
 import {Agent as HttpsAgent} from 'node:https';
 import type {CloudSettings} from '../azure/cloud.js';
+import {localhostLookup} from '../azure/localhost-lookup.js';
 import type {BastionEndpoint} from './bastion.js';
 
 /**
@@ -30,13 +30,3 @@ export function labBastionHost(host: string): string {
 	return /^[a-z0-9-]+\.bastion\.localhost$/.test(lower) ? lower : `${lower.split('.')[0]!}.bastion.localhost`;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-export function localhostLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-	if (hostname === 'localhost' || hostname.endsWith('.localhost')) {
-		if (options.all) callback(null, [{address: '127.0.0.1', family: 4}]);
-		else callback(null, '127.0.0.1', 4);
-		return;
-	}
-	dnsLookup(hostname, options, callback as never);
-}
