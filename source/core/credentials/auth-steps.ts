@@ -24,8 +24,8 @@ export interface AuthStepsOptions {
  * file or the Key Vault secret (asking for a key's passphrase, re-asking when wrong), asks for a typed
  * password. Secrets live in the returned steps only (memory, for this connection's reconnects).
  */
-export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): (context: {prompter: Prompter}) => Promise<AuthStep[]> {
-	return async ({prompter}) => {
+export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): (context: {prompter: Prompter; signal?: AbortSignal}) => Promise<AuthStep[]> {
+	return async ({prompter, signal}) => {
 		const auth = profile.auth;
 		const who = `${profile.username ?? ''}@${profile.target.kind === 'host' ? profile.target.host : profile.target.vmName}`;
 		switch (auth.type) {
@@ -51,7 +51,7 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 			}
 			case 'keyvault-key':
 			case 'keyvault-password':
-				return keyVaultSteps(auth, options.readSecret, prompter);
+				return keyVaultSteps(auth, options.readSecret, prompter, signal);
 			case 'entra':
 				throw new Error('Microsoft Entra ID login is not in this build yet. Edit the profile (e) to use a key file or a password.');
 		}
@@ -67,7 +67,7 @@ function vaultNameOf(vaultUrl: string): string {
 	}
 }
 
-async function keyVaultSteps(auth: KeyVaultAuth, readSecret: ReadSecret | undefined, prompter: Prompter): Promise<AuthStep[]> {
+async function keyVaultSteps(auth: KeyVaultAuth, readSecret: ReadSecret | undefined, prompter: Prompter, signal?: AbortSignal): Promise<AuthStep[]> {
 	const vault = vaultNameOf(auth.vaultUrl);
 	const secret = auth.secretName;
 	const what = auth.type === 'keyvault-key' ? 'SSH private key' : 'password';
@@ -79,7 +79,8 @@ async function keyVaultSteps(auth: KeyVaultAuth, readSecret: ReadSecret | undefi
 	}
 	let value: string | undefined;
 	try {
-		value = await readSecret(auth.vaultUrl, secret);
+		// The connect attempt's signal: closing the pane or Ctrl-b r stops a slow Key Vault read.
+		value = await readSecret(auth.vaultUrl, secret, signal);
 		return auth.type === 'keyvault-password' ? passwordFromSecret(value, vault, secret) : await keyStepsFromSecret(value, vault, secret, prompter);
 	} catch (error) {
 		// No message leaves here with the secret's value in it, whatever produced the message.

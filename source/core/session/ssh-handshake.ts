@@ -98,7 +98,7 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 				void (async () => {
 					try {
 						if (!steps) {
-							auth ??= await spec.credentials({prompter: options.prompter, reconnect: options.reconnect});
+							auth ??= await spec.credentials({prompter: options.prompter, reconnect: options.reconnect, signal});
 							// A copy: steps are consumed one by one; the list itself is kept for reconnects.
 							steps = [...auth];
 						}

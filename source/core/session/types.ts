@@ -59,7 +59,7 @@ export interface ConnectionSpec {
 	username: string;
 	transport: Transport;
 	/** Called after the host key is accepted, once per connect: may prompt or fetch from Key Vault. */
-	credentials(context: {prompter: Prompter; reconnect: boolean}): Promise<AuthStep[]>;
+	credentials(context: {prompter: Prompter; reconnect: boolean; signal?: AbortSignal}): Promise<AuthStep[]>;
 	keepaliveIntervalSec?: number;
 	keepaliveCountMax?: number;
 	/** The Bastion it goes through, for concurrency limits and display. */
