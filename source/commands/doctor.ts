@@ -5,7 +5,8 @@
 import {parseArgs} from 'node:util';
 import type {TokenCredential} from '@azure/identity';
 import {createArmClients, type ArmClients} from '../core/azure/clients.js';
-import {createKeyVaultClients, secretReader, type KeyVaultClients} from '../core/azure/keyvault.js';
+import {createKeyVaultClients, type KeyVaultClients} from '../core/azure/keyvault.js';
+import {secretReader} from '../core/azure/secret-reader.js';
 import {AZURE_CLOUDS, type CloudSettings} from '../core/azure/cloud.js';
 import {createAzureCredential} from '../core/azure/credentials.js';
 import {idKey} from '../core/azure/resource-id.js';

@@ -1,7 +1,8 @@
 import {authStepsFor, type ReadSecret} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
-import {keyVaultUrl} from '../../core/azure/cloud.js';
+import {vaultUrlInCloud} from '../../core/azure/cloud.js';
+import {secretReader} from '../../core/azure/secret-reader.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
 import {bastionTunnels} from './bastion-tunnels.js';
 import {listSubscriptions} from '../../core/inventory/azure-source.js';
@@ -107,12 +108,8 @@ export async function buildServices(
 	let keyVaultPromise: Promise<import('../../core/azure/keyvault.js').KeyVaultClients> | undefined;
 	const keyVault = () => (keyVaultPromise ??= clients().then(async c => (await import('../../core/azure/keyvault.js')).createKeyVaultClients(c)));
 	stops.push(async () => (await keyVaultPromise)?.close());
-	// The demo's vaults live on the lab's ephemeral port: profiles keep the public-cloud URL (as the demo
-	// profiles do), and the vault's own name is mapped to this cloud's Key Vault host when it is read.
-	const vaultHost = async (vaultUrl: string) => (options.demo ? keyVaultUrl((await clients()).cloud, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl);
 	// Key Vault credentials are read at connect (after the host key is accepted) and by the doctor, into memory only.
-	const readSecret: ReadSecret = async (vaultUrl, secretName, signal) =>
-		(await import('../../core/azure/keyvault.js')).secretReader(keyVault, async () => (await clients()).cloud)(vaultUrl, secretName, signal);
+	const readSecret: ReadSecret = secretReader(keyVault, async () => (await clients()).cloud);
 	const signedIn = signIn ? () => signIn!.check() : undefined;
 	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey, options.preloadedCache));
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
@@ -177,10 +174,10 @@ export async function buildServices(
 			: {}),
 		keyVault: {
 			loadSubscriptions: async () => (await listSubscriptions(await clients())).map(s => ({subscriptionId: s.id, displayName: s.name})),
-			// Demo vaults are listed with public-cloud URLs, like the demo profiles (see vaultHost).
+			// Demo vaults are listed with public-cloud URLs, like the demo profiles (see vaultUrlInCloud).
 			loadVaults: async subscriptionId =>
 				(await (await keyVault()).listVaults(subscriptionId)).map(vault => (options.demo ? {...vault, vaultUrl: `https://${vault.name}.vault.azure.net`} : vault)),
-			loadSecrets: async vaultUrl => (await keyVault()).listSecretNames(await vaultHost(vaultUrl)),
+			loadSecrets: async vaultUrl => (await keyVault()).listSecretNames(vaultUrlInCloud((await clients()).cloud, vaultUrl)),
 		},
 		profiles: {
 			list: () => store.list(),

@@ -147,6 +147,14 @@ export function keyVaultUrl(cloud: CloudSettings, vaultName: string): string {
 	return `https://${vaultName.toLowerCase()}.${cloud.keyVaultSuffix}${cloud.keyVaultPort ? `:${cloud.keyVaultPort}` : ''}`;
 }
 
+/**
+ * Where a saved vault URL is read in this cloud. Profiles keep a vault's public URL; the lab serves each vault
+ * under its own host on the lab's port (`{vault}.vault.localhost:{port}`), found by the vault's name.
+ */
+export function vaultUrlInCloud(cloud: CloudSettings, vaultUrl: string): string {
+	return cloud.name === 'lab' ? keyVaultUrl(cloud, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl;
+}
+
 export function keyVaultScope(cloud: CloudSettings): string {
 	return `${cloud.keyVaultAudience}/.default`;
 }

@@ -303,15 +303,3 @@ function vaultNameOf(vaultUrl: string): string {
 function stripSlash(url: string): string {
 	return url.trim().replace(/\/+$/, '');
 }
-
-/**
- * Reads secret values for connecting and for the doctor. Profiles keep a vault's public URL; in the lab the
- * vault's name is mapped to the lab's Key Vault host (`{vault}.vault.localhost:{port}`), as the lab serves it.
- */
-export function secretReader(clients: () => Promise<KeyVaultClients>, cloud: () => Promise<CloudSettings>): (vaultUrl: string, secretName: string, signal?: AbortSignal) => Promise<string> {
-	return async (vaultUrl, secretName, signal) => {
-		const settings = await cloud();
-		const url = settings.name === 'lab' ? keyVaultUrl(settings, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl;
-		return (await clients()).getSecret(url, secretName, signal ? {abortSignal: signal} : {});
-	};
-}

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {armScope, AZURE_CLOUDS, cloudByName, CloudSettingsError, customCloud, keyVaultScope, keyVaultUrl, labCloud} from '../../../source/core/azure/cloud.js';
+import {armScope, AZURE_CLOUDS, cloudByName, CloudSettingsError, customCloud, keyVaultScope, keyVaultUrl, labCloud, vaultUrlInCloud} from '../../../source/core/azure/cloud.js';
 
 describe('cloud settings', () => {
 	test('the public and sovereign clouds', () => {
@@ -55,5 +55,8 @@ describe('cloud settings', () => {
 			tlsCa: expect.stringContaining('lab'),
 		});
 		expect(keyVaultUrl(cloud, 'web-kv')).toBe('https://web-kv.vault.localhost:4443');
+		// A saved public vault URL is read from the lab's host for that vault; other clouds keep it as saved.
+		expect(vaultUrlInCloud(cloud, 'https://web-kv.vault.azure.net')).toBe('https://web-kv.vault.localhost:4443');
+		expect(vaultUrlInCloud(AZURE_CLOUDS.AzureCloud, 'https://web-kv.vault.azure.net')).toBe('https://web-kv.vault.azure.net');
 	});
 });
