@@ -2,7 +2,7 @@ import type {KeyVaultAuth, Profile} from '../profiles/schema.js';
 import type {AuthStep, Prompter} from '../session/types.js';
 import {loadPrivateKeyFile, type PrivateKeyResult} from './private-key.js';
 import {redact} from './redact.js';
-import {keyFromSecret} from './vault-key.js';
+import {keyFromSecret, passwordFromSecret, vaultNameOf} from './vault-key.js';
 
 const PASSPHRASE_TRIES = 3;
 
@@ -34,21 +34,11 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 				if (password === undefined) throw new Error('Connection cancelled: no password was entered.');
 				return [{type: 'password', password, label: 'password'}];
 			}
-			case 'key-file': {
-				let result = await loadPrivateKeyFile(auth.path, {homeDir: options.homeDir});
-				for (let tries = 0; result.status === 'needs-passphrase' || (result.status === 'error' && result.code === 'wrong-passphrase'); tries++) {
-					if (tries >= PASSPHRASE_TRIES) throw new Error(`${result.message} Gave up after ${PASSPHRASE_TRIES} tries.`);
-					const passphrase = await prompter.askSecret({
-						title: tries === 0 ? `Passphrase for ${auth.path}` : `Wrong passphrase for ${auth.path}; try again`,
-						prompt: 'Passphrase:',
-					});
-					if (passphrase === undefined) throw new Error(`Connection cancelled: the key ${auth.path} needs its passphrase.`);
-					result = await loadPrivateKeyFile(auth.path, {homeDir: options.homeDir, passphrase});
-				}
-				if (result.status === 'error') throw new Error(result.message);
-				const {key} = result;
-				return [{type: 'publickey', key: key.privateKey, passphrase: key.passphrase, label: `publickey (${key.source})`}];
-			}
+			case 'key-file':
+				return unlockKey(passphrase => loadPrivateKeyFile(auth.path, {homeDir: options.homeDir, ...(passphrase === undefined ? {} : {passphrase})}), prompter, {
+					what: auth.path,
+					cancelled: `Connection cancelled: the key ${auth.path} needs its passphrase.`,
+				});
 			case 'keyvault-key':
 			case 'keyvault-password':
 				return keyVaultSteps(auth, options.readSecret, prompter, signal);
@@ -56,15 +46,6 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 				throw new Error('Microsoft Entra ID login is not in this build yet. Edit the profile (e) to use a key file or a password.');
 		}
 	};
-}
-
-/** The vault's name as people know it: the first DNS label of its URL (`https://kv-web.vault.azure.net` -> kv-web). */
-function vaultNameOf(vaultUrl: string): string {
-	try {
-		return new URL(vaultUrl).hostname.split('.')[0] || vaultUrl;
-	} catch {
-		return vaultUrl;
-	}
 }
 
 async function keyVaultSteps(auth: KeyVaultAuth, readSecret: ReadSecret | undefined, prompter: Prompter, signal?: AbortSignal): Promise<AuthStep[]> {
@@ -81,7 +62,14 @@ async function keyVaultSteps(auth: KeyVaultAuth, readSecret: ReadSecret | undefi
 	try {
 		// The connect attempt's signal: closing the pane or Ctrl-b r stops a slow Key Vault read.
 		value = await readSecret(auth.vaultUrl, secret, signal);
-		return auth.type === 'keyvault-password' ? passwordFromSecret(value, vault, secret) : await keyStepsFromSecret(value, vault, secret, prompter);
+		if (auth.type === 'keyvault-password') {
+			return [{type: 'password', password: passwordFromSecret(value, {vault, secret}), label: `password (the secret ${secret} in Key Vault ${vault})`}];
+		}
+		const stored = value;
+		return await unlockKey(passphrase => keyFromSecret(stored, {vault, secret, ...(passphrase === undefined ? {} : {passphrase})}), prompter, {
+			what: `the key in secret ${secret} (Key Vault ${vault})`,
+			cancelled: `Connection cancelled: the key in the secret ${secret} in Key Vault ${vault} needs its passphrase.`,
+		});
 	} catch (error) {
 		// No message leaves here with the secret's value in it, whatever produced the message.
 		if (value && error instanceof Error && messageLeaks(error.message, value)) {
@@ -98,47 +86,26 @@ function messageLeaks(message: string, value: string): boolean {
 	return value.split(/\s+/).some(part => part.length >= 16 && message.includes(part));
 }
 
-function passwordFromSecret(value: string, vault: string, secret: string): AuthStep[] {
-	// `az keyvault secret set --file pw.txt` keeps the file's final newline; no password ends in one.
-	const password = value.replace(/\r?\n$/, '');
-	if (password === '') {
-		throw new Error(`The secret ${secret} in Key Vault ${vault} is empty. Store the password in it (az keyvault secret set --vault-name ${vault} --name ${secret} --value …), or point the profile at another secret.`);
-	}
-	if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(password)) {
-		throw new Error(
-			`The secret ${secret} in Key Vault ${vault} holds a private key, not a password. Edit the profile (e) and choose "SSH Private Key from Azure Key Vault" for it.`,
-		);
-	}
-	return [{type: 'password', password, label: `password (the secret ${secret} in Key Vault ${vault})`}];
-}
-
-async function keyStepsFromSecret(value: string, vault: string, secret: string, prompter: Prompter): Promise<AuthStep[]> {
-	let result: PrivateKeyResult = keyFromSecret(value, {vault, secret});
+/**
+ * Loads a key, asking for its passphrase while it needs one (up to three tries, saying when one was wrong).
+ * One loop for key files and Key Vault keys, so both ask and give up the same way.
+ */
+async function unlockKey(
+	load: (passphrase?: string) => PrivateKeyResult | Promise<PrivateKeyResult>,
+	prompter: Prompter,
+	text: {what: string; cancelled: string},
+): Promise<AuthStep[]> {
+	let result = await load();
 	for (let tries = 0; result.status === 'needs-passphrase' || (result.status === 'error' && result.code === 'wrong-passphrase'); tries++) {
 		if (tries >= PASSPHRASE_TRIES) throw new Error(`${result.message} Gave up after ${PASSPHRASE_TRIES} tries.`);
 		const passphrase = await prompter.askSecret({
-			title: tries === 0 ? `Passphrase for the key in secret ${secret} (Key Vault ${vault})` : `Wrong passphrase for the key in secret ${secret} (Key Vault ${vault}); try again`,
+			title: tries === 0 ? `Passphrase for ${text.what}` : `Wrong passphrase for ${text.what}; try again`,
 			prompt: 'Passphrase:',
 		});
-		if (passphrase === undefined) throw new Error(`Connection cancelled: the key in the secret ${secret} in Key Vault ${vault} needs its passphrase.`);
-		result = keyFromSecret(value, {vault, secret, passphrase});
+		if (passphrase === undefined) throw new Error(text.cancelled);
+		result = await load(passphrase);
 	}
-	if (result.status === 'error') {
-		if (result.code === 'damaged' && looksLikePassword(value)) {
-			throw new Error(
-				`The secret ${secret} in Key Vault ${vault} holds a single short line of text, not an SSH private key: it looks like a password. ` +
-					`If it is one, edit the profile (e) and choose "Password from Azure Key Vault"; otherwise store the private key file itself: ` +
-					`az keyvault secret set --vault-name ${vault} --name ${secret} --file ~/.ssh/id_rsa`,
-			);
-		}
-		throw new Error(result.message);
-	}
+	if (result.status === 'error') throw new Error(result.message);
 	const {key} = result;
 	return [{type: 'publickey', key: key.privateKey, passphrase: key.passphrase, label: `publickey (${key.source})`}];
-}
-
-/** One line, no key markers, not base64 of a key: what a password stored in the wrong kind of profile looks like. */
-function looksLikePassword(value: string): boolean {
-	const text = value.trim();
-	return text !== '' && text.length <= 128 && !/\s/.test(text) && !text.includes('-----');
 }

@@ -1,6 +1,6 @@
 import type {ReadSecret} from '../credentials/auth-steps.js';
 import {loadPrivateKeyFile} from '../credentials/private-key.js';
-import {keyFromSecret} from '../credentials/vault-key.js';
+import {keyFromSecret, passwordFromSecret, vaultNameOf} from '../credentials/vault-key.js';
 import {listVmExtensions} from '../inventory/azure-source.js';
 import type {Profile} from '../profiles/schema.js';
 import {failedFrom, problemOf, type DoctorContext} from './context.js';
@@ -48,7 +48,7 @@ type KeyVaultAuth = Extract<Profile['auth'], {type: 'keyvault-key' | 'keyvault-p
 
 /** Reads the secret as connecting would, and says whether it is what the profile needs; the value is never shown. */
 async function checkKeyVaultSecret(ctx: DoctorContext, auth: KeyVaultAuth, profileName: string, readSecret: ReadSecret): Promise<DoctorCheck> {
-	const vault = vaultName(auth.vaultUrl);
+	const vault = vaultNameOf(auth.vaultUrl);
 	const where = `the secret ${auth.secretName} in Key Vault ${vault}`;
 	const editFix = `Point profile "${profileName}" at the right secret (e on the VM in vmux), or store the value again.`;
 	let value: string;
@@ -59,7 +59,11 @@ async function checkKeyVaultSecret(ctx: DoctorContext, auth: KeyVaultAuth, profi
 		return check('auth', 'fail', (error as Error).message, {fix: `Fix access to ${where} as the sentence says, then run the doctor again.`});
 	}
 	if (auth.type === 'keyvault-password') {
-		if (value.trim() === '') return check('auth', 'fail', `${capitalise(where)} is empty.`, {fix: editFix});
+		try {
+			passwordFromSecret(value, {vault, secret: auth.secretName});
+		} catch (error) {
+			return check('auth', 'fail', (error as Error).message, {fix: editFix});
+		}
 		return check('auth', 'pass', `Key Vault: vmux can read ${where}; the password is read again when you connect and is never stored.`);
 	}
 	const result = keyFromSecret(value, {vault, secret: auth.secretName});
@@ -70,13 +74,6 @@ async function checkKeyVaultSecret(ctx: DoctorContext, auth: KeyVaultAuth, profi
 	return check('auth', 'pass', detail);
 }
 
-function vaultName(vaultUrl: string): string {
-	try {
-		return new URL(vaultUrl).hostname.split('.')[0]!;
-	} catch {
-		return vaultUrl;
-	}
-}
 
 async function checkEntra(ctx: DoctorContext, vm: FoundVm): Promise<DoctorCheck> {
 	let types: string[];

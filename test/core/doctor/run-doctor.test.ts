@@ -252,8 +252,12 @@ describe('runDoctor', () => {
 			const missing = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'no-such-secret'), readSecret});
 			expect(checkOf(missing, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining("no secret named 'no-such-secret'")});
 			const wrongKind = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'dev-01-password'), readSecret});
-			expect(checkOf(wrongKind, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining('does not hold a private key')});
+			// The same sentences connecting gives (core/credentials/vault-key), both ways round.
+			expect(checkOf(wrongKind, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining('not an SSH private key: it looks like a password')});
 			expect(JSON.stringify(wrongKind)).not.toContain(LAB_PASSWORD);
+			const keyAsPassword = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-password', 'web-01-key'), readSecret});
+			expect(checkOf(keyAsPassword, 'auth')).toMatchObject({status: 'fail', detail: expect.stringContaining('holds a private key, not a password')});
+			expect(JSON.stringify(keyAsPassword)).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
 		});
 	});
 
