@@ -3,7 +3,7 @@ import {parseResourceId, sameId} from '../azure/resource-id.js';
 import {BastionMatcher} from '../inventory/bastion-match.js';
 import type {BastionFacts} from '../inventory/facts.js';
 import {bastionFactsFromSdk} from '../inventory/from-sdk.js';
-import type {BastionFlags, BastionSku} from '../inventory/model.js';
+import type {BastionRef} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {failedFrom, problemOf, whereIs, type DoctorContext} from './context.js';
 import type {VmNetwork} from './nics.js';
@@ -11,17 +11,12 @@ import {check, type DoctorCheck} from './types.js';
 import type {FoundVm, SubscriptionList} from './vm.js';
 import {vnetFacts, vnetName, type VnetRead} from './vnet.js';
 
-export interface FoundBastion {
-	id: string;
-	name: string;
-	resourceGroup: string;
-	subscriptionId: string;
-	sku: BastionSku;
-	flags: BastionFlags;
+/** The inventory's facts about a Bastion, plus what the doctor learnt reading its network. */
+export interface FoundBastion extends Pick<BastionRef, 'id' | 'name' | 'resourceGroup' | 'subscriptionId' | 'sku' | 'flags'> {
 	/** The VNets its subnet (or, for Developer, `virtualNetwork`) is in. */
 	vnetIds: string[];
 	/** How it reaches the VM; undefined when it does not, or when that could not be read. */
-	via?: 'same-vnet' | 'peered-vnet';
+	via?: BastionRef['via'];
 }
 
 /** What check 4 established, for the checks after it. */
