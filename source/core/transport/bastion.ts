@@ -33,7 +33,7 @@ export interface BastionInfo {
 export interface BastionEndpoint {
 	/** `https://host[:port]` */
 	origin: string;
-	/** The host name to present (TLS SNI and Host header). */
+	/** The host name (the origin's), for messages. */
 	host: string;
 	agent?: HttpsAgent;
 }
@@ -218,8 +218,7 @@ export class BastionTransport implements Transport {
 				url,
 				{
 					method,
-					servername: endpoint.host,
-					headers: {...headers, Host: hostHeader(endpoint), ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
+					headers: {...headers, ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
 					...(endpoint.agent ? {agent: endpoint.agent} : {}),
 					signal,
 					timeout: this.timeoutMs,
@@ -236,9 +235,4 @@ export class BastionTransport implements Transport {
 			request.end(body);
 		});
 	}
-}
-
-function hostHeader(endpoint: BastionEndpoint): string {
-	const port = new URL(endpoint.origin).port;
-	return port ? `${endpoint.host}:${port}` : endpoint.host;
 }
