@@ -123,4 +123,64 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 			rmSync(configDir, {recursive: true, force: true});
 		}
 	});
+
+	it('D deletes the selected VM\'s profile after asking, and the row shows it has none', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01');
+		// Sorted by name: app-01, db-01, dev-01, jump-01.
+		vmux.write('jjj');
+		await vmux.waitFor(/^▸ jump-01 .*direct +✓$/m);
+		vmux.write('D');
+		await vmux.waitFor('Delete the profile "jump-01"?');
+		vmux.write('n');
+		await vmux.waitFor(/^▸ jump-01 .*direct +✓$/m);
+		vmux.write('D');
+		await vmux.waitFor('Delete the profile "jump-01"?');
+		vmux.write('y');
+		await vmux.waitFor('Deleted the profile "jump-01".');
+		expect(vmux.screen()).toMatch(/^▸ jump-01 .*direct$/m);
+		const {readFileSync} = await import('node:fs');
+		const names = JSON.parse(readFileSync(`${vmux.configDir}/profiles.json`, 'utf8')).profiles.map((p: {name: string}) => p.name);
+		expect(names).not.toContain('jump-01');
+		expect(names).toContain('web-01');
+	});
+
+	it('--lab-topology with a malformed file names the resource and the field, and exits 1 without a stack', async () => {
+		const {mkdtempSync, rmSync, writeFileSync} = await import('node:fs');
+		const {tmpdir} = await import('node:os');
+		const {join} = await import('node:path');
+		const dir = mkdtempSync(join(tmpdir(), 'vmux-e2e-topology-'));
+		const file = join(dir, 'topology.json');
+		const sub = '11111111-2222-3333-4444-555555555555';
+		writeFileSync(
+			file,
+			JSON.stringify({
+				tenantId: '99999999-8888-7777-6666-555555555555',
+				subscriptions: [{subscriptionId: sub, displayName: 'Lab'}],
+				resources: [{id: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Network/bastionHosts/bas-dev`, sku: {name: 'Developer'}, properties: {ipConfigurations: []}}],
+			}),
+		);
+		try {
+			vmux = new VmuxPty(['--demo', '--lab-topology', file]);
+			const {exitCode} = await vmux.waitForExit(30_000);
+			expect(exitCode).toBe(1);
+			const screen = vmux.screen().replace(/\n/g, ' ');
+			expect(screen).toContain(`Lab topology ${file} is not valid`);
+			expect(screen).toMatch(/Microsoft\.Network\/bastionHosts 'bas-dev'.*properties\.virtualNetwork\.id/);
+			expect(screen).not.toMatch(/\s at \S+:\d+:\d+/);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('marks the characters the fuzzy filter matched', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01');
+		vmux.write('/wb');
+		const screen = await vmux.waitFor('2 of 7');
+		const rows = screen.split('\n');
+		const web01 = rows.findIndex(line => /^▸ web-01 /.test(line));
+		expect(web01).toBeGreaterThan(0);
+		expect(vmux.underlinedRow(web01)).toMatch(/^▸ \[w\]e\[b\]-01 /);
+	});
 });

@@ -51,6 +51,24 @@ export class VmuxPty {
 		return lines.join('\n');
 	}
 
+	/** A row's text with underlined cells wrapped in [ ] (how vmux marks fuzzy-match characters). */
+	underlinedRow(row: number): string {
+		const buffer = this.term.buffer.active;
+		const line = buffer.getLine(buffer.viewportY + row);
+		if (!line) return '';
+		let text = '';
+		let inside = false;
+		for (let x = 0; x < this.term.cols; x++) {
+			const cell = line.getCell(x);
+			if (!cell || cell.getWidth() === 0) continue;
+			const underlined = cell.isUnderline() !== 0;
+			if (underlined !== inside) text += underlined ? '[' : ']';
+			inside = underlined;
+			text += cell.getChars() || ' ';
+		}
+		return (inside ? `${text}]` : text).trimEnd();
+	}
+
 	get altScreen(): boolean {
 		return this.term.buffer.active.type === 'alternate';
 	}
