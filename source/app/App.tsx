@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore} from 'react';
 import {Box} from 'ink';
 import type {EventEmitter} from 'node:events';
 import type {VmRecord} from '../core/inventory/model.js';
@@ -11,8 +11,9 @@ import {TooSmall, isTooSmall} from './components/TooSmall.js';
 import {DialogView} from './dialogs/DialogView.js';
 import type {Dialog} from './dialogs/dialog-types.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {useLiveState} from './hooks/use-live-state.js';
 import type {InputRouter} from './input/input-router.js';
+import type {View} from './focus/derive-focus.js';
+import type {UiState} from './focus/ui-state.js';
 import {BrowserView} from './views/browser/BrowserView.js';
 import {BrowserModel} from './views/browser/use-browser-state.js';
 import type {VmFilter} from './views/browser/filter.js';
@@ -82,8 +83,6 @@ export interface AppServices {
 	quit(): void;
 }
 
-type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor' | 'subscriptions' | 'doctor';
-
 interface EditorTarget {
 	initial?: Profile;
 	draftFrom?: VmRecord;
@@ -91,15 +90,16 @@ interface EditorTarget {
 	connectAfterSave?: VmRecord;
 }
 
-export function App({services}: {services: AppServices}) {
+export function App({services, ui}: {services: AppServices; ui: UiState}) {
 	const {manager, router} = services;
 	const {columns, rows} = useTerminalSize();
-	// Live: prefix commands and dialogs' callbacks can run before React renders again (useLiveState).
-	const [getView, setView] = useLiveState<View>('browser');
-	const view = getView();
+	// View and dialogs live outside React (focus/ui-state): prefix commands and dialogs' callbacks change
+	// them synchronously, and the input router and pane painter read them at once (focus/derive-focus).
+	const {view, dialogs} = useSyncExternalStore(ui.subscribe, ui.getSnapshot);
+	const getView = useCallback(() => ui.view, [ui]);
+	const setView = useCallback((next: View) => ui.setView(next), [ui]);
+	const getDialogs = useCallback(() => ui.dialogs, [ui]);
 	const previousView = useRef<View>('browser');
-	const [getDialogs, setDialogs] = useLiveState<Dialog[]>([]);
-	const dialogs = getDialogs();
 	const [notice, setNotice] = useState<{text: string; tone: 'info' | 'error'} | undefined>(() =>
 		services.startupNotices.length > 0 ? {text: services.startupNotices.join(' '), tone: 'error'} : undefined,
 	);
@@ -111,8 +111,8 @@ export function App({services}: {services: AppServices}) {
 	browserModel.current ??= new BrowserModel();
 	const dialog = dialogs[0];
 
-	const pushDialog = useCallback((next: Dialog) => setDialogs(list => [...list, next]), []);
-	const closeDialog = useCallback((which: Dialog) => setDialogs(list => list.filter(d => d !== which)), []);
+	const pushDialog = useCallback((next: Dialog) => ui.pushDialog(next), [ui]);
+	const closeDialog = useCallback((which: Dialog) => ui.closeDialog(which), [ui]);
 
 	// The session manager asks through these: host key decisions and masked secrets become dialogs.
 	useEffect(() => {
@@ -171,20 +171,17 @@ export function App({services}: {services: AppServices}) {
 		};
 	}, [manager, services]);
 
-	// Keystrokes go to the focused session only while its pane is showing and nothing else wants them.
-	const liveSession = view === 'sessions' && !dialog ? manager.focused : undefined;
-	// Set during render, not in an effect: the moment the pane shows, typed keys must go to it, not to the
-	// view that was there before (an effect runs only after Ink has drawn the frame).
-	router.setSession(liveSession);
-	// Text fields take every key, Ctrl-b included.
-	router.prefixInAppMode = view !== 'editor' && dialog?.kind !== 'secret';
+	// Which session receives keys and whether the pane shows are not decided here: focus/derive-focus
+	// derives both from (view, dialog, focused session) for the input router and the pane painter.
 
-	const showView = useCallback((next: View) => {
-		setView(current => {
+	const showView = useCallback(
+		(next: View) => {
+			const current = ui.view;
 			if (current !== next && (next === 'help' || next === 'picker')) previousView.current = current;
-			return next;
-		});
-	}, []);
+			ui.setView(next);
+		},
+		[ui],
+	);
 
 	const quit = useCallback(() => {
 		if (manager.sessions.length === 0) return services.quit();
@@ -371,8 +368,6 @@ export function App({services}: {services: AppServices}) {
 	);
 
 	const tooSmall = isTooSmall(columns, rows);
-	// Decided here, during render, so the painter stops before Ink draws anything over the pane's rows.
-	services.painter.setVisible(!tooSmall && !dialog && (view === 'sessions' || view === 'scrollback'));
 	if (tooSmall) return <TooSmall columns={columns} rows={rows} />;
 
 	const main = (() => {

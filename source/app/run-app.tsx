@@ -47,11 +47,13 @@ export async function runApp(options: RunOptions): Promise<number> {
 		process.stderr.write(message);
 		return code;
 	};
-	const [{SettingsStore}, {buildServices}, {App}, {render}] = await Promise.all([
+	const [{SettingsStore}, {buildServices}, {App}, {render}, {UiState}, {FocusSource}] = await Promise.all([
 		import('../core/profiles/settings-store.js'),
 		import('./services/build-services.js'),
 		import('./App.js'),
 		import('ink'),
+		import('./focus/ui-state.js'),
+		import('./focus/focus-source.js'),
 	]);
 	const settings = new SettingsStore(options.paths.dir);
 	let prefixByte: number;
@@ -116,9 +118,15 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	services.app.quit = () => void shutdown(0);
 	const painter = services.app.painter;
+	// One derived focus (focus/derive-focus) decides where keys go and what the pane shows.
+	const ui = new UiState();
+	const focus = new FocusSource(ui, services.app.manager, stdout);
+	stdout.on('resize', () => focus.resized());
+	router.follow(() => focus.current());
+	painter.follow(focus);
 	// Ink wrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
 	const inkStdout = watchWrites(stdout, () => painter.invalidate());
-	const instance = render(createElement(App, {services: services.app}), {
+	const instance = render(createElement(App, {services: services.app, ui}), {
 		stdin: appStdin as unknown as NodeJS.ReadStream,
 		stdout: inkStdout,
 		exitOnCtrlC: false,

@@ -69,6 +69,19 @@ export class VmuxPty {
 		return (inside ? `${text}]` : text).trimEnd();
 	}
 
+	/** The text of a row's inverse cells (the tab bar marks the focused tab that way). */
+	inverseText(row: number): string {
+		const buffer = this.term.buffer.active;
+		const line = buffer.getLine(buffer.viewportY + row);
+		if (!line) return '';
+		let text = '';
+		for (let x = 0; x < this.term.cols; x++) {
+			const cell = line.getCell(x);
+			if (cell && cell.getWidth() !== 0 && cell.isInverse() !== 0) text += cell.getChars() || ' ';
+		}
+		return text;
+	}
+
 	get altScreen(): boolean {
 		return this.term.buffer.active.type === 'alternate';
 	}

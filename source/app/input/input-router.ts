@@ -14,28 +14,41 @@ export function describePrefixKey(byte: number): string {
 	return `Ctrl-${String.fromCharCode(byte | 0x60)}`;
 }
 
-export type RouterMode = 'app' | 'session';
-
 /** Where the focused session's keystrokes go (the session translates cursor keys and paste markers). */
 export interface KeystrokeSink {
 	sendInput(data: Buffer): void;
 }
 
+/** Where keys go right now: read from the app's one Focus (app/focus) for every run of bytes. */
+export interface RouteTarget {
+	/** The session that receives typed bytes; undefined while the app's views have the keyboard. */
+	inputSession: KeystrokeSink | undefined;
+	/** When false (a text field has focus), the prefix is not intercepted while the views have the keyboard. */
+	prefixInAppMode: boolean;
+}
+
+const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true};
+
 /**
- * The one place raw stdin is read. In `session` mode every byte goes to the focused session except the
- * prefix key, whose following key becomes a command; in `app` mode bytes go to Ink (the browser, dialogs),
+ * The one place raw stdin is read. While a session has the keyboard every byte goes to it except the
+ * prefix key, whose following key becomes a command; otherwise bytes go to Ink (the browser, dialogs),
  * still watching for the prefix so session switching works from anywhere. Bytes inside a bracketed paste
  * are never taken as a prefix.
+ *
+ * The target is not stored here: it is asked of `target()` before every run of bytes, so a command that
+ * switches sessions (`Ctrl-b p`) sends the rest of the same chunk to the session it switched to, and a
+ * key the views act on (a digit in the session picker) sends the keys after it to the session it chose.
  */
 export class InputRouter {
-	mode: RouterMode = 'app';
-	/** When false (e.g. a text field has focus), the prefix is not intercepted in app mode. */
-	prefixInAppMode = true;
-	private sink: KeystrokeSink | undefined;
+	private target: () => RouteTarget = () => APP_ONLY;
+	/** Typed bytes not routed yet (latin1, one char per byte): waits while the views digest a key. */
+	private backlog = '';
 	private awaitingCommand = false;
+	/** The session that had the keyboard when the prefix was typed: a different one cancels the prefix. */
+	private prefixSession: KeystrokeSink | undefined;
 	private inPaste = false;
-	private readonly appKeys: string[] = [];
-	private pumping = false;
+	/** A key was handed to the views and React has not rendered since: the next byte waits for it. */
+	private viewsBusy = false;
 
 	constructor(
 		private readonly appInput: Writable,
@@ -43,12 +56,9 @@ export class InputRouter {
 		private readonly onCommand: (key: string) => void,
 	) {}
 
-	setSession(sink: KeystrokeSink | undefined): void {
-		// Called on every render: only a change of target resets a pending prefix.
-		if (sink === this.sink) return;
-		this.sink = sink;
-		this.mode = sink ? 'session' : 'app';
-		this.awaitingCommand = false;
+	/** Reads where keys go from this function from now on (the app's FocusSource). */
+	follow(target: () => RouteTarget): void {
+		this.target = target;
 	}
 
 	get prefixPending(): boolean {
@@ -56,91 +66,81 @@ export class InputRouter {
 	}
 
 	feed(chunk: Buffer): void {
-		let text = chunk.toString('latin1');
-		let pending = '';
-		const flush = () => {
-			if (pending) this.forward(pending);
-			pending = '';
-		};
-		while (text.length > 0) {
-			if (this.awaitingCommand) {
-				this.awaitingCommand = false;
-				const key = firstKey(text);
-				text = text.slice(key.length);
-				if (key.charCodeAt(0) === this.prefixByte && key.length === 1) {
-					// Prefix twice sends one literal prefix byte.
-					pending += key;
-					continue;
-				}
-				flush();
-				this.onCommand(keyName(key));
-				continue;
-			}
-			if (this.inPaste) {
-				const end = text.indexOf(PASTE_END);
-				if (end === -1) {
-					pending += text;
-					text = '';
-				} else {
-					pending += text.slice(0, end + PASTE_END.length);
-					text = text.slice(end + PASTE_END.length);
-					this.inPaste = false;
-				}
-				continue;
-			}
-			const interceptPrefix = this.mode === 'session' || this.prefixInAppMode;
-			const prefixAt = interceptPrefix ? text.indexOf(String.fromCharCode(this.prefixByte)) : -1;
-			const pasteAt = text.indexOf(PASTE_START);
-			if (pasteAt !== -1 && (prefixAt === -1 || pasteAt < prefixAt)) {
-				pending += text.slice(0, pasteAt + PASTE_START.length);
-				text = text.slice(pasteAt + PASTE_START.length);
-				this.inPaste = true;
-				continue;
-			}
-			if (prefixAt === -1) {
-				pending += text;
-				text = '';
-				continue;
-			}
-			pending += text.slice(0, prefixAt);
-			text = text.slice(prefixAt + 1);
-			this.awaitingCommand = true;
-		}
-		flush();
+		this.backlog += chunk.toString('latin1');
+		this.drain();
+	}
+
+	private take(length: number): string {
+		const taken = this.backlog.slice(0, length);
+		this.backlog = this.backlog.slice(length);
+		return taken;
 	}
 
 	/**
-	 * Hands the views one key per turn of the event loop, so React renders between keys and every key
-	 * handler sees the state the previous key left ("/jump⏎" or "j␣⏎" typed in one burst).
+	 * Routes the backlog. A session takes runs of bytes at once; the views take one key per turn of the
+	 * event loop, so React renders between keys and every key handler sees the state the previous key
+	 * left ("/jump⏎" or "j␣⏎" typed in one burst), and where the next key goes is decided after that.
 	 */
-	private pumpAppKeys(): void {
-		if (this.pumping) return;
-		const next = this.appKeys.shift();
-		if (next === undefined) return;
-		this.pumping = true;
-		this.appInput.write(next);
+	private drain(): void {
+		while (this.backlog.length > 0 && !this.viewsBusy) {
+			const target = this.target();
+			const session = target.inputSession;
+			if (this.awaitingCommand && session !== this.prefixSession) {
+				// A dialog or another view took the keyboard between the prefix and this key (a host-key
+				// question from a reconnect): the key belongs to it, not to a command.
+				this.awaitingCommand = false;
+			}
+			if (this.awaitingCommand) {
+				this.awaitingCommand = false;
+				const key = this.take(firstKey(this.backlog).length);
+				// Prefix twice sends one literal prefix byte.
+				if (key.length === 1 && key.charCodeAt(0) === this.prefixByte) this.deliver(session, key);
+				else this.onCommand(keyName(key));
+				continue;
+			}
+			if (this.inPaste) {
+				const end = this.backlog.indexOf(PASTE_END);
+				if (end === 0) this.inPaste = false;
+				const length = end === -1 ? this.backlog.length : end === 0 ? PASTE_END.length : end;
+				this.deliver(session, session ? this.take(length) : this.take(end === 0 ? length : firstKey(this.backlog).length));
+				continue;
+			}
+			const intercept = session !== undefined || target.prefixInAppMode;
+			if (intercept && this.backlog.charCodeAt(0) === this.prefixByte) {
+				this.take(1);
+				this.awaitingCommand = true;
+				this.prefixSession = session;
+				continue;
+			}
+			if (this.backlog.startsWith(PASTE_START)) {
+				this.inPaste = true;
+				this.deliver(session, this.take(PASTE_START.length));
+				continue;
+			}
+			if (!session) {
+				this.deliver(undefined, this.take(firstKey(this.backlog).length));
+				continue;
+			}
+			// A session takes everything up to the next prefix or paste.
+			const prefixAt = intercept ? this.backlog.indexOf(String.fromCharCode(this.prefixByte)) : -1;
+			const pasteAt = this.backlog.indexOf(PASTE_START);
+			const stops = [prefixAt, pasteAt].filter(at => at > 0);
+			this.deliver(session, this.take(stops.length > 0 ? Math.min(...stops) : this.backlog.length));
+		}
+	}
+
+	private deliver(session: KeystrokeSink | undefined, raw: string): void {
+		if (session) return session.sendInput(Buffer.from(raw, 'latin1'));
+		// Ink's own key parser does not understand paste markers; it gets the pasted text alone.
+		if (raw === PASTE_START || raw === PASTE_END) return;
+		this.appInput.write(Buffer.from(raw, 'latin1').toString('utf8'));
+		this.viewsBusy = true;
 		// A timer, not setImmediate: React schedules its render with setImmediate while handling this key,
 		// and the next key must come after that render.
 		setTimeout(() => {
-			this.pumping = false;
-			this.pumpAppKeys();
+			this.viewsBusy = false;
+			this.drain();
 		}, 0);
-	}
-
-	private forward(data: string): void {
-		const bytes = Buffer.from(data, 'latin1');
-		if (this.mode === 'session' && this.sink) {
-			this.sink.sendInput(bytes);
-			return;
-		}
-		// Ink's own key parser does not understand paste markers; it gets the pasted text alone.
-		let plain = Buffer.from(data.split(PASTE_START).join('').split(PASTE_END).join(''), 'latin1').toString('utf8');
-		while (plain.length > 0) {
-			const key = plain.startsWith('\x1b') ? firstKey(plain) : String.fromCodePoint(plain.codePointAt(0)!);
-			this.appKeys.push(key);
-			plain = plain.slice(key.length);
-		}
-		this.pumpAppKeys();
 	}
 }
 

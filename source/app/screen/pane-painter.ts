@@ -41,6 +41,7 @@ export class PanePainter {
 	private readonly frameMs: number;
 	private readonly onChange = () => this.schedule();
 	private visible = false;
+	private unfollow: (() => void) | undefined;
 
 	private readonly onResize = () => this.invalidate();
 
@@ -53,24 +54,53 @@ export class PanePainter {
 		out.on('resize', this.onResize);
 	}
 
+	/**
+	 * Paints what `focus` says, from now on: the pane's session and whether it is on screen follow every
+	 * focus change at once (synchronously, so the pane is blanked before Ink draws a dialog over it).
+	 */
+	follow(focus: {
+		current(): {paneSession: ShellSession | undefined; paneVisible: boolean};
+		on(event: 'change', listener: () => void): unknown;
+		off(event: 'change', listener: () => void): unknown;
+	}): void {
+		this.unfollow?.();
+		const apply = () => {
+			const now = focus.current();
+			this.setSession(now.paneSession);
+			this.setVisible(now.paneVisible);
+		};
+		focus.on('change', apply);
+		this.unfollow = () => focus.off('change', apply);
+		apply();
+	}
+
 	/** Shows this session in this region (or nothing, while another view owns the screen). */
 	show(session: ShellSession | undefined, region: PaneRegion, scrollOffset = 0): void {
+		this.setSession(session);
+		this.setRegion(region, scrollOffset);
+	}
+
+	/** The session whose screen is painted. */
+	setSession(session: ShellSession | undefined): void {
+		if (session === this.session) return;
+		this.session?.off('change', this.onChange);
+		session?.on('change', this.onChange);
+		this.session = session;
+		this.invalidate();
+	}
+
+	/** Where the pane is (from the layout being rendered) and how far it is scrolled back. */
+	setRegion(region: PaneRegion, scrollOffset = 0): void {
 		const moved = region.top !== this.region.top || region.cols !== this.region.cols || region.rows !== this.region.rows;
-		if (session !== this.session) {
-			this.session?.off('change', this.onChange);
-			session?.on('change', this.onChange);
-			this.session = session;
-			this.invalidate();
-		}
 		if (moved || scrollOffset !== this.scrollOffset) this.invalidate();
 		this.region = region;
 		this.scrollOffset = scrollOffset;
-		if (session) this.schedule();
+		if (this.session) this.schedule();
 	}
 
 	/**
-	 * Whether the pane is on screen at all. Set by the App while it renders, before Ink writes the frame,
-	 * so a paint already scheduled can never land on top of a dialog or another view.
+	 * Whether the pane is on screen at all. Follows the focus (see `follow`), which changes before Ink
+	 * writes the next frame, so a paint already scheduled can never land on top of a dialog or another view.
 	 */
 	setVisible(visible: boolean): void {
 		if (visible === this.visible) return;
@@ -89,6 +119,8 @@ export class PanePainter {
 	}
 
 	dispose(): void {
+		this.unfollow?.();
+		this.unfollow = undefined;
 		this.out.off('resize', this.onResize);
 		this.session?.off('change', this.onChange);
 		this.session = undefined;

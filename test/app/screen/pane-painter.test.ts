@@ -81,4 +81,32 @@ describe('PanePainter', () => {
 		// Ink wrote a frame: every row of the pane is rewritten, blank ones included.
 		expect(out.written.match(/\x1b\[\d+;1H/g)).toHaveLength(10);
 	});
+
+	it('follows the focus: switches the painted session and blanks the pane the moment a dialog takes the screen', async () => {
+		const out = fakeStdout({columns: 40, rows: 12});
+		const painter = new PanePainter(out, 60);
+		const first = fakeSession('first-session');
+		const second = fakeSession('second-session');
+		const focus = Object.assign(new EventEmitter(), {now: {paneSession: first.session as ShellSession | undefined, paneVisible: true}, current: () => focus.now});
+		cleanups.push(() => painter.dispose(), first.dispose, second.dispose);
+		await Promise.all([first.ready, second.ready]);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
+		painter.follow(focus);
+		await settle();
+		expect(out.written).toContain('first-session');
+		out.written = '';
+		focus.now = {paneSession: second.session, paneVisible: true};
+		focus.emit('change');
+		await settle();
+		expect(out.written).toContain('second-session');
+		// Output of the session no longer focused is not painted.
+		out.written = '';
+		await first.write('\r\nlate-output');
+		await settle();
+		expect(out.written).not.toContain('late-output');
+		// A dialog: erased synchronously, before Ink can draw the dialog's frame.
+		focus.now = {paneSession: undefined, paneVisible: false};
+		focus.emit('change');
+		expect(out.written).toContain('\x1b[2;1H\x1b[2K');
+	});
 });

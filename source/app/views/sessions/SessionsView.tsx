@@ -54,7 +54,7 @@ export function SessionsView({manager, painter, top, width, height, scrollback, 
 	const paneHeight = status ? height - 1 : height;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<PaneArea painter={painter} session={session} top={top} width={width} height={paneHeight} scrollOffset={offset} />
+			<PaneArea painter={painter} top={top} width={width} height={paneHeight} scrollOffset={offset} />
 			{status ? (
 				<Text wrap="truncate" inverse color={status.colour}>
 					{` ${status.text}`.padEnd(width)}
@@ -65,10 +65,11 @@ export function SessionsView({manager, painter, top, width, height, scrollback, 
 }
 
 /** The pane's place in Ink's layout: Ink leaves it blank, the painter draws the session into it. */
-function PaneArea({painter, session, top, width, height, scrollOffset}: {painter: PanePainter; session: ShellSession; top: number; width: number; height: number; scrollOffset: number}) {
-	// During render, not in an effect: the region must be right before Ink writes this frame, or a paint
-	// with the old region could land on the status line Ink is about to draw.
-	painter.show(session, {top, cols: width, rows: height}, scrollOffset);
+function PaneArea({painter, top, width, height, scrollOffset}: {painter: PanePainter; top: number; width: number; height: number; scrollOffset: number}) {
+	// Geometry only (which session is painted, and whether, comes from focus/derive-focus). During render,
+	// not in an effect: the region must be right before Ink writes this frame, or a paint with the old
+	// region could land on the status line Ink is about to draw.
+	painter.setRegion({top, cols: width, rows: height}, scrollOffset);
 	return <Box width={width} height={height} />;
 }
 

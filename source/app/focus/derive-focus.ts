@@ -1,0 +1,43 @@
+import type {ShellSession} from '../../core/session/shell-session.js';
+import type {Dialog} from '../dialogs/dialog-types.js';
+
+export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor' | 'subscriptions' | 'doctor';
+
+/** Everything that decides where keys go and what the pane shows. */
+export interface FocusInputs {
+	view: View;
+	/** The dialog on top, if any: it takes the keyboard from every view. */
+	dialog: Dialog | undefined;
+	/** The session manager's focused session. */
+	focused: ShellSession | undefined;
+	/** The window is below the minimum size: a notice replaces every view. */
+	tooSmall: boolean;
+}
+
+export interface Focus {
+	/** The session that receives typed bytes, or undefined when the app's views take them. */
+	inputSession: ShellSession | undefined;
+	/** The session whose screen the pane painter draws. */
+	paneSession: ShellSession | undefined;
+	/** Whether the pane is on screen at all (no dialog, no other view over it). */
+	paneVisible: boolean;
+	/** Whether the prefix key is intercepted while the app's views have the keyboard (text fields take it). */
+	prefixInAppMode: boolean;
+}
+
+/**
+ * The one place that decides, from (view, dialog, focused session), which session receives input and
+ * which one is painted. The input router and the pane painter both read it at the moment they act, so
+ * a prefix command that changes focus is seen by the very next byte of the same chunk, before React
+ * renders (a session switch used to be applied during the next render, and a tag typed right after
+ * `Ctrl-b p` in one burst went to the session being left).
+ */
+export function deriveFocus({view, dialog, focused, tooSmall}: FocusInputs): Focus {
+	const paneVisible = !tooSmall && !dialog && (view === 'sessions' || view === 'scrollback') && focused !== undefined;
+	return {
+		inputSession: view === 'sessions' && !dialog && !tooSmall ? focused : undefined,
+		paneSession: paneVisible ? focused : undefined,
+		paneVisible,
+		prefixInAppMode: view !== 'editor' && dialog?.kind !== 'secret',
+	};
+}

@@ -1,0 +1,48 @@
+import {EventEmitter} from 'node:events';
+import type {SessionManager} from '../../core/session/session-manager.js';
+import {isTooSmall} from '../components/TooSmall.js';
+import {deriveFocus, type Focus} from './derive-focus.js';
+import type {UiState} from './ui-state.js';
+
+export interface TerminalSizeSource {
+	readonly columns: number;
+	readonly rows: number;
+}
+
+/**
+ * The current Focus, derived on demand from the UI state, the session manager and the window size, with
+ * one `change` event for any of them. Emitted synchronously, so the painter can blank the pane before
+ * Ink draws a dialog over it.
+ */
+export class FocusSource extends EventEmitter<{change: []}> {
+	private readonly onChange = () => this.emit('change');
+
+	constructor(
+		private readonly ui: UiState,
+		private readonly manager: SessionManager,
+		private readonly size: TerminalSizeSource,
+	) {
+		super();
+		ui.on('change', this.onChange);
+		manager.on('change', this.onChange);
+	}
+
+	current(): Focus {
+		return deriveFocus({
+			view: this.ui.view,
+			dialog: this.ui.dialog,
+			focused: this.manager.focused,
+			tooSmall: isTooSmall(this.size.columns || 0, this.size.rows || 0),
+		});
+	}
+
+	/** The window changed size (the minimum-size notice may come or go). */
+	resized(): void {
+		this.emit('change');
+	}
+
+	dispose(): void {
+		this.ui.off('change', this.onChange);
+		this.manager.off('change', this.onChange);
+	}
+}
