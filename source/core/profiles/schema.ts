@@ -61,10 +61,6 @@ export function isIpAddress(host: string): boolean {
 	return isIP(host) !== 0;
 }
 
-export function isValidPort(value: unknown): value is number {
-	return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 const str = (expected: string) => z.string({error: expected});
 
 export const ProfileNameSchema = str('a profile name: 1-64 printable characters, no leading or trailing spaces').regex(
