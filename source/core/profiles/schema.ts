@@ -202,7 +202,6 @@ export const ProfileSchema = z
 export type Profile = z.output<typeof ProfileSchema>;
 /** What a hand-written file or the editor may supply: defaults (port, protocol, options, flags) filled in. */
 export type ProfileInput = z.input<typeof ProfileSchema>;
-export type ProfileTarget = Profile['target'];
 export type ProfileTransport = Profile['transport'];
 export type BastionTransport = Extract<ProfileTransport, {kind: 'bastion'}>;
 export type ProfileAuth = Profile['auth'];
