@@ -22,7 +22,10 @@ const ROUNDS = 5;
 function generateVms(count) {
 	// Deterministic pseudo-random fleet: many subscriptions, resource groups, roles and tags, as in a large tenant.
 	let seed = 42;
-	const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+	const random = () => {
+		seed = (seed * 1103515245 + 12345) % 2147483648;
+		return seed / 2147483648;
+	};
 	const pick = list => list[Math.floor(random() * list.length)];
 	const roles = ['web', 'api', 'db', 'cache', 'kafka', 'worker', 'jump', 'build', 'ml', 'etl', 'auth', 'search'];
 	const envs = ['dev', 'test', 'staging', 'prod'];

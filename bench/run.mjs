@@ -270,7 +270,8 @@ async function interactivePhase(ctx) {
 		const flood = await startFlood(driver);
 		const meter = cpuMeter(side.pids);
 		const latencies = await measureEcho(driver.app, echoOptions());
-		const busy = (out[side.key].echoFlood = {...echoSummary(latencies), ...flood.stats(), appCpuPercent: meter()});
+		const busy = {...echoSummary(latencies), ...flood.stats(), appCpuPercent: meter()};
+		out[side.key].echoFlood = busy;
 		await flood.stop();
 		log(`${driver.name}:   p50 ${busy.p50Ms.toFixed(2)} ms, p99 ${busy.p99Ms.toFixed(2)} ms (flood ${busy.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${busy.appCpuPercent.toFixed(0)}% of a core)`);
 		await driver.app.waitForQuiet(1000, 20_000);

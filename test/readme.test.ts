@@ -10,6 +10,12 @@ it('the README set-up commands and CI agree with package.json', () => {
 	expect(readme).toMatch(/^npm test\s/m);
 	expect(scripts.demo).toMatch(/--demo/);
 	expect(scripts.test).toMatch(/vitest run/);
+	// The one test command also type-checks the tests and lints, so neither can rot unseen.
+	expect(scripts.test).toMatch(/npm run typecheck:tests/);
+	expect(scripts.test).toMatch(/npm run lint/);
+	expect(scripts['typecheck:tests']).toMatch(/tsc -p tsconfig\.test\.json/);
+	expect(JSON.parse(readFileSync('tsconfig.test.json', 'utf8').replace(/^\s*\/\/.*$/gm, '')).include).toContain('test');
+	expect(scripts.lint).toMatch(/^biome lint .*\bsource test bench$/);
 	expect(ci).toMatch(/^npm ci\b/m);
 	expect(ci).toMatch(/^npm test$/m);
 });

@@ -200,7 +200,7 @@ export async function measureEcho(app, {prompt, count = 200, gapMs = 20, eraseEv
 	let waiting; // {expected, sentAt, resolve}
 	// Every chunk is parsed with its own callback, so the screen read in the callback reflects exactly the
 	// output up to that chunk, and the latency ends at that chunk's arrival, not when parsing caught up.
-	const off = app.onData((data, at) => {
+	const off = app.onData((_data, at) => {
 		app.term.write('', () => {
 			if (waiting && at >= waiting.sentAt && rowShows(waiting.expected)) {
 				const w = waiting;

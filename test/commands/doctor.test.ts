@@ -185,6 +185,6 @@ describe('vmux doctor', () => {
 	test('--help prints the usage, exit 0', async () => {
 		const {code, stdout} = await run('--help');
 		expect(code).toBe(0);
-		expect(stdout).toMatch(/^Usage\n  vmux doctor <vm>/);
+		expect(stdout).toMatch(/^Usage\n {2}vmux doctor <vm>/);
 	});
 });

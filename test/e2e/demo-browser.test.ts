@@ -90,7 +90,7 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux.write('\r');
 		await vmux.waitFor(/dev-01-password/);
 		vmux.write('k\r');
-		const form = await vmux.waitFor(/^  Secret\s+dev-01-password$/m);
+		const form = await vmux.waitFor(/^ {2}Secret\s+dev-01-password$/m);
 		expect(form).toMatch(/Azure Key Vault\s+https:\/\/kv-contoso-demo\.vault\.azure\.net$/m);
 		vmux.write('\x13');
 		await vmux.waitFor('Saved the profile "web-01"');

@@ -63,8 +63,7 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		vmux.write(`${PREFIX}d`);
 		await vmux.waitFor(/3 live sessions/);
 		// The pane's text is gone from the browser's blank rows (Ink thought they were already blank).
-		await new Promise(done => setTimeout(done, 200));
-		expect(vmux.screen()).not.toContain('azureuser@jump-01');
+		await vmux.waitFor(screen => !screen.includes('azureuser@jump-01'), 15_000, 'the pane text to leave the browser');
 		vmux.write(`${PREFIX}n`);
 		await vmux.waitFor('second=22');
 
@@ -262,8 +261,9 @@ describe('keys reach the remote byte for byte (real PTY)', () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);
 		// od shows exactly the bytes the remote received.
-		vmux.write("stty raw -echo; head -c 10 | od -An -c; stty sane\r");
-		await new Promise(resolve => setTimeout(resolve, 300));
+		// The marker is printed once raw mode is on (quoted so the typed command line does not show it).
+		vmux.write("stty raw -echo; echo 'raw''-on'; head -c 10 | od -An -c; stty sane\r");
+		await vmux.waitFor(/^raw-on/m);
 		vmux.write('\x1bOP\x1bx\x03\t'); // F1, Alt-x, Ctrl-c, Tab: 3 + 2 + 1 + 1 bytes
 		vmux.write('\x1b[A'); // Up in normal cursor mode: 3 more bytes, 10 in all
 		const screen = await vmux.waitFor(/033\s+O\s+P\s+033\s+x\s+003\s+\\t\s+033\s+\[\s+A/);
@@ -271,8 +271,9 @@ describe('keys reach the remote byte for byte (real PTY)', () => {
 
 		// 200 lines of 100 characters pasted at once: bash enables bracketed paste at its prompt, cat does not,
 		// so vmux strips the markers for cat and every byte arrives.
-		vmux.write('cat > paste.txt\r');
-		await new Promise(resolve => setTimeout(resolve, 300));
+		// The marker is printed after bash has left its prompt (and turned bracketed paste off): cat is next.
+		vmux.write("echo 'cat''-next'; cat > paste.txt\r");
+		await vmux.waitFor(/^cat-next$/m);
 		const line = 'x'.repeat(99);
 		vmux.write(`\x1b[200~${`${line}\r`.repeat(200)}\x1b[201~`);
 		vmux.write('\x04');

@@ -14,7 +14,6 @@ export const CLI = resolve('dist/cli.js');
  */
 export class VmuxPty {
 	raw = '';
-	private lastDataAt = Date.now();
 	readonly configDir: string;
 	private readonly ownsConfigDir: boolean;
 	private readonly term: InstanceType<typeof Terminal>;
@@ -36,7 +35,6 @@ export class VmuxPty {
 		Object.assign(env, {TERM: 'xterm-256color', COLORTERM: 'truecolor', LANG: 'C.UTF-8'}, options.env);
 		this.proc = pty.spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, '--config-dir', this.configDir, ...args], {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env});
 		this.proc.onData(data => {
-			this.lastDataAt = Date.now();
 			this.raw += data;
 			this.term.write(data);
 		});
@@ -99,15 +97,18 @@ export class VmuxPty {
 		this.proc.kill(signal);
 	}
 
-	/** Waits until the screen shows the text (or matches); fails with the screen it last saw. */
-	async waitFor(what: string | RegExp, timeoutMs = 15_000): Promise<string> {
+	/**
+	 * Waits until the screen shows the text (or matches, or satisfies the check); fails with the screen it last
+	 * saw. Tests wait on the screen like this, never for a fixed time.
+	 */
+	async waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000, description = String(what)): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			// Let the emulator finish parsing what has arrived before reading it.
 			await new Promise<void>(done => this.term.write('', done));
 			const screen = this.screen();
-			if (typeof what === 'string' ? screen.includes(what) : what.test(screen)) return screen;
-			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(what)}. Screen:\n${screen}`);
+			if (typeof what === 'string' ? screen.includes(what) : typeof what === 'function' ? what(screen) : what.test(screen)) return screen;
+			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${description}. Screen:\n${screen}`);
 			await new Promise(done => setTimeout(done, 50));
 		}
 	}
@@ -127,12 +128,10 @@ export class VmuxPty {
 	}
 
 	/**
-	 * node-pty can report the exit before the last output has been read from the pty: wait until the
-	 * output has been quiet for a moment (bounded), then until the emulator has parsed all of it.
+	 * node-pty (UnixTerminal) reports the exit only after the pty's read side has closed, so no output follows
+	 * it: what is left is the emulator's parse queue.
 	 */
 	private async drain(): Promise<void> {
-		const deadline = Date.now() + 2000;
-		while (Date.now() - this.lastDataAt < 150 && Date.now() < deadline) await new Promise(done => setTimeout(done, 25));
 		await new Promise<void>(done => this.term.write('', done));
 	}
 

@@ -5,7 +5,7 @@ const PASTE_END = '\x1b[201~';
 
 /** Parses a prefix setting such as `C-b` or `C-a` into the control byte the terminal sends for it. */
 export function parsePrefixKey(spec: string): number {
-	const match = /^(?:C-|\^|ctrl-|ctrl\+)([a-z@\[\]\\^_])$/i.exec(spec.trim());
+	const match = /^(?:C-|\^|ctrl-|ctrl\+)([a-z@[\]\\^_])$/i.exec(spec.trim());
 	if (!match) throw new Error(`The prefix key "${spec}" is not a Ctrl combination; use e.g. C-b or C-a.`);
 	return match[1]!.toUpperCase().charCodeAt(0) & 0x1f;
 }
@@ -147,7 +147,7 @@ export class InputRouter {
 /** The first key in a chunk: an escape sequence, a UTF-8 character, or one byte. */
 function firstKey(text: string): string {
 	if (text[0] === '\x1b') {
-		const csi = /^\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|O[@-~]|.)?/s.exec(text);
+		const csi = /^\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O[@-~]|.)?/s.exec(text);
 		return csi ? csi[0] : '\x1b';
 	}
 	// Latin1 text (one char per byte): a UTF-8 lead byte takes its continuation bytes along.

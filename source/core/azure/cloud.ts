@@ -155,10 +155,6 @@ export function vaultUrlInCloud(cloud: CloudSettings, vaultUrl: string): string 
 	return cloud.name === 'lab' ? keyVaultUrl(cloud, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl;
 }
 
-export function keyVaultScope(cloud: CloudSettings): string {
-	return `${cloud.keyVaultAudience}/.default`;
-}
-
 function stripSlash(url: string): string {
 	return url.trim().replace(/\/+$/, '');
 }

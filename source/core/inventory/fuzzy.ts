@@ -169,6 +169,7 @@ export function createVmFilter(vms: readonly VmRecord[]): VmFilter {
 	};
 
 	const matchInPool: FzfMatch<Entry> = function (query) {
+		// biome-ignore lint/complexity/noUselessThisAlias: named for the reader: `this` is fzf's finder.
 		const finder = this;
 		const source = pool ?? allIndices;
 		const patternLength = query.replace(/[\s'^$!|]/g, '').length;
@@ -346,6 +347,7 @@ class Match implements VmMatch {
 			const offset = position - starts[field]!;
 			// A position on a separator (never matched in practice) would fall past its field's end.
 			if (offset >= vmFieldText(this.vm, FIELDS[field]!).length) continue;
+			// biome-ignore lint/suspicious/noAssignInExpressions: create-on-first-use, the ??= idiom.
 			(positions[FIELDS[field]!] ??= []).push(offset);
 		}
 		for (const list of Object.values(positions)) list.sort((a, b) => a - b);

@@ -61,10 +61,6 @@ export function isIpAddress(host: string): boolean {
 	return isIP(host) !== 0;
 }
 
-export function isValidPort(value: unknown): value is number {
-	return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 const str = (expected: string) => z.string({error: expected});
 
 export const ProfileNameSchema = str('a profile name: 1-64 printable characters, no leading or trailing spaces').regex(
@@ -206,7 +202,6 @@ export const ProfileSchema = z
 export type Profile = z.output<typeof ProfileSchema>;
 /** What a hand-written file or the editor may supply: defaults (port, protocol, options, flags) filled in. */
 export type ProfileInput = z.input<typeof ProfileSchema>;
-export type ProfileTarget = Profile['target'];
 export type ProfileTransport = Profile['transport'];
 export type BastionTransport = Extract<ProfileTransport, {kind: 'bastion'}>;
 export type ProfileAuth = Profile['auth'];

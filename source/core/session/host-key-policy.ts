@@ -1,5 +1,5 @@
 import {keyTypeOfBlob} from '../credentials/ssh-wire.js';
-import {KnownHosts, fingerprintSha256} from './known-hosts.js';
+import {type KnownHosts, fingerprintSha256} from './known-hosts.js';
 import type {Prompter} from './types.js';
 
 export type HostKeyOutcome = {ok: true} | {ok: false; reason: string};

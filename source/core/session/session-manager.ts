@@ -94,7 +94,9 @@ export class SessionManager extends EventEmitter<{change: []}> {
 
 	/** The focused terminal parses at full speed; the others in small slices (TerminalEmulator.setBackground). */
 	private updatePriorities(): void {
-		this.sessions.forEach((session, index) => session.terminal.setBackground(index !== this.focusedIndex));
+		this.sessions.forEach((session, index) => {
+			session.terminal.setBackground(index !== this.focusedIndex);
+		});
 	}
 
 	focusSession(session: ShellSession): void {

@@ -44,10 +44,6 @@ export function isDefaultStyle(style: CellStyle): boolean {
 	return style.fg === DEFAULT_COLOR && style.bg === DEFAULT_COLOR && style.flags === 0;
 }
 
-export function sameStyle(a: CellStyle, b: CellStyle): boolean {
-	return a.fg === b.fg && a.bg === b.bg && a.flags === b.flags;
-}
-
 export function copyStyle(from: CellStyle, to: CellStyle): CellStyle {
 	to.fg = from.fg;
 	to.bg = from.bg;

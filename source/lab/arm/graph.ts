@@ -54,7 +54,7 @@ const CLAUSES: Array<{pattern: RegExp; apply: (query: ParsedQuery, match: RegExp
 
 export function parseGraphQuery(text: string): ParsedQuery | {error: string} {
 	const [table, ...clauses] = text.split('|').map(part => part.trim().replace(/\s+/g, ' '));
-	if (!table || table.toLowerCase() !== 'resources') return {error: `The lab's Resource Graph serves the Resources table only, not '${table ?? ''}'.`};
+	if (table?.toLowerCase() !== 'resources') return {error: `The lab's Resource Graph serves the Resources table only, not '${table ?? ''}'.`};
 	const query: ParsedQuery = {};
 	for (const clause of clauses) {
 		const handler = CLAUSES.map(candidate => ({candidate, match: candidate.pattern.exec(clause)})).find(entry => entry.match);

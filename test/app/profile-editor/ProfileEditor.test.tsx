@@ -26,6 +26,15 @@ afterEach(() => {
 	cleanupDir();
 });
 
+/** A stand-in Key Vault picker: `p` picks a fixed secret, `q` cancels. */
+function TestPicker({kind, onPick, onCancel}: SecretPickerProps) {
+	useInput(input => {
+		if (input === 'p') onPick({vaultUrl: 'https://kv-picked.vault.azure.net', secretName: 'picked-secret'});
+		if (input === 'q') onCancel();
+	});
+	return <Text>Picker for a {kind}</Text>;
+}
+
 function open(props: Partial<ProfileEditorProps> & {store?: ProfileStore} = {}) {
 	const store = props.store ?? new ProfileStore({configDir});
 	const saved: Array<{profile: Profile; originalName?: string}> = [];
@@ -277,13 +286,6 @@ describe('ProfileEditor', () => {
 	});
 
 	it('the Key Vault picker seam: Enter on a Key Vault field hands over, and the choice fills the fields', async () => {
-		function TestPicker({kind, onPick, onCancel}: SecretPickerProps) {
-			useInput(input => {
-				if (input === 'p') onPick({vaultUrl: 'https://kv-picked.vault.azure.net', secretName: 'picked-secret'});
-				if (input === 'q') onCancel();
-			});
-			return <Text>Picker for a {kind}</Text>;
-		}
 		const view = open({draftFrom: vm('web-01', 'Standard', {enableTunneling: true}), secretPicker: props => <TestPicker {...props} />});
 		await waitForScreen(view.lastFrame, t => t.includes('Authentication'), 'the form');
 		await focus(view.stdin, view.lastFrame, 'Authentication');

@@ -22,7 +22,9 @@ const settle = () => new Promise(done => setTimeout(done, 40));
 
 describe('PanePainter', () => {
 	const cleanups: Array<() => void> = [];
-	afterEach(() => cleanups.splice(0).forEach(fn => fn()));
+	afterEach(() => {
+		for (const fn of cleanups.splice(0)) fn();
+	});
 
 	it('paints the focused session into its region and only the rows that changed after that', async () => {
 		const out = fakeStdout({columns: 40, rows: 12});

@@ -9,7 +9,9 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('cloudFromSettings', () => {
 	const dirs: string[] = [];
-	afterEach(() => dirs.splice(0).forEach(dir => rmSync(dir, {recursive: true, force: true})));
+	afterEach(() => {
+		for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
+	});
 	const custom = {name: 'Custom' as const, resourceManagerEndpoint: 'https://management.local.azurestack.external', authorityHost: 'https://login.local.azurestack.external', keyVaultDnsSuffix: 'vault.local.azurestack.external'};
 
 	it('names the known clouds and needs all three endpoints for a custom one', () => {

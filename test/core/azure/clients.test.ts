@@ -32,7 +32,8 @@ describe('createArmClients', () => {
 			'https://management.chinacloudapi.cn/subscriptions/s1/providers/Microsoft.Network/bastionHosts',
 		]);
 		expect([...scopes]).toEqual(['https://management.chinacloudapi.cn/.default']);
-		expect(clients.resourceGraph().baseUri).toBe('https://management.chinacloudapi.cn');
+		// ms-rest-js (under the Resource Graph client) builds every request URL from `baseUri`, protected in its types.
+		expect((clients.resourceGraph() as unknown as {baseUri: string}).baseUri).toBe('https://management.chinacloudapi.cn');
 		clients.close();
 	});
 

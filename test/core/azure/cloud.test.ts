@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {armScope, AZURE_CLOUDS, cloudByName, CloudSettingsError, customCloud, keyVaultScope, keyVaultUrl, labCloud, vaultUrlInCloud} from '../../../source/core/azure/cloud.js';
+import {armScope, AZURE_CLOUDS, cloudByName, CloudSettingsError, customCloud, keyVaultUrl, labCloud, vaultUrlInCloud} from '../../../source/core/azure/cloud.js';
 
 describe('cloud settings', () => {
 	test('the public and sovereign clouds', () => {
@@ -16,7 +16,6 @@ describe('cloud settings', () => {
 			keyVaultSuffix: 'vault.usgovcloudapi.net',
 			sshCertificateScope: 'https://pasff.usgovcloudapi.net/CheckMyAccess/Linux/.default',
 		});
-		expect(keyVaultScope(AZURE_CLOUDS.AzureUSGovernment)).toBe('https://vault.usgovcloudapi.net/.default');
 		expect(keyVaultUrl(AZURE_CLOUDS.AzureCloud, 'Web-KV')).toBe('https://web-kv.vault.azure.net');
 		expect(Object.values(AZURE_CLOUDS).every(cloud => cloud.tlsCa === undefined)).toBe(true);
 	});

@@ -34,6 +34,7 @@ export function profileFor(vmName: string, overrides: Partial<ProfileInput> = {}
 type RawResource = {id: string; name: string; type: string; properties?: Record<string, unknown>; [key: string]: unknown};
 
 /** The demo topology with `edit` applied to its raw JSON resources. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an edit either returns new resources or changes them in place and returns nothing.
 export function editedTopology(label: string, edit: (resources: RawResource[]) => RawResource[] | void): Topology {
 	const json = JSON.parse(readFileSync(DEMO_TOPOLOGY_PATH, 'utf8')) as {resources: RawResource[]};
 	json.resources = edit(json.resources) ?? json.resources;

@@ -1,4 +1,4 @@
-import {extendedMatch, Fzf} from 'fzf';
+import * as fzf from 'fzf';
 import {describe, expect, test} from 'vitest';
 import {createVmFilter, filterVms, vmFieldText, type VmField, type VmMatch} from '../../../source/core/inventory/fuzzy.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
@@ -20,7 +20,10 @@ function vm(name: string, extra: Partial<VmRecord> = {}): VmRecord {
 /** A large deterministic fleet (like the bench's), big enough that broad queries take fzf's v1 path. */
 function fleet(count: number): VmRecord[] {
 	let seed = 7;
-	const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+	const random = () => {
+		seed = (seed * 1103515245 + 12345) % 2147483648;
+		return seed / 2147483648;
+	};
 	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
 	return Array.from({length: count}, (_, i) => {
 		const env = pick(['dev', 'test', 'staging', 'prod']);
@@ -38,8 +41,22 @@ function fleet(count: number): VmRecord[] {
 const FIELDS: VmField[] = ['name', 'resourceGroup', 'subscription', 'ip', 'tags'];
 const textOf = (record: VmRecord) => FIELDS.map(field => vmFieldText(record, field)).join('\t');
 
+// fzf's .d.ts re-exports `extendedMatch` and its result type through extensionless paths that NodeNext cannot
+// follow, so its types lose them (the function is exported at run time). Typed here for the reference finder only.
+interface ReferenceResult {
+	item: VmRecord;
+	score: number;
+	positions: Set<number>;
+}
+type ReferenceFinder = new (
+	list: readonly VmRecord[],
+	options: {selector: (vm: VmRecord) => string; match: unknown; fuzzy: 'v1' | 'v2'},
+) => {find(query: string): ReferenceResult[]};
+const {Fzf, extendedMatch} = fzf as unknown as {Fzf: ReferenceFinder; extendedMatch: unknown};
+
 /** fzf itself over the same texts: scores by VM name, and positions, for one algorithm. */
 function reference(vms: VmRecord[], query: string, fuzzy: 'v1' | 'v2') {
+	expect(extendedMatch, 'fzf exports extendedMatch').toBeTypeOf('function');
 	const finder = new Fzf(vms, {selector: textOf, match: extendedMatch, fuzzy});
 	return new Map(finder.find(query).map(result => [result.item.name, {score: result.score, positions: [...result.positions].sort((a, b) => a - b)}]));
 }

@@ -47,7 +47,9 @@ describe.skipIf(!haveSshd)('sessions against OpenSSH sshd', () => {
 			const second = manager.newShell(first)!;
 			await waitUntil(() => second.state.kind === 'running', 'second shell');
 			// Both shells see the same sshd connection: the same SSH_CONNECTION client port.
+			// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, run by the remote shell.
 			first.sendInput(Buffer.from('echo "conn=${SSH_CONNECTION%% *} ${SSH_CONNECTION#* }" | cut -d" " -f1,3\r'));
+			// biome-ignore lint/suspicious/noTemplateCurlyInString: as above.
 			second.sendInput(Buffer.from('echo "conn=${SSH_CONNECTION%% *} ${SSH_CONNECTION#* }" | cut -d" " -f1,3\r'));
 			const a = (await waitForScreen(first, /conn=\S+ \d+/)).match(/conn=\S+ (\d+)/)![1];
 			const b = (await waitForScreen(second, /conn=\S+ \d+/)).match(/conn=\S+ (\d+)/)![1];

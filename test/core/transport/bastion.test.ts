@@ -154,7 +154,12 @@ describe('BastionTransport without a sign-in', () => {
 				throw new Error('There is no Azure CLI login');
 			},
 		});
-		const error = await transport.open(new AbortController().signal).catch(e => e as Error);
+		const error = await transport.open(new AbortController().signal).then(
+			(): never => {
+				throw new Error('the transport opened without a sign-in');
+			},
+			(e: unknown) => e as Error,
+		);
 		expect(error.message).toBe('Could not get an Azure token for Bastion bas-std: There is no Azure CLI login. Sign in (az login, or L in the browser), then Ctrl-b r.');
 		expect(describeConnectError(error, 'web-01')).toEqual({retriable: false, message: error.message});
 	});

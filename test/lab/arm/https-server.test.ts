@@ -1,3 +1,4 @@
+import type {IncomingMessage} from 'node:http';
 import {afterEach, describe, expect, test} from 'vitest';
 import {readBody, sendJson, startLabHttpsServer, type LabHttpsServer} from '../../../source/lab/https-server.js';
 import {rawRequest} from './helpers.js';
@@ -46,7 +47,7 @@ describe('startLabHttpsServer', () => {
 
 	test('a custom matcher decides, and unmounting removes the route', async () => {
 		server = await startLabHttpsServer();
-		const off = server.mount({match: req => req.method === 'POST'}, async (req, res) => sendJson(res, 201, {body: await readBody(req)}));
+		const off = server.mount({match: (req: IncomingMessage) => req.method === 'POST'}, async (req, res) => sendJson(res, 201, {body: await readBody(req)}));
 		const posted = await rawRequest(`${server.url}/x`, {ca: server.ca, method: 'POST', body: 'hello'});
 		expect(posted.status).toBe(201);
 		expect(posted.json).toEqual({body: 'hello'});

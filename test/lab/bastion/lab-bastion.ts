@@ -52,6 +52,7 @@ export interface LabResponse {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
 	text: string;
+	// biome-ignore lint/suspicious/noExplicitAny: tests read ad-hoc fields of the lab's JSON answers.
 	json(): any;
 }
 
