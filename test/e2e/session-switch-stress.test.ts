@@ -106,14 +106,18 @@ function pickStep(rnd: () => number, model: Model): Step {
 		};
 	}
 	if (roll < 0.88 && inSessions) {
-		return {name: 'd', writes: prefixed('d'), apply: m => void (m.view = 'browser')};
+		return {name: 'd', writes: prefixed('d'), apply: m => {
+			m.view = 'browser';
+		}};
 	}
 	if (inSessions) {
 		// A bounded flood in the focused session; the next steps switch away and back while it streams.
 		const lines = 2000 + Math.floor(rnd() * 30_000);
 		return {name: `flood ${lines}`, writes: [`yes ${'x'.repeat(90)} | head -n ${lines}\r`], apply: () => {}};
 	}
-	return {name: 'n', writes: prefixed('n'), apply: m => void (m.view = 'sessions')};
+	return {name: 'n', writes: prefixed('n'), apply: m => {
+		m.view = 'sessions';
+	}};
 }
 
 /** The focused tab's index, read from the inverse cells of the tab bar. */
