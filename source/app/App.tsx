@@ -10,6 +10,7 @@ import type {PanePainter} from './screen/pane-painter.js';
 import {TooSmall, isTooSmall} from './components/TooSmall.js';
 import {DialogView} from './dialogs/DialogView.js';
 import type {Dialog} from './dialogs/dialog-types.js';
+import {closeSessionMessage} from './dialogs/close-session-message.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import type {InputRouter} from './input/input-router.js';
 import type {View} from './focus/derive-focus.js';
@@ -314,7 +315,7 @@ export function App({services, ui}: {services: AppServices; ui: UiState}) {
 					const d: Dialog = {
 						kind: 'confirm',
 						title: `Close session ${manager.focusedIndex}: ${focused.label}?`,
-						message: focused.state.kind === 'exited' ? 'The shell has exited.' : 'The shell will be ended.',
+						message: closeSessionMessage(focused, manager.sessions.filter(s => s !== focused && s.connection === focused.connection).length),
 						yesLabel: 'close',
 						onAnswer: yes => {
 							closeDialog(d);

@@ -32,7 +32,7 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 			case 'password': {
 				const password = await prompter.askSecret({title: `Password for ${who}`, prompt: 'Password:'});
 				if (password === undefined) throw new Error('Connection cancelled: no password was entered.');
-				return [{type: 'password', password, label: 'password'}];
+				return [{type: 'password', password, label: 'password', typed: true}];
 			}
 			case 'key-file':
 				return unlockKey(passphrase => loadPrivateKeyFile(auth.path, {homeDir: options.homeDir, ...(passphrase === undefined ? {} : {passphrase})}), prompter, {

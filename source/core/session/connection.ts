@@ -1,10 +1,11 @@
 import {EventEmitter} from 'node:events';
 import type {Client, ClientChannel, PseudoTtyOptions} from 'ssh2';
 import {MAX_AUTOMATIC_RECONNECTS, reconnectDelayMs} from './backoff.js';
-import {describeConnectError} from './errors.js';
+import {withoutBrowserKeys} from './disconnect-text.js';
+import {describeConnectError, sentence} from './errors.js';
 import {sshHandshake, type HandshakeError} from './ssh-handshake.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
-import type {AuthStep, ConnectionSpec, ConnectionState, Prompter} from './types.js';
+import type {AuthStep, ConnectionSpec, ConnectionState, DisconnectCause, Prompter} from './types.js';
 
 /**
  * One SSH connection (one ssh2 Client over one transport) that carries any number of shell channels.
@@ -111,7 +112,7 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 			const failure = error as HandshakeError;
 			// A cached password may have been changed on the VM: forget it so the next connect asks again.
 			if (failure.authFailed) this.cachedAuth = undefined;
-			return this.fail({message: failure.message, retriable: failure.retriable});
+			return this.fail({message: failure.message, retriable: failure.retriable, cause: failure.disconnectCause});
 		}
 		if (abort.signal.aborted) {
 			client.destroy();
@@ -140,17 +141,17 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		return this.state.kind === 'open' ? this.client : undefined;
 	}
 
-	private fail(described: {message: string; retriable: boolean}): void {
+	private fail(described: {message: string; retriable: boolean; cause?: DisconnectCause}): void {
 		if (this.closedByUser) return;
 		const attempt = this.attempt;
 		// Only transport trouble retries on its own, and only for connections that worked before or are new.
 		const automatic = described.retriable && attempt < MAX_AUTOMATIC_RECONNECTS;
 		const retryAt = automatic ? Date.now() + reconnectDelayMs(Math.max(1, attempt)) : undefined;
-		const reason =
-			described.retriable && !automatic
-				? `${described.message} Gave up after ${attempt} attempts; Ctrl-b r tries again.`
-				: described.message;
-		this.setState({kind: 'disconnected', reason, retriable: described.retriable, retryAt, attempt});
+		// Shown inside the session, where browser keys such as "e" go to the VM: the session says what to do instead.
+		const message = sentence(withoutBrowserKeys(described.message));
+		const reason = described.retriable && !automatic ? `${message} Gave up after ${attempt} attempts.` : message;
+		const cause = described.cause ?? (described.retriable ? 'network' : undefined);
+		this.setState({kind: 'disconnected', reason, retriable: described.retriable, retryAt, attempt, cause});
 		if (retryAt !== undefined) {
 			this.retryTimer = setTimeout(() => this.connect(), retryAt - Date.now());
 			this.retryTimer.unref?.();

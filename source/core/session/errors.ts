@@ -33,11 +33,24 @@ export function describeConnectError(error: unknown, where: string): DescribedEr
 	if (/keepalive timeout/i.test(text)) return {retriable: true, message: `${where} stopped answering keepalives; the network path was lost.`};
 	if (/timed out while waiting for handshake/i.test(text))
 		return {retriable: true, message: `${where} accepted the TCP connection but no SSH handshake followed. Is it an SSH server?`};
-	if (err?.level === 'client-socket') return {retriable: true, message: `Network error talking to ${where}: ${text}`};
-	return {retriable: true, message: `Connection to ${where} failed: ${text}`};
+	// ssh2's own texts ("Connection lost before handshake") are not sentences: end them, so what follows reads.
+	if (err?.level === 'client-socket') return {retriable: true, message: sentence(`Network error talking to ${where}: ${text}`)};
+	return {retriable: true, message: sentence(`Connection to ${where} failed: ${text}`)};
 }
 
+/** Ends `text` with a full stop unless it already ends a sentence; messages are joined one after another. */
+export function sentence(text: string): string {
+	const trimmed = text.trimEnd();
+	return /[.!?…]["')\]]?$/.test(trimmed) || trimmed === '' ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * Which methods were refused. No key to press here: the text is shown inside a session, where only prefix
+ * commands work; the session says what to do (core/session/disconnect-text).
+ */
 export function describeAuthFailure(username: string, where: string, tried: string[]): string {
-	const list = tried.length > 0 ? tried.join(', ') : 'no method (no credential was available)';
-	return `Authentication failed for ${username}@${where}; tried ${list}. Check the username and credentials in the profile (e to edit).`;
+	const counts = new Map<string, number>();
+	for (const method of tried) counts.set(method, (counts.get(method) ?? 0) + 1);
+	const list = [...counts].map(([method, n]) => (n > 1 ? `${method} (${n} times)` : method)).join(', ');
+	return `Authentication failed for ${username}@${where}; tried ${list || 'no method (no credential was available)'}. Check the username and credentials in the profile.`;
 }

@@ -52,7 +52,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		});
 		connection.on('state', state => {
 			if (state.kind === 'disconnected') {
-				for (const session of this.sessionsOf(connection)) session.detach(state.reason);
+				for (const session of this.sessionsOf(connection)) session.detach(state);
 			}
 			this.emit('change');
 		});

@@ -3,6 +3,8 @@ import type {ClientChannel} from 'ssh2';
 import {TerminalEmulator} from '../terminal/emulator.js';
 import {InputTranslator} from '../terminal/input.js';
 import type {SshConnection} from './connection.js';
+import {disconnectActions, type DisconnectedState} from './disconnect-text.js';
+import {separatorBlock} from './separator.js';
 
 export type ShellState =
 	| {kind: 'starting'}
@@ -27,7 +29,9 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 	private cols: number;
 	private rows: number;
 	private pausedByTerminal = false;
-	private detachedNoticeShown = false;
+	/** The last drop or refusal written into the pane since the shell last ran: each is written once. */
+	private lastNotice: string | undefined;
+	private everAttached = false;
 	private typeAhead: Buffer[] = [];
 	/** Bytes received from the remote so far; the painter compares it across paints to tell typing from floods. */
 	receivedBytes = 0;
@@ -58,7 +62,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 	/** Opens a channel on the connection (first start, or after a reconnect). */
 	async attach(reconnected: boolean): Promise<void> {
 		if (this.state.kind === 'exited') return;
-		if (reconnected) this.terminal.write(`\r\n\x1b[0;2m──── reconnected ${new Date().toLocaleTimeString()} ────\x1b[0m\r\n`);
+		if (reconnected) this.terminal.write(separatorBlock({title: `reconnected ${new Date().toLocaleTimeString()}`, style: '2', cols: this.cols}));
 		this.setState({kind: 'starting'});
 		let channel: ClientChannel;
 		try {
@@ -69,7 +73,8 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 			return;
 		}
 		this.channel = channel;
-		this.detachedNoticeShown = false;
+		this.lastNotice = undefined;
+		this.everAttached = true;
 		if (this.pausedByTerminal) channel.pause();
 		const receive = (data: Buffer) => {
 			this.receivedBytes += data.length;
@@ -93,18 +98,33 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		for (const data of pending) this.sendInput(data);
 	}
 
-	/** Called when the connection drops: keep the screen, mark it. */
-	detach(reason: string): void {
-		// Once per drop: the channel may have closed a moment before the connection reported it.
-		if (this.state.kind === 'exited' || this.detachedNoticeShown) return;
-		this.detachedNoticeShown = true;
+	/**
+	 * Called when the connection drops or a (re)connect fails: keep the screen, and write the whole message
+	 * into it (the status line only has room for a summary). A reason already written since the shell last
+	 * ran is not repeated, so backoff retries failing the same way add nothing; a different one (the
+	 * reconnect found a CHANGED host key) is written below the first.
+	 */
+	detach(state: DisconnectedState): void {
+		if (this.state.kind === 'exited') return;
 		this.typeAhead = [];
 		if (this.channel) {
 			this.channel.removeAllListeners();
 			this.channel = undefined;
 		}
-		this.terminal.write(`\r\n\x1b[0;33m──── disconnected: ${reason.replace(/[\x00-\x1f]/g, ' ')} ────\x1b[0m\r\n`);
-		this.setState({kind: 'waiting'});
+		if (state.reason !== this.lastNotice) {
+			const title = !this.everAttached ? 'could not connect' : this.lastNotice === undefined ? 'disconnected' : 'reconnect failed';
+			const refused = !state.retriable;
+			this.terminal.write(
+				separatorBlock({
+					title: `${title} ${new Date().toLocaleTimeString()}`,
+					body: [state.reason, disconnectActions(state)],
+					style: refused ? '31' : '33',
+					cols: this.cols,
+				}),
+			);
+			this.lastNotice = state.reason;
+		}
+		if (this.state.kind !== 'waiting') this.setState({kind: 'waiting'});
 	}
 
 	sendInput(data: Buffer): void {

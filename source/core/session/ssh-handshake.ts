@@ -1,19 +1,35 @@
 import ssh2 from 'ssh2';
 import type {Client, ClientErrorExtensions} from 'ssh2';
 import {describeAuthFailure, describeConnectError} from './errors.js';
-import type {HostKeyPolicy} from './host-key-policy.js';
-import type {AuthStep, ConnectionSpec, Prompter} from './types.js';
+import type {HostKeyOutcome, HostKeyPolicy} from './host-key-policy.js';
+import type {AuthStep, ConnectionSpec, DisconnectCause, Prompter} from './types.js';
 
-/** Why a handshake failed, as a sentence, and whether retrying could help. */
+/** Typed passwords get this many tries per connect, like OpenSSH's NumberOfPasswordPrompts. */
+export const PASSWORD_TRIES = 3;
+
+/** Why a handshake failed, as a sentence, whether retrying could help, and what kind of failure it was. */
 export class HandshakeError extends Error {
+	readonly disconnectCause: DisconnectCause;
+
 	constructor(
 		message: string,
 		readonly retriable: boolean,
 		readonly authFailed = false,
+		cause?: DisconnectCause,
 	) {
 		super(message);
+		this.disconnectCause = cause ?? (authFailed ? 'auth' : retriable ? 'network' : 'credentials');
 	}
 }
+
+const HOST_KEY_CAUSE: Record<Extract<HostKeyOutcome, {ok: false}>['kind'], DisconnectCause> = {
+	changed: 'host-key',
+	revoked: 'host-key',
+	'changed-this-run': 'host-key-this-run',
+	rejected: 'host-key-rejected',
+};
+
+type Phase = {kind: 'verifying-host-key'} | {kind: 'authenticating'; method?: string; activity?: string};
 
 export interface HandshakeOptions {
 	spec: ConnectionSpec;
@@ -23,7 +39,7 @@ export interface HandshakeOptions {
 	/** Credentials from an earlier connect of the same connection (typed passwords): reused, not re-asked. */
 	cachedAuth?: AuthStep[];
 	reconnect: boolean;
-	onPhase?(phase: {kind: 'verifying-host-key'} | {kind: 'authenticating'; method: string}): void;
+	onPhase?(phase: Phase): void;
 }
 
 /**
@@ -49,9 +65,25 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 	}
 	const client = new ssh2.Client();
 	const tried: string[] = [];
-	let refused: string | undefined;
+	let refused: {message: string; cause: DisconnectCause} | undefined;
 	let auth: AuthStep[] | undefined = options.cachedAuth;
 	let steps: AuthStep[] | undefined;
+	/** The step sent last and how often a typed password was sent: a refused typed password is asked again. */
+	let lastStep: AuthStep | undefined;
+	let passwordTries = 0;
+	let cancelled = false;
+	// The status follows what vmux waits for: the user's typing, then unlocking the key (no longer the host key).
+	const preparing = 'Preparing the credentials';
+	const prompter: Prompter = {
+		confirmUnknownHostKey: info => options.prompter.confirmUnknownHostKey(info),
+		askSecret: async request => {
+			options.onPhase?.({kind: 'authenticating', activity: `Waiting for you to type: ${request.title}`});
+			const answer = await options.prompter.askSecret(request);
+			if (answer === undefined) cancelled = true;
+			else options.onPhase?.({kind: 'authenticating', activity: preparing});
+			return answer;
+		},
+	};
 	return new Promise((resolve, reject) => {
 		const finish = (error?: HandshakeError) => {
 			client.removeAllListeners('ready');
@@ -66,15 +98,16 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 		const onAbort = () => finish(new HandshakeError('aborted', false));
 		signal.addEventListener('abort', onAbort, {once: true});
 		client.once('ready', () => finish());
+		const refusal = () => new HandshakeError(refused!.message, false, refused!.cause === 'auth', refused!.cause);
 		client.once('error', (error: Error & ClientErrorExtensions) => {
-			if (refused) return finish(new HandshakeError(refused, false));
+			if (refused) return finish(refusal());
 			if (error.level === 'client-authentication') {
 				return finish(new HandshakeError(describeAuthFailure(spec.username, spec.label, tried), false, true));
 			}
 			const described = describeConnectError(error, where);
 			finish(new HandshakeError(described.message, described.retriable));
 		});
-		client.once('close', () => finish(new HandshakeError(refused ?? `The connection to ${where} closed during the SSH handshake.`, !refused)));
+		client.once('close', () => finish(refused ? refusal() : new HandshakeError(`The connection to ${where} closed during the SSH handshake.`, true)));
 		client.connect({
 			sock: socket,
 			username: spec.username,
@@ -84,13 +117,14 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
 				options.onPhase?.({kind: 'verifying-host-key'});
 				options.hostKeys
-					.verify(spec.host, spec.port, key, options.prompter)
+					.verify(spec.host, spec.port, key, prompter)
 					.then(outcome => {
-						if (!outcome.ok) refused = outcome.reason;
+						if (!outcome.ok) refused = {message: outcome.reason, cause: HOST_KEY_CAUSE[outcome.kind]};
+						else if (!signal.aborted) options.onPhase?.({kind: 'authenticating', activity: preparing});
 						verify(outcome.ok);
 					})
 					.catch(error => {
-						refused = `Could not check the host key of ${spec.label}: ${(error as Error).message}`;
+						refused = {message: `Could not check the host key of ${spec.label}: ${(error as Error).message}`, cause: 'credentials'};
 						verify(false);
 					});
 			},
@@ -98,16 +132,43 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 				void (async () => {
 					try {
 						if (!steps) {
-							auth ??= await spec.credentials({prompter: options.prompter, reconnect: options.reconnect, signal});
+							auth ??= await spec.credentials({prompter, reconnect: options.reconnect, signal});
 							// A copy: steps are consumed one by one; the list itself is kept for reconnects.
 							steps = [...auth];
 						}
 					} catch (error) {
-						refused = error instanceof Error ? error.message : String(error);
+						refused = {message: error instanceof Error ? error.message : String(error), cause: cancelled ? 'cancelled' : 'credentials'};
 						return next(false as never);
 					}
-					const step = steps.shift();
-					if (!step) return next(false as never);
+					let step: AuthStep | undefined;
+					// Called again after a typed password: the server refused it. Ask again, as OpenSSH does.
+					if (lastStep?.type === 'password' && lastStep.typed && passwordTries < PASSWORD_TRIES && auth) {
+						const again = await prompter.askSecret({
+							title: `Permission denied, please try again. Password for ${spec.username}@${spec.label} (try ${passwordTries + 1} of ${PASSWORD_TRIES})`,
+							prompt: 'Password:',
+						});
+						if (again === undefined) {
+							refused = {message: 'Connection cancelled: no password was entered.', cause: 'cancelled'};
+							return next(false as never);
+						}
+						step = {...lastStep, password: again};
+						// The password that works is the one kept for reconnects.
+						const index = auth.indexOf(lastStep);
+						if (index !== -1) auth[index] = step;
+					} else {
+						step = steps.shift();
+					}
+					lastStep = step;
+					if (!step) {
+						if (passwordTries >= PASSWORD_TRIES) {
+							refused = {
+								message: `Permission denied: ${spec.username}@${spec.label} refused the password ${PASSWORD_TRIES} times, so vmux stopped asking. Check the username in the profile, and the password.`,
+								cause: 'auth',
+							};
+						}
+						return next(false as never);
+					}
+					if (step.type === 'password' && step.typed) passwordTries += 1;
 					tried.push(step.label);
 					options.onPhase?.({kind: 'authenticating', method: step.label});
 					switch (step.type) {

@@ -4,7 +4,11 @@ import type {Duplex} from 'node:stream';
 export type ConnectionState =
 	| {kind: 'connecting'; attempt: number}
 	| {kind: 'verifying-host-key'}
-	| {kind: 'authenticating'; method?: string}
+	/**
+	 * From the host key's acceptance to the server's answer. `activity` says what vmux is doing meanwhile
+	 * (waiting for a typed passphrase, unlocking a key), so "Verifying the host key…" never outlasts it.
+	 */
+	| {kind: 'authenticating'; method?: string; activity?: string}
 	| {kind: 'open'; since: number}
 	| {
 			kind: 'disconnected';
@@ -15,8 +19,19 @@ export type ConnectionState =
 			/** When the next automatic attempt is due (ms since epoch), if one is scheduled. */
 			retryAt?: number;
 			attempt: number;
+			/** What kind of failure it was: decides what the session offers next (see core/session/disconnect-text). */
+			cause?: DisconnectCause;
 	  }
 	| {kind: 'closed'};
+
+/**
+ * Why a connection is down. `network`: transport trouble (retries). `host-key`: the key on file changed or
+ * is revoked (Ctrl-b r helps once the old key is removed). `host-key-this-run`: the key accepted once in this
+ * run changed (nothing on disk to remove; no retry can succeed). `host-key-rejected`: the user said no.
+ * `auth`: the server refused the credentials. `credentials`: vmux could not build them (profile problem).
+ * `cancelled`: the user cancelled a password or passphrase prompt.
+ */
+export type DisconnectCause = 'network' | 'host-key' | 'host-key-this-run' | 'host-key-rejected' | 'auth' | 'credentials' | 'cancelled';
 
 /** How bytes reach the VM's sshd: a TCP socket, a Bastion WebSocket, or a channel through a jump host. */
 export interface Transport {
@@ -30,7 +45,8 @@ export interface Transport {
 /** One way to authenticate, with the secret already in memory. Built only after the host key is accepted. */
 export type AuthStep =
 	| {type: 'publickey'; key: Buffer | string; passphrase?: string; label: string}
-	| {type: 'password'; password: string; label: string}
+	/** `typed`: the user typed it at connect, so a refusal asks again (3 tries, like OpenSSH). */
+	| {type: 'password'; password: string; label: string; typed?: boolean}
 	| {type: 'agent'; socket: string; label: string};
 
 export interface HostKeyInfo {

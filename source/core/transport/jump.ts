@@ -39,7 +39,7 @@ export class JumpTransport implements Transport {
 			this.cachedAuth = result.auth;
 		} catch (error) {
 			const failure = error as HandshakeError;
-			throw new HandshakeError(`Jump host ${this.jump.label}: ${failure.message}`, failure.retriable, failure.authFailed);
+			throw new HandshakeError(`Jump host ${this.jump.label}: ${failure.message}`, failure.retriable, failure.authFailed, failure.disconnectCause);
 		}
 		this.client = client;
 		client.on('error', () => {});

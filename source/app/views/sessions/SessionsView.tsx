@@ -1,5 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
+import {disconnectStatus} from '../../../core/session/disconnect-text.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import type {ShellSession} from '../../../core/session/shell-session.js';
 import type {PanePainter} from '../../screen/pane-painter.js';
@@ -73,7 +74,7 @@ function PaneArea({painter, top, width, height, scrollOffset}: {painter: PanePai
 	return <Box width={width} height={height} />;
 }
 
-function statusLine(session: ShellSession, scrollback: boolean, offset: number): {text: string; colour: string} | undefined {
+export function statusLine(session: ShellSession, scrollback: boolean, offset: number): {text: string; colour: string} | undefined {
 	if (scrollback) return {text: `scrollback: ${offset} lines up · PgUp/PgDn ↑/↓ g/G · q or Esc leaves`, colour: 'cyan'};
 	if (session.state.kind === 'exited') {
 		const how = session.state.signal ? `killed by ${session.state.signal}` : `exited with status ${session.state.code}`;
@@ -81,16 +82,16 @@ function statusLine(session: ShellSession, scrollback: boolean, offset: number):
 	}
 	const state = session.connection.state;
 	switch (state.kind) {
-		case 'disconnected': {
-			const retry = state.retryAt ? ` Retrying in ${Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000))} s;` : '';
-			return {text: `${state.reason}${retry} Ctrl-b r reconnects now.`, colour: 'red'};
-		}
+		case 'disconnected':
+			// Short: the whole message is in the pane, above (ShellSession.detach).
+			return {text: disconnectStatus(state), colour: 'red'};
 		case 'connecting':
 			return {text: state.attempt > 1 ? `Reconnecting (attempt ${state.attempt}) via ${session.connection.spec.transport.description}…` : `Connecting via ${session.connection.spec.transport.description}…`, colour: 'yellow'};
 		case 'verifying-host-key':
 			return {text: 'Verifying the host key…', colour: 'yellow'};
 		case 'authenticating':
-			return {text: `Authenticating${state.method ? ` with ${state.method}` : ''}…`, colour: 'yellow'};
+			if (state.method) return {text: `Authenticating with ${state.method}…`, colour: 'yellow'};
+			return {text: `${state.activity ?? 'Authenticating'}…`, colour: 'yellow'};
 		default:
 			return undefined;
 	}
