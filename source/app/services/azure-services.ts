@@ -79,11 +79,11 @@ export function armInventorySource(
 }
 
 /** The inventory cache on disk; `preloaded` (read for the splash) serves the first load instead of reading again. */
-export function diskCache(configDir: string, tenantKey: string, preloaded?: CachedInventory): InventoryCache {
+export function diskCache(configDir: string, tenantKey: string, preloaded?: CachedInventory, onProblem?: (message: string) => void): InventoryCache {
 	let first = preloaded;
 	return {
 		load: () => {
-			const cached = first ?? loadInventoryCache(configDir, tenantKey);
+			const cached = first ?? loadInventoryCache(configDir, tenantKey, onProblem ? {onProblem} : {});
 			first = undefined;
 			return cached;
 		},
