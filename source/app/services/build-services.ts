@@ -83,7 +83,7 @@ export async function buildServices(
 		tenantKey = `lab-${topology.tenantId}`;
 		label = 'demo lab';
 	} else {
-		const cloud = cloudFromSettings(options.settings.settings.cloud);
+		const cloud = cloudFromSettings(options.settings.settings.cloud, options.settings.path);
 		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
 		signIn = new AzureSignIn(cloud, tenantId);
 		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential});
