@@ -66,12 +66,8 @@ async function doctor(argv: string[]): Promise<number> {
 	if (tenantAt !== -1) args.splice(tenantAt, 2);
 	const {runDoctorCommand} = await import('./commands/doctor.js');
 	const io = {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr, env: process.env};
-	if (!demo) {
-		const {SettingsStore} = await import('./core/profiles/settings-store.js');
-		const {cloudFromSettings} = await import('./app/services/azure-services.js');
-		const settings = new SettingsStore(paths.dir).settings;
-		return runDoctorCommand(args, io, {cloud: cloudFromSettings(settings.cloud), tenantId: tenantId ?? settings.cloud.tenantId});
-	}
+	// The cloud and tenant come from settings.json, checked by the doctor command itself.
+	if (!demo) return runDoctorCommand(args, io, tenantId ? {tenantId} : {});
 	const {loadDemoTopology} = await import('./lab/topology/index.js');
 	const {buildLocalInventory} = await import('./core/inventory/local-source.js');
 	const {seedDemoProfiles} = await import('./lab/demo-profiles.js');

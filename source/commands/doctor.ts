@@ -7,11 +7,12 @@ import type {TokenCredential} from '@azure/identity';
 import {createArmClients, type ArmClients} from '../core/azure/clients.js';
 import {createKeyVaultClients, type KeyVaultClients} from '../core/azure/keyvault.js';
 import {secretReader} from '../core/azure/secret-reader.js';
-import {AZURE_CLOUDS, type CloudSettings} from '../core/azure/cloud.js';
+import {AZURE_CLOUDS, CloudSettingsError, cloudFromSettings, type CloudSettings} from '../core/azure/cloud.js';
 import {createAzureCredential} from '../core/azure/credentials.js';
 import {idKey} from '../core/azure/resource-id.js';
 import {isVmId, runDoctor, STATUS_SYMBOLS, type CheckStatus, type DoctorReport} from '../core/doctor/index.js';
 import type {Profile} from '../core/profiles/schema.js';
+import {SettingsStore} from '../core/profiles/settings-store.js';
 import {ProfileStore} from '../core/profiles/store.js';
 
 export interface DoctorCommandIo {
@@ -91,6 +92,16 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 	}
 
 	const ownClients = deps.clients === undefined;
+	if (ownClients && deps.cloud === undefined) {
+		// The cloud comes from settings.json, checked as the app checks it: a broken file is not quietly replaced by
+		// the public cloud's defaults (the doctor would then check the wrong Azure).
+		const fromSettings = cloudFromSettingsFile(io.configDir);
+		if (!fromSettings.ok) {
+			io.stderr.write(`vmux doctor: ${fromSettings.problem}\n`);
+			return 1;
+		}
+		deps = {...deps, cloud: fromSettings.cloud, ...(deps.tenantId || !fromSettings.tenantId ? {} : {tenantId: fromSettings.tenantId})};
+	}
 	const clients = deps.clients ?? defaultClients(deps);
 	// Azure's throttling can make a check wait; say so rather than look stuck (stderr keeps --json clean).
 	const stopThrottle = clients.onThrottle(event => {
@@ -120,6 +131,23 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 	}
 	io.stdout.write(values.json ? `${JSON.stringify(report, undefined, '\t')}\n` : formatDoctorReport(report));
 	return report.ok ? 0 : 1;
+}
+
+/** settings.json's cloud and tenant, or one message naming the file, the field and the fix. */
+export function cloudFromSettingsFile(configDir: string): {ok: true; cloud: CloudSettings; tenantId?: string} | {ok: false; problem: string} {
+	const store = new SettingsStore(configDir);
+	if (store.problems.length > 0) {
+		// The app runs on defaults meanwhile; the doctor does not, so the store's "using default settings" is dropped.
+		const problems = store.problems.map(problem => problem.replace(/;? ?using (the )?default settings[^.]*\./i, '.'));
+		return {ok: false, problem: `${problems.join(' ').replace(/\s+/g, ' ')} Fix it, then run vmux doctor again.`};
+	}
+	try {
+		const {tenantId} = store.settings.cloud;
+		return {ok: true, cloud: cloudFromSettings(store.settings.cloud, store.path), ...(tenantId ? {tenantId} : {})};
+	} catch (error) {
+		if (error instanceof CloudSettingsError) return {ok: false, problem: error.message};
+		throw error;
+	}
 }
 
 function defaultClients(deps: DoctorCommandDeps): ArmClients {

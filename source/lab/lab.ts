@@ -1,7 +1,7 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import {existsSync} from 'node:fs';
-import ssh2 from 'ssh2';
 import {labAssetPath, readLabAsset} from './assets.js';
+import {generateHostKey} from './ssh/host-key.js';
 import {LabSshServer} from './ssh/lab-ssh-server.js';
 
 /** The demo user every lab VM knows, and the credentials the demo profiles use. */
@@ -57,5 +57,5 @@ export async function startLab(vms: VmRecord[]): Promise<Lab> {
 /** Demo VMs have stable shipped host keys; VMs from another topology file get a fresh one per run. */
 function hostKeyFor(vmName: string): Buffer | string {
 	if (/^[\w.-]+$/.test(vmName) && existsSync(labAssetPath(`hostkeys/${vmName}`))) return readLabAsset(`hostkeys/${vmName}`);
-	return ssh2.utils.generateKeyPairSync('ed25519').private;
+	return generateHostKey();
 }

@@ -1,40 +1,14 @@
 import type {TokenCredential} from '@azure/identity';
-import {readFileSync} from 'node:fs';
-import {armScope, cloudByName, customCloud, type CloudSettings} from '../../core/azure/cloud.js';
+import {armScope, type CloudSettings} from '../../core/azure/cloud.js';
 import {describeAzureError, describeDeviceCodeFailure, type AzureProblem} from '../../core/azure/errors.js';
 import type {ArmClients} from '../../core/azure/clients.js';
 import type {DeviceCodePrompt} from '../../core/azure/credentials.js';
-import {expandHome} from '../../core/credentials/home-path.js';
 import type {InventoryProgress} from '../../core/inventory/azure-source.js';
 import {loadInventoryCache, saveInventoryCache, type CachedInventory} from '../../core/inventory/cache.js';
-import type {Settings} from '../../core/profiles/schema.js';
 import type {InventoryCache, InventorySource} from './inventory-controller.js';
 
-/** The cloud the settings name (`cloud` in settings.json); custom endpoints are validated with readable errors. */
-export function cloudFromSettings(settings: Settings['cloud']): CloudSettings {
-	if (settings.name !== 'Custom') return cloudByName(settings.name);
-	if (!settings.resourceManagerEndpoint || !settings.authorityHost || !settings.keyVaultDnsSuffix) {
-		throw new Error('settings.json: a Custom cloud needs cloud.resourceManagerEndpoint, cloud.authorityHost and cloud.keyVaultDnsSuffix.');
-	}
-	return customCloud({
-		armEndpoint: settings.resourceManagerEndpoint,
-		authorityHost: settings.authorityHost,
-		keyVaultSuffix: settings.keyVaultDnsSuffix,
-		...(settings.resourceManagerAudience ? {armAudience: settings.resourceManagerAudience} : {}),
-		...(settings.caFile ? {tlsCa: readCaFile(settings.caFile)} : {}),
-	});
-}
-
-function readCaFile(path: string): string {
-	let pem: string;
-	try {
-		pem = readFileSync(expandHome(path), 'utf8');
-	} catch (error) {
-		throw new Error(`settings.json: cloud.caFile ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); point it at a PEM file of CA certificates.`);
-	}
-	if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`settings.json: cloud.caFile ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
-	return pem;
-}
+/** The cloud the settings name (`cloud` in settings.json); the checks live in core so `vmux doctor` shares them. */
+export {cloudFromSettings} from '../../core/azure/cloud.js';
 
 export function describeProgress(progress: InventoryProgress): string {
 	switch (progress.kind) {
@@ -79,11 +53,11 @@ export function armInventorySource(
 }
 
 /** The inventory cache on disk; `preloaded` (read for the splash) serves the first load instead of reading again. */
-export function diskCache(configDir: string, tenantKey: string, preloaded?: CachedInventory): InventoryCache {
+export function diskCache(configDir: string, tenantKey: string, preloaded?: CachedInventory, onProblem?: (message: string) => void): InventoryCache {
 	let first = preloaded;
 	return {
 		load: () => {
-			const cached = first ?? loadInventoryCache(configDir, tenantKey);
+			const cached = first ?? loadInventoryCache(configDir, tenantKey, onProblem ? {onProblem} : {});
 			first = undefined;
 			return cached;
 		},

@@ -83,7 +83,7 @@ export async function buildServices(
 		tenantKey = `lab-${topology.tenantId}`;
 		label = 'demo lab';
 	} else {
-		const cloud = cloudFromSettings(options.settings.settings.cloud);
+		const cloud = cloudFromSettings(options.settings.settings.cloud, options.settings.path);
 		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
 		signIn = new AzureSignIn(cloud, tenantId);
 		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential});
@@ -111,7 +111,12 @@ export async function buildServices(
 	// Key Vault credentials are read at connect (after the host key is accepted) and by the doctor, into memory only.
 	const readSecret: ReadSecret = secretReader(keyVault, async () => (await clients()).cloud);
 	const signedIn = signIn ? () => signIn!.check() : undefined;
-	const inventory = new InventoryController(armInventorySource(label, clients, selectedSubscriptions, signedIn), diskCache(options.paths.dir, tenantKey, options.preloadedCache));
+	// A damaged inventory cache is dropped (the refresh rebuilds it); the user gets one line saying so.
+	const cacheProblems: string[] = [];
+	const inventory = new InventoryController(
+		armInventorySource(label, clients, selectedSubscriptions, signedIn),
+		diskCache(options.paths.dir, tenantKey, options.preloadedCache, problem => cacheProblems.push(problem)),
+	);
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
 	inventory.on('change', () => {
 		for (const vm of inventory.current().vms) if (vm.bastion) bastionSkus.set(vm.bastion.id.toLowerCase(), vm.bastion);
@@ -149,7 +154,7 @@ export async function buildServices(
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,
 		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
-		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : [])],
+		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : []), ...cacheProblems],
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),
 		subscriptions: {

@@ -1,3 +1,8 @@
+import {X509Certificate} from 'node:crypto';
+import {readFileSync, statSync} from 'node:fs';
+import {expandHome} from '../credentials/home-path.js';
+import type {CloudSettings as CloudSettingsFields} from '../profiles/schema.js';
+
 /**
  * Where Azure lives. One settings shape serves the public cloud, the sovereign clouds, custom endpoints (Azure
  * Stack and the like) and the lab: the app only ever reads endpoints from here.
@@ -171,4 +176,58 @@ function httpsUrl(setting: string, value: string): string {
 		throw new CloudSettingsError(`${setting} '${value}' must use https://.`);
 	}
 	return stripSlash(url.origin + url.pathname);
+}
+
+/** A CA bundle bigger than this is not a CA bundle (the public web's whole root store is ~200 KB). */
+const MAX_CA_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The cloud settings.json's `cloud` names, checked the same way for the app and `vmux doctor`: a Custom cloud
+ * needs its endpoints, and `caFile` must be a readable PEM file of certificates. Every problem is a
+ * CloudSettingsError naming `settingsFile`, the field and the fix.
+ */
+export function cloudFromSettings(settings: CloudSettingsFields, settingsFile = 'settings.json'): CloudSettings {
+	if (settings.name !== 'Custom') return cloudByName(settings.name);
+	if (!settings.resourceManagerEndpoint || !settings.authorityHost || !settings.keyVaultDnsSuffix) {
+		const missing = (['resourceManagerEndpoint', 'authorityHost', 'keyVaultDnsSuffix'] as const).filter(field => !settings[field]);
+		throw new CloudSettingsError(
+			`${settingsFile}: a Custom cloud needs cloud.resourceManagerEndpoint, cloud.authorityHost and cloud.keyVaultDnsSuffix; add ${missing.map(field => `cloud.${field}`).join(', ')}.`,
+		);
+	}
+	try {
+		return customCloud({
+			armEndpoint: settings.resourceManagerEndpoint,
+			authorityHost: settings.authorityHost,
+			keyVaultSuffix: settings.keyVaultDnsSuffix,
+			...(settings.resourceManagerAudience ? {armAudience: settings.resourceManagerAudience} : {}),
+			...(settings.caFile ? {tlsCa: readCaFile(settings.caFile, settingsFile)} : {}),
+		});
+	} catch (error) {
+		if (error instanceof CloudSettingsError && !error.message.startsWith(settingsFile)) throw new CloudSettingsError(`${settingsFile}: cloud.${error.message}`);
+		throw error;
+	}
+}
+
+/** The PEM text of `caFile`, or a CloudSettingsError saying what is wrong with it and what it must hold. */
+function readCaFile(path: string, settingsFile: string): string {
+	const problem = (why: string) => new CloudSettingsError(`${settingsFile}: cloud.caFile ${path} ${why}; point it at a PEM file of CA certificates.`);
+	let pem: string;
+	try {
+		const file = expandHome(path);
+		if (statSync(file).size > MAX_CA_FILE_BYTES) throw problem(`is larger than ${MAX_CA_FILE_BYTES / 1024 / 1024} MB`);
+		pem = readFileSync(file, 'utf8');
+	} catch (error) {
+		if (error instanceof CloudSettingsError) throw error;
+		throw problem(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+	}
+	const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+	if (blocks.length === 0) throw problem('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+	blocks.forEach((block, index) => {
+		try {
+			new X509Certificate(block);
+		} catch {
+			throw problem(`has a damaged certificate (number ${index + 1})`);
+		}
+	});
+	return pem;
 }

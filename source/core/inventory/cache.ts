@@ -1,6 +1,7 @@
-import {mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync, unlinkSync} from 'node:fs';
+import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync, chmodSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
-import type {Inventory, VmRecord} from './model.js';
+import type {Inventory} from './model.js';
+import {CACHE_VERSION, parseCacheFile} from './cache-schema.js';
 
 /**
  * The last inventory per tenant, on disk in the config dir, so the first frame shows the fleet at once and
@@ -8,7 +9,6 @@ import type {Inventory, VmRecord} from './model.js';
  * addresses; no secrets are in an Inventory).
  */
 
-const CACHE_VERSION = 1;
 /** Older than this, the UI marks the list stale (it is refreshed in the background anyway). */
 export const DEFAULT_STALE_AFTER_MS = 15 * 60 * 1000;
 
@@ -60,22 +60,46 @@ export function saveInventoryCache(configDir: string, tenant: string, inventory:
 	return path;
 }
 
+/** A cache bigger than this is not parsed on the first frame's path: a real fleet's cache is a few MB. */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+export interface LoadCacheOptions {
+	staleAfterMs?: number;
+	now?: number;
+	/** Told, in one sentence naming the file, why a cache that exists was not used (it is refreshed instead). */
+	onProblem?: (message: string) => void;
+}
+
 /**
- * Reads the cache synchronously (it is on the first frame's path). A missing, unreadable or malformed cache is
- * simply absent: the app then waits for the refresh instead of failing.
+ * Reads the cache synchronously (it is on the first frame's path). A missing cache is simply absent; an
+ * unreadable, huge or malformed one is absent too (a cache is disposable: the refresh replaces it), and
+ * `onProblem` hears why. The file itself is left as it is until a refresh writes a good one over it.
  */
-export function loadInventoryCache(
-	configDir: string,
-	tenant: string,
-	options: {staleAfterMs?: number; now?: number} = {},
-): CachedInventory | undefined {
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(readFileSync(inventoryCachePath(configDir, tenant), 'utf8'));
-	} catch {
+export function loadInventoryCache(configDir: string, tenant: string, options: LoadCacheOptions = {}): CachedInventory | undefined {
+	const path = inventoryCachePath(configDir, tenant);
+	const drop = (why: string): undefined => {
+		options.onProblem?.(`Ignored the inventory cache ${path} (${why}); the refresh rebuilds it.`);
 		return undefined;
+	};
+	let text: string;
+	try {
+		const size = statSync(path).size;
+		if (size > MAX_CACHE_BYTES) return drop(`it is ${Math.round(size / 1024 / 1024)} MB, more than a cache ever holds`);
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return undefined;
+		return drop(`it cannot be read (${code ?? (error as Error).message})`);
 	}
-	if (!isCacheFile(parsed)) return undefined;
+	let json: unknown;
+	try {
+		// Editors on some systems add a byte-order mark; JSON.parse refuses it.
+		json = JSON.parse(text.replace(/^\uFEFF/, ''));
+	} catch {
+		return drop('it is not valid JSON (truncated or damaged)');
+	}
+	const parsed = parseCacheFile(json);
+	if (!parsed.ok) return drop(parsed.problem);
 	const now = options.now ?? Date.now();
 	const {inventory} = parsed;
 	const ageMs = Math.max(0, now - inventory.fetchedAt);
@@ -86,32 +110,4 @@ export function loadInventoryCache(
 		ageMs,
 		stale: ageMs > (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS),
 	};
-}
-
-function isCacheFile(value: unknown): value is CacheFile {
-	if (!value || typeof value !== 'object') return false;
-	const file = value as Partial<CacheFile>;
-	if (file.version !== CACHE_VERSION || !file.inventory || typeof file.inventory !== 'object') return false;
-	const inventory = file.inventory as Partial<Inventory>;
-	return (
-		typeof inventory.fetchedAt === 'number' &&
-		typeof inventory.source === 'string' &&
-		Array.isArray(inventory.subscriptions) &&
-		Array.isArray(inventory.vms) &&
-		inventory.vms.every(isVmRecord)
-	);
-}
-
-function isVmRecord(value: unknown): value is VmRecord {
-	if (!value || typeof value !== 'object') return false;
-	const vm = value as Partial<VmRecord>;
-	return (
-		typeof vm.id === 'string' &&
-		typeof vm.name === 'string' &&
-		typeof vm.subscriptionId === 'string' &&
-		typeof vm.resourceGroup === 'string' &&
-		typeof vm.powerState === 'string' &&
-		typeof vm.tags === 'object' &&
-		vm.tags !== null
-	);
 }

@@ -1,5 +1,5 @@
 import {keyTypeOfBlob} from '../credentials/ssh-wire.js';
-import {type HashedHost, isBase64, parseHashedHost} from './known-hosts-match.js';
+import {type HashedHost, hashedHostMatches, isBase64, parseHashedHost, patternListMatches} from './known-hosts-match.js';
 
 /**
  * Reads OpenSSH known_hosts text (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"):
@@ -34,12 +34,19 @@ export interface ParsedKnownHosts {
 	skipped: SkippedLine[];
 }
 
-export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
+/**
+ * `forHost`, when given, keeps only the lines whose host field names that host, and checks it before the key
+ * is decoded: a 150k-line ~/.ssh/known_hosts then costs one host-field match per line, not a base64 decode.
+ * Lines for other hosts are neither entries nor skipped. Plain loops only: files this size overflow the stack
+ * when spread into a call.
+ */
+export function parseKnownHosts(text: string, file: string, forHost?: string): ParsedKnownHosts {
 	const entries: KnownHostsEntry[] = [];
 	const skipped: SkippedLine[] = [];
-	const lines = text.split(/\r?\n/);
+	// \r alone ends a line too (old Mac editors); OpenSSH would read such a file as one broken line.
+	const lines = text.split(/\r\n?|\n/);
 	for (let index = 0; index < lines.length; index++) {
-		const result = parseLine(lines[index], file, index + 1);
+		const result = parseLine(lines[index]!, file, index + 1, forHost);
 		if (result === undefined) continue;
 		if ('reason' in result) skipped.push(result);
 		else entries.push(result);
@@ -47,7 +54,7 @@ export function parseKnownHosts(text: string, file: string): ParsedKnownHosts {
 	return {entries, skipped};
 }
 
-function parseLine(raw: string, file: string, line: number): KnownHostsEntry | SkippedLine | undefined {
+function parseLine(raw: string, file: string, line: number, forHost: string | undefined): KnownHostsEntry | SkippedLine | undefined {
 	const text = raw.trim();
 	if (text === '' || text.startsWith('#')) return undefined;
 	const skip = (reason: string): SkippedLine => ({file, line, reason});
@@ -61,7 +68,8 @@ function parseLine(raw: string, file: string, line: number): KnownHostsEntry | S
 		else return skip(`unknown marker ${name}`);
 	}
 	if (fields.length < 3) return skip('expected host patterns, a key type and a base64 key');
-	const [hostField, keyType, keyBase64] = fields;
+	const [hostField, keyType, keyBase64] = fields as [string, string, string];
+	if (forHost !== undefined && !hostFieldNames(hostField, forHost)) return undefined;
 	const comment = fields.slice(3).join(' ') || undefined;
 
 	if (!isBase64(keyBase64)) return skip(`the key of type ${keyType} is not base64 (an SSH-1 key or a damaged line)`);
@@ -78,4 +86,13 @@ function parseLine(raw: string, file: string, line: number): KnownHostsEntry | S
 		return {...base, hashed};
 	}
 	return {...base, patterns: hostField};
+}
+
+/** Whether a host field (a `|1|salt|hash` or a pattern list) names `host`; a malformed hashed field names nobody. */
+function hostFieldNames(hostField: string, host: string): boolean {
+	if (hostField.startsWith('|')) {
+		const hashed = parseHashedHost(hostField);
+		return hashed !== undefined && hashedHostMatches(host, hashed);
+	}
+	return patternListMatches(host, hostField);
 }

@@ -3,7 +3,7 @@ import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {displayPath, shellPath, shellWord} from '../credentials/home-path.js';
 import {fingerprintSha256, keyTypeOfBlob, plainKeyType} from '../credentials/ssh-wire.js';
-import {hashedHostMatches, hashHostName, lookupName, patternListMatches} from './known-hosts-match.js';
+import {hashHostName, lookupName} from './known-hosts-match.js';
 import {type KnownHostsEntry, type SkippedLine, parseKnownHosts} from './known-hosts-parse.js';
 
 /**
@@ -83,7 +83,7 @@ export class KnownHosts {
 		const name = lookupName(host, port);
 		const type = keyTypeOfBlob(keyBlob) ?? plainKeyType(keyType);
 		const fingerprint = fingerprintSha256(keyBlob);
-		const entries = this.read().entries.filter(entry => hostMatches(entry, name));
+		const entries = this.read(name).entries;
 
 		// Revocation beats everything, even the same key listed as trusted elsewhere (as in OpenSSH).
 		const revoked = entries.filter(entry => entry.marker === 'revoked' && entry.keyBlob.equals(keyBlob));
@@ -153,8 +153,8 @@ export class KnownHosts {
 			throw new Error(`The host key offered by ${name} says ${type}, not ${keyType}; vmux did not save it.`);
 		}
 		try {
-			const own = parseKnownHosts(readIfPresent(this.vmuxFile) ?? '', this.vmuxFile).entries;
-			if (own.some(entry => !entry.marker && entry.keyBlob.equals(keyBlob) && hostMatches(entry, name))) return;
+			const own = parseKnownHosts(readIfPresent(this.vmuxFile) ?? '', this.vmuxFile, name).entries;
+			if (own.some(entry => !entry.marker && entry.keyBlob.equals(keyBlob))) return;
 
 			mkdirSync(dirname(this.vmuxFile), {recursive: true, mode: 0o700});
 			const line = `${hashHostName(name)} ${type} ${keyBlob.toString('base64')}\n`;
@@ -177,7 +177,8 @@ export class KnownHosts {
 		return this.read().skipped;
 	}
 
-	private read(): {entries: KnownHostsEntry[]; skipped: SkippedLine[]} {
+	/** Every file's entries (only those naming `forHost`, when given) and unreadable lines. */
+	private read(forHost?: string): {entries: KnownHostsEntry[]; skipped: SkippedLine[]} {
 		const entries: KnownHostsEntry[] = [];
 		const skipped: SkippedLine[] = [];
 		for (const file of this.files) {
@@ -190,9 +191,10 @@ export class KnownHosts {
 				continue;
 			}
 			if (text === undefined) continue;
-			const parsed = parseKnownHosts(text, file);
-			entries.push(...parsed.entries);
-			skipped.push(...parsed.skipped);
+			const parsed = parseKnownHosts(text, file, forHost);
+			// Not push(...list): a 130k-line file overflows the stack as call arguments.
+			for (const entry of parsed.entries) entries.push(entry);
+			for (const line of parsed.skipped) skipped.push(line);
 		}
 		return {entries, skipped};
 	}
@@ -225,11 +227,6 @@ export class KnownHosts {
 		}
 		return hint;
 	}
-}
-
-function hostMatches(entry: KnownHostsEntry, name: string): boolean {
-	if (entry.hashed) return hashedHostMatches(name, entry.hashed);
-	return entry.patterns !== undefined && patternListMatches(name, entry.patterns);
 }
 
 function readIfPresent(file: string): string | undefined {

@@ -1,9 +1,12 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import type {z} from 'zod';
 import {idKey, parentResourceId, parseResourceId} from '../../core/azure/resource-id.js';
 import {labAssetPath} from '../assets.js';
+import {MAX_DEPTH, pathDeeperThan} from './depth.js';
 import {
 	commonResourceSchema,
+	isResourceName,
+	RESOURCE_NAME_RULE,
 	RESOURCE_TYPES,
 	resourceSchemas,
 	subscriptionSchema,
@@ -69,6 +72,9 @@ export class TopologyError extends Error {
 	}
 }
 
+/** Bigger than any world the lab is meant to serve; reading more would stall `vmux --demo` before its first frame. */
+export const MAX_TOPOLOGY_BYTES = 32 * 1024 * 1024;
+
 const CANONICAL_TYPES = new Map(Object.values(RESOURCE_TYPES).map(type => [type.toLowerCase(), type]));
 
 /** The topology DESIGN §8 describes, shipped with vmux (copied to dist/ by the build). */
@@ -81,8 +87,13 @@ export function loadDemoTopology(): Topology {
 export function loadTopologyFile(path: string): Topology {
 	let text: string;
 	try {
+		const size = statSync(path).size;
+		if (size > MAX_TOPOLOGY_BYTES) {
+			throw new TopologyError(path, [{where: '', field: '', message: `is ${Math.round(size / 1024 / 1024)} MB; a topology file is at most ${MAX_TOPOLOGY_BYTES / 1024 / 1024} MB (split the world or drop unused resources)`}]);
+		}
 		text = readFileSync(path, 'utf8');
 	} catch (error) {
+		if (error instanceof TopologyError) throw error;
 		throw new TopologyError(path, [{where: '', field: '', message: `cannot be read (${(error as Error).message})`}]);
 	}
 	let json: unknown;
@@ -97,6 +108,22 @@ export function loadTopologyFile(path: string): Topology {
 /** Validates and indexes a topology object; throws TopologyError naming every bad resource and field. */
 export function parseTopology(json: unknown, label = 'topology'): Topology {
 	const issues: TopologyIssue[] = [];
+	// Before anything walks it: a value nested thousands deep passes the schemas but breaks whatever serves it.
+	const deep = pathDeeperThan(json);
+	if (deep) {
+		const [list, index, ...field] = deep;
+		const where = typeof list === 'string' && typeof index === 'number' ? `${list}[${index}]` : '';
+		const entry = where ? (json as Record<string, unknown[]>)[list as string]![index as number] : undefined;
+		const shown = where ? field : deep;
+		throw new TopologyError(label, [
+			{
+				where,
+				...(entry === undefined ? {} : {resource: describeRaw(entry)}),
+				field: `${fieldPath(shown.slice(0, 6))}${shown.length > 6 ? '…' : ''}`,
+				message: `nests deeper than ${MAX_DEPTH} levels; ARM resources nest about a dozen, so flatten it`,
+			},
+		]);
+	}
 	const file = topologyFileSchema.safeParse(json);
 	if (!file.success) {
 		throw new TopologyError(label, file.error.issues.map(issue => ({where: '', field: fieldPath(issue.path), message: issue.message})));
@@ -139,8 +166,12 @@ export function parseTopology(json: unknown, label = 'topology'): Topology {
 			issues.push({where, resource: describeRaw(raw), field: 'id', message: `'${common.data.id}' is not an ARM resource id (/subscriptions/{s}/resourceGroups/{rg}/providers/{Namespace}/{type}/{name})`});
 			return;
 		}
+		if (!common.data.name && !isResourceName(parsedId.name)) {
+			issues.push({where, resource: describeRaw(raw), field: 'id', message: `its last segment '${parsedId.name.slice(0, 40)}' is ${RESOURCE_NAME_RULE}`});
+			return;
+		}
 		const type = CANONICAL_TYPES.get(parsedId.type.toLowerCase());
-		const label = `${parsedId.type} '${common.data.name ?? parsedId.name}'`;
+		const label = `${parsedId.type} '${shortName(common.data.name ?? parsedId.name)}'`;
 		if (!type) {
 			issues.push({where, resource: label, field: 'id', message: `resource type '${parsedId.type}' is not one the lab serves (${[...CANONICAL_TYPES.values()].join(', ')})`});
 			return;
@@ -255,12 +286,17 @@ function describeRaw(raw: unknown): string | undefined {
 	const type = typeof record.type === 'string' ? record.type : id ? parseResourceId(id)?.type : undefined;
 	const name = typeof record.name === 'string' ? record.name : id?.split('/').at(-1);
 	if (!type && !name) return undefined;
-	return `${type ?? 'resource'} '${name ?? '?'}'`;
+	return `${type ?? 'resource'} '${shortName(name ?? '?')}'`;
 }
 
 function describeSubscription(raw: unknown): string | undefined {
 	if (!raw || typeof raw !== 'object') return undefined;
 	const record = raw as ArmJson;
 	const name = record.displayName ?? record.subscriptionId;
-	return typeof name === 'string' ? `subscription '${name}'` : undefined;
+	return typeof name === 'string' ? `subscription '${shortName(name)}'` : undefined;
+}
+
+/** A name as messages quote it: a hostile 10k-character name must not make the message 10k characters. */
+function shortName(name: string): string {
+	return name.length > 60 ? `${name.slice(0, 60)}…` : name;
 }

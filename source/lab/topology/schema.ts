@@ -36,9 +36,21 @@ export const topologyFileSchema = z.looseObject({
 });
 
 /** Fields every resource has; `type` and `name` may be left out and are then taken from the id. */
+/**
+ * A resource's own name: the lab files host keys and builds URLs and addresses from it, so a name that reads as
+ * a path (`..`, `a/b`) or carries control characters is refused, as ARM refuses it.
+ */
+export function isResourceName(name: string): boolean {
+	return name.length > 0 && name.length <= 260 && !/[/\\\u0000-\u001f\u007f]/.test(name) && !/^\.+$/.test(name);
+}
+
+export const RESOURCE_NAME_RULE = "not a resource name: no '/', '\\' or control characters, not '.' or '..', at most 260 characters";
+
+const resourceName = z.string().refine(isResourceName, {message: RESOURCE_NAME_RULE});
+
 export const commonResourceSchema = z.looseObject({
 	id: z.string().min(1),
-	name: z.string().optional(),
+	name: resourceName.optional(),
 	type: z.string().optional(),
 	location: z.string().optional(),
 	tags: z.record(z.string(), z.string()).optional(),

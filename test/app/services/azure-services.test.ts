@@ -1,11 +1,12 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {cloudFromSettings} from '../../../source/app/services/azure-services.js';
 import {armScope} from '../../../source/core/azure/cloud.js';
 
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+// A real certificate: the CA file's certificates are parsed, so a placeholder PEM is refused.
+const PEM = readFileSync(new URL('../../../source/lab/assets/tls/lab-ca.pem', import.meta.url), 'utf8');
 
 describe('cloudFromSettings', () => {
 	const dirs: string[] = [];
