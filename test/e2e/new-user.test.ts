@@ -1,0 +1,53 @@
+// What a new user meets first: the demo's first frame while its lab starts, and a saved plain-host
+// profile showing up in the browser at once.
+import {readFileSync} from 'node:fs';
+import {afterEach, describe, expect, it} from 'vitest';
+import {VmuxPty} from './pty-driver.js';
+
+describe('a new user in a real pseudo-terminal', () => {
+	let vmux: VmuxPty | undefined;
+	afterEach(() => {
+		vmux?.dispose();
+		vmux = undefined;
+	});
+
+	it('vmux --demo shows what is starting, with progress, before the VM list', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('Starting the demo lab: SSH servers, Azure stand-ins', 30_000);
+		await vmux.waitFor('jump-01', 60_000);
+		const raw = vmux.raw;
+		const starting = raw.indexOf('Starting the demo lab');
+		expect(starting).toBeGreaterThanOrEqual(0);
+		// Each step is on screen before the list replaces the splash.
+		for (const step of ['loading vmux', 'starting SSH servers', 'starting the Azure stand-ins', 'opening the VM browser']) {
+			const at = raw.indexOf(step);
+			expect(at, step).toBeGreaterThan(starting);
+			expect(at, step).toBeLessThan(raw.indexOf('jump-01'));
+		}
+		// The splash is gone once the App draws: no leftover line under the list.
+		expect(vmux.screen()).not.toContain('Starting the demo lab');
+	}, 90_000);
+
+	it('a saved plain-host profile is listed at once (no r), and the status line and the footer count the same rows', async () => {
+		vmux = new VmuxPty(['--demo']);
+		await vmux.waitFor('jump-01', 60_000);
+		await vmux.waitFor(/^\s*7 VMs · sorted/m);
+		// app-01 (selected) has a profile, so n opens a blank one.
+		vmux.write('n');
+		await vmux.waitFor('New profile');
+		vmux.write('local-box\t127.0.0.1');
+		await vmux.waitFor(/Host +127\.0\.0\.1/);
+		// Tab to Authentication (Transport, Port, Authentication), then left twice: Password.
+		vmux.write('\t\t\t');
+		await vmux.waitFor(/‹ SSH Private Key from Local File ›/);
+		vmux.write('\x1b[D\x1b[D');
+		await vmux.waitFor(/‹ Password ›/);
+		vmux.write('\x13');
+		const screen = await vmux.waitFor(/^[▸ ] local-box /m);
+		expect(screen).toContain('Saved the profile "local-box".');
+		expect(screen).toMatch(/^ vmux +demo lab · .*· 7 VMs · 1 saved host ·/m);
+		expect(screen).toMatch(/^\s*7 VMs · 1 saved host · sorted by/m);
+		const names = JSON.parse(readFileSync(`${vmux.configDir}/profiles.json`, 'utf8')).profiles.map((p: {name: string}) => p.name);
+		expect(names).toContain('local-box');
+	}, 90_000);
+});
