@@ -28,9 +28,15 @@ describe('a new user in a real pseudo-terminal', () => {
 		expect(vmux.screen()).not.toContain('Starting the demo lab');
 	}, 90_000);
 
-	it('a saved plain-host profile is listed at once (no r), and the status line and the footer count the same rows', async () => {
+	it('a dialog from the browser has no tab bar; a saved plain-host profile is listed at once (no r), and the status line and the footer count the same rows', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01', 60_000);
+		await vmux.waitFor(/^\s*7 VMs · sorted/m);
+		// A dialog opened from the browser with no session: no (empty) session tab bar above it.
+		vmux.write('D');
+		const dialog = await vmux.waitFor('Delete the profile "app-01"?');
+		expect(dialog).not.toContain('Ctrl-b ? help');
+		vmux.write('n');
 		await vmux.waitFor(/^\s*7 VMs · sorted/m);
 		// app-01 (selected) has a profile, so n opens a blank one.
 		vmux.write('n');
