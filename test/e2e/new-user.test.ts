@@ -41,7 +41,15 @@ describe('a new user in a real pseudo-terminal', () => {
 		// app-01 (selected) has a profile, so n opens a blank one.
 		vmux.write('n');
 		await vmux.waitFor('New profile');
-		vmux.write('local-box\t127.0.0.1');
+		// The editor may draw before it listens for keys (a busy machine): type the name's first letter until
+		// it shows, then the rest.
+		for (let attempt = 0; !/Name +l/.test(vmux.screen()); attempt++) {
+			expect(attempt, 'the Name field never took a key').toBeLessThan(10);
+			vmux.write('l');
+			await vmux.waitFor(/Name +l/, 3_000).catch(() => undefined);
+		}
+		vmux.write('ocal-box\t127.0.0.1');
+		await vmux.waitFor(/Name +local-box/);
 		await vmux.waitFor(/Host +127\.0\.0\.1/);
 		// Tab to Authentication (Transport, Port, Authentication), then left twice: Password.
 		vmux.write('\t\t\t');
