@@ -1,4 +1,5 @@
 import meow from 'meow';
+import {parseGlobalArgs, SUBCOMMANDS, UsageError, type GlobalArgs} from './cli-args.js';
 import {configPaths, defaultConfigDir, ensureConfigDir} from './core/config/paths.js';
 import {redact} from './core/credentials/redact.js';
 import {createLogger, setLogRedactor} from './core/log.js';
@@ -25,49 +26,37 @@ const HELP = `
     --version              show the version
 
   Keys (browser)
-    j/k ↑/↓ move   / filter   Enter connect   e edit profile   n new   D delete
-    r refresh   ? help   q quit   Esc clears the filter (never quits)
+    j/k ↑/↓ move   / filter   o sort   Enter connect   e edit profile   n new   D delete
+    ! doctor   r refresh   s subscriptions   L sign in (device code)   ? help   q quit
+    Esc clears the filter (never quits)
 
   Keys (sessions, after the prefix Ctrl-b)
     c new shell on the same connection   n/p next/previous   0-9 jump   w picker
     d back to browser   x close   r reconnect   [ scrollback   ? help   Ctrl-b literal Ctrl-b
 `;
 
-const FLAGS = {
-	demo: {type: 'boolean', default: false},
-	configDir: {type: 'string'},
-	debugLog: {type: 'string'},
-	prefix: {type: 'string'},
-	labTopology: {type: 'string'},
-	tenant: {type: 'string'},
-} as const;
+const USAGE_LINE = 'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> (vmux --help for more)';
 
-const KNOWN_FLAGS = new Set(['--help', '-h', '--version', '-v', '--demo', '--config-dir', '--debug-log', '--prefix', '--lab-topology', '--tenant']);
+/** Options only the app reads; anything else starting with `-` is a typo worth stopping for. */
+const APP_FLAGS = new Set(['--help', '-h', '--version', '-v']);
 
 function unknownFlag(argv: string[]): string | undefined {
 	for (const arg of argv) {
 		if (arg === '--') return undefined;
 		if (!arg.startsWith('-') || arg === '-') continue;
-		const name = arg.split('=')[0]!;
-		if (!KNOWN_FLAGS.has(name)) return arg;
+		if (!APP_FLAGS.has(arg.split('=')[0]!)) return arg;
 	}
 	return undefined;
 }
 
 /** `vmux doctor <vm>`: against Azure, or with --demo against the lab. */
-async function doctor(argv: string[]): Promise<number> {
-	const {configDir, rest} = splitConfigDir(argv);
-	const paths = configPaths(configDir ?? defaultConfigDir());
+async function doctor(args: string[], global: GlobalArgs['options']): Promise<number> {
+	const paths = configPaths(global.configDir ?? defaultConfigDir());
 	ensureConfigDir(paths);
-	const demo = rest.includes('--demo');
-	const args = rest.filter(arg => arg !== '--demo');
-	const tenantAt = args.indexOf('--tenant');
-	const tenantId = tenantAt === -1 ? undefined : args[tenantAt + 1];
-	if (tenantAt !== -1) args.splice(tenantAt, 2);
 	const {runDoctorCommand} = await import('./commands/doctor.js');
 	const io = {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr, env: process.env};
 	// The cloud and tenant come from settings.json, checked by the doctor command itself.
-	if (!demo) return runDoctorCommand(args, io, tenantId ? {tenantId} : {});
+	if (!global.demo) return runDoctorCommand(args, io, global.tenant ? {tenantId: global.tenant} : {});
 	const {loadDemoTopology} = await import('./lab/topology/index.js');
 	const {buildLocalInventory} = await import('./core/inventory/local-source.js');
 	const {seedDemoProfiles} = await import('./lab/demo-profiles.js');
@@ -83,39 +72,34 @@ async function doctor(argv: string[]): Promise<number> {
 	}
 }
 
-/** `--config-dir` given to a subcommand, wherever it stands; the rest goes to the subcommand. */
-function splitConfigDir(argv: string[]): {configDir?: string; rest: string[]} {
-	const rest: string[] = [];
-	let configDir: string | undefined;
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i]!;
-		if (arg === '--config-dir') configDir = argv[++i];
-		else if (arg.startsWith('--config-dir=')) configDir = arg.slice('--config-dir='.length);
-		else rest.push(arg);
-	}
-	return {configDir, rest};
-}
-
 async function main(): Promise<number> {
-	const argv = process.argv.slice(2);
-	if (argv[0] === 'profiles') {
-		const {configDir, rest} = splitConfigDir(argv.slice(1));
-		const paths = configPaths(configDir ?? defaultConfigDir());
+	let parsed: GlobalArgs;
+	try {
+		parsed = parseGlobalArgs(process.argv.slice(2));
+	} catch (error) {
+		if (!(error instanceof UsageError)) throw error;
+		process.stderr.write(`vmux: ${error.message}\n${USAGE_LINE}\n`);
+		return 2;
+	}
+	const {command, options, rest} = parsed;
+	if (command === 'profiles') {
+		const paths = configPaths(options.configDir ?? defaultConfigDir());
 		ensureConfigDir(paths);
 		const {runProfilesCommand} = await import('./commands/profiles.js');
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
-	if (argv[0] === 'doctor') return doctor(argv.slice(1));
-	const bad = unknownFlag(argv);
+	if (command === 'doctor') return doctor(rest, options);
+	const bad = unknownFlag(rest);
 	if (bad) {
-		process.stderr.write(`vmux: unknown option ${bad}\nUsage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] | vmux profiles … (vmux --help for more)\n`);
+		process.stderr.write(`vmux: unknown option ${bad}\n${USAGE_LINE}\n`);
 		return 2;
 	}
-	const cli = meow(HELP, {importMeta: import.meta, flags: FLAGS, autoHelp: true, autoVersion: true, allowUnknownFlags: true, description: 'vmux — SSH sessions to Azure VMs, from the terminal.'});
-	const paths = configPaths(cli.flags.configDir ?? defaultConfigDir());
-	const [command] = cli.input;
-	if (command) {
-		process.stderr.write(`vmux: unknown command "${command}". Commands: profiles, doctor. See vmux --help.\n`);
+	// meow only answers --help and --version here; the options were read above, wherever they stood.
+	const cli = meow(HELP, {importMeta: import.meta, argv: rest, autoHelp: true, autoVersion: true, allowUnknownFlags: true, description: 'vmux — SSH sessions to Azure VMs, from the terminal.'});
+	const paths = configPaths(options.configDir ?? defaultConfigDir());
+	const [unknownCommand] = cli.input;
+	if (unknownCommand) {
+		process.stderr.write(`vmux: unknown command "${unknownCommand}". Commands: ${SUBCOMMANDS.join(', ')}. See vmux --help.\n`);
 		return 2;
 	}
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -124,9 +108,9 @@ async function main(): Promise<number> {
 	}
 	ensureConfigDir(paths);
 	setLogRedactor(text => redact(text));
-	const logger = createLogger(cli.flags.debugLog);
+	const logger = createLogger(options.debugLog);
 	const {runApp} = await import('./app/run-app.js');
-	const code = await runApp({paths, logger, demo: cli.flags.demo, prefix: cli.flags.prefix, labTopology: cli.flags.labTopology, tenant: cli.flags.tenant});
+	const code = await runApp({paths, logger, demo: options.demo, prefix: options.prefix, labTopology: options.labTopology, tenant: options.tenant});
 	// Sessions, the lab and timers are all closed by now; exit rather than wait on a straggling handle.
 	process.exit(code);
 }

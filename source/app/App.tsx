@@ -478,7 +478,7 @@ export function App({services, ui}: {services: AppServices; ui: UiState}) {
 	// The tab bar stays above a dialog: which session is asking (a host key, a passphrase) and what else runs.
 	return (
 		<Box flexDirection="column" width={columns} height={height}>
-			<TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} />
+			{manager.sessions.length > 0 && <TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} />}
 			<Box flexDirection="column" width={columns} flexGrow={1} alignItems="center" justifyContent="center">
 				<DialogView dialog={dialog} width={columns} />
 			</Box>

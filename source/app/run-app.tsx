@@ -9,7 +9,7 @@ import {reportCrash} from './crash-report.js';
 import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-router.js';
 import {VirtualStdin} from './input/virtual-stdin.js';
 import {enterFullScreen} from './screen/full-screen.js';
-import {paintSplash} from './screen/splash.js';
+import {DEMO_STARTING, paintSplash, paintStarting, type StartingSplash} from './screen/splash.js';
 import {watchWrites} from './screen/watched-stdout.js';
 
 // Only light modules are imported up front: Ink (WebAssembly layout), the Azure and SSH stacks and the
@@ -36,13 +36,18 @@ export async function runApp(options: RunOptions): Promise<number> {
 	// First frame: the cached inventory, straight to the screen, before anything heavy loads.
 	let screen: ReturnType<typeof enterFullScreen> | undefined;
 	const cached = options.demo ? undefined : loadInventoryCache(options.paths.dir, cacheTenantKey(options));
+	let starting: StartingSplash | undefined;
 	if (stdout.rows >= 8 && stdout.columns >= 40) {
 		if (cached) {
 			screen = enterFullScreen(stdin, stdout);
 			paintSplash(stdout, cached.inventory, 'Azure');
+		} else if (options.demo) {
+			screen = enterFullScreen(stdin, stdout);
+			starting = paintStarting(stdout, DEMO_STARTING);
 		}
 	}
 	const leaveEarly = (message: string, code: number) => {
+		starting?.stop();
 		screen?.restore();
 		process.stderr.write(message);
 		return code;
@@ -68,11 +73,12 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	let services;
 	try {
-		services = await buildServices({...options, preloadedCache: cached, settings, router, commands, prefixLabel: describePrefixKey(prefixByte)});
+		services = await buildServices({...options, preloadedCache: cached, settings, router, commands, prefixLabel: describePrefixKey(prefixByte), onProgress: starting?.step});
 	} catch (error) {
 		return leaveEarly(`vmux: ${(error as Error).message}\n`, 1);
 	}
 
+	starting?.stop();
 	screen ??= enterFullScreen(stdin, stdout);
 	// Ink draws from a clean screen; the splash had the same rows.
 	stdout.write('\x1b[H\x1b[2J');

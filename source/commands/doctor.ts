@@ -38,11 +38,13 @@ export interface DoctorCommandDeps {
 }
 
 export const DOCTOR_USAGE = `Usage
-  vmux doctor <vm> [--profile <name>] [--json]
+  vmux doctor <vm> [--profile <name>] [--json] [--demo]
 
   <vm>              a VM name (searched in every subscription you can read) or its resource id
   --profile <name>  check against this saved profile (default: the profile saved for the VM)
   --json            print the report as JSON
+  --demo            check a VM of the built-in demo lab (no Azure account needed)
+  --config-dir <dir>, --tenant <id>  as for vmux itself
 
   Exit code 0 when no check fails, 1 when one does, 2 for usage errors.
 `;

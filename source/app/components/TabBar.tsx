@@ -24,24 +24,77 @@ export function sessionBadge(session: ShellSession): {glyph: string; colour: str
 	}
 }
 
+/** Text of the markers for tabs scrolled off either side of the bar; the short ones on narrow terminals. */
+const MARKERS = {
+	long: {left: (count: number) => `‹ ${count} more `, right: (count: number) => ` ${count} more ›`},
+	short: {left: (count: number) => `‹${count} `, right: (count: number) => ` ${count}›`},
+};
+
+export interface TabWindow {
+	start: number;
+	end: number;
+	markers: keyof typeof MARKERS;
+}
+
+/**
+ * Which tabs fit in `room` columns with the focused one always among them: grows a window around the focus,
+ * one tab to the right then one to the left, counting the "‹ n more" / "n more ›" markers the cut-off sides
+ * need (or "‹n" / "n›" when even the focused tab alone leaves no room for the long ones).
+ */
+export function tabWindow(costs: readonly number[], focused: number, room: number): TabWindow {
+	if (costs.length === 0) return {start: 0, end: 0, markers: 'long'};
+	const focus = Math.min(Math.max(0, focused), costs.length - 1);
+	const grow = (markers: keyof typeof MARKERS): TabWindow & {fits: boolean} => {
+		const cost = (start: number, end: number) => {
+			let total = start > 0 ? MARKERS[markers].left(start).length : 0;
+			if (end < costs.length) total += MARKERS[markers].right(costs.length - end).length;
+			for (let i = start; i < end; i++) total += costs[i]!;
+			return total;
+		};
+		let start = focus;
+		let end = focus + 1;
+		for (let grew = true; grew; ) {
+			grew = false;
+			if (end < costs.length && cost(start, end + 1) <= room) {
+				end++;
+				grew = true;
+			}
+			if (start > 0 && cost(start - 1, end) <= room) {
+				start--;
+				grew = true;
+			}
+		}
+		return {start, end, markers, fits: cost(start, end) <= room};
+	};
+	const long = grow('long');
+	const {start, end, markers} = long.fits ? long : grow('short');
+	return {start, end, markers};
+}
+
 export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: SessionManager; width: number; prefixPending: boolean; prefixLabel: string}) {
 	const right = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
-	let used = 6 + right.length;
-	const tabs: ReactElement[] = [];
-	manager.sessions.forEach((session, index) => {
+	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
 		const label = `${index}:${session.label}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
-		const cost = label.length + 4;
-		if (used + cost > width) return;
-		used += cost;
+		return {session, index, badge, label, cost: label.length + 4};
+	});
+	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.
+	const {start, end, markers} = tabWindow(
+		entries.map(entry => entry.cost),
+		manager.focusedIndex,
+		width - 6 - right.length,
+	);
+	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label}) => {
 		const focused = index === manager.focusedIndex;
-		tabs.push(
+		return (
 			<Text key={session.id} inverse={focused} bold={focused}>
 				{' '}
 				<Text color={badge.colour}>{badge.glyph}</Text> {label}{' '}
-			</Text>,
+			</Text>
 		);
 	});
+	if (start > 0) tabs.unshift(<Text key="hidden-left" dimColor>{MARKERS[markers].left(start)}</Text>);
+	if (end < entries.length) tabs.push(<Text key="hidden-right" dimColor>{MARKERS[markers].right(entries.length - end)}</Text>);
 	return (
 		<Box width={width} justifyContent="space-between">
 			<Box>

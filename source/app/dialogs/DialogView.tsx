@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import type {ReactNode} from 'react';
+import {Box, Text, Transform, useInput} from 'ink';
 import {MaskedInput} from '../components/MaskedInput.js';
 import type {Dialog} from './dialog-types.js';
 
@@ -9,6 +10,19 @@ export function DialogView({dialog, width}: {dialog: Dialog; width: number}) {
 		<Box flexDirection="column" borderStyle="round" borderColor={dialog.kind === 'message' && dialog.tone === 'error' ? 'red' : 'cyan'} width={boxWidth} paddingX={1}>
 			<DialogBody dialog={dialog} />
 		</Box>
+	);
+}
+
+/**
+ * Text that wraps like prose. Ink wraps with wrap-ansi's `trim: false`, so a line that breaks at a space
+ * starts the next one with it ("trusting\n it:"): continuation lines drop those leading spaces (after any
+ * colour codes).
+ */
+function Paragraph({children, dimColor}: {children: ReactNode; dimColor?: boolean}) {
+	return (
+		<Transform transform={(line, index) => (index === 0 ? line : line.replace(/^((?:\x1b\[[0-9;]*m)*) +/, '$1'))}>
+			<Text dimColor={dimColor}>{children}</Text>
+		</Transform>
 	);
 }
 
@@ -33,10 +47,10 @@ function ConfirmBody({dialog}: {dialog: Extract<Dialog, {kind: 'confirm'}>}) {
 	return (
 		<>
 			<Text bold>{dialog.title}</Text>
-			<Text>{dialog.message}</Text>
-			<Text>
+			<Paragraph>{dialog.message}</Paragraph>
+			<Paragraph>
 				<Text bold color="cyan">y</Text> {dialog.yesLabel ?? 'yes'}   <Text bold color="cyan">n</Text>/<Text bold color="cyan">Esc</Text> no
-			</Text>
+			</Paragraph>
 		</>
 	);
 }
@@ -52,15 +66,15 @@ function HostKeyBody({dialog}: {dialog: Extract<Dialog, {kind: 'host-key'}>}) {
 	return (
 		<>
 			<Text bold>Unknown host key for {where}</Text>
-			<Text>vmux has never seen this server. Compare the fingerprint with the VM's before trusting it:</Text>
+			<Paragraph>vmux has never seen this server. Compare the fingerprint with the VM's before trusting it:</Paragraph>
 			<Text color="yellow">
 				{'  '}
 				{info.keyType} {info.fingerprint}
 			</Text>
-			<Text dimColor>Nothing has been sent to the server yet.</Text>
-			<Text>
+			<Paragraph dimColor>Nothing has been sent to the server yet.</Paragraph>
+			<Paragraph>
 				<Text bold color="cyan">s</Text> accept and save   <Text bold color="cyan">o</Text> accept once   <Text bold color="cyan">r</Text>/<Text bold color="cyan">Esc</Text> reject
-			</Text>
+			</Paragraph>
 		</>
 	);
 }
@@ -76,7 +90,7 @@ function SecretBody({dialog}: {dialog: Extract<Dialog, {kind: 'secret'}>}) {
 				<Text>{dialog.prompt} </Text>
 				<MaskedInput onSubmit={value => dialog.onAnswer(value)} />
 			</Box>
-			<Text dimColor>Enter to send, Esc to cancel. Kept in memory for this session only.</Text>
+			<Paragraph dimColor>Enter to send, Esc to cancel. Kept in memory for this session only.</Paragraph>
 		</>
 	);
 }
@@ -90,7 +104,7 @@ function MessageBody({dialog}: {dialog: Extract<Dialog, {kind: 'message'}>}) {
 			<Text bold color={dialog.tone === 'error' ? 'red' : undefined}>
 				{dialog.title}
 			</Text>
-			<Text>{dialog.message}</Text>
+			<Paragraph>{dialog.message}</Paragraph>
 			<Text dimColor>Enter or Esc to close</Text>
 		</>
 	);

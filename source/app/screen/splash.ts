@@ -21,3 +21,55 @@ export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label
 	];
 	out.write('\x1b[H' + lines.map(line => `${line}\x1b[K`).join('\r\n'));
 }
+
+/** What `vmux --demo` says while its lab starts. */
+export const DEMO_STARTING = 'Starting the demo lab: SSH servers, Azure stand-ins (Resource Manager, Key Vault, Bastion)…';
+
+export interface StartingSplash {
+	/** The step now running (the previous one is marked done). */
+	step(text: string): void;
+	/** Stops the clock; the App's first frame replaces the splash. */
+	stop(): void;
+}
+
+/**
+ * A first frame for a start with nothing cached to show (the demo starts its lab: seconds on a busy machine):
+ * what is starting, each step as it begins, and how long the current one has taken, redrawn until `stop`.
+ * Plain text and SGR only, drawn before Ink loads.
+ */
+export function paintStarting(out: NodeJS.WriteStream, headline: string, now: () => number = Date.now): StartingSplash {
+	const done: string[] = [];
+	let current = 'loading vmux';
+	let since = now();
+	let stopped = false;
+	const paint = () => {
+		const width = out.columns || 80;
+		const seconds = ((now() - since) / 1000).toFixed(1);
+		const lines = [
+			'\x1b[1;36m vmux \x1b[0m',
+			'',
+			`  ${headline}`,
+			'',
+			...done.map(step => `  \x1b[32m✓\x1b[0m ${step}`),
+			`  \x1b[33m◌\x1b[0m ${current}… \x1b[2m${seconds} s\x1b[0m`,
+		].map(line => line.slice(0, width + 16));
+		out.write('\x1b[H' + lines.map(line => `${line}\x1b[K`).join('\r\n') + '\x1b[J');
+	};
+	paint();
+	// A clock the user can see move: the start is slow, not stuck. unref: it never keeps vmux alive.
+	const timer = setInterval(paint, 200);
+	timer.unref();
+	return {
+		step(text) {
+			if (stopped) return;
+			done.push(current);
+			current = text;
+			since = now();
+			paint();
+		},
+		stop() {
+			stopped = true;
+			clearInterval(timer);
+		},
+	};
+}

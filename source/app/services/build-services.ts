@@ -1,3 +1,4 @@
+import {EventEmitter} from 'node:events';
 import {authStepsFor, type ReadSecret} from '../../core/credentials/auth-steps.js';
 import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
@@ -22,6 +23,7 @@ import type {InputRouter} from '../input/input-router.js';
 import type {RunOptions} from '../run-app.js';
 import {fuzzyVmFilter} from './fuzzy-filter.js';
 import {InventoryController} from './inventory-controller.js';
+import {HOST_ROW_PREFIX} from './host-rows.js';
 import {PanePainter} from '../screen/pane-painter.js';
 
 export interface BuiltServices {
@@ -31,7 +33,7 @@ export interface BuiltServices {
 
 /** Wires core services for the App: inventory, profiles, host keys, sessions and, in demo mode, the lab. */
 export async function buildServices(
-	options: RunOptions & {settings: SettingsStore; router: InputRouter; commands: AppServices['commands']; prefixLabel: string},
+	options: RunOptions & {settings: SettingsStore; router: InputRouter; commands: AppServices['commands']; prefixLabel: string; onProgress?: (step: string) => void},
 ): Promise<BuiltServices> {
 	const store = new ProfileStore({configDir: options.paths.dir});
 	const knownHosts = new KnownHosts({configDir: options.paths.dir});
@@ -72,8 +74,10 @@ export async function buildServices(
 		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
 		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
 		const world = buildLocalInventory(topology);
+		options.onProgress?.(`starting SSH servers for ${world.vms.filter(vm => vm.powerState === 'running').length} running VMs`);
 		const lab = await startLab(world.vms);
 		stops.push(() => lab.stop());
+		options.onProgress?.('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Bastion');
 		const azure = await startDemoAzure(topology, {vms: world.vms, resolve: lab.resolve});
 		stops.push(() => azure.close());
 		resolveAddress = lab.resolve;
@@ -125,6 +129,7 @@ export async function buildServices(
 		const {status} = inventory.current();
 		if (!status.includes('refreshing')) options.logger.debug('inventory', status);
 	});
+	options.onProgress?.('opening the VM browser');
 	inventory.start();
 	if (store.readOnlyReason) options.logger.error('profiles read-only', store.readOnlyReason);
 
@@ -134,16 +139,15 @@ export async function buildServices(
 		if (own !== undefined) return store.get(own);
 		return store.list().find(p => p.target.kind === 'azure-vm' && p.target.vmId.toLowerCase() === vm.id.toLowerCase());
 	};
-	// Profiles for plain hosts (not Azure VMs) are rows of the browser too, after the inventory's VMs.
+	// Profiles for plain hosts (not Azure VMs) are rows of the browser too, after the inventory's VMs. The
+	// rows change when the inventory does and when a profile is saved or deleted (no refresh needed).
+	const rowsChanged = new EventEmitter<{change: []}>();
+	inventory.on('change', () => rowsChanged.emit('change'));
 	const browserInventory = {
-		current: () => {
-			const view = inventory.current();
-			const hostRows = store.list().flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []));
-			return hostRows.length === 0 ? view : {...view, vms: [...view.vms, ...hostRows]};
-		},
+		current: () => inventory.current(store.list().flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []))),
 		refresh: () => inventory.refresh(),
-		on: (event: 'change', listener: () => void) => inventory.on(event, listener),
-		off: (event: 'change', listener: () => void) => inventory.off(event, listener),
+		on: (event: 'change', listener: () => void) => rowsChanged.on(event, listener),
+		off: (event: 'change', listener: () => void) => rowsChanged.off(event, listener),
 	};
 
 	const app: AppServices = {
@@ -187,8 +191,14 @@ export async function buildServices(
 		profiles: {
 			list: () => store.list(),
 			profileFor,
-			save: (profile, replacing) => void store.save(profile, replacing === undefined ? {} : {replacing}),
-			delete: name => store.delete(name),
+			save: (profile, replacing) => {
+				store.save(profile, replacing === undefined ? {} : {replacing});
+				rowsChanged.emit('change');
+			},
+			delete: name => {
+				store.delete(name);
+				rowsChanged.emit('change');
+			},
 			readOnlyReason: () => store.readOnlyReason,
 		},
 		doctor: async (vm, onCheck, signal) => {
@@ -225,7 +235,6 @@ export async function buildServices(
 	};
 }
 
-const HOST_ROW_PREFIX = 'profile:';
 
 function hostRow(profile: Profile, host: string): VmRecord {
 	return {

@@ -1,9 +1,10 @@
 import {EventEmitter} from 'node:events';
 import type {AzureProblem} from '../../core/azure/errors.js';
 import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from '../../core/inventory/cache.js';
-import type {Inventory} from '../../core/inventory/model.js';
+import type {Inventory, VmRecord} from '../../core/inventory/model.js';
 import type {InventoryView} from '../App.js';
 import {formatAge} from '../format-age.js';
+import {describeRowCount} from './host-rows.js';
 
 export type FetchResult = {ok: true; inventory: Inventory; problems: AzureProblem[]} | {ok: false; error: AzureProblem; problems: AzureProblem[]};
 
@@ -65,9 +66,11 @@ export class InventoryController extends EventEmitter<{change: []}> {
 		return this.failure;
 	}
 
-	current(): InventoryView {
+	/** `extraRows` (saved plain hosts) follow the VMs and are counted with them on the status line. */
+	current(extraRows: readonly VmRecord[] = []): InventoryView {
 		const problem = this.failure ? `${this.failure.message}${this.needsSignIn ? ' Press L to sign in with a device code.' : ' Press r to retry.'}` : undefined;
-		return {vms: this.inventory?.vms ?? [], status: this.status(), ...(problem ? {problem} : {})};
+		const vms = extraRows.length === 0 ? (this.inventory?.vms ?? []) : [...(this.inventory?.vms ?? []), ...extraRows];
+		return {vms, status: this.status(vms), ...(problem ? {problem} : {})};
 	}
 
 	refresh(): void {
@@ -112,12 +115,12 @@ export class InventoryController extends EventEmitter<{change: []}> {
 		this.abort?.abort();
 	}
 
-	private status(): string {
+	private status(rows: readonly VmRecord[]): string {
 		const parts = [this.source.label];
 		const inventory = this.inventory;
 		if (inventory) {
 			if (inventory.subscriptions.length > 0) parts.push(inventory.subscriptions.map(s => s.name).join(', '));
-			parts.push(`${inventory.vms.length} VMs`);
+			parts.push(describeRowCount(rows));
 			if (this.cachedAt !== undefined) {
 				const age = Date.now() - this.cachedAt;
 				parts.push(`cached ${formatAge(age)} ago${age > this.staleAfterMs ? ' (stale)' : ''}`);

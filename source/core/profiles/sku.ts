@@ -228,7 +228,7 @@ export function checkProfileAgainstSku(
 				'ip-connect-unsupported',
 				'error',
 				'target',
-				`The ${sku} SKU cannot connect by IP address: target the VM itself instead of ${target.host}, upgrade ${bastionName} to Standard or Premium and enable IP-based connection, or use a direct or jump transport.`,
+				`The ${sku} SKU cannot connect by IP address: target the VM itself${insteadOf(target.host)}, upgrade ${bastionName} to Standard or Premium and enable IP-based connection, or use a direct or jump transport.`,
 			);
 		} else {
 			if (!caps.ipConnect) {
@@ -236,10 +236,11 @@ export function checkProfileAgainstSku(
 					'ip-connect-disabled',
 					'warning',
 					'target',
-					`${bastionName} does not have IP-based connection enabled: enable it (enableIpConnect) on the Bastion, target the VM itself instead of ${target.host}, or use a direct or jump transport.`,
+					`${bastionName} does not have IP-based connection enabled: enable it (enableIpConnect) on the Bastion, target the VM itself${insteadOf(target.host)}, or use a direct or jump transport.`,
 				);
 			}
-			if (!isIpAddress(target.host)) {
+			// An empty host is the Host field's own problem ("Host is needed"), not a name.
+			if (target.host.trim() !== '' && !isIpAddress(target.host)) {
 				add(
 					'ip-connect-needs-ip',
 					'error',
@@ -252,7 +253,7 @@ export function checkProfileAgainstSku(
 					'ip-connect-port',
 					'error',
 					'port',
-					`Custom ports are not allowed for IP-based connections: ${bastionName} reaches ${target.host} on port 22 only. Set the port to 22, target the VM itself to use port ${profile.port}, or use a direct or jump transport.`,
+					`Custom ports are not allowed for IP-based connections: ${bastionName} reaches ${target.host.trim() || 'a host by IP address'} on port 22 only. Set the port to 22, target the VM itself to use port ${profile.port}, or use a direct or jump transport.`,
 				);
 			}
 		}
@@ -261,7 +262,7 @@ export function checkProfileAgainstSku(
 				'entra-over-ip',
 				'error',
 				'auth',
-				`Microsoft Entra ID login is not available over IP-based Bastion connections: target the VM itself instead of ${target.host}, or choose another authentication type.`,
+				`Microsoft Entra ID login is not available over IP-based Bastion connections: target the VM itself${insteadOf(target.host)}, or choose another authentication type.`,
 			);
 		}
 	}
@@ -289,6 +290,11 @@ export function checkProfileAgainstSku(
 	}
 
 	return problems;
+}
+
+/** " instead of 10.0.0.4", or nothing while the host is still empty (a sentence must read well either way). */
+function insteadOf(host: string): string {
+	return host.trim() === '' ? ' instead of an IP address' : ` instead of ${host.trim()}`;
 }
 
 export function blockingProblems(problems: readonly Problem[]): Problem[] {

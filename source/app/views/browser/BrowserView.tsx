@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
 import {HintBar} from '../../components/HintBar.js';
+import {describeRowCount} from '../../services/host-rows.js';
 import {fit, layoutColumns} from './columns.js';
 import type {VmFilter, VmMatch} from './filter.js';
 import {useBrowserInput, type BrowserActions} from './use-browser-input.js';
@@ -88,7 +89,7 @@ export function BrowserView(props: BrowserViewProps) {
 					</>
 				) : (
 					<Text dimColor>
-						{props.vms.length} VMs · sorted by {state.sortKey} (o changes)
+						{describeRowCount(props.vms)} · sorted by {state.sortKey} (o changes)
 					</Text>
 				)}
 			</Text>

@@ -8,12 +8,21 @@ export interface Column {
 	value(vm: VmRecord, hasProfile: boolean): string;
 }
 
+/**
+ * The address a connection to the VM dials by default, so the list, the host-key dialog and the prompt
+ * agree: through its Bastion, the private IP; without one, the public IP when it has one (a direct
+ * connection, core/session/connect-plan), else the private IP.
+ */
+export function listedAddress(vm: VmRecord): string | undefined {
+	return vm.bastion ? (vm.privateIp ?? vm.publicIp) : (vm.publicIp ?? vm.privateIp);
+}
+
 export const COLUMNS: Column[] = [
 	{key: 'name', title: 'NAME', width: 14, value: vm => vm.name},
 	{key: 'state', title: 'STATE', width: 13, value: vm => (vm.powerState === 'unknown' ? '—' : vm.powerState)},
 	{key: 'rg', title: 'RESOURCE GROUP', width: 15, value: vm => vm.resourceGroup},
 	{key: 'sub', title: 'SUBSCRIPTION', width: 14, value: vm => vm.subscriptionName},
-	{key: 'ip', title: 'IP', width: 15, value: vm => vm.privateIp ?? vm.publicIp ?? ''},
+	{key: 'ip', title: 'IP', width: 15, value: vm => listedAddress(vm) ?? ''},
 	{key: 'bastion', title: 'BASTION', width: 20, value: vm => (vm.bastion ? `${vm.bastion.name} · ${vm.bastion.sku}` : vm.publicIp ? 'direct' : '—')},
 	{key: 'profile', title: 'PROFILE', width: 7, value: (_vm, hasProfile) => (hasProfile ? '✓' : '')},
 ];

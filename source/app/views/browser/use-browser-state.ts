@@ -1,5 +1,6 @@
 import {useSyncExternalStore} from 'react';
 import type {VmRecord} from '../../../core/inventory/model.js';
+import {listedAddress} from './columns.js';
 import type {VmFilter, VmMatch} from './filter.js';
 
 /**
@@ -24,7 +25,7 @@ function sortValue(vm: VmRecord, key: SortKey): string {
 			return `${vm.subscriptionName.toLowerCase()} ${vm.name.toLowerCase()}`;
 		case 'IP':
 			// Numeric order for IPv4: 10.2 before 10.10.
-			return (vm.privateIp ?? vm.publicIp ?? '~').replace(/\d+/g, n => n.padStart(3, '0'));
+			return (listedAddress(vm) ?? '~').replace(/\d+/g, n => n.padStart(3, '0'));
 	}
 }
 

@@ -36,6 +36,11 @@ export interface ProfileEditorProps extends UseProfileEditorStateProps {
 	isActive?: boolean;
 }
 
+/** The parts that have a value, joined: an unknown resource group or subscription leaves no "·  ·" gap. */
+function joinPresent(...parts: Array<string | undefined>): string {
+	return parts.filter(part => part !== undefined && part.trim() !== '').join(' · ');
+}
+
 const PROBLEM_STYLE: Record<Problem['severity'], {mark: string; color: string}> = {
 	error: {mark: '✗', color: 'red'},
 	warning: {mark: '!', color: 'yellow'},
@@ -69,7 +74,7 @@ export function ProfileEditor(props: ProfileEditorProps) {
 
 	const title = initial ? `Edit profile · ${initial.name}` : draftFrom ? `New profile · ${draftFrom.name}` : 'New profile';
 	const about = [
-		context.vm ? `VM ${context.vm.vmName} · ${context.vm.resourceGroup}${draftFrom ? ` · ${draftFrom.subscriptionName}` : ''}` : undefined,
+		context.vm ? joinPresent(`VM ${context.vm.vmName}`, context.vm.resourceGroup, draftFrom?.subscriptionName) : undefined,
 		context.bastion
 			? `Bastion ${context.bastion.bastionName} · ${context.bastion.sku} SKU${
 					context.bastion.sku === 'Standard' || context.bastion.sku === 'Premium'

@@ -78,7 +78,7 @@ export interface FormContext {
 
 export type FieldSpec =
 	| {id: FieldId; kind: 'text'; label: string; placeholder?: string}
-	| {id: FieldId; kind: 'choice'; label: string; options: readonly string[]; optionLabels: readonly string[]}
+	| {id: FieldId; kind: 'choice'; label: string; options: readonly string[]; optionLabels: readonly string[]; labelOf?: (value: string) => string}
 	/** Shown, never focused: the Connection Settings line the SKU fixes. */
 	| {id: FieldId; kind: 'locked'; label: string; text: string};
 
@@ -112,7 +112,9 @@ export function vmTargetFrom(vm: VmRecord): AzureVmTarget {
 
 export function buildContext({initial, draftFrom, existingNames, profilesByName, homeDir}: ContextInput): FormContext {
 	const originalName = initial?.name;
-	const vm = draftFrom ? vmTargetFrom(draftFrom) : initial?.target.kind === 'azure-vm' ? initial.target : undefined;
+	// A browser row without a subscription is a saved plain host (a profile's own row), not an Azure VM.
+	const draftVm = draftFrom && draftFrom.subscriptionId !== '' ? draftFrom : undefined;
+	const vm = draftVm ? vmTargetFrom(draftVm) : initial?.target.kind === 'azure-vm' ? initial.target : undefined;
 	// The inventory's Bastion is fresher than the one saved with the profile ("flags as last seen").
 	const bastion = draftFrom?.bastion ? bastionFromRef(draftFrom.bastion) : initial?.transport.kind === 'bastion' ? initial.transport : undefined;
 	return {
@@ -122,9 +124,20 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
 		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3},
 		originalName,
 		takenNames: existingNames.filter(name => name !== originalName),
-		jumpHosts: Object.keys(profilesByName).filter(name => name !== originalName),
+		jumpHosts: jumpHostNames(profilesByName, originalName),
 		homeDir: homeDir ?? homedir(),
 	};
+}
+
+/**
+ * Profiles a jump transport may go through, by name: not the profile itself, and not Microsoft Entra ID
+ * ones (vmux cannot sign in to a jump host with Entra ID).
+ */
+export function jumpHostNames(profilesByName: Readonly<Record<string, Profile>>, originalName?: string): string[] {
+	return Object.values(profilesByName)
+		.filter(profile => profile.name !== originalName && profile.auth.type !== 'entra')
+		.map(profile => profile.name)
+		.sort((a, b) => a.localeCompare(b));
 }
 
 const EMPTY_VALUES: FormValues = {
@@ -145,7 +158,7 @@ const EMPTY_VALUES: FormValues = {
 export function initialValues({initial, draftFrom}: ContextInput, context: FormContext): FormValues {
 	if (initial) return valuesFromProfile(initial);
 	const values: FormValues = {...EMPTY_VALUES, keyPath: defaultKeyFile(context.homeDir)};
-	if (draftFrom) {
+	if (draftFrom && context.vm) {
 		values.name = uniqueName(draftFrom.name, context.takenNames);
 		values.targetKind = 'azure-vm';
 		values.transportKind = draftFrom.bastion ? 'bastion' : 'direct';
@@ -212,7 +225,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 			kind: 'choice',
 			label: 'Target',
 			options: ['azure-vm', 'host'],
-			optionLabels: [`VM ${context.vm.vmName} (${context.vm.resourceGroup})`, 'Host or IP address'],
+			optionLabels: [context.vm.resourceGroup ? `VM ${context.vm.vmName} (${context.vm.resourceGroup})` : `VM ${context.vm.vmName}`, 'Host or IP address'],
 		});
 	}
 	if (values.targetKind === 'host' || !context.vm) fields.push({id: 'host', kind: 'text', label: 'Host', placeholder: 'for example 10.0.0.4 or jump.contoso.com'});
@@ -235,7 +248,15 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	fields.push(lock ? {id: 'port', kind: 'locked', label: 'Connection', text: lock} : {id: 'port', kind: 'text', label: 'Port'});
 
 	const auths = authOptions(values);
-	fields.push({id: 'authType', kind: 'choice', label: 'Authentication', options: auths, optionLabels: auths.map(type => AUTH_TYPE_LABELS[type])});
+	fields.push({
+		id: 'authType',
+		kind: 'choice',
+		label: 'Authentication',
+		options: auths,
+		optionLabels: auths.map(type => AUTH_TYPE_LABELS[type]),
+		// Entra ID stays chosen when a switch to an IP-based connection takes it off the list: name it, not "entra".
+		labelOf: type => AUTH_TYPE_LABELS[type as AuthType] ?? type,
+	});
 	if (values.authType !== 'entra') fields.push({id: 'username', kind: 'text', label: 'Username'});
 	if (values.authType === 'key-file') fields.push({id: 'keyPath', kind: 'text', label: 'Local file', placeholder: 'for example ~/.ssh/id_ed25519'});
 	if (values.authType === 'keyvault-password' || values.authType === 'keyvault-key') {
@@ -318,7 +339,7 @@ function fieldError(id: FieldId, values: FormValues, context: FormContext, check
 			if (values.host.trim() === '') return 'Host is needed: a host name or an IP address.';
 			return isValidHost(values.host.trim()) ? undefined : 'Host must be a host name or an IP address (for example 10.0.0.4 or jump.contoso.com).';
 		case 'via':
-			if (context.jumpHosts.length === 0) return 'No other profile is saved yet: save the jump host as a profile first, or choose another transport.';
+			if (context.jumpHosts.length === 0) return 'No saved profile can be a jump host yet (Microsoft Entra ID ones cannot): save the jump host as a profile first, or choose another transport.';
 			return context.jumpHosts.includes(values.via) ? undefined : 'Choose the saved profile to jump through (←/→).';
 		case 'port':
 			if (portLock(values, context)) return undefined;

@@ -45,7 +45,7 @@ function FieldValue({field, value, focused, cursor}: Omit<FieldRowProps, 'error'
 	if (field.kind === 'locked') return <Text dimColor>{field.text}</Text>;
 	if (field.kind === 'choice') {
 		const index = field.options.indexOf(value);
-		const label = index === -1 ? (value === '' ? 'none chosen' : value) : field.optionLabels[index];
+		const label = index === -1 ? (value === '' ? 'none chosen' : `${field.labelOf?.(value) ?? value} (not available here)`) : field.optionLabels[index];
 		if (field.options.length === 0) return <Text dimColor>none available</Text>;
 		return focused ? (
 			<Text color="cyan">

@@ -1,0 +1,77 @@
+import {stripVTControlCharacters} from 'node:util';
+import {cleanup, render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import {TabBar, tabWindow} from '../../../source/app/components/TabBar.js';
+import type {SessionManager} from '../../../source/core/session/session-manager.js';
+
+afterEach(() => cleanup());
+
+/** What the tab bar reads of a session manager: sessions with a label and states, and the focus. */
+function sessions(count: number, focusedIndex: number): SessionManager {
+	const list = Array.from({length: count}, (_, i) => ({
+		id: `s${i}`,
+		label: `web-${String(i).padStart(2, '0')}`,
+		state: {kind: 'running'},
+		connection: {state: {kind: 'open'}},
+	}));
+	return {sessions: list, focusedIndex} as unknown as SessionManager;
+}
+
+function bar(count: number, focused: number, width: number): string {
+	const {lastFrame, unmount} = render(<TabBar manager={sessions(count, focused)} width={width} prefixPending={false} prefixLabel="Ctrl-b" />);
+	const text = stripVTControlCharacters(lastFrame() ?? '');
+	unmount();
+	return text;
+}
+
+describe('TabBar with more sessions than fit', () => {
+	it('keeps the focused tab on the bar, with markers for the tabs off each side', () => {
+		const last = bar(12, 11, 100);
+		expect(last).toContain('11:web-11');
+		expect(last).toMatch(/‹ \d+ more/);
+		expect(last).not.toContain('more ›');
+
+		const first = bar(12, 0, 100);
+		expect(first).toContain('0:web-00');
+		expect(first).toMatch(/\d+ more ›/);
+		expect(first).not.toContain('‹');
+
+		const middle = bar(12, 6, 100);
+		expect(middle).toContain('6:web-06');
+		expect(middle).toMatch(/‹ \d+ more .*\d+ more ›/);
+	});
+
+	it('the markers count the hidden tabs exactly, at every focus and width', () => {
+		for (const width of [40, 60, 80, 120]) {
+			for (let focused = 0; focused < 12; focused++) {
+				const text = bar(12, focused, width).split('\n')[0]!;
+				expect(text, `width ${width}, focus ${focused}`).toContain(`${focused}:web-${String(focused).padStart(2, '0')}`);
+				const shown = [...text.matchAll(/(\d+):web-/g)].length;
+				const left = Number(/‹ ?(\d+)/.exec(text)?.[1] ?? 0);
+				const right = Number(/(\d+)(?: more )?›/.exec(text)?.[1] ?? 0);
+				expect(left + shown + right, text).toBe(12);
+				expect(text.length).toBeLessThanOrEqual(width);
+			}
+		}
+	});
+
+	it('shows every tab and no marker when they fit', () => {
+		const text = bar(3, 1, 120);
+		expect(text).toContain('0:web-00');
+		expect(text).toContain('2:web-02');
+		expect(text).not.toContain('more');
+	});
+
+	it('tabWindow: the window always holds the focus and stays within the room', () => {
+		const costs = Array.from({length: 20}, (_, i) => 8 + (i % 5));
+		for (let focused = 0; focused < costs.length; focused++) {
+			for (const room of [10, 30, 57, 200]) {
+				const {start, end} = tabWindow(costs, focused, room);
+				expect(start).toBeLessThanOrEqual(focused);
+				expect(end).toBeGreaterThan(focused);
+			}
+		}
+		expect(tabWindow(costs, 3, 1000)).toMatchObject({start: 0, end: 20});
+		expect(tabWindow([], 0, 50)).toMatchObject({start: 0, end: 0});
+	});
+});
