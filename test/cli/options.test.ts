@@ -92,8 +92,8 @@ describe('usage texts', () => {
 		.filter(cell => !/^-+$/.test(cell))
 		.flatMap(cell => cell.split(' / '));
 	const help = vmux(['--help']).stdout;
-	const section = (title: string) => /Keys \((\w+)[^\n]*\n([\s\S]*?)(\n\n|$)/g;
-	const sections = Object.fromEntries([...help.matchAll(section(''))].map(match => [match[1]!, match[2]!]));
+	const section = () => /Keys \((\w+)[^\n]*\n([\s\S]*?)(\n\n|$)/g;
+	const sections = Object.fromEntries([...help.matchAll(section())].map(match => [match[1]!, match[2]!]));
 	const names = (keys: string, body: string) => {
 		const escaped = keys.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 		return new RegExp(`(^|[\\s/])${escaped}(?=[\\s/]|$)`).test(body);

@@ -27,7 +27,7 @@ describe('dialog text wrapping', () => {
 			const text = lines(hostKey, width);
 			// One column of padding inside the border; a wrapped line must not add a second one.
 			const sentence = text.filter(line => !line.includes('ssh-ed25519') && !line.includes('SHA256'));
-			for (const line of sentence) expect(line, `width ${width}:\n${text.join('\n')}`).not.toMatch(/^  \S/);
+			for (const line of sentence) expect(line, `width ${width}:\n${text.join('\n')}`).not.toMatch(/^ {2}\S/);
 			expect(text.join(' ').replace(/\s+/g, ' ')).toContain("Compare the fingerprint with the VM's before trusting it:");
 		}
 	});
@@ -39,7 +39,7 @@ describe('dialog text wrapping', () => {
 			{kind: 'message', title: 'Note', message, tone: 'info', onClose() {}},
 		] as Dialog[]) {
 			for (let width = 40; width <= 100; width += 3) {
-				for (const line of lines(dialog, width)) expect(line, `width ${width}`).not.toMatch(/^  \S/);
+				for (const line of lines(dialog, width)) expect(line, `width ${width}`).not.toMatch(/^ {2}\S/);
 			}
 		}
 	});
