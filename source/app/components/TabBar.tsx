@@ -1,5 +1,7 @@
 import type {ReactElement} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
+import {displayText} from '../../core/text/display-text.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 
@@ -30,7 +32,7 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 	const tabs: ReactElement[] = [];
 	manager.sessions.forEach((session, index) => {
 		const badge = sessionBadge(session);
-		const label = `${index}:${session.label}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
+		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
 		const cost = label.length + 4;
 		if (used + cost > width) return;
 		used += cost;

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {MaskedInput} from '../components/MaskedInput.js';
 import type {Dialog} from './dialog-types.js';
 

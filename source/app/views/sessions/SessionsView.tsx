@@ -1,5 +1,6 @@
 import {useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import type {ShellSession} from '../../../core/session/shell-session.js';
 import type {PanePainter} from '../../screen/pane-painter.js';
