@@ -7,6 +7,9 @@
 import {createElement} from 'react';
 import {render, cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
+import {readFileSync} from 'node:fs';
+import {formatDoctorReport} from '../../source/commands/doctor.js';
+import {formatTable} from '../../source/commands/profiles.js';
 import {DialogView} from '../../source/app/dialogs/DialogView.js';
 import {paintSplash} from '../../source/app/screen/splash.js';
 import {fuzzyVmFilter} from '../../source/app/services/fuzzy-filter.js';
@@ -15,6 +18,7 @@ import {BrowserModel} from '../../source/app/views/browser/use-browser-state.js'
 import {ProfileEditor} from '../../source/app/views/profile-editor/index.js';
 import {SubscriptionPicker} from '../../source/app/views/subscriptions/SubscriptionPicker.js';
 import type {Inventory, VmRecord} from '../../source/core/inventory/model.js';
+import type {Profile} from '../../source/core/profiles/schema.js';
 import {vm, waitForScreen} from '../app/profile-editor/helpers.js';
 import {fakeStdout} from '../helpers/fake-stdout.js';
 
@@ -206,5 +210,29 @@ describe('the profile editor drafting a profile (its name) from a hostile VM', (
 		);
 		await waitForScreen(lastFrame, screen => screen.includes('New profile'), 'the editor');
 		expectSafeFrame(lastFrame() ?? '');
+	});
+});
+
+describe('`vmux doctor` printing a report about a hostile VM with a hostile Azure message', () => {
+	it.each(HOSTILE)('%s', (_what, text) => {
+		const printed = formatDoctorReport({
+			target: text,
+			vm: {id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/x', name: text, resourceGroup: text, subscriptionId: 's', subscriptionName: text},
+			profileName: text,
+			checks: [{id: 'vm', title: 'VM found', status: 'fail', detail: `Azure said: ${text}`, fix: `Ask about ${text}`}],
+			ok: false,
+		});
+		expect(printed).toContain('Azure said');
+		expectSafeFrame(printed);
+	});
+});
+
+describe('`vmux profiles list` printing a profile that targets a hostile VM', () => {
+	const example = (JSON.parse(readFileSync('profiles.example.json', 'utf8')) as {profiles: Profile[]}).profiles[0]!;
+	it.each(HOSTILE)('%s', (_what, text) => {
+		if (example.target.kind !== 'azure-vm') throw new Error('profiles.example.json starts with an Azure VM profile');
+		const printed = formatTable([{...example, name: text, username: text, target: {...example.target, vmName: text, resourceGroup: text}}]);
+		expect(printed).toContain('NAME');
+		expectSafeFrame(printed);
 	});
 });
