@@ -78,6 +78,7 @@ const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A
 
 /** Fails naming the first unsafe character if the frame holds anything but text, line breaks and SGR. */
 function expectSafeFrame(frame: string): void {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 	expect(frame).not.toMatch(/\x1b[\]P_^X]/);
 	expect(frame).not.toMatch(/[\x9b\x9d\x90]/);
 	const rest = frame.replace(SGR, '');
@@ -152,6 +153,7 @@ describe('the splash (written straight to the terminal) with a hostile cached in
 		};
 		paintSplash(out, inventory, 'Azure');
 		// The splash's own sequences: cursor home, erase to end of line, SGR; lines end in CR LF.
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 		const rest = out.written.replace(/\x1b\[H|\x1b\[K/g, '').replace(SGR, '').replace(/\r\n/g, '\n');
 		expect(rest).toContain('web-02');
 		expectSafeFrame(rest);
