@@ -1,19 +1,27 @@
 import {EventEmitter} from 'node:events';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
 import {createElement} from 'react';
 import type {ConfigPaths} from '../core/config/paths.js';
 import {loadInventoryCache, type CachedInventory} from '../core/inventory/cache.js';
 import type {Logger} from '../core/log.js';
+import {displayText} from '../core/text/display-text.js';
 import {reportCrash} from './crash-report.js';
 import {describePrefixKey, InputRouter, parsePrefixKey} from './input/input-router.js';
 import {VirtualStdin} from './input/virtual-stdin.js';
 import {enterFullScreen} from './screen/full-screen.js';
 import {DEMO_STARTING, paintSplash, paintStarting, type StartingSplash} from './screen/splash.js';
+import {isTerminalGoneError, releaseDeadTerminal, standardTerminals, watchTerminal} from './screen/terminal-gone.js';
 import {watchWrites} from './screen/watched-stdout.js';
 
 // Only light modules are imported up front: Ink (WebAssembly layout), the Azure and SSH stacks and the
 // views load after the cached list is already on screen (screen/splash).
+
+/** 128 + SIGHUP: how a program ends when its terminal hangs up. */
+const SIGHUP_EXIT = 129;
+/** How long closing the sessions may take on the way out before vmux exits anyway. */
+const DISPOSE_TIMEOUT_MS = 3000;
 
 export interface RunOptions {
 	paths: ConfigPaths;
@@ -49,7 +57,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const leaveEarly = (message: string, code: number) => {
 		starting?.stop();
 		screen?.restore();
-		process.stderr.write(message);
+		// The message may quote Azure or a topology file: drawn on the user's terminal, so made safe for it.
+		process.stderr.write(displayText(message, {multiline: true}));
 		return code;
 	};
 	const [{SettingsStore}, {buildServices}, {App}, {render}, {UiState}, {FocusSource}] = await Promise.all([
@@ -95,32 +104,53 @@ export async function runApp(options: RunOptions): Promise<number> {
 		} catch {
 			// Already unmounted.
 		}
-		fullScreen.restore();
+		// With the terminal gone there is nothing to restore, and every write would only fail again.
+		if (!terminal.gone) fullScreen.restore();
 		stdin.off('data', onData);
 		stdin.pause();
-		await services.dispose().catch(() => {});
+		// Bounded: a session stuck closing must not keep a process with no terminal alive.
+		await Promise.race([services.dispose().catch(() => {}), delay(DISPOSE_TIMEOUT_MS)]);
 		finish(code);
 	};
+	const exitAfterShutdown = (code: number) => void shutdown(code).then(() => process.exit(code));
 	const onData = (chunk: Buffer) => router.feed(chunk);
 	stdin.on('data', onData);
 	stdin.resume();
 
+	// The terminal closing (window closed, ssh dropped) is a hang-up, not a crash: end the sessions and
+	// exit 129 like SIGHUP, with no crash log and no further writes to it.
+	const hangUp = () => {
+		options.logger.debug('terminal gone: ending the sessions');
+		exitAfterShutdown(SIGHUP_EXIT);
+	};
 	const crash = (error: unknown) => {
+		if (terminal.gone) return;
+		if (isTerminalGoneError(error) && (stdout.destroyed || stdin.destroyed)) {
+			terminal.markGone();
+			return hangUp();
+		}
 		options.logger.error('uncaught', error);
 		fullScreen.restore();
 		const file = reportCrash(error, options.paths, options.logger);
-		process.stderr.write(`vmux stopped after an unexpected error: ${(error as Error)?.message ?? String(error)}\nDetails were written to ${file}\n`);
+		process.stderr.write(`vmux stopped after an unexpected error: ${displayText((error as Error)?.message ?? String(error), {multiline: true})}\nDetails were written to ${file}\n`);
 		process.exit(70);
 	};
+	const terminal = watchTerminal([stdin, stdout, process.stderr], hangUp, crash);
 	process.on('uncaughtException', crash);
 	process.on('unhandledRejection', crash);
 	const signals: Array<[NodeJS.Signals, number]> = [
 		['SIGINT', 130],
 		['SIGTERM', 143],
-		['SIGHUP', 129],
+		['SIGHUP', SIGHUP_EXIT],
+		// Ctrl-\\ reaches the sessions as a byte (raw mode); a SIGQUIT comes from outside, e.g. `kill -QUIT`.
+		['SIGQUIT', 131],
 	];
-	for (const [signal, code] of signals) process.on(signal, () => void shutdown(code).then(() => process.exit(code)));
-	process.on('exit', () => fullScreen.restore());
+	for (const [signal, code] of signals) process.on(signal, () => exitAfterShutdown(code));
+	const wasTerminal = standardTerminals();
+	process.on('exit', () => {
+		if (!terminal.gone) fullScreen.restore();
+		releaseDeadTerminal(wasTerminal);
+	});
 
 	services.app.quit = () => void shutdown(0);
 	const painter = services.app.painter;

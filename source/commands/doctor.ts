@@ -14,6 +14,7 @@ import {isVmId, runDoctor, STATUS_SYMBOLS, type CheckStatus, type DoctorReport} 
 import type {Profile} from '../core/profiles/schema.js';
 import {SettingsStore} from '../core/profiles/settings-store.js';
 import {ProfileStore} from '../core/profiles/store.js';
+import {displayText} from '../core/text/display-text.js';
 
 export interface DoctorCommandIo {
 	configDir: string;
@@ -124,7 +125,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 			readSecret: secretReader(keyVault, async () => clients.cloud),
 		});
 	} catch (error) {
-		io.stderr.write(`vmux doctor: ${(error as Error).message}\n`);
+		io.stderr.write(`vmux doctor: ${displayText((error as Error).message, {multiline: true})}\n`);
 		return 1;
 	} finally {
 		stopThrottle();
@@ -188,7 +189,8 @@ export function formatDoctorReport(report: DoctorReport): string {
 		if (check.fix) lines.push(`    Fix: ${check.fix}`);
 	}
 	lines.push('', summary(report));
-	return `${lines.join('\n')}\n`;
+	// Names and Azure's messages are quoted in the report: printed on the user's terminal, so made safe for it.
+	return `${displayText(lines.join('\n'), {multiline: true})}\n`;
 }
 
 function summary(report: DoctorReport): string {

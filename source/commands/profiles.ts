@@ -8,6 +8,7 @@ import {parseArgs} from 'node:util';
 import {exportProfiles, parseImport} from '../core/profiles/import-export.js';
 import type {Profile} from '../core/profiles/schema.js';
 import {ProfileStore, ProfileStoreError} from '../core/profiles/store.js';
+import {displayText} from '../core/text/display-text.js';
 
 export interface ProfilesCommandIo {
 	configDir: string;
@@ -111,7 +112,7 @@ export function formatTable(profiles: readonly Profile[]): string {
 		String(profile.port),
 		profile.username ?? '-',
 		AUTH_SHORT[profile.auth.type],
-	]);
+	].map(cell => displayText(cell)));
 	const widths = header.map((title, column) => Math.max(width(title), ...rows.map(row => width(row[column]))));
 	const line = (cells: string[]) =>
 		`${cells

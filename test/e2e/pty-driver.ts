@@ -93,6 +93,15 @@ export class VmuxPty {
 		this.term.resize(cols, rows);
 	}
 
+	/**
+	 * Closes the master side of the pty, as closing a terminal window does: vmux's tty reads and writes
+	 * fail with EIO from then on (node-pty then sends SIGHUP, as the kernel does to the tty's session).
+	 * The exit status is still reported through `exited`.
+	 */
+	closeTerminal(): void {
+		(this.proc as unknown as {destroy(): void}).destroy();
+	}
+
 	kill(signal = 'SIGTERM'): void {
 		this.proc.kill(signal);
 	}

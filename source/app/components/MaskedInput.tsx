@@ -1,5 +1,6 @@
 import {useReducer, useRef} from 'react';
-import {Text, useInput} from 'ink';
+import {useInput} from 'ink';
+import {Text} from './SafeText.js';
 
 /**
  * A masked one-line input for passwords and passphrases. The value lives in a ref, not in render state:

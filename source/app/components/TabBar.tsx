@@ -1,5 +1,7 @@
 import type {ReactElement} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
+import {displayText} from '../../core/text/display-text.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 
@@ -75,7 +77,7 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 	const right = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
-		const label = `${index}:${session.label}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
+		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
 		return {session, index, badge, label, cost: label.length + 4};
 	});
 	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './SafeText.js';
 
 export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 8;

@@ -1,5 +1,6 @@
 import type {ReactNode} from 'react';
-import {Box, Text, Transform, useInput} from 'ink';
+import {Box, Transform, useInput} from 'ink';
+import {Text} from '../components/SafeText.js';
 import {MaskedInput} from '../components/MaskedInput.js';
 import type {Dialog} from './dialog-types.js';
 

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
 import {HintBar} from '../../components/HintBar.js';
 import {describeRowCount} from '../../services/host-rows.js';

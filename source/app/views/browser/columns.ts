@@ -1,4 +1,5 @@
 import type {VmRecord} from '../../../core/inventory/model.js';
+import {displayText} from '../../../core/text/display-text.js';
 
 export interface Column {
 	key: string;
@@ -43,7 +44,10 @@ export function layoutColumns(width: number): Array<Column & {size: number}> {
 	return columns.map(c => ({...c, size: c.key === 'name' ? c.width + spare : c.width}));
 }
 
-export function fit(text: string, size: number): string {
+/** One table cell: `text` made safe to draw on one line (names come from Azure and the cache), padded or cut to `size`. */
+export function fit(raw: string, size: number): string {
+	// The splash writes cells straight to the terminal, so this is where they are made safe for it too.
+	const text = displayText(raw);
 	if (text.length <= size) return text.padEnd(size);
 	return size <= 1 ? text.slice(0, size) : text.slice(0, size - 1) + '…';
 }

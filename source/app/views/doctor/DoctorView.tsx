@@ -1,5 +1,6 @@
 import {useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import {CHECK_ORDER, CHECK_TITLES, STATUS_SYMBOLS, type DoctorCheck, type DoctorReport} from '../../../core/doctor/index.js';
 import type {VmRecord} from '../../../core/inventory/model.js';
 

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../../components/SafeText.js';
 
 const BROWSER_KEYS: Array<[string, string]> = [
 	['j/k ↑/↓', 'move'],

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import {useEffect, useRef, useState} from 'react';
 import type {SecretPickerProps} from './ProfileEditor.js';
 

@@ -2,7 +2,8 @@
  * The profile editor, like the settings on the portal's Bastion page: fields follow the target, transport,
  * Bastion SKU and authentication type; problems show inline; Ctrl-s saves, Esc cancels.
  */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import type {ReactNode} from 'react';
 import type {Problem} from '../../../core/profiles/sku.js';
 import {AUTH_NOTES, fieldValue} from './editor-model.js';

@@ -2,7 +2,8 @@
  * One line of the editor: label, then the value as a text input (with cursor), a choice (‹ option ›) or a
  * locked line; the field's problem underneath.
  */
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import type {FieldSpec} from './editor-model.js';
 
 export const LABEL_WIDTH = 19;

@@ -1,4 +1,6 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../../components/SafeText.js';
+import {displayText} from '../../../core/text/display-text.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import {sessionBadge} from '../../components/TabBar.js';
 import {useLiveState} from '../../hooks/use-live-state.js';
@@ -34,7 +36,7 @@ export function SessionPicker({manager, width, height, onPick, onClose}: {manage
 					<Text key={session.id} inverse={i === index} wrap="truncate">
 						{i === index ? ' ▸ ' : '   '}
 						{String(i).padEnd(3)}
-						{session.label.padEnd(20)}
+						{displayText(session.label).padEnd(20)}
 						<Text color={badge.colour}>{`${badge.glyph} ${badge.word}`.padEnd(26)}</Text>
 						{age(now - session.createdAt)}
 					</Text>

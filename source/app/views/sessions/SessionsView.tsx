@@ -1,6 +1,7 @@
 import {useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
 import {disconnectStatus} from '../../../core/session/disconnect-text.js';
+import {Text} from '../../components/SafeText.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import type {ShellSession} from '../../../core/session/shell-session.js';
 import type {PanePainter} from '../../screen/pane-painter.js';

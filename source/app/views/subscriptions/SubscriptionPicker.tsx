@@ -1,5 +1,6 @@
 import {useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, useInput} from 'ink';
+import {Text} from '../../components/SafeText.js';
 import {useLiveState} from '../../hooks/use-live-state.js';
 
 export interface SubscriptionChoice {
