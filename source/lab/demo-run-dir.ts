@@ -1,0 +1,61 @@
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type {LabCredentials} from './credentials.js';
+
+/** The prefix of every demo run's directory under the OS temp dir (also how a stale demo key path is recognised). */
+export const DEMO_RUN_DIR_PREFIX = 'vmux-demo-';
+/** The demo key's file name inside a run's directory (the demo profile jump-01 uses it). */
+export const DEMO_KEY_FILE = 'demo_ed25519';
+
+/**
+ * One demo run's private files: a fresh `mkdtemp` directory (0700, a name nobody can predict or plant in)
+ * holding the run's key file and one scratch home per VM shell. Removed when the demo stops, and on any
+ * process exit (crash, signal handled by the app, `process.exit`) as a last resort.
+ */
+export interface DemoRunDir {
+	root: string;
+	/** The run's private key as a file (0600), for key-file profiles. */
+	keyPath: string;
+	/** A new home directory (0700) inside the run's tree for the VM's shells; any VM name stays inside. */
+	homeFor(vmName: string): string;
+	/** Deletes the whole tree; safe to call twice. */
+	remove(): void;
+}
+
+export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir()): DemoRunDir {
+	// mkdtemp creates the directory itself with mode 0700 and a random suffix: it cannot already exist.
+	const root = mkdtempSync(join(parent, DEMO_RUN_DIR_PREFIX));
+	let removed = false;
+	const remove = () => {
+		if (removed) return;
+		removed = true;
+		process.off('exit', remove);
+		rmSync(root, {recursive: true, force: true});
+	};
+	process.on('exit', remove);
+	try {
+		const keyPath = join(root, DEMO_KEY_FILE);
+		writeFileSync(keyPath, credentials.privateKey, {mode: 0o600, flag: 'wx'});
+		const homes = join(root, 'homes');
+		mkdirSync(homes, {mode: 0o700});
+		return {
+			root,
+			keyPath,
+			homeFor: vmName => mkdtempSync(join(homes, `${safeDirName(vmName)}-`)),
+			remove,
+		};
+	} catch (error) {
+		remove();
+		throw error;
+	}
+}
+
+/**
+ * A VM name as one path segment: VM names come from a topology file, and `../../tmp/x` must not leave the tree.
+ * mkdtemp's random suffix keeps two VMs of the same name (in different resource groups) apart.
+ */
+export function safeDirName(name: string): string {
+	const safe = name.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_').slice(0, 64);
+	return safe === '' ? 'vm' : safe;
+}
