@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {LabCredentials} from './credentials.js';
@@ -24,8 +24,10 @@ export interface DemoRunDir {
 }
 
 export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir()): DemoRunDir {
-	// mkdtemp creates the directory itself with mode 0700 and a random suffix: it cannot already exist.
-	const root = mkdtempSync(join(parent, DEMO_RUN_DIR_PREFIX));
+	removeAbandonedRunDirs(parent);
+	// mkdtemp creates the directory itself with mode 0700 and a random suffix: it cannot already exist. The pid
+	// in the name lets a later run remove it if this process is killed (SIGKILL) before it can clean up.
+	const root = mkdtempSync(join(parent, `${DEMO_RUN_DIR_PREFIX}${process.pid}-`));
 	let removed = false;
 	const remove = () => {
 		if (removed) return;
@@ -58,4 +60,46 @@ export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir())
 export function safeDirName(name: string): string {
 	const safe = name.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_').slice(0, 64);
 	return safe === '' ? 'vm' : safe;
+}
+
+const RUN_DIR_NAME = new RegExp(`^${DEMO_RUN_DIR_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
+
+/**
+ * Removes the run directories of demos that ended without cleaning up (killed with SIGKILL, power loss): only
+ * real directories (not symlinks) owned by this user whose process is gone. Another user's, or a live demo's,
+ * are never touched. Returns what it removed.
+ */
+export function removeAbandonedRunDirs(parent = tmpdir()): string[] {
+	const removed: string[] = [];
+	let names: string[];
+	try {
+		names = readdirSync(parent);
+	} catch {
+		return removed;
+	}
+	for (const name of names) {
+		const pid = Number(RUN_DIR_NAME.exec(name)?.[1]);
+		if (!pid || processAlive(pid)) continue;
+		const path = join(parent, name);
+		try {
+			const stat = lstatSync(path);
+			if (!stat.isDirectory() || stat.uid !== process.getuid?.()) continue;
+			rmSync(path, {recursive: true, force: true});
+			removed.push(path);
+		} catch {
+			// Gone already, or not ours to remove.
+		}
+	}
+	return removed;
+}
+
+function processAlive(pid: number): boolean {
+	if (pid === process.pid) return true;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it exists, as another user's process.
+		return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+	}
 }

@@ -1,11 +1,11 @@
-import {existsSync, readdirSync, rmSync, statSync} from 'node:fs';
-import {mkdtempSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import fc from 'fast-check';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {generateLabCredentials} from '../../../source/lab/credentials.js';
-import {createDemoRunDir, type DemoRunDir} from '../../../source/lab/demo-run-dir.js';
+import {createDemoRunDir, removeAbandonedRunDirs, type DemoRunDir} from '../../../source/lab/demo-run-dir.js';
 
 let parent: string;
 let run: DemoRunDir;
@@ -42,4 +42,30 @@ it('remove() deletes the tree and is safe to call twice', () => {
 	other.remove();
 	other.remove();
 	expect(existsSync(other.root)).toBe(false);
+});
+
+it("removes the run directories of killed demos (dead pid, ours, a real directory), nothing else", () => {
+	const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+	const make = (name: string) => {
+		const path = join(parent, name);
+		mkdirSync(path);
+		writeFileSync(join(path, 'demo_ed25519'), 'old key');
+		return path;
+	};
+	const abandoned = make(`vmux-demo-${dead}-AbC123`);
+	const live = make(`vmux-demo-${process.pid}-AbC123`);
+	const notARun = make(`vmux-demo-${dead}-not-a-run-dir`);
+	const elsewhere = make('elsewhere');
+	const link = join(parent, `vmux-demo-${dead}-LinK12`);
+	symlinkSync(elsewhere, link);
+	const othersOwn = make(`vmux-demo-${dead}-OtHer1`);
+	const root = process.getuid?.() === 0;
+	if (root) chownSync(othersOwn, 65534, 65534);
+
+	expect(removeAbandonedRunDirs(parent)).toEqual([abandoned]);
+	expect(existsSync(abandoned)).toBe(false);
+	for (const kept of [live, notARun, elsewhere, link, join(elsewhere, 'demo_ed25519')]) expect(existsSync(kept), kept).toBe(true);
+	// Not root: the directory is ours after all, and a dead pid's; root can show another owner's is kept.
+	expect(existsSync(othersOwn)).toBe(root);
+	for (const path of [live, notARun, elsewhere, link, othersOwn]) rmSync(path, {recursive: true, force: true});
 });

@@ -73,14 +73,23 @@ describe('a running demo lab accepts only its own per-run credentials', () => {
 	});
 
 	it('gives each VM shell a fresh private home inside the run directory, not the old shared path', async () => {
-		// A planted file and a .bash_history symlink in the path older versions used have no effect.
+		// A planted .vimrc and a .bash_history symlink in the path older versions used have no effect. That path
+		// may be in use by an older vmux on this machine: only what this test adds is removed afterwards.
 		const oldHome = join(OLD_HOME_ROOT, 'jump-01');
-		mkdirSync(oldHome, {recursive: true});
-		writeFileSync(join(oldHome, '.vimrc'), '" planted\n');
+		const made = mkdirSync(oldHome, {recursive: true});
+		const planted: string[] = [];
+		const vimrc = join(oldHome, '.vimrc');
+		if (!existsSync(vimrc)) {
+			writeFileSync(vimrc, '" planted\n');
+			planted.push(vimrc);
+		}
 		const target = join(mkdtempSync(join(tmpdir(), 'vmux-planted-')), 'victim');
 		writeFileSync(target, 'untouched\n');
-		rmSync(join(oldHome, '.bash_history'), {force: true});
-		symlinkSync(target, join(oldHome, '.bash_history'));
+		const history = join(oldHome, '.bash_history');
+		if (!existsSync(history)) {
+			symlinkSync(target, history);
+			planted.push(history);
+		}
 		try {
 			const {output} = await tryLogin({
 				port: port(),
@@ -96,7 +105,8 @@ describe('a running demo lab accepts only its own per-run credentials', () => {
 			expect(readFileSync(target, 'utf8')).toBe('untouched\n');
 			expect(demo.lab!.ssh.get('jump-01')!.home).toBe(home);
 		} finally {
-			rmSync(OLD_HOME_ROOT, {recursive: true, force: true});
+			for (const path of planted) rmSync(path, {force: true});
+			if (made) rmSync(made, {recursive: true, force: true});
 			rmSync(dirname(target), {recursive: true, force: true});
 		}
 	});
