@@ -19,8 +19,20 @@ export interface LabCredentials {
 }
 
 export function generateLabCredentials(): LabCredentials {
-	const pair = ssh2.utils.generateKeyPairSync('ed25519', {comment: 'vmux demo key (this run only)'});
+	const pair = generateEd25519KeyPair('vmux demo key (this run only)');
 	return {username: LAB_USERNAME, password: readablePassword(), privateKey: pair.private, publicKey: pair.public.trim()};
+}
+
+/**
+ * An ed25519 key pair in OpenSSH format that ssh2 can read back. ssh2 1.17's generator writes a key its own parser
+ * rejects ("Malformed OpenSSH private key") about once in 250 tries (measured here): such a key would make a demo
+ * fail to start, so it is made again.
+ */
+export function generateEd25519KeyPair(comment?: string): {private: string; public: string} {
+	for (let attempt = 1; ; attempt++) {
+		const pair = ssh2.utils.generateKeyPairSync('ed25519', comment === undefined ? {} : {comment});
+		if (!(ssh2.utils.parseKey(pair.private) instanceof Error) || attempt >= 20) return pair;
+	}
 }
 
 // No look-alike characters (0/o, 1/l/i): the password is read off the screen and typed by a person.

@@ -1,7 +1,8 @@
-import {lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {LabCredentials} from './credentials.js';
+import {removeOwnTempDir} from './remove-own-temp-dir.js';
 
 /** The prefix of every demo run's directory under the OS temp dir (also how a stale demo key path is recognised). */
 export const DEMO_RUN_DIR_PREFIX = 'vmux-demo-';
@@ -27,13 +28,14 @@ export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir())
 	removeAbandonedRunDirs(parent);
 	// mkdtemp creates the directory itself with mode 0700 and a random suffix: it cannot already exist. The pid
 	// in the name lets a later run remove it if this process is killed (SIGKILL) before it can clean up.
-	const root = mkdtempSync(join(parent, `${DEMO_RUN_DIR_PREFIX}${process.pid}-`));
+	const prefix = `${DEMO_RUN_DIR_PREFIX}${process.pid}-`;
+	const root = mkdtempSync(join(parent, prefix));
 	let removed = false;
 	const remove = () => {
 		if (removed) return;
 		removed = true;
 		process.off('exit', remove);
-		rmSync(root, {recursive: true, force: true});
+		removeOwnTempDir(root, parent, prefix);
 	};
 	process.on('exit', remove);
 	try {
@@ -84,8 +86,7 @@ export function removeAbandonedRunDirs(parent = tmpdir()): string[] {
 		try {
 			const stat = lstatSync(path);
 			if (!stat.isDirectory() || stat.uid !== process.getuid?.()) continue;
-			rmSync(path, {recursive: true, force: true});
-			removed.push(path);
+			if (removeOwnTempDir(path, parent, `${DEMO_RUN_DIR_PREFIX}${pid}-`)) removed.push(path);
 		} catch {
 			// Gone already, or not ours to remove.
 		}

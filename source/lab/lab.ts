@@ -1,8 +1,7 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import {existsSync} from 'node:fs';
-import ssh2 from 'ssh2';
 import {labAssetPath, readLabAsset} from './assets.js';
-import type {LabCredentials} from './credentials.js';
+import {generateEd25519KeyPair, type LabCredentials} from './credentials.js';
 import {LabSshServer} from './ssh/lab-ssh-server.js';
 
 export {LAB_USERNAME, generateLabCredentials, type LabCredentials} from './credentials.js';
@@ -64,5 +63,5 @@ export async function startLab(vms: VmRecord[], options: StartLabOptions): Promi
 function hostKeyFor(vmName: string): Buffer | string {
 	// Only a plain file name (no `..`, no `/`): VM names come from topology files.
 	if (/^\w[\w.-]*$/.test(vmName) && existsSync(labAssetPath(`hostkeys/${vmName}`))) return readLabAsset(`hostkeys/${vmName}`);
-	return ssh2.utils.generateKeyPairSync('ed25519').private;
+	return generateEd25519KeyPair().private;
 }

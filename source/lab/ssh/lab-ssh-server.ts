@@ -1,6 +1,6 @@
 import {EventEmitter} from 'node:events';
 import {spawn as spawnChild} from 'node:child_process';
-import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync} from 'node:fs';
 import {connect as netConnect, type AddressInfo, type Socket} from 'node:net';
 import {constants as osConstants, tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -8,8 +8,12 @@ import {timingSafeEqual} from 'node:crypto';
 import ssh2 from 'ssh2';
 import type {AuthContext, Connection, ParsedKey, PseudoTtyInfo, ServerChannel} from 'ssh2';
 import pty from 'node-pty';
+import {removeOwnTempDir} from '../remove-own-temp-dir.js';
 
 const {Server, utils} = ssh2;
+
+/** The name prefix of the private temp home a server makes when it is given none. */
+const HOME_PREFIX = 'vmux-lab-home-';
 
 export interface LabUser {
 	username: string;
@@ -76,7 +80,7 @@ export class LabSshServer extends EventEmitter {
 		this.host = options.host ?? '127.0.0.1';
 		this.port = options.port ?? 0;
 		this.ownsHome = options.home === undefined;
-		if (options.home === undefined) this.home = mkdtempSync(join(tmpdir(), 'vmux-lab-home-'));
+		if (options.home === undefined) this.home = mkdtempSync(join(tmpdir(), HOME_PREFIX));
 		else {
 			this.home = options.home;
 			mkdirSync(this.home, {recursive: true, mode: 0o700});
@@ -133,7 +137,7 @@ export class LabSshServer extends EventEmitter {
 
 	async stop(): Promise<void> {
 		await this.kill();
-		if (this.ownsHome) rmSync(this.home, {recursive: true, force: true});
+		if (this.ownsHome) removeOwnTempDir(this.home, tmpdir(), HOME_PREFIX);
 	}
 
 	private onClient(client: Connection, remotePort: number): void {
