@@ -75,13 +75,13 @@ async function doctor(argv: string[]): Promise<number> {
 	// Loading the Azure SDK and starting the lab takes seconds: say so at once (stderr keeps --json clean).
 	const progress = (line: string) => process.stderr.write(`vmux doctor: ${line}\n`);
 	progress('Starting the demo lab…');
+	// The demo's run directory is removed on exit; a signal (even while the lab starts) must end the process through exit to get there.
+	const onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
 	const {loadDemoTopology} = await import('./lab/topology/index.js');
 	const {ProfileStore} = await import('./core/profiles/store.js');
 	const {startDemo} = await import('./lab/demo.js');
 	const lab = await startDemo({topology: loadDemoTopology(), configDir: paths.dir, store: new ProfileStore({configDir: paths.dir}), ssh: false, onProgress: progress});
-	// The demo's run directory is removed on exit; a signal must end the process through exit to get there.
-	const onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
 	progress('Demo lab ready; running the checks…');
 	try {
 		return await runDoctorCommand(args, io, {clients: lab.azure.clients});
