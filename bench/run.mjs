@@ -13,7 +13,7 @@
 // overrides the results path, BENCH_TIMEOUT_S [1200] hard limit for the whole run.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import {chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync} from 'node:fs';
+import {createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync} from 'node:fs';
 import {cpus, loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -96,10 +96,10 @@ async function setup() {
 	const tmp = mkdtempSync(join(tmpdir(), 'vmux-bench-'));
 	cleanup.add('temp dir', () => rmSync(tmp, {recursive: true, force: true}));
 
+	// A key made for this run: the sshd below logs in as the current user, so no shipped or reused key may open it.
 	const key = join(tmp, 'id_ed25519');
-	copyFileSync(join(ROOT, 'dist/lab/assets/users/demo_ed25519'), key);
-	chmodSync(key, 0o600);
-	const publicKey = readFileSync(join(ROOT, 'dist/lab/assets/users/demo_ed25519.pub'), 'utf8').trim();
+	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'vmux bench (this run only)', '-f', key]);
+	const publicKey = readFileSync(`${key}.pub`, 'utf8').trim();
 
 	const file = join(tmp, 'flood.txt');
 	const fileBytes = writeFloodFile(file, CONFIG.fileMiB, CONFIG.lineChars);

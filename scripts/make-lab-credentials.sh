@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the lab's throwaway credentials under source/lab/assets/ (a test CA, the HTTPS leaf it signs,
-# a stable SSH host key per demo VM, and the demo user's key). These are lab-only secrets, committed on
-# purpose so the demo and tests are reproducible; nothing outside the lab trusts them.
+# a stable SSH host key per demo VM) and the test-only user keys under test/fixtures/lab-users/. These are
+# lab-only secrets, committed on purpose so the demo and tests are reproducible; nothing outside the lab
+# trusts them. No user key is shipped: a running demo accepts only the credentials it generates per run.
 set -euo pipefail
 cd "$(dirname "$0")/../source/lab/assets"
-mkdir -p tls hostkeys users
+mkdir -p tls hostkeys
 openssl req -x509 -newkey rsa:2048 -nodes -days 7300 -subj "/CN=vmux lab CA" \
   -keyout tls/lab-ca.key -out tls/lab-ca.pem -addext "basicConstraints=critical,CA:TRUE" \
   -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
@@ -22,7 +23,8 @@ for vm in web-01 web-02 db-01 app-01 dev-01 legacy-01 jump-01 changed; do
   rm -f hostkeys/$vm hostkeys/$vm.pub
   ssh-keygen -q -t ed25519 -N '' -C "$vm lab host key" -f hostkeys/$vm
 done
-rm -f users/*
-ssh-keygen -q -t ed25519 -N '' -C 'demo user key' -f users/demo_ed25519
-ssh-keygen -q -t ed25519 -N 'correct horse' -C 'demo user key (passphrase: correct horse)' -f users/demo_ed25519_encrypted
-ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -C 'demo rsa key' -f users/demo_rsa
+cd ../../../test/fixtures/lab-users
+rm -f demo_*
+ssh-keygen -q -t ed25519 -N '' -C 'demo user key' -f demo_ed25519
+ssh-keygen -q -t ed25519 -N 'correct horse' -C 'demo user key (passphrase: correct horse)' -f demo_ed25519_encrypted
+ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -C 'demo rsa key' -f demo_rsa

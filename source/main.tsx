@@ -57,18 +57,21 @@ async function doctor(args: string[], global: GlobalArgs['options']): Promise<nu
 	const io = {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr, env: process.env};
 	// The cloud and tenant come from settings.json, checked by the doctor command itself.
 	if (!global.demo) return runDoctorCommand(args, io, global.tenant ? {tenantId: global.tenant} : {});
+	// Loading the Azure SDK and starting the lab takes seconds: say so at once (stderr keeps --json clean).
+	const progress = (line: string) => process.stderr.write(`vmux doctor: ${line}\n`);
+	progress('Starting the demo lab…');
+	// The demo's run directory is removed on exit; a signal (even while the lab starts) must end the process through exit to get there.
+	const onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
 	const {loadDemoTopology} = await import('./lab/topology/index.js');
-	const {buildLocalInventory} = await import('./core/inventory/local-source.js');
-	const {seedDemoProfiles} = await import('./lab/demo-profiles.js');
 	const {ProfileStore} = await import('./core/profiles/store.js');
-	const {startDemoAzure} = await import('./lab/demo-azure.js');
-	const topology = loadDemoTopology();
-	seedDemoProfiles(new ProfileStore({configDir: paths.dir}), buildLocalInventory(topology).vms);
-	const azure = await startDemoAzure(topology);
+	const {startDemo} = await import('./lab/demo.js');
+	const lab = await startDemo({topology: loadDemoTopology(), configDir: paths.dir, store: new ProfileStore({configDir: paths.dir}), ssh: false, onProgress: progress});
+	progress('Demo lab ready; running the checks…');
 	try {
-		return await runDoctorCommand(args, io, {clients: azure.clients});
+		return await runDoctorCommand(args, io, {clients: lab.azure.clients});
 	} finally {
-		await azure.close();
+		await lab.stop();
 	}
 }
 

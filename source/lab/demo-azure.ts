@@ -3,6 +3,7 @@ import {labCloud} from '../core/azure/cloud.js';
 import {LabCredential} from '../core/azure/credentials.js';
 import type {VmRecord} from '../core/inventory/model.js';
 import {startLabArm, type LabArm} from './arm/index.js';
+import type {LabCredentials} from './credentials.js';
 import {mountLabBastion} from './bastion/index.js';
 import {mountLabKeyVault} from './keyvault/index.js';
 import type {Topology} from './topology/index.js';
@@ -17,10 +18,15 @@ export interface DemoNetwork {
  * The lab's ARM on HTTPS and the app's real SDK clients pointed at it (cloud setting + lab CA), as `--demo` uses
  * them; with the network, the Bastions' native-client tunnels too.
  */
-export async function startDemoAzure(topology: Topology, network?: DemoNetwork): Promise<{arm: LabArm; clients: ArmClients; close(): Promise<void>}> {
+export async function startDemoAzure(
+	topology: Topology,
+	credentials: LabCredentials,
+	network?: DemoNetwork,
+): Promise<{arm: LabArm; clients: ArmClients; close(): Promise<void>}> {
 	const arm = await startLabArm({topology});
-	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in.
-	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults});
+	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in; its
+	// demo secrets are this run's credentials, the only ones the lab's SSH servers accept.
+	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials});
 	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers.
 	const bastion = network ? mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve}) : undefined;
 	const clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential: new LabCredential(scopes => arm.tokens.issueForScopes(scopes))});

@@ -1,12 +1,18 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import {existsSync} from 'node:fs';
 import {labAssetPath, readLabAsset} from './assets.js';
+import type {LabCredentials} from './credentials.js';
 import {generateHostKey} from './ssh/host-key.js';
 import {LabSshServer} from './ssh/lab-ssh-server.js';
 
-/** The demo user every lab VM knows, and the credentials the demo profiles use. */
-export const LAB_USERNAME = 'azureuser';
-export const LAB_PASSWORD = 'Demo-Passw0rd!';
+export {LAB_USERNAME, generateLabCredentials, type LabCredentials} from './credentials.js';
+
+export interface StartLabOptions {
+	/** The only user, password and key the servers accept (a demo run's, see credentials.ts). */
+	credentials: LabCredentials;
+	/** Where a VM's shells live; by default each server makes (and on stop removes) a private temp dir. */
+	homeFor?(vmName: string): string;
+}
 
 export interface Lab {
 	ssh: Map<string, LabSshServer>;
@@ -20,12 +26,11 @@ export interface Lab {
 
 /**
  * Starts an SSH server for every running VM in the inventory, each with its own stable host key, a real
- * PTY shell, and the demo user (demo keys + password). Stopped VMs get no server, like on Azure.
+ * PTY shell, and the one user of `credentials` (its key or password, nothing else). Stopped VMs get no
+ * server, like on Azure.
  */
-export async function startLab(vms: VmRecord[]): Promise<Lab> {
-	const authorizedKeys = ['demo_ed25519.pub', 'demo_ed25519_encrypted.pub', 'demo_rsa.pub'].map(name =>
-		readLabAsset(`users/${name}`).toString('utf8').trim(),
-	);
+export async function startLab(vms: VmRecord[], options: StartLabOptions): Promise<Lab> {
+	const {credentials} = options;
 	const ssh = new Map<string, LabSshServer>();
 	const addresses = new Map<string, {host: string; port: number}>();
 	const resolve = (host: string, port: number) => (port === 22 ? addresses.get(host) : undefined);
@@ -35,7 +40,8 @@ export async function startLab(vms: VmRecord[]): Promise<Lab> {
 			const server = await new LabSshServer({
 				vmName: vm.name,
 				hostKey: hostKeyFor(vm.name),
-				users: [{username: LAB_USERNAME, password: LAB_PASSWORD, authorizedKeys}],
+				users: [{username: credentials.username, password: credentials.password, authorizedKeys: [credentials.publicKey]}],
+				...(options.homeFor ? {home: options.homeFor(vm.name)} : {}),
 				forward: resolve,
 			}).start();
 			ssh.set(vm.name, server);
@@ -56,6 +62,7 @@ export async function startLab(vms: VmRecord[]): Promise<Lab> {
 
 /** Demo VMs have stable shipped host keys; VMs from another topology file get a fresh one per run. */
 function hostKeyFor(vmName: string): Buffer | string {
-	if (/^[\w.-]+$/.test(vmName) && existsSync(labAssetPath(`hostkeys/${vmName}`))) return readLabAsset(`hostkeys/${vmName}`);
+	// Only a plain file name (no `..`, no `/`): VM names come from topology files.
+	if (/^\w[\w.-]*$/.test(vmName) && existsSync(labAssetPath(`hostkeys/${vmName}`))) return readLabAsset(`hostkeys/${vmName}`);
 	return generateHostKey();
 }

@@ -71,14 +71,11 @@ const HOSTILE: Array<[string, string]> = [
 ];
 
 /** SGR (colour) sequences: the only sequences Ink draws in a frame. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 const SGR = /\x1b\[[0-9;]*m/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 const UNSAFE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 /** Fails naming the first unsafe character if the frame holds anything but text, line breaks and SGR. */
 function expectSafeFrame(frame: string): void {
-	// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 	expect(frame).not.toMatch(/\x1b[\]P_^X]/);
 	expect(frame).not.toMatch(/[\x9b\x9d\x90]/);
 	const rest = frame.replace(SGR, '');
@@ -153,7 +150,6 @@ describe('the splash (written straight to the terminal) with a hostile cached in
 		};
 		paintSplash(out, inventory, 'Azure');
 		// The splash's own sequences: cursor home, erase to end of line, SGR; lines end in CR LF.
-		// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 		const rest = out.written.replace(/\x1b\[H|\x1b\[K/g, '').replace(SGR, '').replace(/\r\n/g, '\n');
 		expect(rest).toContain('web-02');
 		expectSafeFrame(rest);

@@ -9,9 +9,10 @@ import type {ConnectionSpec, HostKeyDecision, HostKeyInfo, Prompter} from '../..
 import {DirectTransport} from '../../source/core/transport/direct.js';
 import {readLabAsset} from '../../source/lab/assets.js';
 import {LabSshServer} from '../../source/lab/ssh/lab-ssh-server.js';
+import {readLabUserKey} from './lab-credentials.js';
 
-export const DEMO_KEY = readLabAsset('users/demo_ed25519');
-export const DEMO_PUB = readLabAsset('users/demo_ed25519.pub').toString('utf8').trim();
+export const DEMO_KEY = readLabUserKey('demo_ed25519');
+export const DEMO_PUB = readLabUserKey('demo_ed25519.pub').toString('utf8').trim();
 
 /** A prompter that answers host-key questions as told and records what it was asked, and when. */
 export class ScriptedPrompter implements Prompter {

@@ -1,6 +1,5 @@
 import {EventEmitter} from 'node:events';
 import {authStepsFor, type ReadSecret} from '../../core/credentials/auth-steps.js';
-import {buildLocalInventory} from '../../core/inventory/local-source.js';
 import type {ArmClients} from '../../core/azure/clients.js';
 import {vaultUrlInCloud} from '../../core/azure/cloud.js';
 import {secretReader} from '../../core/azure/secret-reader.js';
@@ -39,9 +38,11 @@ export async function buildServices(
 	const knownHosts = new KnownHosts({configDir: options.paths.dir});
 	const hostKeys = new HostKeyPolicy(knownHosts);
 	const prompterHolder: {target: Prompter | undefined} = {target: undefined};
+	// The demo says its per-run password in the password prompt (see lab/demo.ts).
+	let secretRequest = (request: {title: string; prompt: string}) => request;
 	const prompter: Prompter = {
 		confirmUnknownHostKey: info => (prompterHolder.target ? prompterHolder.target.confirmUnknownHostKey(info) : Promise.resolve('reject')),
-		askSecret: request => (prompterHolder.target ? prompterHolder.target.askSecret(request) : Promise.resolve(undefined)),
+		askSecret: request => (prompterHolder.target ? prompterHolder.target.askSecret(secretRequest(request)) : Promise.resolve(undefined)),
 	};
 	const bastionSkus = new Map<string, VmRecord['bastion']>();
 	const manager = new SessionManager({
@@ -68,20 +69,15 @@ export async function buildServices(
 	let bastionTunnel: PlanContext['bastionTransport'];
 	if (options.demo) {
 		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
-		const {startLab} = await import('../../lab/lab.js');
-		const {startDemoAzure} = await import('../../lab/demo-azure.js');
-		const {seedDemoProfiles} = await import('../../lab/demo-profiles.js');
+		const {startDemo, withDemoPasswordHint} = await import('../../lab/demo.js');
 		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
 		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
-		const world = buildLocalInventory(topology);
-		options.onProgress?.(`starting SSH servers for ${world.vms.filter(vm => vm.powerState === 'running').length} running VMs`);
-		const lab = await startLab(world.vms);
-		stops.push(() => lab.stop());
-		options.onProgress?.('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Bastion');
-		const azure = await startDemoAzure(topology, {vms: world.vms, resolve: lab.resolve});
-		stops.push(() => azure.close());
-		resolveAddress = lab.resolve;
-		seedDemoProfiles(store, world.vms);
+		// Its credentials are this run's only; the run's files (key, shell homes) go when it stops.
+		const demo = await startDemo({topology, configDir: options.paths.dir, store, ssh: true, ...(options.onProgress ? {onProgress: options.onProgress} : {})});
+		stops.push(() => demo.stop());
+		const azure = demo.azure;
+		resolveAddress = demo.resolve;
+		secretRequest = request => withDemoPasswordHint(request, demo.credentials);
 		makeClients = async () => azure.clients;
 		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential);
 		tenantKey = `lab-${topology.tenantId}`;

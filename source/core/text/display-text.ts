@@ -15,9 +15,7 @@ import stripAnsi from 'strip-ansi';
 /** Everything a terminal might act on rather than print, apart from line breaks and tabs (handled below). */
 // C0 except TAB/LF/CR, DEL, C1 (U+0080–U+009F), and the bidi controls: LRM/RLM, ALM, the embeddings and
 // overrides (LRE RLE PDF LRO RLO) and the isolates (LRI RLI FSI PDI).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const ANY_CONTROL = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 export interface DisplayTextOptions {

@@ -1,5 +1,4 @@
-import {readLabAsset} from '../assets.js';
-import {LAB_PASSWORD} from '../lab.js';
+import type {LabCredentials} from '../credentials.js';
 
 /**
  * The lab's vaults as data: which subscription and resource group each sits in (for the management-plane list)
@@ -42,8 +41,9 @@ export const DEMO_VAULT_NAME = 'kv-contoso-demo';
 /** Contoso Dev in the demo topology: the vault sits next to the VMs whose profiles use it. */
 export const DEMO_VAULT_SUBSCRIPTION = '3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b';
 
-export function demoVaultSeeds(): LabVaultSeed[] {
-	const key = readLabAsset('users/demo_ed25519').toString('utf8');
+/** The demo vault: the keys of web-01 and db-01 and dev-01's password are the demo run's own credentials. */
+export function demoVaultSeeds(credentials: LabCredentials): LabVaultSeed[] {
+	const key = credentials.privateKey;
 	return [
 		{
 			name: DEMO_VAULT_NAME,
@@ -54,7 +54,7 @@ export function demoVaultSeeds(): LabVaultSeed[] {
 			secrets: {
 				'web-01-key': {value: key, contentType: 'application/x-openssh-private-key'},
 				'db-01-key': {value: key, contentType: 'application/x-openssh-private-key'},
-				'dev-01-password': LAB_PASSWORD,
+				'dev-01-password': credentials.password,
 			},
 		},
 	];

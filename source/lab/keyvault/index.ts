@@ -1,5 +1,6 @@
 import type {LabHttpsServer} from '../https-server.js';
 import type {LabArmFaults} from '../arm/faults.js';
+import {generateLabCredentials, type LabCredentials} from '../credentials.js';
 import type {LabTokenIssuer} from '../arm/tokens.js';
 import {createKeyVaultDataHandler, type LabKeyVaultForbidRule, type LabKeyVaultState} from './data-plane.js';
 import {demoVaultSeeds, vaultFromSeed, type LabVault, type LabVaultSeed} from './data.js';
@@ -16,6 +17,8 @@ export interface LabKeyVaultOptions {
 	tokens: LabTokenIssuer;
 	/** Vaults to serve; defaults to the demo vault. */
 	vaults?: LabVaultSeed[];
+	/** The demo vault's key and password secrets (the demo run's); fresh random ones when not given. */
+	credentials?: LabCredentials;
 	/** ARM's faults, so deny rules on `Microsoft.KeyVault/vaults` apply to the vault list. */
 	armFaults?: LabArmFaults;
 	/** Secrets per list page (the SDK may ask for fewer with `maxresults`); default 25, Key Vault's maximum. */
@@ -47,7 +50,7 @@ export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOpt
 		vaults.set(vault.name, vault);
 		return vault;
 	};
-	for (const seed of options.vaults ?? demoVaultSeeds()) addVault(seed);
+	for (const seed of options.vaults ?? demoVaultSeeds(options.credentials ?? generateLabCredentials())) addVault(seed);
 	const vaultUrl = (name: string) => `https://${name.toLowerCase()}.${LAB_VAULT_SUFFIX}:${server.port}`;
 	const state: LabKeyVaultState = {
 		vaults,

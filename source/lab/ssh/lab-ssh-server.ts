@@ -1,6 +1,6 @@
 import {EventEmitter} from 'node:events';
 import {spawn as spawnChild} from 'node:child_process';
-import {mkdirSync} from 'node:fs';
+import {mkdirSync, mkdtempSync} from 'node:fs';
 import {connect as netConnect, type AddressInfo, type Socket} from 'node:net';
 import {constants as osConstants, tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -8,8 +8,12 @@ import {timingSafeEqual} from 'node:crypto';
 import ssh2 from 'ssh2';
 import type {AuthContext, Connection, ParsedKey, PseudoTtyInfo, ServerChannel} from 'ssh2';
 import pty from 'node-pty';
+import {removeOwnTempDir} from '../remove-own-temp-dir.js';
 
 const {Server, utils} = ssh2;
+
+/** The name prefix of the private temp home a server makes when it is given none. */
+const HOME_PREFIX = 'vmux-lab-home-';
 
 export interface LabUser {
 	username: string;
@@ -28,7 +32,10 @@ export interface LabSshServerOptions {
 	host?: string;
 	/** 0 = ephemeral. A restarted server keeps the port it first got. */
 	port?: number;
-	/** Working directory (and HOME) for the shells; a per-VM temp dir by default. */
+	/**
+	 * Working directory (and HOME) for the shells. By default a fresh private temp dir (mkdtemp, 0700) that
+	 * stop() removes: never a predictable shared path another user could plant files or symlinks in.
+	 */
 	home?: string;
 	/**
 	 * Where `direct-tcpip` requests (ssh -J, jump-host transports) may go: maps the VM address a client
@@ -63,15 +70,21 @@ export class LabSshServer extends EventEmitter {
 	private readonly clients = new Set<Connection>();
 	private readonly ptys = new Set<pty.IPty>();
 	private readonly allowedKeys: Map<string, ParsedKey[]>;
-	private readonly home: string;
+	readonly home: string;
+	/** Whether this server made `home` (and so removes it on stop). */
+	private readonly ownsHome: boolean;
 
 	constructor(private readonly options: LabSshServerOptions) {
 		super();
 		this.vmName = options.vmName;
 		this.host = options.host ?? '127.0.0.1';
 		this.port = options.port ?? 0;
-		this.home = options.home ?? join(tmpdir(), `vmux-lab-${process.getuid?.() ?? 'u'}`, options.vmName);
-		mkdirSync(this.home, {recursive: true});
+		this.ownsHome = options.home === undefined;
+		if (options.home === undefined) this.home = mkdtempSync(join(tmpdir(), HOME_PREFIX));
+		else {
+			this.home = options.home;
+			mkdirSync(this.home, {recursive: true, mode: 0o700});
+		}
 		this.allowedKeys = new Map(
 			options.users.map(user => [
 				user.username,
@@ -124,6 +137,7 @@ export class LabSshServer extends EventEmitter {
 
 	async stop(): Promise<void> {
 		await this.kill();
+		if (this.ownsHome) removeOwnTempDir(this.home, tmpdir(), HOME_PREFIX);
 	}
 
 	private onClient(client: Connection, remotePort: number): void {

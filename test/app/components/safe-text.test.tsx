@@ -27,7 +27,6 @@ describe('SafeText', () => {
 			</Box>,
 		);
 		const frame = lastFrame() ?? '';
-		// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 		expect(frame).not.toMatch(/\x1b[\]P_^X]|\x9b|\x9d|\u202e|\x07/);
 		expect(frame).toContain('evil');
 		expect(frame).toContain('42');

@@ -6,7 +6,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {ProfileEditor, type ProfileEditorProps, type SecretPickerProps} from '../../../source/app/views/profile-editor/index.js';
 import type {Profile} from '../../../source/core/profiles/schema.js';
 import {ProfileStore} from '../../../source/core/profiles/store.js';
-import {labAssetPath} from '../../../source/lab/assets.js';
+import {labUserKeyPath} from '../../helpers/lab-credentials.js';
 import {tempDir} from '../../core/profiles/helpers.js';
 import {flat, focus, focusedLabel, KEY, press, screen, vm, waitForScreen, waitUntil} from './helpers.js';
 
@@ -19,7 +19,7 @@ beforeEach(() => {
 	home = join(dir, 'home');
 	configDir = join(dir, 'config');
 	mkdirSync(join(home, '.ssh'), {recursive: true});
-	copyFileSync(labAssetPath('users/demo_ed25519'), join(home, '.ssh', 'id_ed25519'));
+	copyFileSync(labUserKeyPath('demo_ed25519'), join(home, '.ssh', 'id_ed25519'));
 });
 afterEach(() => {
 	cleanupInk();
@@ -165,7 +165,7 @@ describe('ProfileEditor', () => {
 	});
 
 	it('checks the key file: ~ expanded, missing files and public keys refused inline', async () => {
-		copyFileSync(labAssetPath('users/demo_rsa.pub'), join(home, '.ssh', 'id_rsa.pub'));
+		copyFileSync(labUserKeyPath('demo_rsa.pub'), join(home, '.ssh', 'id_rsa.pub'));
 		const {stdin, lastFrame} = open({draftFrom: vm('web-01', 'Standard', {enableTunneling: true})});
 		await waitForScreen(lastFrame, t => t.includes('Local file'), 'the key field');
 		await focus(stdin, lastFrame, 'Local file');

@@ -20,7 +20,7 @@ describe('the IP column', () => {
 
 	it('names the host every demo profile connects to', () => {
 		let checked = 0;
-		for (const profile of demoProfiles(vms)) {
+		for (const profile of demoProfiles(vms, '/nonexistent/demo_ed25519')) {
 			if (profile.target.kind !== 'azure-vm') continue;
 			const vm = vms.find(candidate => candidate.id === (profile.target as {vmId: string}).vmId)!;
 			const plan = planConnection(profile, vm, {credentials: () => [] as never, bastionTransport: () => ({description: 'test'}) as never});

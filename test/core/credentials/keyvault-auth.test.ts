@@ -11,7 +11,7 @@ import type {Profile} from '../../../source/core/profiles/schema.js';
 import type {AuthStep, Prompter} from '../../../source/core/session/types.js';
 import {readLabAsset} from '../../../source/lab/assets.js';
 import {DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION} from '../../../source/lab/keyvault/index.js';
-import {LAB_PASSWORD, LAB_USERNAME} from '../../../source/lab/lab.js';
+import {LAB_PASSWORD, LAB_USERNAME, readLabUserKey} from '../../helpers/lab-credentials.js';
 import {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
 import {PASSPHRASE, publicKey, readKey} from '../../fixtures/keys/fixtures.js';
 import {startLabWithKeyVault, type LabWithKeyVault} from '../../lab/keyvault/lab-keyvault.js';
@@ -121,7 +121,7 @@ describe('Key Vault credentials against the lab Key Vault and a lab SSH server',
 		server = await new LabSshServer({
 			vmName: 'web-01',
 			hostKey: readLabAsset('hostkeys/jump-01'),
-			users: [{username: LAB_USERNAME, password: LAB_PASSWORD, authorizedKeys: [...authorizedKeys, readLabAsset('users/demo_ed25519.pub').toString().trim()]}],
+			users: [{username: LAB_USERNAME, password: LAB_PASSWORD, authorizedKeys: [...authorizedKeys, readLabUserKey('demo_ed25519.pub').toString().trim()]}],
 		}).start();
 	});
 	afterAll(async () => {
@@ -135,7 +135,7 @@ describe('Key Vault credentials against the lab Key Vault and a lab SSH server',
 		const fresh = createKeyVaultClients({cloud: env.cloud, credential: env.credential});
 		try {
 			expect(await fresh.getSecret(`${env.keyVault.vaultUrl(DEMO_VAULT_NAME)}/`, 'dev-01-password')).toBe(LAB_PASSWORD);
-			expect(await fresh.getSecret(env.keyVault.vaultUrl(DEMO_VAULT_NAME), 'WEB-01-KEY')).toBe(readLabAsset('users/demo_ed25519').toString('utf8'));
+			expect(await fresh.getSecret(env.keyVault.vaultUrl(DEMO_VAULT_NAME), 'WEB-01-KEY')).toBe(readLabUserKey('demo_ed25519').toString('utf8'));
 		} finally {
 			fresh.close();
 		}

@@ -7,7 +7,7 @@ import {createArmClients} from '../../../source/core/azure/clients.js';
 import {createKeyVaultClients, type KeyVaultClients} from '../../../source/core/azure/keyvault.js';
 import {secretReader} from '../../../source/core/azure/secret-reader.js';
 import {mountLabKeyVault, type LabKeyVault} from '../../../source/lab/keyvault/index.js';
-import {LAB_PASSWORD} from '../../../source/lab/lab.js';
+import {LAB_PASSWORD, TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
 import {runDoctor, type CheckId, type DoctorCheck, type DoctorReport} from '../../../source/core/doctor/index.js';
 import {keyPath} from '../../fixtures/keys/fixtures.js';
 import {DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
@@ -221,7 +221,7 @@ describe('runDoctor', () => {
 		let clients: KeyVaultClients;
 		let readSecret: ReturnType<typeof secretReader>;
 		beforeAll(() => {
-			keyVault = mountLabKeyVault(env.lab.server, {tokens: env.lab.tokens, armFaults: env.lab.faults});
+			keyVault = mountLabKeyVault(env.lab.server, {tokens: env.lab.tokens, armFaults: env.lab.faults, credentials: TEST_LAB_CREDENTIALS});
 			clients = createKeyVaultClients({cloud: env.cloud, credential: env.credential});
 			readSecret = secretReader(async () => clients, async () => env.cloud);
 		});

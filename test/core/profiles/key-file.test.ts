@@ -3,7 +3,7 @@ import {generateKeyPairSync} from 'node:crypto';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {checkPrivateKeyFile, expandHome} from '../../../source/core/profiles/key-file.js';
-import {labAssetPath} from '../../../source/lab/assets.js';
+import {labUserKeyPath} from '../../helpers/lab-credentials.js';
 import {tempDir} from './helpers.js';
 
 let home: string;
@@ -22,12 +22,12 @@ describe('checkPrivateKeyFile', () => {
 	});
 
 	it.each(['demo_ed25519', 'demo_rsa'])('accepts the private key %s through ~', name => {
-		copyFileSync(labAssetPath(`users/${name}`), join(home, '.ssh', name));
+		copyFileSync(labUserKeyPath(name), join(home, '.ssh', name));
 		expect(checkPrivateKeyFile(`~/.ssh/${name}`, home)).toMatchObject({ok: true, path: join(home, '.ssh', name), encrypted: false});
 	});
 
 	it('accepts an encrypted key (its passphrase is asked at connect)', () => {
-		copyFileSync(labAssetPath('users/demo_ed25519_encrypted'), join(home, '.ssh', 'enc'));
+		copyFileSync(labUserKeyPath('demo_ed25519_encrypted'), join(home, '.ssh', 'enc'));
 		expect(checkPrivateKeyFile('~/.ssh/enc', home)).toMatchObject({ok: true, encrypted: true});
 	});
 
@@ -38,7 +38,7 @@ describe('checkPrivateKeyFile', () => {
 	});
 
 	it('refuses a public key, naming the private one to pick', () => {
-		copyFileSync(labAssetPath('users/demo_rsa.pub'), join(home, '.ssh', 'id_rsa.pub'));
+		copyFileSync(labUserKeyPath('demo_rsa.pub'), join(home, '.ssh', 'id_rsa.pub'));
 		expect(checkPrivateKeyFile('~/.ssh/id_rsa.pub', home)).toEqual({
 			ok: false,
 			path: join(home, '.ssh', 'id_rsa.pub'),

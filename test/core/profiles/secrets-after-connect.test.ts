@@ -12,7 +12,8 @@ import {authStepsFor} from '../../../source/core/credentials/auth-steps.js';
 import {ProfileStore} from '../../../source/core/profiles/store.js';
 import type {Profile} from '../../../source/core/profiles/schema.js';
 import {planConnection} from '../../../source/core/session/connect-plan.js';
-import {labAssetPath, readLabAsset} from '../../../source/lab/assets.js';
+import {readLabAsset} from '../../../source/lab/assets.js';
+import {labUserKeyPath, readLabUserKey} from '../../helpers/lab-credentials.js';
 import {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
 import {DEMO_VAULT_SUBSCRIPTION} from '../../../source/lab/keyvault/index.js';
 import {ScriptedPrompter, makeManager, tempDir, waitForScreen, waitUntil} from '../../helpers/lab-session.js';
@@ -35,16 +36,16 @@ it('connects with a passphrase-protected key file, a typed password, and a passw
 	cleanups.push(() => work.remove());
 	const configDir = join(work.dir, 'config');
 	const keyPath = join(work.dir, 'id_ed25519');
-	copyFileSync(labAssetPath('users/demo_ed25519_encrypted'), keyPath);
+	copyFileSync(labUserKeyPath('demo_ed25519_encrypted'), keyPath);
 	const password = 'Typed-At-Connect-7f3e!';
 	const passphrase = 'correct horse';
 	const vaultPassword = 'From-Key-Vault-c41d9!';
-	const vaultKey = readLabAsset('users/demo_rsa').toString('utf8');
+	const vaultKey = readLabUserKey('demo_rsa').toString('utf8');
 	const server = await new LabSshServer({
 		vmName: 'jump-01',
 		hostKey: readLabAsset('hostkeys/jump-01'),
 		users: [
-			{username: 'azureuser', password, authorizedKeys: [readLabAsset('users/demo_ed25519_encrypted.pub').toString().trim(), readLabAsset('users/demo_rsa.pub').toString().trim()]},
+			{username: 'azureuser', password, authorizedKeys: [readLabUserKey('demo_ed25519_encrypted.pub').toString().trim(), readLabUserKey('demo_rsa.pub').toString().trim()]},
 			{username: 'vaultuser', password: vaultPassword},
 		],
 	}).start();
@@ -98,7 +99,7 @@ it('connects with a passphrase-protected key file, a typed password, and a passw
 			.map(request => request.path.replace(/\/$/, '')),
 	).toEqual(['/secrets/vm-password', '/secrets/vm-key']);
 
-	const keyBody = [keyPath, labAssetPath('users/demo_rsa')].flatMap(path => readFileSync(path, 'utf8').split('\n').filter(line => line && !line.startsWith('-----')));
+	const keyBody = [keyPath, labUserKeyPath('demo_rsa')].flatMap(path => readFileSync(path, 'utf8').split('\n').filter(line => line && !line.startsWith('-----')));
 	const files = filesUnder(configDir);
 	expect(files.some(file => file.endsWith('known_hosts'))).toBe(true);
 	for (const file of files) {

@@ -6,7 +6,7 @@
 import {copyFileSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeEach, expect, it} from 'vitest';
-import {labAssetPath} from '../../../source/lab/assets.js';
+import {labUserKeyPath} from '../../helpers/lab-credentials.js';
 import {AUTH_TYPES, type ProfileInput} from '../../../source/core/profiles/schema.js';
 import {ProfileStore, ProfileStoreError} from '../../../source/core/profiles/store.js';
 import {profile, SUB, tempDir} from './helpers.js';
@@ -27,8 +27,8 @@ it('stores a profile of every auth type and no secret anywhere under the config 
 	const configDir = join(dir, 'config');
 	const keyPath = join(dir, 'id_ed25519');
 	const encryptedKeyPath = join(dir, 'id_ed25519_encrypted');
-	copyFileSync(labAssetPath('users/demo_ed25519'), keyPath);
-	copyFileSync(labAssetPath('users/demo_ed25519_encrypted'), encryptedKeyPath);
+	copyFileSync(labUserKeyPath('demo_ed25519'), keyPath);
+	copyFileSync(labUserKeyPath('demo_ed25519_encrypted'), encryptedKeyPath);
 
 	const secrets = {
 		password: 'Tr0ub4dor&3-typed-at-connect',

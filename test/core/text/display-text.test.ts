@@ -3,9 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {displayText, isDisplaySafe} from '../../../source/core/text/display-text.js';
 
 /** Anything a terminal would act on instead of printing: C0 (incl. ESC), DEL, C1, and the bidi controls. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is about control characters
 const UNSAFE_ONE_LINE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 const ESC = '\x1b';

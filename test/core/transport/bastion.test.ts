@@ -7,7 +7,7 @@ import type {VmRecord} from '../../../source/core/inventory/model.js';
 import {ipConnectResourceId} from '../../../source/core/azure/resource-id.js';
 import {BastionError} from '../../../source/core/transport/bastion.js';
 import {labBastionHost} from '../../../source/core/transport/bastion-endpoints.js';
-import {LAB_PASSWORD, LAB_USERNAME} from '../../../source/lab/lab.js';
+import {LAB_PASSWORD, LAB_USERNAME} from '../../helpers/lab-credentials.js';
 import {startLabWithBastion, type LabWithBastion} from '../../lab/bastion/lab-bastion.js';
 import {makeManager, ScriptedPrompter, screenText, tempDir, waitUntil as waitFor} from '../../helpers/lab-session.js';
 

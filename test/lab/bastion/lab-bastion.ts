@@ -6,7 +6,8 @@ import type {VmRecord} from '../../../source/core/inventory/model.js';
 import {LabTokenIssuer} from '../../../source/lab/arm/tokens.js';
 import {mountLabBastion, type LabBastion} from '../../../source/lab/bastion/index.js';
 import {startLabHttpsServer, type LabHttpsServer} from '../../../source/lab/https-server.js';
-import {LAB_PASSWORD, LAB_USERNAME, startLab, type Lab} from '../../../source/lab/lab.js';
+import {startLab, type Lab} from '../../../source/lab/lab.js';
+import {LAB_PASSWORD, LAB_USERNAME, TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
 import {loadDemoTopology} from '../../../source/lab/topology/index.js';
 
 /** A real lab (sshd per running demo VM, the lab HTTPS server, ARM tokens) with the Bastion stand-in mounted. */
@@ -24,7 +25,7 @@ export interface LabWithBastion {
 export async function startLabWithBastion(): Promise<LabWithBastion> {
 	const topology = loadDemoTopology();
 	const vms = buildLocalInventory(topology).vms;
-	const lab = await startLab(vms);
+	const lab = await startLab(vms, {credentials: TEST_LAB_CREDENTIALS});
 	const server = await startLabHttpsServer();
 	const tokens = new LabTokenIssuer({tenantId: topology.tenantId});
 	const bastion = mountLabBastion(server, {tokens, vms, resolve: lab.resolve});

@@ -3,7 +3,7 @@ import {Agent} from 'node:https';
 import {SecretClient} from '@azure/keyvault-secrets';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION} from '../../../source/lab/keyvault/index.js';
-import {readLabAsset} from '../../../source/lab/assets.js';
+import {readLabUserKey} from '../../helpers/lab-credentials.js';
 import {rawRequest} from '../arm/helpers.js';
 import {startLabWithKeyVault, type LabWithKeyVault} from './lab-keyvault.js';
 
@@ -65,7 +65,7 @@ describe('lab Key Vault', () => {
 		const res = await raw('/secrets/web-01-key?api-version=7.4', {authorization: `Bearer ${vaultToken()}`});
 		const sample = example('keyvault-data/GetSecret-example.json').responses['200']!.body;
 		expect(Object.keys(res.json as object)).toEqual(expect.arrayContaining(Object.keys(sample).filter(key => key !== 'contentType')));
-		expect((res.json as {value: string}).value).toBe(readLabAsset('users/demo_ed25519').toString('utf8'));
+		expect((res.json as {value: string}).value).toBe(readLabUserKey('demo_ed25519').toString('utf8'));
 		const missing = await raw('/secrets/nope?api-version=7.4', {authorization: `Bearer ${vaultToken()}`});
 		expect(missing.status).toBe(404);
 		expect(missing.json).toMatchObject({error: {code: 'SecretNotFound'}});

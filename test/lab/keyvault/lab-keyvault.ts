@@ -2,6 +2,7 @@ import {labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js'
 import {LabCredential} from '../../../source/core/azure/credentials.js';
 import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabKeyVault, type LabKeyVault, type LabKeyVaultOptions} from '../../../source/lab/keyvault/index.js';
+import {TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
 
 export interface LabWithKeyVault {
 	arm: LabArm;
@@ -16,7 +17,7 @@ export interface LabWithKeyVault {
 /** The lab's ARM and Key Vault on one server, one token issuer, and the lab cloud pointed at them. */
 export async function startLabWithKeyVault(options: Omit<LabKeyVaultOptions, 'tokens'> = {}): Promise<LabWithKeyVault> {
 	const arm = await startLabArm();
-	const keyVault = mountLabKeyVault(arm.server, {...options, tokens: arm.tokens, armFaults: arm.faults});
+	const keyVault = mountLabKeyVault(arm.server, {credentials: TEST_LAB_CREDENTIALS, ...options, tokens: arm.tokens, armFaults: arm.faults});
 	const scopes: string[] = [];
 	const credential = new LabCredential(requested => {
 		scopes.push(...requested);

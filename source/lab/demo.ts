@@ -1,0 +1,83 @@
+import type {VmRecord} from '../core/inventory/model.js';
+import {buildLocalInventory} from '../core/inventory/local-source.js';
+import {generateLabCredentials, LAB_USERNAME, type LabCredentials} from './credentials.js';
+import {startDemoAzure} from './demo-azure.js';
+import {seedDemoProfiles} from './demo-profiles.js';
+import {createDemoRunDir, type DemoRunDir} from './demo-run-dir.js';
+import {startLab, type Lab} from './lab.js';
+import type {Topology} from './topology/index.js';
+
+export interface DemoOptions {
+	topology: Topology;
+	/** The config dir and its profile store, where the demo profiles are seeded. */
+	configDir: string;
+	store: Parameters<typeof seedDemoProfiles>[0];
+	/** Start the SSH servers too (the app); the doctor needs only the Azure stand-ins. */
+	ssh: boolean;
+	/** A line for each step, for a command that would otherwise sit silent while the lab starts. */
+	onProgress?(line: string): void;
+}
+
+export interface Demo {
+	vms: VmRecord[];
+	credentials: LabCredentials;
+	runDir: DemoRunDir;
+	azure: Awaited<ReturnType<typeof startDemoAzure>>;
+	lab?: Lab;
+	resolve(host: string, port: number): {host: string; port: number} | undefined;
+	/** Stops the servers and removes the run's directory (keys and homes). */
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts the demo lab for one run: fresh credentials (in memory, the key also as a file in the run's private
+ * directory), SSH servers that accept only those, the Azure stand-ins whose Key Vault serves them, and the demo
+ * profiles seeded into the config dir.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+	const progress = options.onProgress ?? (() => {});
+	const credentials = generateLabCredentials();
+	const runDir = createDemoRunDir(credentials);
+	const world = buildLocalInventory(options.topology);
+	let lab: Lab | undefined;
+	try {
+		if (options.ssh) {
+			const running = world.vms.filter(vm => vm.powerState === 'running').length;
+			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'}`);
+			lab = await startLab(world.vms, {credentials, homeFor: vmName => runDir.homeFor(vmName)});
+		}
+		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Bastion');
+		const azure = await startDemoAzure(options.topology, credentials, lab ? {vms: world.vms, resolve: lab.resolve} : undefined);
+		seedDemoProfiles(options.store, world.vms, {configDir: options.configDir, keyPath: runDir.keyPath});
+		const stoppable = lab;
+		return {
+			vms: world.vms,
+			credentials,
+			runDir,
+			azure,
+			...(lab ? {lab} : {}),
+			resolve: (host, port) => stoppable?.resolve(host, port),
+			async stop() {
+				try {
+					await azure.close();
+					await stoppable?.stop();
+				} finally {
+					runDir.remove();
+				}
+			},
+		};
+	} catch (error) {
+		await lab?.stop().catch(() => {});
+		runDir.remove();
+		throw error;
+	}
+}
+
+/**
+ * The demo's password is new each run, so a password prompt for the demo user says what it is: the user
+ * typing it is the one who started the demo, and it opens nothing once this run ends.
+ */
+export function withDemoPasswordHint(request: {title: string; prompt: string}, credentials: LabCredentials): {title: string; prompt: string} {
+	if (!request.title.startsWith(`Password for ${LAB_USERNAME}@`)) return request;
+	return {...request, prompt: `Password (this demo run's: ${credentials.password}):`};
+}
