@@ -7,6 +7,7 @@ import {HostKeyPolicy} from '../../source/core/session/host-key-policy.js';
 import {KnownHosts, fingerprintSha256} from '../../source/core/session/known-hosts.js';
 import type {HostKeyDecision, HostKeyInfo, Prompter} from '../../source/core/session/types.js';
 import {readLabAsset} from '../../source/lab/assets.js';
+import {readLabUserKey} from '../helpers/lab-credentials.js';
 
 /**
  * Generated corpus: servers that change their host keys between connects, in any order, against every
@@ -18,7 +19,7 @@ import {readLabAsset} from '../../source/lab/assets.js';
 const blobOf = (line: string) => Buffer.from(line.trim().split(' ')[1]!, 'base64');
 const KEYS = [
 	...['jump-01', 'changed', 'web-01', 'db-01', 'app-01'].map(name => ({type: 'ssh-ed25519', blob: blobOf(readLabAsset(`hostkeys/${name}.pub`).toString())})),
-	{type: 'ssh-rsa', blob: blobOf(readLabAsset('users/demo_rsa.pub').toString())},
+	{type: 'ssh-rsa', blob: blobOf(readLabUserKey('demo_rsa.pub').toString())},
 ];
 const HOSTS = [
 	{host: '10.0.0.4', port: 22},

@@ -8,7 +8,8 @@ import {ProfileSchema} from '../../../source/core/profiles/schema.js';
 import type {ShellSession} from '../../../source/core/session/shell-session.js';
 import type {ConnectionSpec, HostKeyDecision, HostKeyInfo, Prompter} from '../../../source/core/session/types.js';
 import {DirectTransport} from '../../../source/core/transport/direct.js';
-import {labAssetPath, readLabAsset} from '../../../source/lab/assets.js';
+import {readLabAsset} from '../../../source/lab/assets.js';
+import {readLabUserKey, labUserKeyPath} from '../../helpers/lab-credentials.js';
 import {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
 import {statusLine} from '../../../source/app/views/sessions/SessionsView.js';
 import {ScriptedPrompter, keySpec, makeManager, screenText, startLabServer, tempDir, waitUntil} from '../../helpers/lab-session.js';
@@ -205,7 +206,7 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 
 	it('a refused key offers no Ctrl-b r and names no browser key', async () => {
 		manager = makeManager(config.dir, new ScriptedPrompter());
-		const spec = {...keySpec(server.address), credentials: async () => [{type: 'publickey' as const, key: readLabAsset('users/demo_rsa'), label: 'publickey (demo rsa)'}]};
+		const spec = {...keySpec(server.address), credentials: async () => [{type: 'publickey' as const, key: readLabUserKey('demo_rsa'), label: 'publickey (demo rsa)'}]};
 		const session = manager.open(spec);
 		await waitUntil(() => disconnected(session), 'the refusal');
 		const status = statusLine(session, false, 0)!.text;
@@ -222,11 +223,11 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 		const work = tempDir('vmux-passphrase-');
 		cleanups.push(() => work.remove());
 		const keyPath = join(work.dir, 'id_ed25519');
-		copyFileSync(labAssetPath('users/demo_ed25519_encrypted'), keyPath);
+		copyFileSync(labUserKeyPath('demo_ed25519_encrypted'), keyPath);
 		const encrypted = await new LabSshServer({
 			vmName: 'jump-01',
 			hostKey: readLabAsset('hostkeys/jump-01'),
-			users: [{username: 'azureuser', authorizedKeys: [readLabAsset('users/demo_ed25519_encrypted.pub').toString().trim()]}],
+			users: [{username: 'azureuser', authorizedKeys: [readLabUserKey('demo_ed25519_encrypted.pub').toString().trim()]}],
 		}).start();
 		cleanups.push(() => encrypted.stop());
 		// One answer only: each try at an encrypted key costs seconds of key derivation on a shared machine.

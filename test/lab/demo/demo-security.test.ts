@@ -199,14 +199,20 @@ describe('demo run directories', () => {
 		}
 	}, 60_000);
 
-	it('a topology VM named ../../tmp/x creates nothing outside the run directory', async () => {
+	it('a topology VM named ../../tmp/x is refused by name, and even past the check creates nothing outside the run directory', async () => {
 		const escapeName = `x-${process.pid}-${Date.now()}`;
 		const json = JSON.parse(readFileSync(loadDemoTopology().label, 'utf8')) as {resources: Array<{id: string; name?: string; type?: string}>};
 		const jump = json.resources.find(resource => resource.id.toLowerCase().endsWith('/virtualmachines/jump-01'))!;
 		jump.name = `../../tmp/${escapeName}`;
-		const web = json.resources.find(resource => resource.id.toLowerCase().endsWith('/virtualmachines/web-01'))!;
-		web.name = '..';
-		const topology = parseTopology(json, 'hostile-topology.json');
+		// The topology check refuses path-like names, naming the file and the VM.
+		expect(() => parseTopology(json, 'hostile-topology.json')).toThrow(/hostile-topology\.json[\s\S]*\.\.\/\.\.\/tmp/);
+		// Defence in depth: names that got past the check (set after it) still stay inside the run directory.
+		const topology = loadDemoTopology();
+		for (const [vm, name] of [['jump-01', `../../tmp/${escapeName}`], ['web-01', '..']] as const) {
+			const resource = topology.resources.find(r => r.id.toLowerCase().endsWith(`/virtualmachines/${vm}`))!;
+			resource.name = name;
+			(resource.raw as {name?: string}).name = name;
+		}
 		const configDir = mkdtempSync(join(tmpdir(), 'vmux-demo-names-'));
 		// Where the old code would have put the first VM's home.
 		const outside = resolve(OLD_HOME_ROOT, `../../tmp/${escapeName}`);
