@@ -127,14 +127,22 @@ export async function buildServices(
 	const profileFor = (vm: VmRecord): Profile | undefined => {
 		const own = hostProfileName(vm);
 		if (own !== undefined) return store.get(own);
-		return store.list().find(p => p.target.kind === 'azure-vm' && p.target.vmId.toLowerCase() === vm.id.toLowerCase());
+		// An index lookup: the browser asks this for every row it draws, on every keystroke.
+		const profile = store.forVm(vm.id);
+		return profile && structuredClone(profile);
 	};
-	// Profiles for plain hosts (not Azure VMs) are rows of the browser too, after the inventory's VMs.
+	// Profiles for plain hosts (not Azure VMs) are rows of the browser too, after the inventory's VMs. The
+	// combined list is rebuilt only when the inventory or the profiles change (the store replaces `all` on
+	// every change), so the filter's index, keyed on the list's identity, survives keystrokes.
+	let rows: {inventoryVms: readonly VmRecord[]; profiles: typeof store.all; vms: VmRecord[]} | undefined;
 	const browserInventory = {
 		current: () => {
 			const view = inventory.current();
-			const hostRows = store.list().flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []));
-			return hostRows.length === 0 ? view : {...view, vms: [...view.vms, ...hostRows]};
+			if (rows?.inventoryVms !== view.vms || rows.profiles !== store.all) {
+				const hostRows = store.all.flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []));
+				rows = {inventoryVms: view.vms, profiles: store.all, vms: hostRows.length === 0 ? view.vms : [...view.vms, ...hostRows]};
+			}
+			return rows.vms === view.vms ? view : {...view, vms: rows.vms};
 		},
 		refresh: () => inventory.refresh(),
 		on: (event: 'change', listener: () => void) => inventory.on(event, listener),

@@ -3,6 +3,7 @@
  * which field, what is there now and what is expected (issue 4: "every error names the thing and the fix").
  */
 import type * as z from 'zod';
+import {printable} from './printable.js';
 
 type Issue = z.ZodError['issues'][number];
 type PathKey = PropertyKey;
@@ -29,13 +30,16 @@ function describeIssue(issue: Issue, input: unknown, context: IssueContext): str
 	const lead = subject ? `${capitalize(subject)}: ` : '';
 
 	if (issue.code === 'unrecognized_keys') {
-		const sentences = issue.keys.map(key => {
+		// A hostile file may have thousands of unknown keys: name a few and count the rest.
+		const shownKeys = issue.keys.slice(0, 5);
+		const sentences = shownKeys.map(key => {
 			const field = joinPath([...fieldPath, key]);
 			return SECRET_KEY.test(key)
 				? `${field} looks like a secret, and profiles never store secrets (vmux asks for passwords and passphrases when it connects, or reads them from Key Vault): remove ${field}.`
 				: `${field} is not a field vmux knows: remove it or check its spelling.`;
 		});
-		return prefix + lead + sentences.join(' ');
+		const more = issue.keys.length - shownKeys.length;
+		return prefix + lead + sentences.join(' ') + (more > 0 ? ` (and ${more} more unknown fields)` : '');
 	}
 
 	const field = joinPath(fieldPath);
@@ -79,7 +83,8 @@ export function nameProfile(profile: unknown, index?: number): string {
 	const name = typeof profile === 'object' && profile !== null ? (profile as {name?: unknown}).name : undefined;
 	const where = index === undefined ? '' : `profiles[${index}]`;
 	if (typeof name === 'string' && name.trim() !== '') {
-		return where ? `profile "${name}" (${where})` : `profile "${name}"`;
+		const shown = printable(name, 40);
+		return where ? `profile "${shown}" (${where})` : `profile "${shown}"`;
 	}
 	return where ? `the profile at ${where}` : 'the profile';
 }
@@ -88,7 +93,7 @@ function joinPath(path: readonly PathKey[]): string {
 	let text = '';
 	for (const key of path) {
 		if (typeof key === 'number') text += `[${key}]`;
-		else text += text === '' ? String(key) : `.${String(key)}`;
+		else text += text === '' ? printable(String(key), 40) : `.${printable(String(key), 40)}`;
 	}
 	return text;
 }
@@ -108,7 +113,7 @@ function describeValue(value: unknown): string {
 	if (typeof value === 'object') return 'an object';
 	if (typeof value === 'string') {
 		if (value === '') return 'empty';
-		return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+		return `"${printable(value, 60)}"`;
 	}
 	return String(value);
 }
