@@ -54,11 +54,23 @@ function unknownFlag(argv: string[]): string | undefined {
 	return undefined;
 }
 
+/** Creates the config dir; on failure (a file in its place, permissions) says so in one line instead of a stack trace. */
+function openConfigDir(paths: ReturnType<typeof configPaths>): boolean {
+	try {
+		ensureConfigDir(paths);
+		return true;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+		process.stderr.write(`vmux: cannot use ${paths.dir} as the config directory (${code}): make it a directory you own, or choose another with --config-dir.\n`);
+		return false;
+	}
+}
+
 /** `vmux doctor <vm>`: against Azure, or with --demo against the lab. */
 async function doctor(argv: string[]): Promise<number> {
 	const {configDir, rest} = splitConfigDir(argv);
 	const paths = configPaths(configDir ?? defaultConfigDir());
-	ensureConfigDir(paths);
+	if (!openConfigDir(paths)) return 1;
 	const demo = rest.includes('--demo');
 	const args = rest.filter(arg => arg !== '--demo');
 	const tenantAt = args.indexOf('--tenant');
@@ -105,7 +117,7 @@ async function main(): Promise<number> {
 	if (argv[0] === 'profiles') {
 		const {configDir, rest} = splitConfigDir(argv.slice(1));
 		const paths = configPaths(configDir ?? defaultConfigDir());
-		ensureConfigDir(paths);
+		if (!openConfigDir(paths)) return 1;
 		const {runProfilesCommand} = await import('./commands/profiles.js');
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
@@ -126,7 +138,7 @@ async function main(): Promise<number> {
 		process.stderr.write('vmux: the browser needs an interactive terminal (stdin and stdout must be a TTY).\n');
 		return 2;
 	}
-	ensureConfigDir(paths);
+	if (!openConfigDir(paths)) return 1;
 	setLogRedactor(text => redact(text));
 	const logger = createLogger(cli.flags.debugLog);
 	const {runApp} = await import('./app/run-app.js');

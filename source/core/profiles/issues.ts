@@ -30,16 +30,19 @@ function describeIssue(issue: Issue, input: unknown, context: IssueContext): str
 	const lead = subject ? `${capitalize(subject)}: ` : '';
 
 	if (issue.code === 'unrecognized_keys') {
-		// A hostile file may have thousands of unknown keys: name a few and count the rest.
-		const shownKeys = issue.keys.slice(0, 5);
-		const sentences = shownKeys.map(key => {
+		// A hostile file may have thousands of unknown keys: say how many, name a few (secrets first), not all.
+		if (issue.keys.length > 3) {
+			const secrets = issue.keys.filter(key => SECRET_KEY.test(key)).slice(0, 2);
+			const examples = issue.keys.slice(0, 3).map(key => joinPath([...fieldPath, key]));
+			const sentences = secrets.map(key => secretSentence(joinPath([...fieldPath, key])));
+			sentences.push(`${issue.keys.length} fields are not fields vmux knows (such as ${examples.join(', ')}): remove them or check their spelling.`);
+			return prefix + lead + sentences.join(' ');
+		}
+		const sentences = issue.keys.map(key => {
 			const field = joinPath([...fieldPath, key]);
-			return SECRET_KEY.test(key)
-				? `${field} looks like a secret, and profiles never store secrets (vmux asks for passwords and passphrases when it connects, or reads them from Key Vault): remove ${field}.`
-				: `${field} is not a field vmux knows: remove it or check its spelling.`;
+			return SECRET_KEY.test(key) ? secretSentence(field) : `${field} is not a field vmux knows: remove it or check its spelling.`;
 		});
-		const more = issue.keys.length - shownKeys.length;
-		return prefix + lead + sentences.join(' ') + (more > 0 ? ` (and ${more} more unknown fields)` : '');
+		return prefix + lead + sentences.join(' ');
 	}
 
 	const field = joinPath(fieldPath);
@@ -50,6 +53,10 @@ function describeIssue(issue: Issue, input: unknown, context: IssueContext): str
 		return `${prefix}${lead}${value === undefined ? 'nothing there' : `found ${describeValue(value)}`}; expected ${expected}.`;
 	}
 	return `${prefix}${lead}${field} ${found}; expected ${expected}.`;
+}
+
+function secretSentence(field: string): string {
+	return `${field} looks like a secret, and profiles never store secrets (vmux asks for passwords and passphrases when it connects, or reads them from Key Vault): remove ${field}.`;
 }
 
 /** Custom messages in ./schema.ts are expectations; zod's own ("Invalid input: expected …") are reworded. */
