@@ -49,10 +49,22 @@ function unknownFlag(argv: string[]): string | undefined {
 	return undefined;
 }
 
+/** Creates the config dir; on failure (a file in its place, permissions) says so in one line instead of a stack trace. */
+function openConfigDir(paths: ReturnType<typeof configPaths>): boolean {
+	try {
+		ensureConfigDir(paths);
+		return true;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+		process.stderr.write(`vmux: cannot use ${paths.dir} as the config directory (${code}): make it a directory you own, or choose another with --config-dir.\n`);
+		return false;
+	}
+}
+
 /** `vmux doctor <vm>`: against Azure, or with --demo against the lab. */
 async function doctor(args: string[], global: GlobalArgs['options']): Promise<number> {
 	const paths = configPaths(global.configDir ?? defaultConfigDir());
-	ensureConfigDir(paths);
+	if (!openConfigDir(paths)) return 1;
 	const {runDoctorCommand} = await import('./commands/doctor.js');
 	const io = {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr, env: process.env};
 	// The cloud and tenant come from settings.json, checked by the doctor command itself.
@@ -87,7 +99,7 @@ async function main(): Promise<number> {
 	const {command, options, rest} = parsed;
 	if (command === 'profiles') {
 		const paths = configPaths(options.configDir ?? defaultConfigDir());
-		ensureConfigDir(paths);
+		if (!openConfigDir(paths)) return 1;
 		const {runProfilesCommand} = await import('./commands/profiles.js');
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
@@ -109,7 +121,7 @@ async function main(): Promise<number> {
 		process.stderr.write('vmux: the browser needs an interactive terminal (stdin and stdout must be a TTY).\n');
 		return 2;
 	}
-	ensureConfigDir(paths);
+	if (!openConfigDir(paths)) return 1;
 	setLogRedactor(text => redact(text));
 	const logger = createLogger(options.debugLog);
 	const {runApp} = await import('./app/run-app.js');

@@ -2,10 +2,11 @@
  * `vmux profiles list|import|export`: saved profiles from the shell, without the UI.
  * Exit codes: 0 done, 1 a problem with the data (each reported as a sentence on stderr), 2 bad usage.
  */
-import {readFileSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {exportProfiles, parseImport} from '../core/profiles/import-export.js';
+import {readConfigFile} from '../core/profiles/read-config-file.js';
 import type {Profile} from '../core/profiles/schema.js';
 import {ProfileStore, ProfileStoreError} from '../core/profiles/store.js';
 import {displayText} from '../core/text/display-text.js';
@@ -77,6 +78,8 @@ export async function runProfilesCommand(argv: string[], io: ProfilesCommandIo):
 function reportReadOnly(store: ProfileStore, io: ProfilesCommandIo): void {
 	io.stderr.write(`vmux: ${store.path} has problems, so profiles are read-only until it is fixed:\n`);
 	for (const problem of store.readOnlyProblems) io.stderr.write(`  - ${problem}\n`);
+	// Only the first few are listed (a file may have thousands); fixing those usually shows the pattern.
+	if (store.moreProblemsNote) io.stderr.write(`  ${store.moreProblemsNote}\n`);
 }
 
 function list(store: ProfileStore, io: ProfilesCommandIo, json: boolean): number {
@@ -113,7 +116,8 @@ export function formatTable(profiles: readonly Profile[]): string {
 		profile.username ?? '-',
 		AUTH_SHORT[profile.auth.type],
 	].map(cell => displayText(cell)));
-	const widths = header.map((title, column) => Math.max(width(title), ...rows.map(row => width(row[column]))));
+	// A loop, not Math.max(...rows): spreading 150,000 arguments overflows the stack.
+	const widths = header.map((title, column) => rows.reduce((widest, row) => Math.max(widest, width(row[column])), width(title)));
 	const line = (cells: string[]) =>
 		`${cells
 			.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column] - width(cell))))
@@ -143,17 +147,18 @@ function importFile(store: ProfileStore, io: ProfilesCommandIo, file: string, re
 		io.stderr.write('Nothing was imported.\n');
 		return 1;
 	}
-	let text: string;
-	try {
-		text = readFileSync(file, 'utf8');
-	} catch (error) {
-		io.stderr.write(`vmux: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was imported.\n`);
+	// The same careful read as the store's own file: bounded, strict UTF-8, no FIFO or directory surprises.
+	const read = readConfigFile(file);
+	if (read.kind !== 'text') {
+		io.stderr.write(read.kind === 'missing' ? `vmux: cannot read ${file} (ENOENT); nothing was imported.\n` : `vmux: ${read.problem} Nothing was imported.\n`);
 		return 1;
 	}
+	const text = read.text;
 	const parsed = parseImport(text, file, store.list().map(profile => profile.name));
 	if (!parsed.ok) {
-		io.stderr.write(`vmux: ${file} has ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}; nothing was imported:\n`);
+		io.stderr.write(`vmux: ${file} has ${parsed.problemCount} problem${parsed.problemCount === 1 ? '' : 's'}; nothing was imported:\n`);
 		for (const problem of parsed.problems) io.stderr.write(`  - ${problem}\n`);
+		if (parsed.moreNote) io.stderr.write(`  ${parsed.moreNote}\n`);
 		return 1;
 	}
 	try {

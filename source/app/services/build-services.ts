@@ -133,14 +133,28 @@ export async function buildServices(
 	const profileFor = (vm: VmRecord): Profile | undefined => {
 		const own = hostProfileName(vm);
 		if (own !== undefined) return store.get(own);
-		return store.list().find(p => p.target.kind === 'azure-vm' && p.target.vmId.toLowerCase() === vm.id.toLowerCase());
+		// An index lookup: the browser asks this for every row it draws, on every keystroke.
+		const profile = store.forVm(vm.id);
+		return profile && structuredClone(profile);
 	};
 	// Profiles for plain hosts (not Azure VMs) are rows of the browser too, after the inventory's VMs. The
-	// rows change when the inventory does and when a profile is saved or deleted (no refresh needed).
+	// rows change when the inventory does and when a profile is saved or deleted (no refresh needed). The
+	// combined list is rebuilt only when the inventory or the profiles change (the store replaces `all` on
+	// every change), so the filter's index, keyed on the list's identity, survives keystrokes.
 	const rowsChanged = new EventEmitter<{change: []}>();
 	inventory.on('change', () => rowsChanged.emit('change'));
+	let hostRows: {profiles: typeof store.all; rows: VmRecord[]} | undefined;
+	let combined: {inventoryVms: readonly VmRecord[]; hostRows: VmRecord[]; vms: VmRecord[]} | undefined;
 	const browserInventory = {
-		current: () => inventory.current(store.list().flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []))),
+		current: () => {
+			if (hostRows?.profiles !== store.all) {
+				hostRows = {profiles: store.all, rows: store.all.flatMap(p => (p.target.kind === 'host' ? [hostRow(p, p.target.host)] : []))};
+			}
+			const view = inventory.current(hostRows.rows);
+			const inventoryVms = inventory.current().vms;
+			if (combined?.inventoryVms !== inventoryVms || combined.hostRows !== hostRows.rows) combined = {inventoryVms, hostRows: hostRows.rows, vms: view.vms};
+			return {...view, vms: combined.vms};
+		},
 		refresh: () => inventory.refresh(),
 		on: (event: 'change', listener: () => void) => rowsChanged.on(event, listener),
 		off: (event: 'change', listener: () => void) => rowsChanged.off(event, listener),

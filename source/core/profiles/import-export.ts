@@ -5,7 +5,8 @@
 import {PROFILES_FILE_VERSION, type Profile} from './schema.js';
 import {validateProfilesText} from './validate.js';
 
-export type ImportParse = {ok: true; profiles: Profile[]} | {ok: false; problems: string[]};
+/** `problems` holds the first few; `problemCount` counts them all. */
+export type ImportParse = {ok: true; profiles: Profile[]} | {ok: false; problems: string[]; problemCount: number; moreNote: string};
 
 /**
  * Validates an import document. `existingNames` are the saved profiles' names, so an imported profile may
@@ -13,7 +14,7 @@ export type ImportParse = {ok: true; profiles: Profile[]} | {ok: false; problems
  */
 export function parseImport(text: string, source: string, existingNames: Iterable<string> = []): ImportParse {
 	const validation = validateProfilesText(text, source, {otherNames: existingNames});
-	if (validation.problems.length > 0) return {ok: false, problems: validation.problems};
+	if (validation.problems.length > 0) return {ok: false, problems: validation.problems, problemCount: validation.problemCount, moreNote: validation.moreNote};
 	return {ok: true, profiles: validation.profiles};
 }
 

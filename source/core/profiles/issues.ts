@@ -3,6 +3,7 @@
  * which field, what is there now and what is expected (issue 4: "every error names the thing and the fix").
  */
 import type * as z from 'zod';
+import {printable} from './printable.js';
 
 type Issue = z.ZodError['issues'][number];
 type PathKey = PropertyKey;
@@ -29,11 +30,17 @@ function describeIssue(issue: Issue, input: unknown, context: IssueContext): str
 	const lead = subject ? `${capitalize(subject)}: ` : '';
 
 	if (issue.code === 'unrecognized_keys') {
+		// A hostile file may have thousands of unknown keys: say how many, name a few (secrets first), not all.
+		if (issue.keys.length > 3) {
+			const secrets = issue.keys.filter(key => SECRET_KEY.test(key)).slice(0, 2);
+			const examples = issue.keys.slice(0, 3).map(key => joinPath([...fieldPath, key]));
+			const sentences = secrets.map(key => secretSentence(joinPath([...fieldPath, key])));
+			sentences.push(`${issue.keys.length} fields are not fields vmux knows (such as ${examples.join(', ')}): remove them or check their spelling.`);
+			return prefix + lead + sentences.join(' ');
+		}
 		const sentences = issue.keys.map(key => {
 			const field = joinPath([...fieldPath, key]);
-			return SECRET_KEY.test(key)
-				? `${field} looks like a secret, and profiles never store secrets (vmux asks for passwords and passphrases when it connects, or reads them from Key Vault): remove ${field}.`
-				: `${field} is not a field vmux knows: remove it or check its spelling.`;
+			return SECRET_KEY.test(key) ? secretSentence(field) : `${field} is not a field vmux knows: remove it or check its spelling.`;
 		});
 		return prefix + lead + sentences.join(' ');
 	}
@@ -46,6 +53,10 @@ function describeIssue(issue: Issue, input: unknown, context: IssueContext): str
 		return `${prefix}${lead}${value === undefined ? 'nothing there' : `found ${describeValue(value)}`}; expected ${expected}.`;
 	}
 	return `${prefix}${lead}${field} ${found}; expected ${expected}.`;
+}
+
+function secretSentence(field: string): string {
+	return `${field} looks like a secret, and profiles never store secrets (vmux asks for passwords and passphrases when it connects, or reads them from Key Vault): remove ${field}.`;
 }
 
 /** Custom messages in ./schema.ts are expectations; zod's own ("Invalid input: expected …") are reworded. */
@@ -79,7 +90,8 @@ export function nameProfile(profile: unknown, index?: number): string {
 	const name = typeof profile === 'object' && profile !== null ? (profile as {name?: unknown}).name : undefined;
 	const where = index === undefined ? '' : `profiles[${index}]`;
 	if (typeof name === 'string' && name.trim() !== '') {
-		return where ? `profile "${name}" (${where})` : `profile "${name}"`;
+		const shown = printable(name, 40);
+		return where ? `profile "${shown}" (${where})` : `profile "${shown}"`;
 	}
 	return where ? `the profile at ${where}` : 'the profile';
 }
@@ -88,7 +100,7 @@ function joinPath(path: readonly PathKey[]): string {
 	let text = '';
 	for (const key of path) {
 		if (typeof key === 'number') text += `[${key}]`;
-		else text += text === '' ? String(key) : `.${String(key)}`;
+		else text += text === '' ? printable(String(key), 40) : `.${printable(String(key), 40)}`;
 	}
 	return text;
 }
@@ -108,7 +120,7 @@ function describeValue(value: unknown): string {
 	if (typeof value === 'object') return 'an object';
 	if (typeof value === 'string') {
 		if (value === '') return 'empty';
-		return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+		return `"${printable(value, 60)}"`;
 	}
 	return String(value);
 }
