@@ -142,7 +142,7 @@ export function cloudFromSettingsFile(configDir: string): {ok: true; cloud: Clou
 	if (store.problems.length > 0) {
 		// The app runs on defaults meanwhile; the doctor does not, so the store's "using default settings" is dropped.
 		const problems = store.problems.map(problem => problem.replace(/;? ?using (the )?default settings[^.]*\./i, '.'));
-		return {ok: false, problem: `${problems.join(' ').replace(/\s+/g, ' ')} Fix it, then run vmux doctor again.`};
+		return {ok: false, problem: `${problems.join(' ').replace(/\s+/g, ' ').replace(/\.+\s*$/, '')}. Fix it, then run vmux doctor again.`};
 	}
 	try {
 		const {tenantId} = store.settings.cloud;

@@ -14,6 +14,12 @@ export function removeOwnTempDir(path: string, parent: string, prefix: string): 
 	const target = resolve(path);
 	const name = basename(target);
 	if (dirname(target) !== resolve(parent) || !name.startsWith(prefix) || name.length !== prefix.length + SUFFIX_LENGTH) return false;
-	rmSync(target, {recursive: true, force: true});
+	try {
+		// A shell that is still exiting can write into its home (.bash_history) while it is deleted: retry.
+		rmSync(target, {recursive: true, force: true, maxRetries: 5, retryDelay: 100});
+	} catch {
+		// Cleanup on the way out must not fail the stop; what is left is private (0700) to this user.
+		return false;
+	}
 	return true;
 }

@@ -501,7 +501,7 @@ describe('doctor settings corpus', () => {
 	const cases: Array<[string, (dir: string) => string | Buffer, RegExp, Record<string, string | Buffer>?]> = [
 		['not JSON', () => 'cloud = Custom', /is not valid JSON/],
 		['truncated JSON', () => '{"cloud": {"name": "Cus', /is not valid JSON/],
-		['binary', () => Buffer.from([0, 1, 2, 255, 254, 0]), /is not valid JSON/],
+		['binary', () => Buffer.from([0, 1, 2, 255, 254, 0]), /is not valid (JSON|UTF-8)/],
 		['an unknown cloud name', () => JSON.stringify({cloud: {name: 'Mars'}}), /cloud\.name/],
 		['cloud is a string', () => JSON.stringify({cloud: 'Custom'}), /cloud/],
 		['a Custom cloud with no endpoints', () => JSON.stringify({cloud: {name: 'Custom'}}), /cloud\.resourceManagerEndpoint/],
@@ -534,6 +534,7 @@ describe('doctor settings corpus', () => {
 			expectCleanMessage(result.stderr, result.path);
 			expect(result.stderr).toMatch(expected);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+			expect(result.stderr, "one full stop between sentences").not.toContain("..");
 		});
 	}
 
