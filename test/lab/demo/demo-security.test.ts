@@ -1,5 +1,5 @@
 import {execFile, spawnSync} from 'node:child_process';
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync} from 'node:fs';
+import {chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, relative, resolve} from 'node:path';
 import ssh2 from 'ssh2';
@@ -119,11 +119,17 @@ describe('a running demo lab accepts only its own per-run credentials', () => {
 		const script = join(scratch, 'intruder.mjs');
 		const shippedKey = join(scratch, 'shipped_key');
 		writeFileSync(shippedKey, readLabUserKey('demo_ed25519'), {mode: 0o644});
+		// The intruder cannot read the project (a clone under /root is 0700): it gets its own copy of ssh2.
+		for (const name of ['ssh2', 'asn1', 'safer-buffer', 'bcrypt-pbkdf', 'tweetnacl']) {
+			cpSync(join(process.cwd(), 'node_modules', name), join(scratch, 'node_modules', name), {recursive: true});
+		}
+		writeFileSync(join(scratch, 'package.json'), '{"type": "module"}\n', {mode: 0o644});
+		makeReadableByAll(scratch);
 		writeFileSync(
 			script,
 			`import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
-const require = createRequire(${JSON.stringify(join(process.cwd(), 'package.json'))});
+const require = createRequire(${JSON.stringify(join(scratch, 'package.json'))});
 const ssh2 = require('ssh2');
 const [port, runDir, keyPath, shippedKey, oldPassword] = process.argv.slice(2);
 const out = {uid: process.getuid()};
@@ -235,3 +241,13 @@ describe('demo run directories', () => {
 		}
 	}, 60_000);
 });
+
+/** Directories 0755 and files 0644 under `dir`, so another uid can load the copied modules. */
+function makeReadableByAll(dir: string): void {
+	chmodSync(dir, 0o755);
+	for (const entry of readdirSync(dir, {withFileTypes: true})) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) makeReadableByAll(path);
+		else if (entry.isFile()) chmodSync(path, 0o644);
+	}
+}
