@@ -315,7 +315,7 @@ export function App({services, ui}: {services: AppServices; ui: UiState}) {
 					const d: Dialog = {
 						kind: 'confirm',
 						title: `Close session ${manager.focusedIndex}: ${focused.label}?`,
-						message: closeSessionMessage(focused, manager.sessions.filter(s => s !== focused && s.connection === focused.connection).length),
+						message: closeSessionMessage(focused, manager.sessionsOf(focused.connection).length - 1),
 						yesLabel: 'close',
 						onAnswer: yes => {
 							closeDialog(d);

@@ -1,8 +1,8 @@
 /** `vmux doctor …` end to end: a real profile store in a temp dir, the lab's ARM through the real SDK clients. */
+import {Capture} from '../helpers/capture.js';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {Writable} from 'node:stream';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {runDoctorCommand} from '../../source/commands/doctor.js';
 import type {DoctorReport} from '../../source/core/doctor/index.js';
@@ -11,13 +11,6 @@ import {keyPath} from '../fixtures/keys/fixtures.js';
 import {startLabWithClients, type LabWithClients} from '../lab/arm/lab-clients.js';
 import {demoVm, profileFor} from '../core/doctor/helpers.js';
 
-class Capture extends Writable {
-	text = '';
-	override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
-		this.text += chunk.toString();
-		done();
-	}
-}
 
 let env: LabWithClients;
 let dir: string;

@@ -4,11 +4,11 @@
  * asserts a clean outcome: no throw, no stack trace, a short message naming the file (and the fix) where one
  * is due, bounded time, and the file left byte for byte.
  */
+import {Capture} from '../helpers/capture.js';
 import {createHash} from 'node:crypto';
 import {closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {Writable} from 'node:stream';
 import fc from 'fast-check';
 import {afterAll, describe, expect, test} from 'vitest';
 import {cloudFromSettingsFile, runDoctorCommand} from '../../source/commands/doctor.js';
@@ -468,13 +468,6 @@ describe('topology corpus', () => {
 // settings.json as `vmux doctor` reads it
 // ---------------------------------------------------------------------------------------------------------
 
-class Capture extends Writable {
-	text = '';
-	override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
-		this.text += chunk.toString();
-		done();
-	}
-}
 
 const PEM_CA = readFileSync(new URL('../../source/lab/assets/tls/lab-ca.pem', import.meta.url), 'utf8');
 const customCloud = (extra: Record<string, unknown> = {}) => ({

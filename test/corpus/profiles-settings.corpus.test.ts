@@ -4,10 +4,10 @@
  * whatever stands in its place) unchanged byte for byte. Most cases run `vmux profiles list` in-process
  * (the same code as the CLI); a few run the built `dist/cli.js` for real (needs `npm run build`).
  */
+import {Capture} from '../helpers/capture.js';
 import {execFileSync, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
-import {Writable} from 'node:stream';
 import fc from 'fast-check';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {runProfilesCommand} from '../../source/commands/profiles.js';
@@ -19,13 +19,6 @@ const MAX_MS = 20_000;
 const STACK_TRACE = /\n\s+at .+:\d+:\d+|RangeError|TypeError|SyntaxError: /;
 const isRoot = process.getuid?.() === 0;
 
-class Capture extends Writable {
-	text = '';
-	override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
-		this.text += chunk.toString();
-		done();
-	}
-}
 
 let dir: string;
 let cleanup: () => void;

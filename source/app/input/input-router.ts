@@ -1,7 +1,5 @@
 import type {Writable} from 'node:stream';
-
-const PASTE_START = '\x1b[200~';
-const PASTE_END = '\x1b[201~';
+import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
 
 /** Parses a prefix setting such as `C-b` or `C-a` into the control byte the terminal sends for it. */
 export function parsePrefixKey(spec: string): number {
@@ -100,9 +98,14 @@ export class InputRouter {
 			}
 			if (this.inPaste) {
 				const end = this.backlog.indexOf(PASTE_END);
-				if (end === 0) this.inPaste = false;
-				const length = end === -1 ? this.backlog.length : end === 0 ? PASTE_END.length : end;
-				this.deliver(session, session ? this.take(length) : this.take(end === 0 ? length : firstKey(this.backlog).length));
+				if (end === 0) {
+					this.inPaste = false;
+					this.deliver(session, this.take(PASTE_END.length));
+					continue;
+				}
+				// Pasted text up to the end marker: all of it for a session, one key at a time for the views.
+				const run = end === -1 ? this.backlog.length : end;
+				this.deliver(session, this.take(session ? run : Math.min(run, firstKey(this.backlog).length)));
 				continue;
 			}
 			const intercept = session !== undefined || target.prefixInAppMode;

@@ -74,12 +74,6 @@ export class PanePainter {
 		apply();
 	}
 
-	/** Shows this session in this region (or nothing, while another view owns the screen). */
-	show(session: ShellSession | undefined, region: PaneRegion, scrollOffset = 0): void {
-		this.setSession(session);
-		this.setRegion(region, scrollOffset);
-	}
-
 	/** The session whose screen is painted. */
 	setSession(session: ShellSession | undefined): void {
 		if (session === this.session) return;

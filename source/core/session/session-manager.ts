@@ -118,7 +118,8 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		for (const session of this.sessions) session.resize(this.size.cols, this.size.rows);
 	}
 
-	private sessionsOf(connection: SshConnection): ShellSession[] {
+	/** The shells that share this connection (`Ctrl-b c` opens more on one login). */
+	sessionsOf(connection: SshConnection): ShellSession[] {
 		return this.sessions.filter(s => s.connection === connection);
 	}
 

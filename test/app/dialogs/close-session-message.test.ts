@@ -21,7 +21,7 @@ describe('the close dialog tells what closing a session will really do', () => {
 		config.remove();
 	});
 
-	const others = (session: ShellSession) => manager.sessions.filter(s => s !== session && s.connection === session.connection).length;
+	const others = (session: ShellSession) => manager.sessionsOf(session.connection).length - 1;
 	const message = (session: ShellSession) => closeSessionMessage(session, others(session));
 
 	it('a running shell is ended, and the connection with it unless another session uses it', async () => {

@@ -32,7 +32,8 @@ describe('PanePainter', () => {
 		const fake = fakeSession('hello\r\nworld');
 		cleanups.push(() => painter.dispose(), fake.dispose);
 		await fake.ready;
-		painter.show(fake.session, {top: 1, cols: 40, rows: 10});
+		painter.setSession(fake.session);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
 		painter.setVisible(true);
 		await settle();
 		expect(out.written).toContain('\x1b[2;1Hhello');
@@ -50,7 +51,8 @@ describe('PanePainter', () => {
 		const fake = fakeSession('prompt$ ');
 		cleanups.push(() => painter.dispose(), fake.dispose);
 		await fake.ready;
-		painter.show(fake.session, {top: 1, cols: 40, rows: 10});
+		painter.setSession(fake.session);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
 		painter.setVisible(true);
 		await settle();
 		out.written = '';
@@ -71,7 +73,8 @@ describe('PanePainter', () => {
 		const fake = fakeSession('one');
 		cleanups.push(() => painter.dispose(), fake.dispose);
 		await fake.ready;
-		painter.show(fake.session, {top: 1, cols: 40, rows: 10});
+		painter.setSession(fake.session);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
 		await settle();
 		expect(out.written).toBe('');
 		painter.setVisible(true);

@@ -1,7 +1,7 @@
 /** `vmux profiles …` end to end: real store in a temp dir, real files, stdout/stderr captured. */
+import {Capture} from '../../helpers/capture.js';
 import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {runProfilesCommand} from '../../../source/commands/profiles.js';
@@ -11,13 +11,6 @@ import {profile, tempDir} from './helpers.js';
 const EXAMPLE = fileURLToPath(new URL('../../../profiles.example.json', import.meta.url));
 const BAD_IMPORT = fileURLToPath(new URL('../../fixtures/profiles/bad-import.json', import.meta.url));
 
-class Capture extends Writable {
-	text = '';
-	override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
-		this.text += chunk.toString();
-		done();
-	}
-}
 
 let dir: string;
 let cleanup: () => void;
