@@ -83,6 +83,21 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			else options.onPhase?.({kind: 'authenticating', activity: preparing});
 			return answer;
 		},
+		...(options.prompter.showSignIn
+			? {
+					showSignIn: (prompt, onCancel) => {
+						options.onPhase?.({kind: 'authenticating', activity: `Waiting for you to sign in: open ${prompt.url} and enter the code ${prompt.code}`});
+						const dismiss = options.prompter.showSignIn!(prompt, () => {
+							cancelled = true;
+							onCancel();
+						});
+						return () => {
+							dismiss();
+							if (!signal.aborted) options.onPhase?.({kind: 'authenticating', activity: preparing});
+						};
+					},
+				}
+			: {}),
 	};
 	return new Promise((resolve, reject) => {
 		const finish = (error?: HandshakeError) => {

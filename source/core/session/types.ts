@@ -58,11 +58,23 @@ export interface HostKeyInfo {
 
 export type HostKeyDecision = 'accept-once' | 'accept-save' | 'reject';
 
+/** A device-code sign-in to show: where to go, the code to enter, and Entra's own sentence. */
+export interface SignInPrompt {
+	url: string;
+	code: string;
+	message: string;
+}
+
 /** What the core asks of the user: the UI implements these as dialogs, tests answer them directly. */
 export interface Prompter {
 	confirmUnknownHostKey(info: HostKeyInfo): Promise<HostKeyDecision>;
 	/** Masked input (password, passphrase). `undefined` = the user cancelled. */
 	askSecret(request: {title: string; prompt: string}): Promise<string | undefined>;
+	/**
+	 * Shows a device-code sign-in (Microsoft Entra ID certificates) until the returned function is called;
+	 * `onCancel` runs when the user closes it first. Absent where nobody can sign in (scripts, some tests).
+	 */
+	showSignIn?(prompt: SignInPrompt, onCancel: () => void): () => void;
 }
 
 export interface ConnectionSpec {
