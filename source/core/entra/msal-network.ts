@@ -47,7 +47,7 @@ export class MsalHttpsClient implements INetworkModule {
 			if (body) headers['content-length'] = body.length;
 			const fail = (code: string | undefined, message: string) => {
 				this.lastFailure = {url, code, message};
-				reject(new AuthError('network_error', `Network request failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`));
+				reject(new AuthError('network_error', '', `Network request failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`));
 			};
 			const req = request(url, {method, headers, ...(this.agent ? {agent: this.agent} : {}), ...(timeout ? {timeout} : {})}, res => {
 				const chunks: Buffer[] = [];
@@ -69,7 +69,7 @@ export class MsalHttpsClient implements INetworkModule {
 					try {
 						parsed = text ? JSON.parse(text) : {};
 					} catch {
-						reject(new AuthError('token_parsing_error', `Failed to parse response: ${new URL(url).host} answered HTTP ${res.statusCode} with a body that is not JSON.`));
+						reject(new AuthError('token_parsing_error', '', `Failed to parse response: ${new URL(url).host} answered HTTP ${res.statusCode} with a body that is not JSON.`));
 						return;
 					}
 					this.lastFailure = undefined;

@@ -82,9 +82,13 @@ function networkFailure(doing: string, network: NetworkFailure | undefined, code
 	return new EntraSignInError('network', `${host} could not be reached (${why}) while ${doing}. Check the network, VPN or proxy.`, network?.code ?? code);
 }
 
-/** Entra's description without the trace, correlation id and timestamp it appends for support. */
+/**
+ * Entra's description without what is there for support: MSAL's wrapping ("Error(s): … - Description: … -
+ * Correlation ID: …") and the trace id, correlation id and timestamp Entra appends.
+ */
 export function entraDescription(description: string): string {
-	return firstLine(description.replace(/\s*Trace ID:[\s\S]*$/, ''));
+	const inner = /- Description: ([\s\S]*?)(?: - Correlation ID:[\s\S]*)?$/.exec(description)?.[1] ?? description;
+	return firstLine(inner.replace(/\s*Trace ID:[\s\S]*$/, ''));
 }
 
 function hostOf(url: string): string {
