@@ -68,9 +68,9 @@ type AuthMethod =
 	/**
 	 * An OpenSSH user certificate (Microsoft Entra ID's, contracts §4) for an in-memory key. It logs in as its
 	 * own `username` (the certificate's first principal), not the profile's. `label` names the certificate in
-	 * messages ("certificate for alice@contoso.com"); `expiresAt` (ms since epoch) is when it stops working.
+	 * messages ("certificate for alice@contoso.com"); `expiresAt` is the certificate's valid-before.
 	 */
-	| {type: 'certificate'; key: string; certificate: Buffer; username: string; label: string; expiresAt?: number};
+	| {type: 'certificate'; key: string; certificate: Buffer; username: string; label: string};
 
 export interface HostKeyInfo {
 	host: string;
