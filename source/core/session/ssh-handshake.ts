@@ -1,5 +1,6 @@
 import ssh2 from 'ssh2';
 import type {Client, ClientErrorExtensions} from 'ssh2';
+import {describeEntraRefusal} from '../entra/vm-requirements.js';
 import {describeAuthFailure, describeConnectError} from './errors.js';
 import type {HostKeyOutcome, HostKeyPolicy} from './host-key-policy.js';
 import type {AuthStep, ConnectionSpec, DisconnectCause, Prompter} from './types.js';
@@ -102,7 +103,8 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 		client.once('error', (error: Error & ClientErrorExtensions) => {
 			if (refused) return finish(refusal());
 			if (error.level === 'client-authentication') {
-				return finish(new HandshakeError(describeAuthFailure(spec.username, spec.label, tried), false, true));
+				const message = spec.entraVm ? describeEntraRefusal(spec.entraVm, spec.username || undefined) : describeAuthFailure(spec.username, spec.label, tried);
+				return finish(new HandshakeError(message, false, true));
 			}
 			const described = describeConnectError(error, where);
 			finish(new HandshakeError(described.message, described.retriable));
