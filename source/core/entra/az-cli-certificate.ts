@@ -42,9 +42,15 @@ export type AzCliUsability =
 	| {ok: false; reason: string};
 
 export interface AzCliCertificates {
-	/** Whether az can issue a certificate now: installed, signed in, with the ssh extension; else why not and the fix. */
+	/**
+	 * Whether az can issue a certificate now: installed, signed in, with the ssh extension; else why not and the
+	 * fix. Three az runs of a second or so each; rejects with an AbortError when `signal` aborts.
+	 */
 	usable(signal?: AbortSignal): Promise<AzCliUsability>;
-	/** The certificate blob for `publicKeyLine` (`ssh-rsa AAAA…`). Throws AzCliCertificateError with a sentence. */
+	/**
+	 * The certificate blob for `publicKeyLine` (`ssh-rsa AAAA…`), checked to be a user certificate of that key.
+	 * Throws AzCliCertificateError with a sentence, or an AbortError when `signal` aborts (az is killed first).
+	 */
 	certificate(publicKeyLine: string, signal?: AbortSignal): Promise<Buffer>;
 }
 

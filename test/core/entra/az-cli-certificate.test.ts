@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {AZ_CLI_INSTALL_URL, AzCliCertificateError, azCliCertificates, type AzCliCertificateOptions} from '../../../source/core/entra/az-cli-certificate.js';
 import {azErrorLine} from '../../../source/core/entra/az-cli-run.js';
-import {parseSshCertificate} from '../../../source/core/entra/ssh-certificate.js';
+import {certificateValidity, parseSshCertificate, verifyCertificateSignature} from '../../../source/core/entra/ssh-certificate.js';
 import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
 import {rsaPublicBlob} from '../../../source/lab/entra/ssh-ca.js';
@@ -205,6 +205,50 @@ describe('certificate()', () => {
 	test('without a sign-in (the extension’s own check) the fix is az login', async () => {
 		const error = await failure(az({mode: 'not-signed-in'}).certificate(publicKeyLine().line));
 		expect(error.message).toMatch(/^The Azure CLI could not get a Microsoft Entra ID certificate \(Please run 'az login' to setup account\.\): sign in again with az login, or set/);
+	});
+});
+
+describe('certificate() with the lab’s Entra behind the stand-in', () => {
+	let refreshToken: string;
+	beforeAll(async () => {
+		// As `az login --use-device-code` leaves az: signed in, holding a refresh token.
+		refreshToken = await labRefreshToken(arm.url, arm.ca, entra, arm.topology.tenantId);
+	});
+
+	test('az ssh cert gets a user certificate for vmux’s key through the refresh-token grant', async () => {
+		const {line, blob} = publicKeyLine();
+		const start = entra.requests.length;
+		const raw = await az({refreshToken}).certificate(line);
+		const cert = parseSshCertificate(raw);
+		expect(cert.type).toBe('ssh-rsa-cert-v01@openssh.com');
+		expect(cert.certType).toBe('user');
+		expect(cert.publicKey.equals(blob)).toBe(true);
+		expect(cert.principals).toEqual(['alice@contoso.com']);
+		expect(cert.keyId).toMatch(new RegExp(`^[0-9a-f-]+@${arm.topology.tenantId}$`));
+		expect(cert.extensions).toMatchObject({'tid@sshservice.azure.net': arm.topology.tenantId, 'permit-pty': ''});
+		expect(certificateValidity(cert)).toBe('valid');
+		expect(verifyCertificateSignature(cert)).toBe(true);
+		expect(cert.signatureKey.equals(entra.sshCa.publicKeyBlob)).toBe(true);
+		// One token request reached Entra: the refresh-token grant asking for an SSH certificate.
+		expect(entra.requests.slice(start)).toEqual([expect.objectContaining({method: 'POST', grantType: 'refresh_token', tokenType: 'ssh-cert', status: 200})]);
+		const [entry] = readFakeAzLog(log);
+		expect(entry!.files).toEqual(['id_rsa.pub']);
+		expect(JSON.stringify(entry!.args)).not.toContain(refreshToken);
+	});
+
+	test('a certificate for another key than vmux’s is refused', async () => {
+		const error = await failure(az({refreshToken, mode: 'other-key'}).certificate(publicKeyLine().line));
+		expect(error.message).toMatch(/^The Azure CLI wrote a certificate for another key than the one vmux gave it, so vmux cannot use it: update the ssh extension/);
+	});
+
+	test('az ssh cert that succeeds without writing the file', async () => {
+		const error = await failure(az({refreshToken, mode: 'no-certificate'}).certificate(publicKeyLine().line));
+		expect(error.message).toMatch(/^az ssh cert finished without writing a certificate: run az ssh cert --file <some file> yourself to see why/);
+	});
+
+	test('Entra refusing the certificate request (the PAS scope of another cloud) is az’s sentence with the az login to run', async () => {
+		const error = await failure(az({refreshToken, cloud: 'AzureChinaCloud'}).certificate(publicKeyLine().line));
+		expect(error.message).toMatch(/^The Azure CLI could not get a Microsoft Entra ID certificate \(AADSTS\d+: [^)]*\): sign in again with az login --scope https:\/\/pas\.chinacloudapi\.cn\/CheckMyAccess\/Linux\/\.default, or set/);
 	});
 });
 
