@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {AZ_CLI_INSTALL_URL, AzCliCertificateError, azCliCertificates, type AzCliCertificateOptions} from '../../../source/core/entra/az-cli-certificate.js';
-import {azErrorLine} from '../../../source/core/entra/az-cli-run.js';
+import {azErrorLine, runAz} from '../../../source/core/entra/az-cli-run.js';
 import {certificateValidity, parseSshCertificate, verifyCertificateSignature} from '../../../source/core/entra/ssh-certificate.js';
 import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
@@ -249,6 +249,20 @@ describe('certificate() with the lab’s Entra behind the stand-in', () => {
 	test('Entra refusing the certificate request (the PAS scope of another cloud) is az’s sentence with the az login to run', async () => {
 		const error = await failure(az({refreshToken, cloud: 'AzureChinaCloud'}).certificate(publicKeyLine().line));
 		expect(error.message).toMatch(/^The Azure CLI could not get a Microsoft Entra ID certificate \(AADSTS\d+: [^)]*\): sign in again with az login --scope https:\/\/pas\.chinacloudapi\.cn\/CheckMyAccess\/Linux\/\.default, or set/);
+	});
+});
+
+describe('runAz', () => {
+	test('keeps the start of stdout and the end of stderr, within the bound, however much az prints', async () => {
+		const script = 'process.stdout.write("{" + "o".repeat(3e6)); process.stderr.write("e".repeat(3e6) + "\\nERROR: the last word\\n")';
+		const result = await runAz({command: process.execPath, args: ['-e', script], env: process.env, timeoutMs: 20_000, maxOutputBytes: 4096});
+		expect(result.outcome).toBe('exited');
+		if (result.outcome !== 'exited') return;
+		expect(result.code).toBe(0);
+		expect(result.stdout).toHaveLength(4096);
+		expect(result.stdout.startsWith('{ooo')).toBe(true);
+		expect(result.stderr).toHaveLength(4096);
+		expect(azErrorLine(result.stderr)).toBe('the last word');
 	});
 });
 
