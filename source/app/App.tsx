@@ -128,6 +128,20 @@ export function App({services, ui}: {services: AppServices; ui: UiState}) {
 					const d: Dialog = {kind: 'secret', ...request, onAnswer: value => (closeDialog(d), resolve(value))};
 					pushDialog(d);
 				}),
+			showSignIn: (prompt, onCancel) => {
+				const d: Dialog = {
+					kind: 'message',
+					title: 'Sign in to Microsoft Entra ID',
+					message: `Open ${prompt.url} and enter the code ${prompt.code}. This closes by itself once you are signed in; Esc cancels the sign-in.`,
+					tone: 'info',
+					onClose: () => {
+						closeDialog(d);
+						onCancel();
+					},
+				};
+				pushDialog(d);
+				return () => closeDialog(d);
+			},
 		};
 		return () => {
 			services.prompter.target = undefined;

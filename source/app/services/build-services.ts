@@ -43,6 +43,15 @@ export async function buildServices(
 	const prompter: Prompter = {
 		confirmUnknownHostKey: info => (prompterHolder.target ? prompterHolder.target.confirmUnknownHostKey(info) : Promise.resolve('reject')),
 		askSecret: request => (prompterHolder.target ? prompterHolder.target.askSecret(secretRequest(request)) : Promise.resolve(undefined)),
+		// Without a UI (it is gone, or not yet up) nobody can sign in: the request is cancelled at once.
+		showSignIn: (prompt, onCancel) => {
+			const target = prompterHolder.target?.showSignIn;
+			if (!target) {
+				queueMicrotask(onCancel);
+				return () => {};
+			}
+			return target(prompt, onCancel);
+		},
 	};
 	const bastionSkus = new Map<string, VmRecord['bastion']>();
 	const manager = new SessionManager({

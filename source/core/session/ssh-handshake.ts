@@ -46,9 +46,9 @@ export interface HandshakeOptions {
 /**
  * Opens the transport and runs the SSH handshake: host key verification (before any credential is
  * built, let alone sent), then authentication with the profile's steps in order. Resolves with a ready
- * ssh2 client and the credentials used; rejects with a HandshakeError sentence.
+ * ssh2 client, the credentials built and the step the server accepted; rejects with a HandshakeError sentence.
  */
-export async function sshHandshake(options: HandshakeOptions): Promise<{client: Client; auth: AuthStep[]}> {
+export async function sshHandshake(options: HandshakeOptions): Promise<{client: Client; auth: AuthStep[]; used?: AuthStep}> {
 	const {spec, signal} = options;
 	const where = `${spec.label} (${spec.transport.description})`;
 	let socket;
@@ -84,6 +84,21 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			else options.onPhase?.({kind: 'authenticating', activity: preparing});
 			return answer;
 		},
+		...(options.prompter.showSignIn
+			? {
+					showSignIn: (prompt, onCancel) => {
+						options.onPhase?.({kind: 'authenticating', activity: `Waiting for you to sign in: open ${prompt.url} and enter the code ${prompt.code}`});
+						const dismiss = options.prompter.showSignIn!(prompt, () => {
+							cancelled = true;
+							onCancel();
+						});
+						return () => {
+							dismiss();
+							if (!signal.aborted) options.onPhase?.({kind: 'authenticating', activity: preparing});
+						};
+					},
+				}
+			: {}),
 	};
 	return new Promise((resolve, reject) => {
 		const finish = (error?: HandshakeError) => {
@@ -91,7 +106,7 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			client.removeAllListeners('error');
 			client.removeAllListeners('close');
 			signal.removeEventListener('abort', onAbort);
-			if (!error) return resolve({client, auth: auth ?? []});
+			if (!error) return resolve({client, auth: auth ?? [], ...(lastStep ? {used: lastStep} : {})});
 			client.on('error', () => {});
 			client.destroy();
 			reject(error);

@@ -10,7 +10,8 @@ export type ConnectionState =
 	 * (waiting for a typed passphrase, unlocking a key), so "Verifying the host key…" never outlasts it.
 	 */
 	| {kind: 'authenticating'; method?: string; activity?: string}
-	| {kind: 'open'; since: number}
+	/** `login`: who the server let in, when that is worth showing (an Entra ID certificate: user and expiry). */
+	| {kind: 'open'; since: number; login?: LoginIdentity}
 	| {
 			kind: 'disconnected';
 			/** A sentence for the user: what happened and what to do. */
@@ -34,6 +35,15 @@ export type ConnectionState =
  */
 export type DisconnectCause = 'network' | 'host-key' | 'host-key-this-run' | 'host-key-rejected' | 'auth' | 'credentials' | 'cancelled';
 
+/** Who a connection is logged in as, for the tab bar and the session picker. */
+export interface LoginIdentity {
+	user: string;
+	/** When the credential stops working for new logins (ms since epoch); the open session is not affected. */
+	validUntil?: number;
+	/** What proved it, e.g. "Microsoft Entra ID certificate". */
+	via: string;
+}
+
 /** How bytes reach the VM's sshd: a TCP socket, a Bastion WebSocket, or a channel through a jump host. */
 export interface Transport {
 	/** A short description for messages, e.g. "direct 10.0.0.4:22" or "Bastion bas-std". */
@@ -44,7 +54,14 @@ export interface Transport {
 }
 
 /** One way to authenticate, with the secret already in memory. Built only after the host key is accepted. */
-export type AuthStep =
+export type AuthStep = AuthMethod & {
+	/** Who this step logs in as, when worth showing (the status names it once the session is open). */
+	login?: LoginIdentity;
+	/** When this credential stops working for new logins (ms since epoch): a reconnect builds it again before. */
+	expiresAt?: number;
+};
+
+type AuthMethod =
 	| {type: 'publickey'; key: Buffer | string; passphrase?: string; label: string}
 	/** `typed`: the user typed it at connect, so a refusal asks again (3 tries, like OpenSSH). */
 	| {type: 'password'; password: string; label: string; typed?: boolean}
@@ -59,11 +76,23 @@ export interface HostKeyInfo {
 
 export type HostKeyDecision = 'accept-once' | 'accept-save' | 'reject';
 
+/** A device-code sign-in to show: where to go, the code to enter, and Entra's own sentence. */
+export interface SignInPrompt {
+	url: string;
+	code: string;
+	message: string;
+}
+
 /** What the core asks of the user: the UI implements these as dialogs, tests answer them directly. */
 export interface Prompter {
 	confirmUnknownHostKey(info: HostKeyInfo): Promise<HostKeyDecision>;
 	/** Masked input (password, passphrase). `undefined` = the user cancelled. */
 	askSecret(request: {title: string; prompt: string}): Promise<string | undefined>;
+	/**
+	 * Shows a device-code sign-in (Microsoft Entra ID certificates) until the returned function is called;
+	 * `onCancel` runs when the user closes it first. Absent where nobody can sign in (scripts, some tests).
+	 */
+	showSignIn?(prompt: SignInPrompt, onCancel: () => void): () => void;
 }
 
 export interface ConnectionSpec {
