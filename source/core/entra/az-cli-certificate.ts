@@ -35,6 +35,11 @@ export interface AzCliCertificateOptions {
 	maxOutputBytes?: number;
 	/** Where the temporary directory is made; default os.tmpdir(). */
 	tempRoot?: string;
+	/**
+	 * How long a positive `usable()` answer is reused before az is asked again; default 10 minutes. Three az runs
+	 * take seconds, and `auto` asks before every certificate. A failed `az ssh cert` forgets it at once.
+	 */
+	usableCacheMs?: number;
 }
 
 export type AzCliUsability =
@@ -80,7 +85,17 @@ export function azCliCertificates(options: AzCliCertificateOptions = {}): AzCliC
 	const az = (args: string[], timeoutMs: number, signal: AbortSignal | undefined) =>
 		runAz({command, args, env, timeoutMs, signal, maxOutputBytes});
 
+	const usableCacheMs = options.usableCacheMs ?? 10 * 60_000;
+	let cached: {answer: AzCliUsability; until: number} | undefined;
+
 	async function usable(signal?: AbortSignal): Promise<AzCliUsability> {
+		if (cached && Date.now() < cached.until) return cached.answer;
+		const answer = await checkUsable(signal);
+		cached = answer.ok ? {answer, until: Date.now() + usableCacheMs} : undefined;
+		return answer;
+	}
+
+	async function checkUsable(signal?: AbortSignal): Promise<AzCliUsability> {
 		const version = await az(['version', '--output', 'json'], checkTimeoutMs, signal);
 		const notRunning = problem(version, 'az version', checkTimeoutMs, signal);
 		if (notRunning) return {ok: false, reason: notRunning};
@@ -135,6 +150,7 @@ export function azCliCertificates(options: AzCliCertificateOptions = {}): AzCliC
 			await writeFile(publicKeyFile, `ssh-rsa ${publicKey.toString('base64')} vmux-entra\n`, {mode: 0o600, flag: 'wx'});
 			const result = await az(['ssh', 'cert', '--public-key-file', publicKeyFile, '--file', certificateFile], certificateTimeoutMs, signal);
 			const notRunning = problem(result, 'az ssh cert', certificateTimeoutMs, signal);
+			if (notRunning || (result.outcome === 'exited' && result.code !== 0)) cached = undefined;
 			if (notRunning) throw new AzCliCertificateError(notRunning);
 			if (result.outcome === 'exited' && result.code !== 0) throw new AzCliCertificateError(sshCertFailure(result.stderr, result.code));
 			const cert = await readCertificate(certificateFile);

@@ -5,6 +5,9 @@ import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {AZ_CLI_INSTALL_URL, AzCliCertificateError, azCliCertificates, type AzCliCertificateOptions} from '../../../source/core/entra/az-cli-certificate.js';
 import {azErrorLine, runAz} from '../../../source/core/entra/az-cli-run.js';
+import {labCloud} from '../../../source/core/azure/cloud.js';
+import {EntraCertificates} from '../../../source/core/entra/certificates.js';
+import {createEphemeralKey} from '../../../source/core/entra/ephemeral-key.js';
 import {certificateValidity, parseSshCertificate, verifyCertificateSignature} from '../../../source/core/entra/ssh-certificate.js';
 import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
@@ -234,6 +237,33 @@ describe('certificate() with the lab’s Entra behind the stand-in', () => {
 		const [entry] = readFakeAzLog(log);
 		expect(entry!.files).toEqual(['id_rsa.pub']);
 		expect(JSON.stringify(entry!.args)).not.toContain(refreshToken);
+	});
+
+	test('EntraCertificates takes it from the Azure CLI for "cli", and for "auto" once az is usable', async () => {
+		const cloud = labCloud(arm.url, arm.ca);
+		const key = await createEphemeralKey(2048);
+		const cli = az({refreshToken});
+		for (const setting of ['cli', 'auto'] as const) {
+			const login = await new EntraCertificates({cloud, setting, cli, createKey: async () => key}).get();
+			expect(login).toMatchObject({source: 'cli', username: 'alice@contoso.com'});
+			expect(login.parsed.publicKey.equals(key.publicKeyBlob)).toBe(true);
+		}
+		// `auto` asked whether az is usable once (three az runs), then ran az ssh cert; `cli` went straight to it.
+		expect(readFakeAzLog(log).map(entry => entry.command)).toEqual(['ssh cert', 'version', 'account show', 'extension show', 'ssh cert']);
+		// Without a sign-in of vmux's own to fall back to, `auto` says why the Azure CLI was not usable.
+		const notSignedIn = await failure(new EntraCertificates({cloud, setting: 'auto', cli: az({mode: 'not-signed-in'}), createKey: async () => key}).get());
+		expect(notSignedIn.message).toBe(
+			'No Entra SSH certificate source is usable, since vmux has no sign-in of its own here. The Azure CLI is not signed in: run az login (with --tenant <tenant id> for another directory), or set "entraCertificateSource" to "device-code" in settings.json to sign in within vmux instead.',
+		);
+	});
+
+	test('a positive usable() is reused for a while; a failed az ssh cert forgets it', async () => {
+		const cli = az({refreshToken: 'revoked'});
+		expect((await cli.usable()).ok).toBe(true);
+		expect((await cli.usable()).ok).toBe(true);
+		await failure(cli.certificate(publicKeyLine().line));
+		expect((await cli.usable()).ok).toBe(true);
+		expect(readFakeAzLog(log).map(entry => entry.command)).toEqual(['version', 'account show', 'extension show', 'ssh cert', 'version', 'account show', 'extension show']);
 	});
 
 	test('a certificate for another key than vmux’s is refused', async () => {
