@@ -118,7 +118,9 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 		client.once('error', (error: Error & ClientErrorExtensions) => {
 			if (refused) return finish(refusal());
 			if (error.level === 'client-authentication') {
-				const message = spec.entraVm ? describeEntraRefusal(spec.entraVm, spec.username || undefined) : describeAuthFailure(spec.username, spec.label, tried);
+				// An Entra certificate step names its own login (the certificate's principal); else the profile's user.
+				const stepUser = lastStep && 'username' in lastStep && typeof lastStep.username === 'string' ? lastStep.username : undefined;
+				const message = spec.entraVm ? describeEntraRefusal(spec.entraVm, stepUser || spec.username || undefined) : describeAuthFailure(spec.username, spec.label, tried);
 				return finish(new HandshakeError(message, false, true));
 			}
 			const described = describeConnectError(error, where);
