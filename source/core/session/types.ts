@@ -65,7 +65,13 @@ type AuthMethod =
 	| {type: 'publickey'; key: Buffer | string; passphrase?: string; label: string}
 	/** `typed`: the user typed it at connect, so a refusal asks again (3 tries, like OpenSSH). */
 	| {type: 'password'; password: string; label: string; typed?: boolean}
-	| {type: 'agent'; socket: string; label: string};
+	| {type: 'agent'; socket: string; label: string}
+	/**
+	 * An OpenSSH user certificate (Microsoft Entra ID's, contracts §4) for an in-memory key. It logs in as its
+	 * own `username` (the certificate's first principal), not the profile's. `label` names the certificate in
+	 * messages ("certificate for alice@contoso.com"); `expiresAt` is the certificate's valid-before.
+	 */
+	| {type: 'certificate'; key: string; certificate: Buffer; username: string; label: string};
 
 export interface HostKeyInfo {
 	host: string;

@@ -1,8 +1,8 @@
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {describeEntraRefusal, entraRoleCommand} from '../../../source/core/entra/vm-requirements.js';
 import type {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
-import {readLabUserKey} from '../../helpers/lab-credentials.js';
-import {ScriptedPrompter, keySpec, makeManager, startLabServer, tempDir, waitUntil} from '../../helpers/lab-session.js';
+import {certificateStep, entraLikeCertificate, ephemeralRsaKey, handshake, PRINCIPAL, stepsSpec, testCa} from '../../helpers/certificates.js';
+import {startLabServer, tempDir} from '../../helpers/lab-session.js';
 
 const APP_ID = '/subscriptions/9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/app-01';
 
@@ -34,7 +34,11 @@ describe('describeEntraRefusal', () => {
 describe('a refused login on an Entra ID profile, through a real SSH handshake', () => {
 	let server: LabSshServer;
 	let config: ReturnType<typeof tempDir>;
+	const ca = testCa();
+	const key = ephemeralRsaKey();
+	const entraVm = {label: 'app-01', name: 'app-01', resourceGroup: 'rg-app', id: APP_ID};
 	beforeEach(async () => {
+		// A VM without AADSSHLoginForLinux: its sshd trusts no Entra CA, so it refuses the certificate.
 		server = await startLabServer();
 		config = tempDir();
 	});
@@ -43,22 +47,24 @@ describe('a refused login on an Entra ID profile, through a real SSH handshake',
 		config.remove();
 	});
 
-	test('"Permission denied (publickey)" becomes the explanation, as an auth failure that is not retried', async () => {
-		// The lab server refuses this key as a VM without AADSSHLoginForLinux refuses an Entra certificate.
-		const refused = readLabUserKey('demo_rsa');
-		const manager = makeManager(config.dir, new ScriptedPrompter());
-		const spec = {
-			...keySpec(server.address, 'app-01'),
-			username: 'alice@contoso.com',
-			entraVm: {label: 'app-01', name: 'app-01', resourceGroup: 'rg-app', id: APP_ID},
-			credentials: async () => [{type: 'publickey' as const, key: refused, label: 'Microsoft Entra ID certificate'}],
-		};
-		const session = manager.open(spec);
-		const state = await waitUntil(() => (session.connection.state.kind === 'disconnected' ? session.connection.state : undefined), 'auth failure');
-		expect(state.cause).toBe('auth');
-		expect(state.retriable).toBe(false);
-		expect(state.reason).toBe(describeEntraRefusal(spec.entraVm, 'alice@contoso.com'));
-		expect(server.authAttempts.some(attempt => attempt.method === 'publickey')).toBe(true);
-		manager.closeAll();
+	test('"Permission denied (publickey)" becomes the explanation, for the certificate’s own user, not retried', async () => {
+		const step = certificateStep(key, entraLikeCertificate(ca, key), PRINCIPAL, Date.now() + 3600_000);
+		const {error} = await handshake({...stepsSpec(server.address, 'app-01', '', [step]), entraVm}, config.dir);
+		expect(error?.message).toBe(describeEntraRefusal(entraVm, PRINCIPAL));
+		expect(error?.disconnectCause).toBe('auth');
+		expect(error?.retriable).toBe(false);
+		expect(server.authAttempts.some(attempt => attempt.method === 'publickey' && !attempt.accepted)).toBe(true);
+	});
+
+	test('an expired certificate says it expired instead: no VM setting would help', async () => {
+		const expiresAt = Date.now() - 60_000;
+		const step = certificateStep(key, entraLikeCertificate(ca, key, {validAfter: new Date(expiresAt - 3600_000), validBefore: new Date(expiresAt)}), PRINCIPAL, expiresAt);
+		const {error} = await handshake({...stepsSpec(server.address, 'app-01', '', [step]), entraVm}, config.dir);
+		expect(error?.message).toMatch(/^Authentication failed for alice@contoso\.com@app-01: the server refused the certificate for alice@contoso\.com\. It expired at /);
+	});
+
+	test('a profile that is not Entra ID keeps the plain sentence', async () => {
+		const {error} = await handshake(stepsSpec(server.address, 'jump-01', 'azureuser', [{type: 'password', password: 'wrong', label: 'password'}]), config.dir);
+		expect(error?.message).toBe('Authentication failed for azureuser@jump-01; tried password. Check the username and credentials in the profile.');
 	});
 });

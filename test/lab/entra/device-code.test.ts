@@ -1,9 +1,11 @@
 import {request as httpsRequest} from 'node:https';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {AzureSignIn} from '../../../source/app/services/azure-services.js';
 import {createArmClients} from '../../../source/core/azure/clients.js';
 import {armScope, labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
 import {describeAzureError, describeDeviceCodeFailure} from '../../../source/core/azure/errors.js';
 import {AZURE_CLI_CLIENT_ID, type DeviceCodePrompt} from '../../../source/core/azure/public-client.js';
+import {createEphemeralKey} from '../../../source/core/entra/ephemeral-key.js';
 import {EntraSignIn} from '../../../source/core/entra/msal-sign-in.js';
 import {EntraSignInError} from '../../../source/core/entra/sign-in-error.js';
 import {ARM_AUDIENCES, startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
@@ -126,9 +128,41 @@ describe('device-code sign-in with vmux\'s msal-node sign-in', () => {
 		expect(arm.tokens.validate(vault.token, {audiences: ['https://vault.azure.net/']}).ok).toBe(true);
 		expect(entra.requests.at(-1)).toMatchObject({grantType: 'refresh_token', tokenType: 'Bearer'});
 		// A tenant named in the request is asked at that tenant's authority.
-		await signIn.getToken('https://vault.azure.net/.default', {tenantId: arm.topology.tenantId});
+		const storage = await signIn.getToken('https://storage.azure.com/.default', {tenantId: arm.topology.tenantId});
+		expect(arm.tokens.validate(storage.token, {audiences: ['https://storage.azure.com/']}).ok).toBe(true);
+		expect(entra.requests.at(-1)).toMatchObject({path: `/${arm.topology.tenantId}/oauth2/v2.0/token`, grantType: 'refresh_token'});
 		expect(prompts).toHaveLength(1);
 		expect(endpointsSince(start).filter(endpoint => endpoint.endsWith('/devicecode'))).toHaveLength(1);
+	}, 20_000);
+
+	test('AzureSignIn.useDeviceCode: the app’s one sign-in, for the ARM check and for certificates (entra())', async () => {
+		const app = new AzureSignIn(cloud, undefined);
+		const prompts: DeviceCodePrompt[] = [];
+		const done: Array<Error | undefined> = [];
+		app.useDeviceCode(
+			prompt => prompts.push(prompt),
+			error => done.push(error),
+		);
+		// The inventory's check asks for an ARM token at once; it waits for the code to be entered.
+		const check = app.check();
+		entra.approve((await entra.nextCode()).userCode);
+		expect(await check).toBeUndefined();
+		expect(done).toEqual([undefined]);
+		const entraSignIn = await app.entra();
+		expect(entraSignIn.signedIn).toBe(true);
+		expect(entraSignIn).toBe(await app.entra());
+		const certificate = await entraSignIn.sshCertificate({jwk: (await createEphemeralKey(2048)).jwk});
+		expect(certificate.certificate.length).toBeGreaterThan(500);
+		expect(prompts).toHaveLength(1);
+
+		// Declined the second time: onDone gets the sentence the browser shows after "did not complete: ".
+		const again = new AzureSignIn(cloud, undefined);
+		const failures: Array<Error | undefined> = [];
+		again.useDeviceCode(() => {}, error => failures.push(error));
+		const failedCheck = again.check();
+		entra.decline((await entra.nextCode()).userCode);
+		expect(await failedCheck).toMatchObject({kind: 'sign-in', message: 'The sign-in was declined in the browser.'});
+		expect(failures.map(error => error?.message)).toEqual(['the sign-in was declined in the browser. Press L to try again.']);
 	}, 20_000);
 
 	test('a declined code rejects with a plain sentence, and the app says what happened', async () => {
