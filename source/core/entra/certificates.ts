@@ -17,10 +17,10 @@ import {certificateValidity, parseSshCertificate, type SshCertificate} from './s
 /** The `entraCertificateSource` setting: `auto` uses the Azure CLI when it is usable, else vmux's own sign-in. */
 export type EntraCertificateSourceSetting = 'auto' | 'cli' | 'device-code';
 
-/** The Azure CLI as a certificate source (implemented with `az ssh cert` elsewhere). */
+/** The Azure CLI as a certificate source (`azCliCertificates` in ./az-cli-certificate.ts: `az ssh cert`). */
 export interface CliCertificateSource {
-	/** Whether `az` is installed, signed in and has the `ssh` extension: decides `auto`. */
-	usable(signal?: AbortSignal): Promise<boolean>;
+	/** Whether `az` is installed, signed in and has the `ssh` extension (decides `auto`); else why not, with the fix. */
+	usable(signal?: AbortSignal): Promise<{ok: true} | {ok: false; reason: string}>;
 	/** The certificate blob the CLI gets for this public key line (`ssh-rsa AAAA…`). */
 	certificate(publicKeyLine: string, signal?: AbortSignal): Promise<Buffer>;
 }
@@ -146,11 +146,14 @@ export class EntraCertificates {
 			if (!cli) throw new Error("The setting entraCertificateSource is 'cli', but the Azure CLI cannot be used here; install the Azure CLI with its ssh extension, or set entraCertificateSource to 'auto'.");
 			return 'cli';
 		}
-		if (setting === 'auto' && cli && (await cli.usable(signal))) return 'cli';
+		const usable = setting === 'auto' && cli ? await cli.usable(signal) : undefined;
+		if (usable?.ok) return 'cli';
 		if (!this.options.own) {
 			throw new Error(
 				setting === 'auto'
-					? 'No Entra SSH certificate source is usable: the Azure CLI is not installed and signed in with its ssh extension (az login; az extension add --name ssh), and vmux has no sign-in of its own here.'
+					? usable && !usable.ok
+						? `No Entra SSH certificate source is usable, since vmux has no sign-in of its own here. ${usable.reason}`
+						: 'No Entra SSH certificate source is usable: the Azure CLI is not installed and signed in with its ssh extension (az login; az extension add --name ssh), and vmux has no sign-in of its own here.'
 					: "The setting entraCertificateSource is 'device-code', but vmux has no sign-in of its own here.",
 			);
 		}

@@ -1,3 +1,4 @@
+import type {EntraVm} from '../entra/vm-requirements.js';
 import type {VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
@@ -45,6 +46,7 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 		keepaliveIntervalSec: profile.options.keepaliveIntervalSec,
 		keepaliveCountMax: profile.options.keepaliveCountMax,
 		bastionId: profile.transport.kind === 'bastion' ? profile.transport.bastionId : undefined,
+		...(profile.auth.type === 'entra' ? {entraVm: entraVmOf(profile, vm)} : {}),
 	});
 
 	switch (profile.transport.kind) {
@@ -81,6 +83,12 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 			return {ok: true, spec: spec(host, new DirectTransport(address.host, address.port))};
 		}
 	}
+}
+
+/** The VM an Entra ID refusal is explained for: the profile's VM, else the inventory's, else the host as named. */
+function entraVmOf(profile: Profile, vm: VmRecord | undefined): EntraVm {
+	if (profile.target.kind === 'azure-vm') return {label: profile.target.vmName, name: profile.target.vmName, resourceGroup: profile.target.resourceGroup, id: profile.target.vmId};
+	return vm ? {label: vm.name, name: vm.name, resourceGroup: vm.resourceGroup, id: vm.id} : {label: profile.target.host};
 }
 
 function stoppedMessage(vm: VmRecord): string {

@@ -1,5 +1,6 @@
 import ssh2 from 'ssh2';
 import type {Client, ClientErrorExtensions} from 'ssh2';
+import {describeEntraRefusal} from '../entra/vm-requirements.js';
 import {certificateAuthAnswer} from './certificate-auth.js';
 import {describeAuthFailure, describeCertificateRefusal, describeConnectError} from './errors.js';
 import type {HostKeyOutcome, HostKeyPolicy} from './host-key-policy.js';
@@ -120,9 +121,15 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 		client.once('error', (error: Error & ClientErrorExtensions) => {
 			if (refused) return finish(refusal());
 			if (error.level === 'client-authentication') {
-				const message = certificateTried
-					? describeCertificateRefusal(certificateTried, spec.label, tried)
-					: describeAuthFailure(spec.username, spec.label, tried);
+				// An Entra profile refused with a certificate still in date: the VM lacks the extension, the identity or
+				// your role, and the server says no more than that, so name all three. An expired one says so instead.
+				const expired = certificateTried?.expiresAt !== undefined && certificateTried.expiresAt <= Date.now();
+				const message =
+					spec.entraVm && !expired
+						? describeEntraRefusal(spec.entraVm, certificateTried?.username || spec.username || undefined)
+						: certificateTried
+							? describeCertificateRefusal(certificateTried, spec.label, tried)
+							: describeAuthFailure(spec.username, spec.label, tried);
 				return finish(new HandshakeError(message, false, true));
 			}
 			const described = describeConnectError(error, where);

@@ -1,4 +1,5 @@
 import type {Duplex} from 'node:stream';
+import type {EntraVm} from '../entra/vm-requirements.js';
 
 /** One step of the connection lifecycle, as the tab bar and pane show it (issue: connect -> ... -> open). */
 export type ConnectionState =
@@ -115,6 +116,11 @@ export interface ConnectionSpec {
 	keepaliveCountMax?: number;
 	/** The Bastion it goes through, for concurrency limits and display. */
 	bastionId?: string;
+	/**
+	 * Set for Microsoft Entra ID profiles: the VM a refused certificate is explained for, since the server only
+	 * says "Permission denied (publickey)" when the VM lacks the extension, the identity or your role.
+	 */
+	entraVm?: EntraVm;
 	notes?: string[];
 }
 

@@ -223,7 +223,7 @@ describe('EntraCertificates: reuse, renewal, sources', () => {
 	test('auto: the Azure CLI when it is usable, vmux’s own sign-in when not; cli: the CLI or a sentence', async () => {
 		const asked: string[] = [];
 		const cli = (usable: boolean): CliCertificateSource => ({
-			usable: async () => usable,
+			usable: async () => (usable ? {ok: true} : {ok: false, reason: 'The Azure CLI is not signed in: run az login.'}),
 			// A stand-in for `az ssh cert`: the lab CA signs the public key line it is given.
 			certificate: async publicKeyLine => {
 				asked.push(publicKeyLine);
