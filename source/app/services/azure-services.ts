@@ -75,7 +75,14 @@ export class AzureSignIn {
 	private current: Promise<TokenCredential> | undefined;
 	private entraSignIn: Promise<EntraSignIn> | undefined;
 	/** A TokenCredential the SDK clients hold; it forwards to whichever credential is in use now. */
-	readonly credential: TokenCredential = {getToken: async (scopes, options) => (await this.resolve()).getToken(scopes, options)};
+	readonly credential: TokenCredential = {
+		getToken: async (scopes, options) => {
+			// Once the user has signed in with vmux's own sign-in (L, or while connecting an Entra profile), that
+			// sign-in serves every call: it is the one they chose, and the chain may have failed already.
+			const own = this.entraSignIn ? await this.entraSignIn : undefined;
+			return (own?.signedIn ? own.credential : await this.resolve()).getToken(scopes, options);
+		},
+	};
 
 	constructor(
 		readonly cloud: CloudSettings,

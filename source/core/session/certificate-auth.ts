@@ -1,3 +1,4 @@
+import {createRequire} from 'node:module';
 import ssh2 from 'ssh2';
 import {convertPkcs8, isPkcs8} from '../credentials/pkcs8.js';
 import {parseSshCertificate} from '../entra/ssh-certificate.js';
@@ -16,12 +17,27 @@ export interface CertificateAuthAnswer {
 }
 
 /**
+ * Whether ssh2 carries vmux's certificate patch: the patched `Protocol.authPK` takes the certificate as a fifth
+ * parameter. Read once; cheap.
+ */
+export function ssh2CertificatePatchApplied(): boolean {
+	patchApplied ??= (require('ssh2/lib/protocol/Protocol.js') as {prototype: {authPK: {length: number}}}).prototype.authPK.length >= 5;
+	return patchApplied;
+}
+let patchApplied: boolean | undefined;
+const require = createRequire(import.meta.url);
+
+/**
  * Checks a certificate step before anything is sent: the certificate parses, is a user certificate, and
  * certifies the very key vmux holds (a mismatch can only be refused by the server, with no reason given). The
  * failure is a sentence naming the certificate; it never quotes the key.
  */
 export function certificateAuthAnswer(step: CertificateStep): {ok: true; answer: CertificateAuthAnswer} | {ok: false; message: string} {
 	const fail = (why: string) => ({ok: false as const, message: `vmux cannot log in with the ${step.label}: ${why}`});
+	// Without the patch ssh2 would send the plain key and the server's refusal would blame the certificate.
+	if (!ssh2CertificatePatchApplied()) {
+		return fail('this installation\'s ssh2 lacks vmux\'s certificate patch (patches/ssh2+1.17.0.patch). Reinstall vmux (npm ci runs patch-package), then connect again.');
+	}
 	let certificate;
 	try {
 		certificate = parseSshCertificate(step.certificate);

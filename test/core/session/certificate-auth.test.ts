@@ -1,6 +1,6 @@
 import {createPrivateKey} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
-import {certificateAuthAnswer} from '../../../source/core/session/certificate-auth.js';
+import {certificateAuthAnswer, ssh2CertificatePatchApplied} from '../../../source/core/session/certificate-auth.js';
 import {describeCertificateRefusal} from '../../../source/core/session/errors.js';
 import {entraLikeCertificate, ephemeralRsaKey, PRINCIPAL, testCa} from '../../helpers/certificates.js';
 
@@ -19,6 +19,10 @@ describe('certificateAuthAnswer: what vmux hands the patched ssh2 for a certific
 	it('answers publickey with the key, the raw certificate and the certificate\'s user', () => {
 		const certificate = entraLikeCertificate(ca, key);
 		expect(certificateAuthAnswer(step({certificate}))).toEqual({ok: true, answer: {type: 'publickey', username: 'alice', key: key.pem, certificate}});
+	});
+
+	it('finds vmux\'s ssh2 certificate patch applied (npm ci runs patch-package; without it nothing would say so)', () => {
+		expect(ssh2CertificatePatchApplied()).toBe(true);
 	});
 
 	it('converts a PKCS#8 key (what node:crypto exports by default), which ssh2 cannot read', () => {
