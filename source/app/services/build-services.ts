@@ -72,7 +72,15 @@ export async function buildServices(
 	// only after a sign-in worked, so a user who only keeps plain-host profiles never pays for them.
 	let clientsPromise: Promise<ArmClients> | undefined;
 	let makeClients: () => Promise<ArmClients>;
-	const clients = () => (clientsPromise ??= makeClients());
+	// The subscriptions' tenants known from the last list (the cache, before the first refresh) serve calls at once.
+	const clients = () =>
+		(clientsPromise ??= makeClients().then(made => {
+			made.tenants.remember(inventory.subscriptions());
+			return made;
+		}));
+	// A Bastion's token is for its subscription's tenant, as the inventory's subscription list says.
+	const tenantOfSubscription = (subscriptionId: string): string | undefined =>
+		inventory.subscriptions().find(sub => sub.id.toLowerCase() === subscriptionId.toLowerCase())?.tenantId;
 	let tenantKey: string;
 	let label: string;
 	let signIn: AzureSignIn | undefined;
@@ -91,7 +99,7 @@ export async function buildServices(
 		resolveAddress = demo.resolve;
 		secretRequest = request => withDemoPasswordHint(request, demo.credentials);
 		makeClients = async () => azure.clients;
-		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential);
+		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential, tenantOfSubscription);
 		// The demo signs in to the lab's Entra (its device code is approved by the lab after a moment) and never
 		// asks the Azure CLI: a real `az` would return a real Azure certificate the lab's VMs do not trust.
 		makeEntraCertificates = async () => {
@@ -104,8 +112,9 @@ export async function buildServices(
 		const cloud = cloudFromSettings(options.settings.settings.cloud, options.settings.path);
 		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
 		signIn = new AzureSignIn(cloud, tenantId);
-		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential});
-		bastionTunnel = bastionTunnels(cloud, signIn.credential);
+		// Narrowed to one tenant by --tenant (or the setting), only its subscriptions are listed.
+		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential, ...(tenantId ? {tenantId} : {})});
+		bastionTunnel = bastionTunnels(cloud, signIn.credential, tenantOfSubscription);
 		tenantKey = tenantId ?? 'default';
 		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
 		const azureSignIn = signIn;

@@ -89,6 +89,15 @@ export function describeAzureError(error: unknown, context: DescribeContext = {}
 	if (name === 'AbortError' || code === 'ABORT_ERR') {
 		return {kind: 'aborted', message: `Cancelled${doing}.`};
 	}
+	// @azure/identity's refusal of a tenant the credential was not made for (alone, or inside the chain's error).
+	const refusedTenant = /not configured to acquire tokens for tenant ([^\s.]+(?:\.[^\s.]+)*)\./.exec(typeof err.message === 'string' ? err.message : '')?.[1];
+	if (refusedTenant) {
+		return {
+			kind: 'sign-in',
+			code: 'TenantNotAllowed',
+			message: `vmux is signed in to one tenant only (--tenant, or tenantId in the cloud setting), and${doing ? doing.replace(/^ while/, '') : ' this'} needs a token for tenant ${refusedTenant}. Start vmux without --tenant to reach every tenant you belong to, or with --tenant ${refusedTenant}.`,
+		};
+	}
 	if (name === 'AggregateAuthenticationError' || name === 'CredentialUnavailableError' || name === 'AuthenticationRequiredError') {
 		return {
 			kind: 'sign-in',
