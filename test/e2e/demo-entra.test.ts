@@ -13,7 +13,7 @@ describe('Microsoft Entra ID login in vmux --demo (real PTY, lab Entra, lab ssh2
 		vmux = undefined;
 	});
 
-	it('asks for the host key first, shows the device code, logs in as alice and shows who and until when', async () => {
+	it('asks for the host key first, shows the device code, logs in as alice and shows who and until when', {timeout: 90_000}, async () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('app-01');
 		vmux.write('/app-01\r');
@@ -31,5 +31,9 @@ describe('Microsoft Entra ID login in vmux --demo (real PTY, lab Entra, lab ssh2
 		const screen = vmux.screen();
 		// The tab bar names who the session is logged in as, and until when the certificate is valid.
 		expect(screen.split('\n')[0]).toMatch(/alice@contoso\.com until \d\d:\d\d/);
+		// So does the session picker.
+		vmux.write('\x02w');
+		const picker = await vmux.waitFor('LOGGED IN AS');
+		expect(picker).toMatch(/app-01\s+● open\s+\S+\s+alice@contoso\.com until \d\d:\d\d/);
 	});
 });
