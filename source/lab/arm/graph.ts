@@ -73,8 +73,14 @@ export function graphRow(state: LabArmState, resource: TopologyResource): ArmJso
 	const view = armView(state.topology, resource);
 	const properties = {...((view.properties ?? {}) as ArmJson)};
 	if (resource.type === RESOURCE_TYPES.virtualMachine) {
-		const power = powerStatus(resource);
-		properties.extended = {instanceView: power ? {powerState: power} : {}};
+		const lag = state.faults.graphLag(resource.id);
+		if (lag && lag.powerCode === undefined) {
+			// Graph has not caught up with the VM at all: no instance view in the row.
+			properties.extended = {};
+		} else {
+			const power = lag ? {code: lag.powerCode!, displayStatus: lag.powerCode!.replace('PowerState/', 'VM ')} : powerStatus(resource);
+			properties.extended = {instanceView: power ? {powerState: power} : {}};
+		}
 	}
 	return {
 		id: resource.id,
