@@ -60,6 +60,25 @@ describe('lab ARM: transient failure switches', () => {
 	});
 });
 
+describe('lab Resource Graph: lagging power state', () => {
+	const graphRow = async (name: string) => {
+		const page = await quick.resourceGraph().resources({query: "Resources | where type =~ 'microsoft.compute/virtualmachines' | project id, name, properties", subscriptions: [DEV]});
+		return (page.data as Array<{name: string; properties: {extended?: {instanceView?: {powerState?: {code: string}}}}}>).find(row => row.name === name)!;
+	};
+	const web01 = () => env.lab.topology.ofType('Microsoft.Compute/virtualMachines').find(vm => vm.name === 'web-01')!.id;
+
+	test('serves a stale power code, or no instance view, while ARM’s instance view tells the truth', async () => {
+		expect((await graphRow('web-01')).properties.extended?.instanceView?.powerState?.code).toBe('PowerState/running');
+		env.lab.faults.lagGraph({vmId: web01(), powerCode: 'PowerState/deallocated'});
+		expect((await graphRow('web-01')).properties.extended?.instanceView?.powerState?.code).toBe('PowerState/deallocated');
+		env.lab.faults.clear();
+		env.lab.faults.lagGraph({vmId: web01()});
+		expect((await graphRow('web-01')).properties.extended).toEqual({});
+		const view = await quick.compute(DEV).virtualMachines.instanceView('rg-web', 'web-01');
+		expect(view.statuses?.map(status => status.code)).toContain('PowerState/running');
+	});
+});
+
 describe('ARM and Resource Graph clients retry transient failures', () => {
 	test.each([503, 502, 504, 500, 'reset'] as const)('a VM list survives %s twice', async answer => {
 		env.lab.faults.fail({answer, count: 2, pathPrefix: VMS});
