@@ -2,6 +2,7 @@ import type {ReactElement} from 'react';
 import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {displayText} from '../../core/text/display-text.js';
+import {loginText} from '../../core/session/login-text.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 
@@ -74,7 +75,12 @@ export function tabWindow(costs: readonly number[], focused: number, room: numbe
 }
 
 export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: SessionManager; width: number; prefixPending: boolean; prefixLabel: string}) {
-	const right = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
+	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
+	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry);
+	// dropped first when the bar is narrow.
+	const connection = manager.focused?.connection.state;
+	const login = connection?.kind === 'open' && connection.login ? ` ${displayText(loginText(connection.login))} ·` : '';
+	const right = login && width - login.length - help.length >= 40 ? `${login}${help}` : help;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
 		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
@@ -105,8 +111,11 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 				</Text>
 				{tabs}
 			</Box>
-			<Text inverse={prefixPending} dimColor={!prefixPending}>
-				{right}
+			<Text>
+				{right !== help ? <Text color="green">{right.slice(0, right.length - help.length)}</Text> : null}
+				<Text inverse={prefixPending} dimColor={!prefixPending}>
+					{help}
+				</Text>
 			</Text>
 		</Box>
 	);

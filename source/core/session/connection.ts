@@ -5,7 +5,10 @@ import {withoutBrowserKeys} from './disconnect-text.js';
 import {describeConnectError, sentence} from './errors.js';
 import {sshHandshake, type HandshakeError} from './ssh-handshake.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
-import type {AuthStep, ConnectionSpec, ConnectionState, DisconnectCause, Prompter} from './types.js';
+import type {AuthStep, ConnectionSpec, ConnectionState, DisconnectCause, LoginIdentity, Prompter} from './types.js';
+
+/** A credential this close to its expiry is built again at the next connect (Entra certificates: 5 minutes). */
+export const CREDENTIAL_RENEW_MARGIN_MS = 5 * 60_000;
 
 /**
  * One SSH connection (one ssh2 Client over one transport) that carries any number of shell channels.
@@ -95,18 +98,20 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		this.abort = abort;
 		this.setState({kind: 'connecting', attempt});
 		let client: Client;
+		let login: LoginIdentity | undefined;
 		try {
 			const result = await sshHandshake({
 				spec: this.spec,
 				hostKeys: this.hostKeys,
 				prompter: this.prompter,
 				signal: abort.signal,
-				cachedAuth: this.cachedAuth,
+				cachedAuth: this.reusableAuth(),
 				reconnect: this.everOpened,
 				onPhase: phase => !abort.signal.aborted && this.setState(phase),
 			});
 			client = result.client;
 			this.cachedAuth = result.auth;
+			login = result.used?.login;
 		} catch (error) {
 			if (abort.signal.aborted) return;
 			const failure = error as HandshakeError;
@@ -132,8 +137,19 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		const reconnected = this.everOpened;
 		this.everOpened = true;
 		this.attempt = 0;
-		this.setState({kind: 'open', since: Date.now()});
+		this.setState({kind: 'open', since: Date.now(), ...(login ? {login} : {})});
 		this.emit('ready', reconnected);
+	}
+
+	/**
+	 * The credentials of the last connect, unless one of them expires soon: a reconnect then builds them again,
+	 * so a short-lived certificate is renewed (silently, while the sign-in lasts) instead of being refused.
+	 */
+	private reusableAuth(): AuthStep[] | undefined {
+		const cached = this.cachedAuth;
+		if (!cached) return undefined;
+		const soon = Date.now() + CREDENTIAL_RENEW_MARGIN_MS;
+		return cached.some(step => step.expiresAt !== undefined && step.expiresAt <= soon) ? undefined : cached;
 	}
 
 	/** The ready ssh2 client, for channels other than shells (e.g. a jump host's forwarding). */

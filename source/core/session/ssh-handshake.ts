@@ -45,9 +45,9 @@ export interface HandshakeOptions {
 /**
  * Opens the transport and runs the SSH handshake: host key verification (before any credential is
  * built, let alone sent), then authentication with the profile's steps in order. Resolves with a ready
- * ssh2 client and the credentials used; rejects with a HandshakeError sentence.
+ * ssh2 client, the credentials built and the step the server accepted; rejects with a HandshakeError sentence.
  */
-export async function sshHandshake(options: HandshakeOptions): Promise<{client: Client; auth: AuthStep[]}> {
+export async function sshHandshake(options: HandshakeOptions): Promise<{client: Client; auth: AuthStep[]; used?: AuthStep}> {
 	const {spec, signal} = options;
 	const where = `${spec.label} (${spec.transport.description})`;
 	let socket;
@@ -105,7 +105,7 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			client.removeAllListeners('error');
 			client.removeAllListeners('close');
 			signal.removeEventListener('abort', onAbort);
-			if (!error) return resolve({client, auth: auth ?? []});
+			if (!error) return resolve({client, auth: auth ?? [], ...(lastStep ? {used: lastStep} : {})});
 			client.on('error', () => {});
 			client.destroy();
 			reject(error);

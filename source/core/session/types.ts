@@ -9,7 +9,8 @@ export type ConnectionState =
 	 * (waiting for a typed passphrase, unlocking a key), so "Verifying the host key…" never outlasts it.
 	 */
 	| {kind: 'authenticating'; method?: string; activity?: string}
-	| {kind: 'open'; since: number}
+	/** `login`: who the server let in, when that is worth showing (an Entra ID certificate: user and expiry). */
+	| {kind: 'open'; since: number; login?: LoginIdentity}
 	| {
 			kind: 'disconnected';
 			/** A sentence for the user: what happened and what to do. */
@@ -33,6 +34,15 @@ export type ConnectionState =
  */
 export type DisconnectCause = 'network' | 'host-key' | 'host-key-this-run' | 'host-key-rejected' | 'auth' | 'credentials' | 'cancelled';
 
+/** Who a connection is logged in as, for the tab bar and the session picker. */
+export interface LoginIdentity {
+	user: string;
+	/** When the credential stops working for new logins (ms since epoch); the open session is not affected. */
+	validUntil?: number;
+	/** What proved it, e.g. "Microsoft Entra ID certificate". */
+	via: string;
+}
+
 /** How bytes reach the VM's sshd: a TCP socket, a Bastion WebSocket, or a channel through a jump host. */
 export interface Transport {
 	/** A short description for messages, e.g. "direct 10.0.0.4:22" or "Bastion bas-std". */
@@ -43,7 +53,14 @@ export interface Transport {
 }
 
 /** One way to authenticate, with the secret already in memory. Built only after the host key is accepted. */
-export type AuthStep =
+export type AuthStep = AuthMethod & {
+	/** Who this step logs in as, when worth showing (the status names it once the session is open). */
+	login?: LoginIdentity;
+	/** When this credential stops working for new logins (ms since epoch): a reconnect builds it again before. */
+	expiresAt?: number;
+};
+
+type AuthMethod =
 	| {type: 'publickey'; key: Buffer | string; passphrase?: string; label: string}
 	/** `typed`: the user typed it at connect, so a refusal asks again (3 tries, like OpenSSH). */
 	| {type: 'password'; password: string; label: string; typed?: boolean}

@@ -75,3 +75,35 @@ describe('TabBar with more sessions than fit', () => {
 		expect(tabWindow([], 0, 50)).toMatchObject({start: 0, end: 0});
 	});
 });
+
+describe('TabBar login identity', () => {
+	function withLogin(user: string, validUntil: number | undefined, width: number, raw = false): string {
+		const session = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0, login: {user, validUntil, via: 'Microsoft Entra ID certificate'}}}};
+		const manager = {sessions: [session], focusedIndex: 0, focused: session} as unknown as SessionManager;
+		const {lastFrame, unmount} = render(<TabBar manager={manager} width={width} prefixPending={false} prefixLabel="Ctrl-b" />);
+		const text = raw ? (lastFrame() ?? '') : stripVTControlCharacters(lastFrame() ?? '');
+		unmount();
+		return text;
+	}
+
+	it('names who the focused session is logged in as and until when, dropping it when narrow or expired', () => {
+		const until = new Date(2026, 11, 2, 14, 32).getTime();
+		const realNow = Date.now;
+		Date.now = () => until - 30 * 60_000;
+		try {
+			expect(withLogin('alice@contoso.com', until, 120)).toMatch(/0:app-01 .*alice@contoso\.com until 14:32 · Ctrl-b \? help/);
+			expect(withLogin('alice@contoso.com', until, 50)).not.toContain('alice');
+			Date.now = () => until + 1;
+			const expired = withLogin('alice@contoso.com', until, 120);
+			expect(expired).toContain('alice@contoso.com ·');
+			expect(expired).not.toMatch(/until|expired/);
+			// A principal is text from a server: control characters never reach the terminal.
+			const hostile = withLogin('evil\x1b]0;pwned\x07@contoso.com', until, 120, true);
+			expect(hostile).toContain('evil@contoso.com');
+			expect(hostile).not.toContain('\x1b]0;');
+			expect(hostile).not.toContain('\x07');
+		} finally {
+			Date.now = realNow;
+		}
+	});
+});

@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
 import {readLabAsset} from '../../../source/lab/assets.js';
-import {ScriptedPrompter, keySpec, makeManager, screenText, startLabServer, tempDir, waitForScreen, waitUntil} from '../../helpers/lab-session.js';
+import {DEMO_KEY, ScriptedPrompter, keySpec, makeManager, screenText, startLabServer, tempDir, waitForScreen, waitUntil} from '../../helpers/lab-session.js';
 
 describe('SessionManager against a lab ssh2 server', () => {
 	let server: LabSshServer;
@@ -110,6 +110,41 @@ describe('SessionManager against a lab ssh2 server', () => {
 		expect(text).toContain('before-2');
 		expect(text).toMatch(/reconnected/);
 		expect(server.connections).toHaveLength(2);
+	});
+
+	it('builds credentials again on reconnect when one expires within 5 minutes, reuses them otherwise, and shows the login', async () => {
+		const built: number[] = [];
+		let expiresIn = 4 * 60_000;
+		const spec = {
+			...keySpec(server.address),
+			credentials: async () => {
+				built.push(Date.now());
+				const expiresAt = Date.now() + expiresIn;
+				return [{type: 'publickey' as const, key: DEMO_KEY, label: 'publickey (demo key)', expiresAt, login: {user: 'azureuser', validUntil: expiresAt, via: 'test credential'}}];
+			},
+		};
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const session = manager.open(spec);
+		await waitUntil(() => session.state.kind === 'running', 'shell');
+		const open = session.connection.state;
+		expect(open.kind === 'open' && open.login).toEqual({user: 'azureuser', validUntil: expect.any(Number), via: 'test credential'});
+		const reconnect = async () => {
+			await server.kill();
+			await waitUntil(() => session.connection.state.kind === 'disconnected', 'disconnect');
+			await server.restart();
+			manager.reconnect(session);
+			await waitUntil(() => session.state.kind === 'running', 'reconnected shell');
+		};
+		// 4 minutes left, inside the 5-minute margin: the reconnect builds the credentials again.
+		await reconnect();
+		expect(built).toHaveLength(2);
+		// Built again now with an hour left: the next reconnect builds them once more (the cached ones had 4
+		// minutes), and the one after that reuses them.
+		expiresIn = 60 * 60_000;
+		await reconnect();
+		expect(built).toHaveLength(3);
+		await reconnect();
+		expect(built).toHaveLength(3);
 	});
 
 	it('does not retry after an authentication failure', async () => {
