@@ -72,7 +72,7 @@ async function readProfileBastion(ctx: DoctorContext, input: BastionInput, basti
 		return {check: failedFrom(ctx, 'bastion', problem, fix), outcome: {kind: 'unknown'}};
 	}
 	if (!facts) {
-		return {check: check('bastion', 'fail', `Azure returned the Bastion ${parsed.name} without a SKU vmux knows (Developer, Basic, Standard or Premium).`), outcome: {kind: 'unknown'}};
+		return {check: check('bastion', 'fail', `Azure returned the Bastion ${parsed.name} without a SKU vmux knows (Developer, QuickConnect, Basic, Standard or Premium).`), outcome: {kind: 'unknown'}};
 	}
 	const bastion: FoundBastion = {
 		id: facts.id,

@@ -1,6 +1,7 @@
 import {idKey, parseResourceId} from '../azure/resource-id.js';
 import type {BastionFacts, VnetFacts} from './facts.js';
 import type {BastionRef} from './model.js';
+import {SKU_RULES} from '../profiles/sku.js';
 
 /**
  * Which Bastion serves a VM (contracts §2): one whose AzureBastionSubnet — or, for Developer, `virtualNetwork` —
@@ -39,8 +40,8 @@ export class BastionMatcher {
 		const peered: BastionFacts[] = [];
 		for (const neighbour of this.neighbours.get(key) ?? []) {
 			for (const bastion of this.byVnet.get(neighbour) ?? []) {
-				// Developer Bastions serve only their own VNet (DESIGN §4).
-				if (bastion.sku !== 'Developer') peered.push(bastion);
+				// Developer (and QuickConnect) Bastions serve only their own VNet (DESIGN §4).
+				if (SKU_RULES[bastion.sku].peeredVnets) peered.push(bastion);
 			}
 		}
 		return peered.length > 0 ? toRef(best(peered), 'peered-vnet') : undefined;
@@ -57,8 +58,8 @@ export class BastionMatcher {
 function best(candidates: readonly BastionFacts[]): BastionFacts {
 	const rank = (bastion: BastionFacts): number => {
 		const tunnels = (bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableTunneling;
-		const skuRank = {Premium: 3, Standard: 2, Basic: 1, Developer: 0}[bastion.sku];
-		return (tunnels ? 100 : bastion.sku === 'Developer' ? 50 : 0) + skuRank;
+		const skuRank = {Premium: 3, Standard: 2, Basic: 1, Developer: 0, QuickConnect: 0}[bastion.sku];
+		return (tunnels ? 100 : SKU_RULES[bastion.sku].dataPod ? 50 : 0) + skuRank;
 	};
 	return [...candidates].sort((a, b) => rank(b) - rank(a) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))[0]!;
 }

@@ -1,15 +1,20 @@
 import {request as httpsRequest, type Agent as HttpsAgent} from 'node:https';
 import type {Duplex} from 'node:stream';
-import WebSocket, {createWebSocketStream} from 'ws';
+import WebSocket from 'ws';
 import type {BastionSku} from '../inventory/model.js';
+import {usesDataPod} from '../profiles/sku.js';
 import type {Transport} from '../session/types.js';
+import {VMUX_USER_AGENT} from '../version.js';
+import {tunnelStream} from './tunnel-stream.js';
 
 /**
  * Azure Bastion's native-client tunnel (contracts §3), the way `az network bastion ssh` opens it: an ARM token
  * buys a one-time tunnel token from the Bastion (`POST /api/tokens`), and a WebSocket to the Bastion then
- * carries the raw SSH byte stream in binary frames. ssh2 runs over that stream exactly as over TCP, so host
- * key checks and authentication are end to end with the VM: the Bastion never sees a credential.
- * One tunnel per SSH connection; its token is deleted when the connection ends.
+ * carries the raw SSH byte stream in binary frames of at most 4096 bytes. ssh2 runs over that stream exactly as
+ * over TCP, so host key checks and authentication are end to end with the VM: the Bastion never sees a credential.
+ * One tunnel per SSH connection; its token is deleted when the connection ends, or at once when the WebSocket
+ * does not open. Every call names vmux and its version (User-Agent), and the WebSocket sends the Origin of the
+ * host it connects to, as the Azure CLI's client does.
  */
 
 export interface BastionTunnelTarget {
@@ -92,13 +97,22 @@ export class BastionTransport implements Transport {
 			const reason = (error as Error).message.replace(/\s+$/, '');
 			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${reason}${/[.!?]$/.test(reason) ? '' : '.'} Sign in (az login, or L in the browser), then Ctrl-b r.`, 401);
 		}
-		const podHost = bastion.sku === 'Developer' ? await this.dataPod(token, signal) : bastion.dnsName;
+		// Developer and QuickConnect Bastions are shared: they hand out the data pod that carries this tunnel.
+		const dataPod = usesDataPod(bastion.sku);
+		const podHost = dataPod ? await this.dataPod(token, signal) : bastion.dnsName;
 		const endpoint = this.endpoint(podHost);
 		const tokens = await this.tunnelTokens(endpoint, token, signal);
 		this.live = {endpoint, tokens};
-		const path = bastion.sku === 'Developer' ? `/omni/webtunnel/${tokens.websocketToken}` : `/webtunnelv2/${tokens.websocketToken}?X-Node-Id=${encodeURIComponent(tokens.nodeId)}`;
-		const socket = await this.connectWebSocket(endpoint, path, signal);
-		const stream = createWebSocketStream(socket);
+		const path = dataPod ? `/omni/webtunnel/${tokens.websocketToken}` : `/webtunnelv2/${tokens.websocketToken}?X-Node-Id=${encodeURIComponent(tokens.nodeId)}`;
+		let socket: WebSocket;
+		try {
+			socket = await this.connectWebSocket(endpoint, path, signal);
+		} catch (error) {
+			// The token would otherwise stay live on the Bastion until a retry or close (contracts §3).
+			await this.release(tokens);
+			throw error;
+		}
+		const stream = tunnelStream(socket);
 		// A WebSocket that dies (a killed tunnel) only ends the stream; ssh2 learns the connection is gone from
 		// 'close', so the stream is destroyed once everything the Bastion sent has been read.
 		stream.once('end', () => setImmediate(() => stream.destroy()));
@@ -113,7 +127,7 @@ export class BastionTransport implements Transport {
 		if (live) await this.release(live.tokens);
 	}
 
-	/** Developer SKU: the shared Bastion hands out the data pod that serves this VM (contracts §3 step 1). */
+	/** Developer and QuickConnect: the shared Bastion hands out the data pod that serves this VM (contracts §3 step 1). */
 	private async dataPod(token: string, signal: AbortSignal): Promise<string> {
 		const {bastion, target} = this.options;
 		const body = JSON.stringify({resourceId: target.resourceId, bastionResourceId: bastion.id, vmPort: target.port, azToken: token, connectionType: 'nativeclient'});
@@ -147,10 +161,13 @@ export class BastionTransport implements Transport {
 		const {bastion} = this.options;
 		return new Promise((resolve, reject) => {
 			const url = `${endpoint.origin.replace(/^https:/, 'wss:')}${path}`;
-			// No subprotocol, no auth header, no compression (contracts §3): the URL's token is the credential.
+			// No subprotocol, no auth header, no compression (contracts §3): the URL's token is the credential. The
+			// Origin is the host's own, as the Azure CLI's client sends it.
 			const socket = new WebSocket(url, {
 				perMessageDeflate: false,
 				handshakeTimeout: this.timeoutMs,
+				origin: endpoint.origin,
+				headers: {'User-Agent': VMUX_USER_AGENT},
 				...(endpoint.agent ? {agent: endpoint.agent} : {}),
 			});
 			const onAbort = () => {
@@ -166,17 +183,27 @@ export class BastionTransport implements Transport {
 				socket.on('error', () => {});
 				resolve(socket);
 			});
+			let refused = false;
 			socket.once('unexpected-response', (_request, response) => {
 				done();
+				// The Bastion answered instead of upgrading: its status and message are the sentence, so the body is
+				// read before the socket goes (terminating first loses it to "closed before established").
+				refused = true;
 				let text = '';
+				const settle = () => {
+					reject(this.refusal('open the tunnel\'s WebSocket', {status: response.statusCode ?? 0, body: text}));
+					socket.on('error', () => {});
+					socket.terminate();
+				};
 				response.setEncoding('utf8');
 				response.on('data', (chunk: string) => (text += chunk));
-				response.on('end', () => reject(this.refusal('open the tunnel\'s WebSocket', {status: response.statusCode ?? 0, body: text})));
-				socket.terminate();
+				response.once('end', settle);
+				response.once('error', settle);
+				response.once('aborted', settle);
 			});
 			socket.once('error', error => {
 				done();
-				reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}): ${error.message}`));
+				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}): ${error.message}`));
 			});
 		});
 	}
@@ -218,7 +245,7 @@ export class BastionTransport implements Transport {
 				url,
 				{
 					method,
-					headers: {...headers, ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
+					headers: {'User-Agent': VMUX_USER_AGENT, ...headers, ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
 					...(endpoint.agent ? {agent: endpoint.agent} : {}),
 					signal,
 					timeout: this.timeoutMs,
