@@ -1,5 +1,5 @@
 import type {AzureProblem} from '../azure/errors.js';
-import {parseResourceId, sameId} from '../azure/resource-id.js';
+import {parseResourceId, sameId, vnetIdFromSubnetId} from '../azure/resource-id.js';
 import {BastionMatcher} from '../inventory/bastion-match.js';
 import type {BastionFacts} from '../inventory/facts.js';
 import {bastionFactsFromSdk} from '../inventory/from-sdk.js';
@@ -106,7 +106,9 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 		}),
 	);
 	const matcher = new BastionMatcher(bastions, input.vnet.ok ? [vnetFacts(input.vnet.vnet)] : []);
-	const ref = matcher.match(input.network.vnetId);
+	// A Bastion in the VNet of any of the VM's NICs serves it; the primary NIC's VNet is tried first.
+	const nicVnets = input.network.nics.flatMap(nic => nic.ipConfigurations.flatMap(config => (config.subnetId ? [vnetIdFromSubnetId(config.subnetId)] : [])));
+	const ref = matcher.match([input.network.vnetId, ...nicVnets.filter((id): id is string => id !== undefined)]);
 	if (ref) {
 		const facts = bastions.find(candidate => sameId(candidate.id, ref.id))!;
 		const bastion: FoundBastion = {
