@@ -1,4 +1,5 @@
-import {request as httpsRequest, type Agent as HttpsAgent} from 'node:https';
+import type {Agent, IncomingMessage} from 'node:http';
+import {request as httpsRequest} from 'node:https';
 import type {Duplex} from 'node:stream';
 import WebSocket from 'ws';
 import type {BastionSku} from '../inventory/model.js';
@@ -34,13 +35,18 @@ export interface BastionInfo {
 	dnsName: string;
 }
 
-/** Where a Bastion host name is reached: the origin to call and the TLS agent (a cloud's own CA, the lab's names). */
+/** Where a Bastion host name is reached, and how: directly or through the proxy the environment names. */
 export interface BastionEndpoint {
 	/** `https://host[:port]` */
 	origin: string;
 	/** The host name (the origin's), for messages. */
 	host: string;
-	agent?: HttpsAgent;
+	/** Direct: an agent with the cloud's CA (and the lab's names); through a proxy: its CONNECT agent. */
+	agent?: Agent;
+	/** The cloud's extra CA, given with each request: through a proxy the TLS session is still the Bastion's own. */
+	ca?: string;
+	/** The proxy in use, without credentials, for messages. */
+	proxy?: string;
 }
 
 export interface BastionTransportOptions {
@@ -169,6 +175,7 @@ export class BastionTransport implements Transport {
 				origin: endpoint.origin,
 				headers: {'User-Agent': VMUX_USER_AGENT},
 				...(endpoint.agent ? {agent: endpoint.agent} : {}),
+				...(endpoint.ca ? {ca: endpoint.ca} : {}),
 			});
 			const onAbort = () => {
 				socket.terminate();
@@ -203,7 +210,7 @@ export class BastionTransport implements Transport {
 			});
 			socket.once('error', error => {
 				done();
-				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}): ${error.message}`));
+				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`));
 			});
 		});
 	}
@@ -241,25 +248,45 @@ export class BastionTransport implements Transport {
 	private call(endpoint: BastionEndpoint, method: string, path: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<{status: number; body: string}> {
 		return new Promise((resolve, reject) => {
 			const url = new URL(path, endpoint.origin);
+			// A proxy that refuses the CONNECT answers in the Bastion's place; its status must not read as the Bastion's.
+			let proxyRefused: number | undefined;
 			const request = httpsRequest(
 				url,
 				{
 					method,
 					headers: {'User-Agent': VMUX_USER_AGENT, ...headers, ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
 					...(endpoint.agent ? {agent: endpoint.agent} : {}),
+					...(endpoint.ca ? {ca: endpoint.ca} : {}),
 					signal,
 					timeout: this.timeoutMs,
 				},
 				response => {
+					if (proxyRefused !== undefined) {
+						response.resume();
+						reject(
+							new BastionError(
+								`The proxy ${endpoint.proxy ?? ''} refused to connect to Bastion ${this.options.bastion.name} (${endpoint.host}, HTTP ${proxyRefused}). Check HTTPS_PROXY and NO_PROXY, or ask for ${endpoint.host} on port 443 to be allowed through the proxy.`,
+								proxyRefused,
+							),
+						);
+						return;
+					}
 					let text = '';
 					response.setEncoding('utf8');
 					response.on('data', (chunk: string) => (text += chunk));
 					response.on('end', () => resolve({status: response.statusCode ?? 0, body: text}));
 				},
 			);
+			request.once('proxyConnect', (connect: IncomingMessage) => {
+				if (connect.statusCode !== 200) proxyRefused = connect.statusCode ?? 0;
+			});
 			request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
-			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}): ${error.message}`)));
+			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`)));
 			request.end(body);
 		});
 	}
+}
+
+function via(endpoint: BastionEndpoint): string {
+	return endpoint.proxy ? ` through the proxy ${endpoint.proxy}` : '';
 }
