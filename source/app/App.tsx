@@ -132,8 +132,9 @@ export function App({services, ui}: {services: AppServices; ui: UiState}) {
 				const d: Dialog = {
 					kind: 'message',
 					title: 'Sign in to Microsoft Entra ID',
-					message: `Open ${prompt.url} and enter the code ${prompt.code}. This closes by itself once you are signed in; Esc cancels the sign-in.`,
+					message: `Open ${prompt.url} and enter the code ${prompt.code}. This closes by itself once you are signed in.`,
 					tone: 'info',
+					closeHint: 'Esc cancels the sign-in (and this connection)',
 					onClose: () => {
 						closeDialog(d);
 						onCancel();

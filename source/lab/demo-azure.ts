@@ -6,6 +6,11 @@ import {startLabArm, type LabArm} from './arm/index.js';
 import type {LabCredentials} from './credentials.js';
 import {mountLabBastion} from './bastion/index.js';
 import {mountLabKeyVault} from './keyvault/index.js';
+import {mountLabEntra, type LabEntra} from './entra/index.js';
+import type {LabSshCa} from './entra/ssh-ca.js';
+
+/** How long the demo's device code stays on screen before the lab approves it. */
+export const DEMO_SIGN_IN_APPROVE_MS = 2500;
 import type {Topology} from './topology/index.js';
 
 export interface DemoNetwork {
@@ -22,19 +27,25 @@ export async function startDemoAzure(
 	topology: Topology,
 	credentials: LabCredentials,
 	network?: DemoNetwork,
-): Promise<{arm: LabArm; clients: ArmClients; close(): Promise<void>}> {
+	sshCa?: LabSshCa,
+): Promise<{arm: LabArm; clients: ArmClients; entra: LabEntra; close(): Promise<void>}> {
 	const arm = await startLabArm({topology});
 	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in; its
 	// demo secrets are this run's credentials, the only ones the lab's SSH servers accept.
 	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials});
 	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers.
 	const bastion = network ? mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve}) : undefined;
+	// Entra ID (device-code sign-in and SSH certificates) on the same server: the demo shows the code for a moment,
+	// then approves it by itself, as if the user had entered it in a browser.
+	const entra = mountLabEntra(arm.server, {tokens: arm.tokens, interval: 1, autoApprove: {afterMs: DEMO_SIGN_IN_APPROVE_MS}, ...(sshCa ? {sshCa} : {})});
 	const clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential: new LabCredential(scopes => arm.tokens.issueForScopes(scopes))});
 	return {
 		arm,
 		clients,
+		entra,
 		async close() {
 			clients.close();
+			entra.close();
 			await bastion?.close();
 			keyVault.close();
 			await arm.close();

@@ -1,7 +1,9 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import {buildLocalInventory} from '../core/inventory/local-source.js';
 import {generateLabCredentials, LAB_USERNAME, type LabCredentials} from './credentials.js';
+import {LAB_DEFAULT_IDENTITY} from './arm/tokens.js';
 import {startDemoAzure} from './demo-azure.js';
+import {createLabSshCaAsync} from './entra/ssh-ca.js';
 import {seedDemoProfiles} from './demo-profiles.js';
 import {createDemoRunDir, type DemoRunDir} from './demo-run-dir.js';
 import {startLab, type Lab} from './lab.js';
@@ -41,13 +43,19 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 	const world = buildLocalInventory(options.topology);
 	let lab: Lab | undefined;
 	try {
+		// The lab's Entra signs SSH certificates with this CA and the VMs trust it (app-01 logs in with Entra ID).
+		const sshCa = await createLabSshCaAsync();
 		if (options.ssh) {
 			const running = world.vms.filter(vm => vm.powerState === 'running').length;
 			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'}`);
-			lab = await startLab(world.vms, {credentials, homeFor: vmName => runDir.homeFor(vmName)});
+			lab = await startLab(world.vms, {
+				credentials,
+				homeFor: vmName => runDir.homeFor(vmName),
+				entra: {caPublicKeyLine: sshCa.publicKeyLine, users: [LAB_DEFAULT_IDENTITY.upn]},
+			});
 		}
-		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Bastion');
-		const azure = await startDemoAzure(options.topology, credentials, lab ? {vms: world.vms, resolve: lab.resolve} : undefined);
+		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Bastion, Entra ID');
+		const azure = await startDemoAzure(options.topology, credentials, lab ? {vms: world.vms, resolve: lab.resolve} : undefined, sshCa);
 		seedDemoProfiles(options.store, world.vms, {configDir: options.configDir, keyPath: runDir.keyPath});
 		const stoppable = lab;
 		return {

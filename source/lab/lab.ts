@@ -12,6 +12,11 @@ export interface StartLabOptions {
 	credentials: LabCredentials;
 	/** Where a VM's shells live; by default each server makes (and on stop removes) a private temp dir. */
 	homeFor?(vmName: string): string;
+	/**
+	 * Microsoft Entra ID logins, as on VMs with the AADSSHLoginForLinux extension: the user (a UPN) logs in
+	 * with a certificate from this CA naming it as a principal.
+	 */
+	entra?: {caPublicKeyLine: string; users: string[]};
 }
 
 export interface Lab {
@@ -40,7 +45,11 @@ export async function startLab(vms: VmRecord[], options: StartLabOptions): Promi
 			const server = await new LabSshServer({
 				vmName: vm.name,
 				hostKey: hostKeyFor(vm.name),
-				users: [{username: credentials.username, password: credentials.password, authorizedKeys: [credentials.publicKey]}],
+				users: [
+					{username: credentials.username, password: credentials.password, authorizedKeys: [credentials.publicKey]},
+					...(options.entra?.users ?? []).map(upn => ({username: upn, principals: [upn]})),
+				],
+				...(options.entra ? {trustedUserCaKeys: [options.entra.caPublicKeyLine]} : {}),
 				...(options.homeFor ? {home: options.homeFor(vm.name)} : {}),
 				forward: resolve,
 			}).start();

@@ -9,7 +9,8 @@ import {VmuxPty} from './pty-driver.js';
 /**
  * A user with no Azure CLI login and no identity in the environment signs in with a device code: the built vmux
  * (not --demo) is pointed at the lab by its settings alone, like an Azure Stack Hub (custom endpoints, a private
- * CA trusted for that cloud only), and the real DeviceCodeCredential signs in against the lab's Entra stand-in.
+ * CA trusted for that cloud only), and vmux's own msal-node sign-in (core/entra/msal-sign-in.ts) signs in against
+ * the lab's Entra stand-in.
  */
 describe('device-code sign-in in the built app (real PTY, lab Entra + ARM over HTTPS)', () => {
 	let arm: LabArm;

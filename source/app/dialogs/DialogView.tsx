@@ -106,7 +106,7 @@ function MessageBody({dialog}: {dialog: Extract<Dialog, {kind: 'message'}>}) {
 				{dialog.title}
 			</Text>
 			<Paragraph>{dialog.message}</Paragraph>
-			<Text dimColor>Enter or Esc to close</Text>
+			<Text dimColor>{dialog.closeHint ?? 'Enter or Esc to close'}</Text>
 		</>
 	);
 }

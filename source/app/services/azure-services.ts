@@ -2,7 +2,8 @@ import type {TokenCredential} from '@azure/identity';
 import {armScope, type CloudSettings} from '../../core/azure/cloud.js';
 import {describeAzureError, describeDeviceCodeFailure, type AzureProblem} from '../../core/azure/errors.js';
 import type {ArmClients} from '../../core/azure/clients.js';
-import type {DeviceCodePrompt} from '../../core/azure/credentials.js';
+import type {DeviceCodePrompt} from '../../core/azure/public-client.js';
+import type {EntraSignIn} from '../../core/entra/msal-sign-in.js';
 import type {InventoryProgress} from '../../core/inventory/azure-source.js';
 import {loadInventoryCache, saveInventoryCache, type CachedInventory} from '../../core/inventory/cache.js';
 import type {InventoryCache, InventorySource} from './inventory-controller.js';
@@ -66,13 +67,22 @@ export function diskCache(configDir: string, tenantKey: string, preloaded?: Cach
 }
 
 /**
- * Sign-in for real Azure: the CLI-first chain, and a device-code credential when that fails. @azure/identity
- * (~22 MB) is loaded on the first token request, not at start.
+ * Sign-in for real Azure: the CLI-first chain, and vmux's own device-code sign-in (msal-node) when that fails.
+ * The device-code sign-in is one object for everything: ARM and Key Vault tokens, and Entra SSH certificates
+ * (`entra()`). @azure/identity (~22 MB) and msal-node are loaded on first use, not at start.
  */
 export class AzureSignIn {
 	private current: Promise<TokenCredential> | undefined;
+	private entraSignIn: Promise<EntraSignIn> | undefined;
 	/** A TokenCredential the SDK clients hold; it forwards to whichever credential is in use now. */
-	readonly credential: TokenCredential = {getToken: async (scopes, options) => (await this.resolve()).getToken(scopes, options)};
+	readonly credential: TokenCredential = {
+		getToken: async (scopes, options) => {
+			// Once the user has signed in with vmux's own sign-in (L, or while connecting an Entra profile), that
+			// sign-in serves every call: it is the one they chose, and the chain may have failed already.
+			const own = this.entraSignIn ? await this.entraSignIn : undefined;
+			return (own?.signedIn ? own.credential : await this.resolve()).getToken(scopes, options);
+		},
+	};
 
 	constructor(
 		readonly cloud: CloudSettings,
@@ -82,6 +92,12 @@ export class AzureSignIn {
 	private resolve(): Promise<TokenCredential> {
 		this.current ??= import('../../core/azure/credentials.js').then(m => m.createAzureCredential({cloud: this.cloud, tenantId: this.tenantId}));
 		return this.current;
+	}
+
+	/** vmux's own Entra sign-in for this cloud and tenant (made on first use, signed in or not). */
+	entra(): Promise<EntraSignIn> {
+		this.entraSignIn ??= import('../../core/entra/msal-sign-in.js').then(m => new m.EntraSignIn({cloud: this.cloud, tenantId: this.tenantId}));
+		return this.entraSignIn;
 	}
 
 	/** Gets an ARM token: undefined when that works, otherwise the problem, as a sentence. */
@@ -95,31 +111,17 @@ export class AzureSignIn {
 	}
 
 	/**
-	 * From now on tokens come from a device-code sign-in. `onDone` runs once, when the first token arrives (the
-	 * user entered the code) or the first request fails (declined, expired), so the prompt can be taken down.
+	 * Signs in with a device code, and from now on tokens come from that sign-in. `onDone` runs once, when the
+	 * user has entered the code or the sign-in failed (declined, expired), so the prompt can be taken down.
 	 */
 	useDeviceCode(onPrompt: (prompt: DeviceCodePrompt) => void, onDone?: (error?: Error) => void): void {
-		let done = false;
-		const finish = (error?: Error) => {
-			if (done) return;
-			done = true;
-			onDone?.(error);
-		};
-		this.current = import('../../core/azure/credentials.js').then(m => {
-			const deviceCode = m.createDeviceCodeCredential({cloud: this.cloud, tenantId: this.tenantId, onPrompt});
-			const credential: TokenCredential = {
-				getToken: async (scopes, options) => {
-					try {
-						const token = await deviceCode.getToken(scopes, options);
-						finish();
-						return token;
-					} catch (error) {
-						finish(new Error(describeDeviceCodeFailure(error)));
-						throw error;
-					}
-				},
-			};
-			return credential;
+		this.current = this.entra().then(entra => {
+			// Started before the credential is handed out, so a token request made now waits for this sign-in.
+			entra.signInWithDeviceCode(onPrompt).then(
+				() => onDone?.(),
+				(error: unknown) => onDone?.(new Error(describeDeviceCodeFailure(error))),
+			);
+			return entra.credential;
 		});
 	}
 }

@@ -1,5 +1,6 @@
 import {EventEmitter} from 'node:events';
-import {authStepsFor, type ReadSecret} from '../../core/credentials/auth-steps.js';
+import {authStepsFor, type EntraLoginSource, type ReadSecret} from '../../core/credentials/auth-steps.js';
+import type {EntraCertificates} from '../../core/entra/certificates.js';
 import type {ArmClients} from '../../core/azure/clients.js';
 import {vaultUrlInCloud} from '../../core/azure/cloud.js';
 import {secretReader} from '../../core/azure/secret-reader.js';
@@ -76,6 +77,8 @@ export async function buildServices(
 	let label: string;
 	let signIn: AzureSignIn | undefined;
 	let bastionTunnel: PlanContext['bastionTransport'];
+	// Entra ID certificates (core/entra/certificates): made when an Entra profile first connects.
+	let makeEntraCertificates: () => Promise<EntraCertificates>;
 	if (options.demo) {
 		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
 		const {startDemo, withDemoPasswordHint} = await import('../../lab/demo.js');
@@ -89,6 +92,12 @@ export async function buildServices(
 		secretRequest = request => withDemoPasswordHint(request, demo.credentials);
 		makeClients = async () => azure.clients;
 		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential);
+		// The demo signs in to the lab's Entra (its device code is approved by the lab after a moment) and never
+		// asks the Azure CLI: a real `az` would return a real Azure certificate the lab's VMs do not trust.
+		makeEntraCertificates = async () => {
+			const [{EntraCertificates}, {EntraSignIn}] = await Promise.all([import('../../core/entra/certificates.js'), import('../../core/entra/msal-sign-in.js')]);
+			return new EntraCertificates({cloud: azure.clients.cloud, setting: 'device-code', own: new EntraSignIn({cloud: azure.clients.cloud})});
+		};
 		tenantKey = `lab-${topology.tenantId}`;
 		label = 'demo lab';
 	} else {
@@ -99,7 +108,28 @@ export async function buildServices(
 		bastionTunnel = bastionTunnels(cloud, signIn.credential);
 		tenantKey = tenantId ?? 'default';
 		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
+		const azureSignIn = signIn;
+		makeEntraCertificates = async () => {
+			const [{EntraCertificates}, {azCliCertificates}] = await Promise.all([import('../../core/entra/certificates.js'), import('../../core/entra/az-cli-certificate.js')]);
+			return new EntraCertificates({
+				cloud,
+				setting: options.settings.settings.entraCertificateSource,
+				// vmux's own sign-in is the browser's (L): one sign-in serves ARM, Key Vault and certificates.
+				own: () => azureSignIn.entra(),
+				cli: azCliCertificates(),
+			});
+		};
 	}
+	let entraCertificates: Promise<EntraCertificates> | undefined;
+	const entraLogin: EntraLoginSource = async ({showSignIn, signal}) => {
+		entraCertificates ??= makeEntraCertificates();
+		const certificates = await entraCertificates;
+		const wasSignedOut = inventory.needsSignIn;
+		const login = await certificates.get(signal, showSignIn ? {needsSignIn: showSignIn} : {});
+		// A sign-in made while connecting serves the browser too: list the VMs it could not list before.
+		if (wasSignedOut && (await signIn?.entra())?.signedIn) inventory.refresh();
+		return login;
+	};
 	// The demo's clients are closed with the lab; real ones here (they may be replaced by a device-code sign-in).
 	if (!options.demo) stops.push(async () => (await clientsPromise)?.close());
 	// The debug log (--debug-log) gets every connection state change; the redactor scrubs anything secret.
@@ -241,7 +271,7 @@ export async function buildServices(
 			}
 			const plan = await planConnection(profile, azureVm, {
 				resolveAddress,
-				credentials: p => authStepsFor(p, {readSecret}),
+				credentials: p => authStepsFor(p, {readSecret, entraLogin}),
 				profile: name => store.get(name),
 				vmOf: p => (p.target.kind === 'azure-vm' ? vmById(p.target.vmId) : undefined),
 				jumpTransport: (jump, target) => new JumpTransport(jump, target, hostKeys, prompter),

@@ -97,6 +97,12 @@ export function describeAzureError(error: unknown, context: DescribeContext = {}
 				'vmux could not sign in to Azure: there is no Azure CLI login, no service principal in the environment, and no workload or managed identity. Run `az login` (with --tenant if needed), or sign in with a device code.',
 		};
 	}
+	if (name === 'EntraSignInError') {
+		// vmux's own sign-in (core/entra/sign-in-error.ts) already speaks in sentences.
+		const reason = typeof err.reason === 'string' ? err.reason : undefined;
+		const kind: AzureProblemKind = reason === 'cancelled' ? 'aborted' : reason === 'network' ? 'network' : 'sign-in';
+		return {kind, ...(reason ? {code: reason} : {}), message: serviceMessage};
+	}
 	if (name === 'AuthenticationError') {
 		return {kind: 'sign-in', code: name, message: `Sign-in to Microsoft Entra ID failed${doing}: ${firstLine(serviceMessage)}. Run \`az login\` again, or sign in with a device code.`};
 	}
@@ -215,6 +221,18 @@ function firstLine(text: string): string {
  * generic message ("post_request_failed: authorization_declined"); the user needs to know what happened.
  */
 export function describeDeviceCodeFailure(error: unknown): string {
+	switch (error instanceof Error && error.name === 'EntraSignInError' ? (error as Error & {reason?: string}).reason : undefined) {
+		case 'declined':
+			return 'the sign-in was declined in the browser. Press L to try again.';
+		case 'code-expired':
+			return 'the code expired before it was entered. Press L for a new one.';
+		case 'bad-code':
+			return 'Microsoft Entra ID did not recognise the code. Press L for a new one.';
+		case 'timed-out':
+			return 'nobody entered the code in time. Press L for a new one.';
+		case 'cancelled':
+			return 'the sign-in was cancelled. Press L to start again.';
+	}
 	const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
 	if (/authorization_declined/.test(text)) return 'the sign-in was declined in the browser. Press L to try again.';
 	if (/expired_token|code_expired/.test(text)) return 'the code expired before it was entered. Press L for a new one.';

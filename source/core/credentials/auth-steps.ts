@@ -1,3 +1,4 @@
+import type {EntraLogin} from '../entra/certificates.js';
 import type {KeyVaultAuth, Profile} from '../profiles/schema.js';
 import type {AuthStep, Prompter} from '../session/types.js';
 import {loadPrivateKeyFile, type PrivateKeyResult} from './private-key.js';
@@ -12,11 +13,19 @@ const PASSPHRASE_TRIES = 3;
  */
 export type ReadSecret = (vaultUrl: string, secretName: string, signal?: AbortSignal) => Promise<string>;
 
+/**
+ * Gets a Microsoft Entra ID SSH certificate for an in-memory key (core/entra/certificates): renewed silently
+ * before it expires; a sign-in it needs is shown through `showSignIn`. Rejects with a sentence.
+ */
+export type EntraLoginSource = (context: {showSignIn?: Prompter['showSignIn']; signal?: AbortSignal}) => Promise<EntraLogin>;
+
 export interface AuthStepsOptions {
 	/** For `~` in key file paths; defaults to the OS home. */
 	homeDir?: string;
 	/** How Key Vault secrets are read; absent when vmux is not signed in to Azure. */
 	readSecret?: ReadSecret;
+	/** Where Entra ID certificates come from; absent where none can be had (no Azure sign-in possible). */
+	entraLogin?: EntraLoginSource;
 }
 
 /**
@@ -43,9 +52,28 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 			case 'keyvault-password':
 				return keyVaultSteps(auth, options.readSecret, prompter, signal);
 			case 'entra':
-				throw new Error('Microsoft Entra ID login is not in this build yet. Edit the profile (e) to use a key file or a password.');
+				return entraSteps(options.entraLogin, prompter, signal);
 		}
 	};
+}
+
+async function entraSteps(source: EntraLoginSource | undefined, prompter: Prompter, signal?: AbortSignal): Promise<AuthStep[]> {
+	if (!source) {
+		throw new Error('This profile logs in with Microsoft Entra ID, which needs an Azure sign-in that this run cannot make. Run `az login` and connect again, or edit the profile (e) to use a key.');
+	}
+	const login = await source({...(prompter.showSignIn ? {showSignIn: prompter.showSignIn.bind(prompter)} : {}), ...(signal ? {signal} : {})});
+	const validUntil = login.expiresAt.getTime();
+	return [
+		{
+			type: 'certificate',
+			key: login.privateKey,
+			certificate: login.certificate,
+			username: login.username,
+			label: `Microsoft Entra ID certificate for ${login.username}`,
+			expiresAt: validUntil,
+			login: {user: login.username, validUntil, via: 'Microsoft Entra ID certificate'},
+		},
+	];
 }
 
 async function keyVaultSteps(auth: KeyVaultAuth, readSecret: ReadSecret | undefined, prompter: Prompter, signal?: AbortSignal): Promise<AuthStep[]> {

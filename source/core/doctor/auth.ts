@@ -1,6 +1,7 @@
 import type {ReadSecret} from '../credentials/auth-steps.js';
 import {loadPrivateKeyFile} from '../credentials/private-key.js';
 import {keyFromSecret, passwordFromSecret, vaultNameOf} from '../credentials/vault-key.js';
+import {ENTRA_EXTENSION, ENTRA_LOGIN_ROLES, entraExtensionCommand, entraIdentityCommand, entraRoleCommand, type EntraVm} from '../entra/vm-requirements.js';
 import {listVmExtensions} from '../inventory/azure-source.js';
 import type {Profile} from '../profiles/schema.js';
 import {failedFrom, problemOf, type DoctorContext} from './context.js';
@@ -8,9 +9,7 @@ import {check, skipped, type DoctorCheck} from './types.js';
 import type {FoundVm} from './vm.js';
 
 /** The VM extension that lets Entra ID certificates sign in (contracts §4.6). */
-export const ENTRA_EXTENSION = 'AADSSHLoginForLinux';
-
-const ENTRA_ROLES = 'Virtual Machine Administrator Login or Virtual Machine User Login';
+export {ENTRA_EXTENSION} from '../entra/vm-requirements.js';
 
 export interface AuthCheckInput {
 	profile?: Profile;
@@ -82,28 +81,27 @@ async function checkEntra(ctx: DoctorContext, vm: FoundVm): Promise<DoctorCheck>
 	} catch (error) {
 		return failedFrom(ctx, 'auth', problemOf(ctx, error, `listing the extensions of ${vm.name}`));
 	}
+	const target: EntraVm = {label: vm.name, name: vm.name, resourceGroup: vm.resourceGroup, id: vm.id};
 	const hasExtension = types.some(type => type.toLowerCase() === ENTRA_EXTENSION.toLowerCase());
 	// The extension signs in with the VM's system-assigned identity; without one it cannot validate certificates.
+	// ARM writes the type as 'SystemAssigned' or 'SystemAssigned, UserAssigned'; 'UserAssigned' alone is not enough.
 	const hasIdentity = /SystemAssigned/i.test(vm.model.identity?.type ?? '');
-	const roleCommand = `az role assignment create --assignee ${ctx.assignee ?? '<your sign-in>'} --role "Virtual Machine User Login" --scope ${vm.id}`;
+	// Reading role assignments needs Microsoft.Authorization reads and group membership from Graph; vmux does neither.
+	const role = `Signing in also needs the role ${ENTRA_LOGIN_ROLES} for you on the VM, which vmux cannot check (az role assignment list --assignee ${ctx.assignee ?? '<your sign-in name>'} --scope ${vm.id} --include-inherited --include-groups shows yours).`;
 	if (hasExtension && hasIdentity) {
-		return check(
-			'auth',
-			'pass',
-			`Microsoft Entra ID: ${vm.name} has the ${ENTRA_EXTENSION} extension and a system-assigned identity. Signing in also needs the role ${ENTRA_ROLES} for you on the VM, which vmux does not check.`,
-		);
+		return check('auth', 'pass', `Microsoft Entra ID: ${vm.name} has the ${ENTRA_EXTENSION} extension and a system-assigned identity. ${role}`);
 	}
 	const missing: string[] = [];
 	const fixes: string[] = [];
 	if (!hasExtension) {
 		missing.push(`the ${ENTRA_EXTENSION} extension (Microsoft Entra ID login for Linux)`);
-		fixes.push(`install the extension: az vm extension set --publisher Microsoft.Azure.ActiveDirectory --name ${ENTRA_EXTENSION} -g ${vm.resourceGroup} --vm-name ${vm.name}`);
+		fixes.push(`install the extension: ${entraExtensionCommand(target)}`);
 	}
 	if (!hasIdentity) {
 		missing.push('a system-assigned managed identity');
-		fixes.push(`give the VM a system-assigned identity: az vm identity assign -g ${vm.resourceGroup} -n ${vm.name}`);
+		fixes.push(`give the VM a system-assigned identity: ${entraIdentityCommand(target)}`);
 	}
-	fixes.push(`and hold the role ${ENTRA_ROLES} on it: ${roleCommand}`);
+	fixes.push(`and hold the role ${ENTRA_LOGIN_ROLES} on it: ${entraRoleCommand(target, ctx.assignee)}`);
 	return check(
 		'auth',
 		'fail',

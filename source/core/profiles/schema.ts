@@ -251,6 +251,14 @@ export const CloudSettingsSchema = z
 	})
 	.prefault({});
 
+/**
+ * Where Microsoft Entra ID SSH certificates come from (issue 9): `cli` is `az ssh cert` (the Azure CLI's own
+ * sign-in), `device-code` is vmux's own sign-in, `auto` the CLI when it is installed, signed in and has the ssh
+ * extension, else vmux's own sign-in.
+ */
+export const ENTRA_CERTIFICATE_SOURCES = ['auto', 'cli', 'device-code'] as const;
+export type EntraCertificateSource = (typeof ENTRA_CERTIFICATE_SOURCES)[number];
+
 export const SettingsSchema = z
 	.strictObject({
 		prefixKey: str('a key chord such as C-b or C-a').regex(/^(?:C-)?[a-z\][\\^_@]$/).default('C-b'),
@@ -260,6 +268,11 @@ export const SettingsSchema = z
 		cloud: CloudSettingsSchema,
 		/** Subscription ids the browser lists; empty means every subscription the credential can read. */
 		selectedSubscriptions: z.array(SubscriptionIdSchema, {error: 'a list of subscription ids'}).default([]),
+		entraCertificateSource: z
+			.enum(ENTRA_CERTIFICATE_SOURCES, {
+				error: 'one of "auto" (the Azure CLI when it is signed in, else vmux\'s own sign-in), "cli" (always az ssh cert) or "device-code" (always vmux\'s own sign-in)',
+			})
+			.default('auto'),
 	})
 	.prefault({});
 

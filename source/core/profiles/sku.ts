@@ -290,7 +290,7 @@ export function checkProfileAgainstSku(
 				'entra-over-ip',
 				'error',
 				'auth',
-				`Microsoft Entra ID login is not available over IP-based Bastion connections: target the VM itself${insteadOf(target.host)}, or choose another authentication type.`,
+				`Microsoft Entra ID login is not available over IP-based Bastion connections: target the VM itself${insteadOf(target.host)}, reach the host through a direct or jump transport, or choose another authentication type.`,
 			);
 		}
 	}

@@ -1,3 +1,4 @@
+import type {EntraVm} from '../entra/vm-requirements.js';
 import type {PowerState, VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
@@ -52,6 +53,7 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 		keepaliveIntervalSec: profile.options.keepaliveIntervalSec,
 		keepaliveCountMax: profile.options.keepaliveCountMax,
 		bastionId: profile.transport.kind === 'bastion' ? profile.transport.bastionId : undefined,
+		...(profile.auth.type === 'entra' ? {entraVm: entraVmOf(profile, vm)} : {}),
 	});
 
 	switch (profile.transport.kind) {
@@ -113,6 +115,12 @@ function notRunningMessage(vm: VmRecord): string | undefined {
 	if (vm.powerState === 'running' || vm.powerState === 'unknown') return undefined;
 	if (vm.powerState === 'starting') return `${vm.name} is starting. Wait until it is running, then connect again.`;
 	return stoppedMessage(vm);
+}
+
+/** The VM an Entra ID refusal is explained for: the profile's VM, else the inventory's, else the host as named. */
+function entraVmOf(profile: Profile, vm: VmRecord | undefined): EntraVm {
+	if (profile.target.kind === 'azure-vm') return {label: profile.target.vmName, name: profile.target.vmName, resourceGroup: profile.target.resourceGroup, id: profile.target.vmId};
+	return vm ? {label: vm.name, name: vm.name, resourceGroup: vm.resourceGroup, id: vm.id} : {label: profile.target.host};
 }
 
 function stoppedMessage(vm: VmRecord): string {

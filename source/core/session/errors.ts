@@ -54,3 +54,22 @@ export function describeAuthFailure(username: string, where: string, tried: stri
 	const list = [...counts].map(([method, n]) => (n > 1 ? `${method} (${n} times)` : method)).join(', ');
 	return `Authentication failed for ${username}@${where}; tried ${list || 'no method (no credential was available)'}. Check the username and credentials in the profile.`;
 }
+
+/**
+ * A refused OpenSSH certificate (Microsoft Entra ID): names the certificate and the account it logs in as,
+ * and says when it had already expired, since that is the one cause vmux can see from here.
+ */
+export function describeCertificateRefusal(
+	step: {username: string; label: string; expiresAt?: number},
+	where: string,
+	tried: string[],
+	now: number = Date.now(),
+): string {
+	const expired = step.expiresAt !== undefined && step.expiresAt <= now;
+	const others = tried.filter(label => label !== step.label);
+	const also = others.length ? ` Also tried: ${[...new Set(others)].join(', ')}.` : '';
+	const why = expired
+		? ` It expired at ${new Date(step.expiresAt!).toISOString()}; a new certificate is needed.`
+		: ' The VM must allow Microsoft Entra ID logins for this account.';
+	return `Authentication failed for ${step.username}@${where}: the server refused the ${step.label}.${also}${why}`;
+}

@@ -1,6 +1,8 @@
 import ssh2 from 'ssh2';
 import type {Client, ClientErrorExtensions} from 'ssh2';
-import {describeAuthFailure, describeConnectError} from './errors.js';
+import {describeEntraRefusal} from '../entra/vm-requirements.js';
+import {certificateAuthAnswer} from './certificate-auth.js';
+import {describeAuthFailure, describeCertificateRefusal, describeConnectError} from './errors.js';
 import type {HostKeyOutcome, HostKeyPolicy} from './host-key-policy.js';
 import type {AuthStep, ConnectionSpec, DisconnectCause, Prompter} from './types.js';
 
@@ -70,6 +72,8 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 	let steps: AuthStep[] | undefined;
 	/** The step sent last and how often a typed password was sent: a refused typed password is asked again. */
 	let lastStep: AuthStep | undefined;
+	/** The last certificate sent: its refusal is told in its own words (who it logs in as, whether it expired). */
+	let certificateTried: Extract<AuthStep, {type: 'certificate'}> | undefined;
 	let passwordTries = 0;
 	let cancelled = false;
 	// The status follows what vmux waits for: the user's typing, then unlocking the key (no longer the host key).
@@ -117,7 +121,16 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 		client.once('error', (error: Error & ClientErrorExtensions) => {
 			if (refused) return finish(refusal());
 			if (error.level === 'client-authentication') {
-				return finish(new HandshakeError(describeAuthFailure(spec.username, spec.label, tried), false, true));
+				// An Entra profile refused with a certificate still in date: the VM lacks the extension, the identity or
+				// your role, and the server says no more than that, so name all three. An expired one says so instead.
+				const expired = certificateTried?.expiresAt !== undefined && certificateTried.expiresAt <= Date.now();
+				const message =
+					spec.entraVm && !expired
+						? describeEntraRefusal(spec.entraVm, certificateTried?.username || spec.username || undefined)
+						: certificateTried
+							? describeCertificateRefusal(certificateTried, spec.label, tried)
+							: describeAuthFailure(spec.username, spec.label, tried);
+				return finish(new HandshakeError(message, false, true));
 			}
 			const described = describeConnectError(error, where);
 			finish(new HandshakeError(described.message, described.retriable));
@@ -191,6 +204,16 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 							return next({type: 'publickey', username: spec.username, key: step.key, passphrase: step.passphrase} as never);
 						case 'agent':
 							return next({type: 'agent', username: spec.username, agent: step.socket} as never);
+						case 'certificate': {
+							// The certificate logs in as its own user (its principal), whatever the profile says.
+							const prepared = certificateAuthAnswer(step);
+							if (!prepared.ok) {
+								refused = {message: prepared.message, cause: 'credentials'};
+								return next(false as never);
+							}
+							certificateTried = step;
+							return next(prepared.answer as never);
+						}
 						case 'password':
 							// Servers that only offer keyboard-interactive get the same password at their prompt.
 							if (methodsLeft && !methodsLeft.includes('password') && methodsLeft.includes('keyboard-interactive')) {

@@ -1,4 +1,5 @@
 import type {Duplex} from 'node:stream';
+import type {EntraVm} from '../entra/vm-requirements.js';
 
 /** One step of the connection lifecycle, as the tab bar and pane show it (issue: connect -> ... -> open). */
 export type ConnectionState =
@@ -64,7 +65,13 @@ type AuthMethod =
 	| {type: 'publickey'; key: Buffer | string; passphrase?: string; label: string}
 	/** `typed`: the user typed it at connect, so a refusal asks again (3 tries, like OpenSSH). */
 	| {type: 'password'; password: string; label: string; typed?: boolean}
-	| {type: 'agent'; socket: string; label: string};
+	| {type: 'agent'; socket: string; label: string}
+	/**
+	 * An OpenSSH user certificate (Microsoft Entra ID's, contracts §4) for an in-memory key. It logs in as its
+	 * own `username` (the certificate's first principal), not the profile's. `label` names the certificate in
+	 * messages ("certificate for alice@contoso.com"); `expiresAt` is the certificate's valid-before.
+	 */
+	| {type: 'certificate'; key: string; certificate: Buffer; username: string; label: string};
 
 export interface HostKeyInfo {
 	host: string;
@@ -109,6 +116,11 @@ export interface ConnectionSpec {
 	keepaliveCountMax?: number;
 	/** The Bastion it goes through, for concurrency limits and display. */
 	bastionId?: string;
+	/**
+	 * Set for Microsoft Entra ID profiles: the VM a refused certificate is explained for, since the server only
+	 * says "Permission denied (publickey)" when the VM lacks the extension, the identity or your role.
+	 */
+	entraVm?: EntraVm;
 	notes?: string[];
 }
 

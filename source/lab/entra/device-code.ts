@@ -1,15 +1,19 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {randomBytes, randomInt, randomUUID} from 'node:crypto';
 import {readBody, sendJson, type LabHandler, type LabHttpsServer, type LabRequestContext} from '../https-server.js';
-import {AZURE_CLI_CLIENT_ID} from '../../core/azure/credentials.js';
+import {AZURE_CLOUDS} from '../../core/azure/cloud.js';
+import {AZURE_CLI_CLIENT_ID} from '../../core/azure/public-client.js';
 import {LAB_DEFAULT_IDENTITY, scopeToAudience, type LabIdentity, type LabTokenIssuer} from '../arm/tokens.js';
+import {createLabSshCa, type LabSshCa} from './ssh-ca.js';
+import {SSH_CERT_TOKEN_TYPE, sshCertGrant} from './ssh-cert-grant.js';
 
 /**
  * A Microsoft Entra ID stand-in for the OAuth 2.0 device authorization grant, as MSAL node drives it: OpenID
  * metadata discovery, `/{tenant}/oauth2/v2.0/devicecode`, and polling `/{tenant}/oauth2/v2.0/token` until the
  * user approves or declines the code (here through `approve`/`decline`, or the small `/devicelogin` page).
  * Access tokens come from the lab's `LabTokenIssuer`, so a token signed in for here is one the lab's ARM and Key
- * Vault accept. Errors use Entra's shape: `error`, `error_description` (with an AADSTS code), `error_codes`,
+ * Vault accept. A refresh-token grant with `token_type=ssh-cert` gets an SSH certificate from the lab CA instead
+ * (ssh-cert-grant.ts), as Entra's certificate service answers `az ssh vm`. Errors use Entra's shape: `error`, `error_description` (with an AADSTS code), `error_codes`,
  * `timestamp`, `trace_id`, `correlation_id`.
  */
 
@@ -44,6 +48,17 @@ export interface LabEntraOptions {
 	verificationUri?: string;
 	/** Only answer for this Host name (e.g. `login.localhost`); default any host, matched by path. */
 	host?: string;
+	/** The CA that signs SSH certificates; default a new one, made on first use (`sshCa`). */
+	sshCa?: LabSshCa;
+	/** SSH certificate lifetime in seconds (Entra: about an hour); short values let tests cover renewal. */
+	sshCertLifetimeSeconds?: number;
+	/** The scope SSH certificates are asked for; default the public cloud's PAS scope, as the lab cloud uses. */
+	sshCertificateScope?: string;
+	/**
+	 * Lab only (the demo): approve every new code by itself after `afterMs`, as `identity` (default the
+	 * directory's user), so the code is on screen for a moment and then the sign-in completes.
+	 */
+	autoApprove?: {afterMs: number; identity?: Partial<LabIdentity>};
 }
 
 export type LabDeviceCodeStatus = 'pending' | 'approved' | 'declined' | 'redeemed';
@@ -71,6 +86,8 @@ export interface LabEntraRequest {
 	status: number;
 	/** The OAuth `error` answered, if any. */
 	error?: string;
+	/** A token request's `token_type`: the one answered (`Bearer`, `ssh-cert`), or the one asked for when refused. */
+	tokenType?: string;
 }
 
 export interface LabEntra {
@@ -89,6 +106,8 @@ export interface LabEntra {
 	expire(userCode: string): void;
 	/** Resolves with the next code issued after this call — for tests and demos that approve it. */
 	nextCode(): Promise<LabDeviceCode>;
+	/** The CA that signs the SSH certificates: lab SSH servers (and OpenSSH's TrustedUserCAKeys) trust its key. */
+	readonly sshCa: LabSshCa;
 	close(): void;
 }
 
@@ -115,6 +134,9 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	const refreshTokens = new Map<string, RefreshGrant>();
 	const requests: LabEntraRequest[] = [];
 	let waiters: Array<(code: LabDeviceCode) => void> = [];
+	let sshCa = options.sshCa;
+	const pasScope = options.sshCertificateScope ?? AZURE_CLOUDS.AzureCloud.sshCertificateScope;
+	const autoApprovals = new Set<NodeJS.Timeout>();
 
 	/** Tenant segments this directory answers to: its id, its domain, and the multi-tenant aliases. */
 	function knownTenant(segment: string): boolean {
@@ -136,11 +158,12 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		aadsts: number,
 		description: string,
 		grantType?: string,
+		tokenType?: string,
 	): void {
 		const traceId = randomUUID();
 		const correlationId = headerValue(req, 'client-request-id') ?? randomUUID();
 		const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-		record(req, ctx, status, {error, ...(grantType ? {grantType} : {})});
+		record(req, ctx, status, {error, ...(grantType ? {grantType} : {}), ...(tokenType ? {tokenType} : {})});
 		sendJson(res, status, {
 			error,
 			error_description: `AADSTS${aadsts}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
@@ -273,6 +296,18 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		const ready = waiters;
 		waiters = [];
 		for (const resolve of ready) resolve(code);
+		if (options.autoApprove) {
+			const {afterMs, identity} = options.autoApprove;
+			const timer = setTimeout(() => {
+				autoApprovals.delete(timer);
+				if (code.status === 'pending' && Date.now() < code.expiresAt) {
+					code.status = 'approved';
+					code.identity = {...baseIdentity, ...identity};
+				}
+			}, afterMs);
+			timer.unref();
+			autoApprovals.add(timer);
+		}
 	}
 
 	async function token(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, tenant: string): Promise<void> {
@@ -337,26 +372,68 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			return;
 		}
 		const grant = refreshTokens.get(given);
+		const tokenType = form.get('token_type') ?? undefined;
 		if (!grant || grant.clientId !== clientId || Date.now() >= grant.expiresAt) {
-			oauthError(req, res, ctx, 400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', 'refresh_token');
+			oauthError(req, res, ctx, 400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', 'refresh_token', tokenType);
+			return;
+		}
+		if (tokenType !== undefined) {
+			const outcome = sshCertGrant({
+				form,
+				scopes,
+				pasScope,
+				identity: grant.identity,
+				tenantId,
+				ca: labSshCa(),
+				lifetimeSeconds: options.sshCertLifetimeSeconds ?? 3600,
+			});
+			if (!outcome.ok) {
+				oauthError(req, res, ctx, 400, outcome.error, outcome.aadsts, outcome.description, 'refresh_token', tokenType);
+				return;
+			}
+			sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes, {
+				tokenType: SSH_CERT_TOKEN_TYPE,
+				accessToken: outcome.certificate.toString('base64'),
+				expiresIn: outcome.expiresIn,
+				scope: outcome.scope,
+			});
 			return;
 		}
 		sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes);
 	}
 
-	function sendTokens(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, grantType: string, clientId: string, identity: LabIdentity, scopes: string[]): void {
+	function labSshCa(): LabSshCa {
+		sshCa ??= createLabSshCa();
+		return sshCa;
+	}
+
+	/** The token answer; `access` replaces the bearer access token (an SSH certificate). */
+	function sendTokens(
+		req: IncomingMessage,
+		res: ServerResponse,
+		ctx: LabRequestContext,
+		grantType: string,
+		clientId: string,
+		identity: LabIdentity,
+		scopes: string[],
+		access?: {tokenType: string; accessToken: string; expiresIn: number; scope: string},
+	): void {
 		const resources = [...resourcesOf(scopes)];
 		const resourceScopes = scopes.filter(scope => !OIDC_SCOPES.has(scope.toLowerCase()));
-		// Only OIDC scopes: Entra issues a Microsoft Graph token, as it does for `openid profile`.
-		const audience = resources[0] ?? 'https://graph.microsoft.com/';
-		const issued = options.tokens.issue({audience, identity, lifetimeSeconds: options.tokenLifetimeSeconds});
 		const now = Math.floor(Date.now() / 1000);
+		// Only OIDC scopes: Entra issues a Microsoft Graph token, as it does for `openid profile`.
+		const issued = access
+			? {token: access.accessToken, exp: now + access.expiresIn}
+			: (() => {
+					const token = options.tokens.issue({audience: resources[0] ?? 'https://graph.microsoft.com/', identity, lifetimeSeconds: options.tokenLifetimeSeconds});
+					return {token: token.token, exp: token.claims.exp};
+				})();
 		const idToken = unsignedJwt({
 			aud: clientId,
 			iss: `${ctx.url.origin}/${tenantId}/v2.0`,
 			iat: now,
 			nbf: now,
-			exp: issued.claims.exp,
+			exp: issued.exp,
 			name: identity.name,
 			oid: identity.oid,
 			preferred_username: identity.upn,
@@ -367,14 +444,15 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		});
 		const refreshToken = randomBytes(64).toString('base64url');
 		refreshTokens.set(refreshToken, {clientId, identity, expiresAt: Date.now() + 90 * 24 * 3600 * 1000});
-		const lifetime = issued.claims.exp - now;
-		record(req, ctx, 200, {grantType});
+		const lifetime = issued.exp - now;
+		const tokenType = access?.tokenType ?? 'Bearer';
+		record(req, ctx, 200, {grantType, tokenType});
 		sendJson(
 			res,
 			200,
 			{
-				token_type: 'Bearer',
-				scope: (resourceScopes.length > 0 ? resourceScopes : ['openid', 'profile', 'email']).join(' '),
+				token_type: tokenType,
+				scope: access?.scope ?? (resourceScopes.length > 0 ? resourceScopes : ['openid', 'profile', 'email']).join(' '),
 				expires_in: lifetime,
 				ext_expires_in: lifetime,
 				access_token: issued.token,
@@ -468,7 +546,14 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		nextCode() {
 			return new Promise(resolve => waiters.push(resolve));
 		},
-		close: () => unmount(),
+		get sshCa() {
+			return labSshCa();
+		},
+		close: () => {
+			for (const timer of autoApprovals) clearTimeout(timer);
+			autoApprovals.clear();
+			unmount();
+		},
 	};
 }
 

@@ -9,3 +9,5 @@ export {
 	type LabEntraOptions,
 	type LabEntraRequest,
 } from './device-code.js';
+export {createLabSshCa, PERMIT_EXTENSIONS, type LabSshCa} from './ssh-ca.js';
+export {SSH_CERT_TOKEN_TYPE} from './ssh-cert-grant.js';

@@ -1,4 +1,5 @@
-import {generateKeyPairSync, randomBytes, sign, type KeyObject} from 'node:crypto';
+import {generateKeyPair, generateKeyPairSync, randomBytes, sign, type KeyObject} from 'node:crypto';
+import {promisify} from 'node:util';
 import {writeStrings} from '../../core/credentials/ssh-wire.js';
 
 /**
@@ -37,7 +38,15 @@ export const CERT_TYPE = 'ssh-rsa-cert-v01@openssh.com';
 export const PERMIT_EXTENSIONS = ['permit-X11-forwarding', 'permit-agent-forwarding', 'permit-port-forwarding', 'permit-pty', 'permit-user-rc'] as const;
 
 export function createLabSshCa(options: {bits?: number} = {}): LabSshCa {
-	const {privateKey, publicKey} = generateKeyPairSync('rsa', {modulusLength: options.bits ?? 3072});
+	return labSshCaFrom(generateKeyPairSync('rsa', {modulusLength: options.bits ?? 3072}));
+}
+
+/** The same, with the key made off the main thread: the demo makes it while its SSH servers start. */
+export async function createLabSshCaAsync(options: {bits?: number} = {}): Promise<LabSshCa> {
+	return labSshCaFrom(await promisify(generateKeyPair)('rsa', {modulusLength: options.bits ?? 3072}));
+}
+
+function labSshCaFrom({privateKey, publicKey}: {privateKey: KeyObject; publicKey: KeyObject}): LabSshCa {
 	const publicKeyBlob = rsaPublicBlob(publicKey);
 	return {
 		publicKeyBlob,

@@ -1,14 +1,15 @@
 import {EventEmitter} from 'node:events';
 import {spawn as spawnChild} from 'node:child_process';
-import {mkdirSync, mkdtempSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {connect as netConnect, type AddressInfo, type Socket} from 'node:net';
 import {constants as osConstants, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {timingSafeEqual} from 'node:crypto';
+import {randomBytes, timingSafeEqual} from 'node:crypto';
 import ssh2 from 'ssh2';
-import type {AuthContext, Connection, ParsedKey, PseudoTtyInfo, ServerChannel} from 'ssh2';
+import type {AuthContext, Connection, ParsedKey, PublicKeyAuthContext, PseudoTtyInfo, ServerChannel} from 'ssh2';
 import pty from 'node-pty';
 import {removeOwnTempDir} from '../remove-own-temp-dir.js';
+import {caKeyBlob, checkUserCertificate, isCertificateAlgorithm, type CertificateRefusal} from './user-certificate-check.js';
 
 const {Server, utils} = ssh2;
 
@@ -21,6 +22,11 @@ export interface LabUser {
 	password?: string;
 	/** OpenSSH public key lines (`ssh-ed25519 AAAA… comment`) accepted for `publickey` auth. */
 	authorizedKeys?: string[];
+	/**
+	 * Certificate principals allowed to log in as this user, like sshd's AuthorizedPrincipalsFile (e.g.
+	 * `alice@contoso.com` for `alice`). Default: the user name itself, as sshd does without that file.
+	 */
+	principals?: string[];
 }
 
 export interface LabSshServerOptions {
@@ -29,6 +35,11 @@ export interface LabSshServerOptions {
 	/** Private host key (OpenSSH or PEM). Stable per VM so known_hosts entries survive restarts. */
 	hostKey: Buffer | string;
 	users: LabUser[];
+	/**
+	 * OpenSSH public key lines of the CAs whose user certificates may log in (sshd's TrustedUserCAKeys), e.g.
+	 * the lab's Entra CA. None: certificate logins are refused.
+	 */
+	trustedUserCaKeys?: string[];
 	host?: string;
 	/** 0 = ephemeral. A restarted server keeps the port it first got. */
 	port?: number;
@@ -50,6 +61,16 @@ export interface AuthAttempt {
 	/** Whether this attempt would have been accepted (a publickey query without signature counts as a probe). */
 	accepted: boolean;
 	at: number;
+	/** publickey: the request's algorithm (`rsa-sha2-256-cert-v01@openssh.com`, `ssh-ed25519`, …). */
+	keyAlgorithm?: string;
+	/** publickey with a signature: the algorithm the signature blob names (`rsa-sha2-256`). */
+	signatureAlgorithm?: string;
+	/** Whether the attempt carried a signature (false: a query). */
+	signed?: boolean;
+	/** A refused certificate: which check failed. */
+	reason?: CertificateRefusal;
+	/** A certificate attempt: its key id, serial (decimal, so attempts stay JSON-friendly) and principals. */
+	certificate?: {keyId: string; serial: string; principals: string[]};
 }
 
 /**
@@ -70,7 +91,10 @@ export class LabSshServer extends EventEmitter {
 	private readonly clients = new Set<Connection>();
 	private readonly ptys = new Set<pty.IPty>();
 	private readonly allowedKeys: Map<string, ParsedKey[]>;
+	private readonly trustedCaKeys: Buffer[];
 	readonly home: string;
+	/** A lab-private bin dir put first on the shells' PATH: `whoami` there names the SSH user, not the OS user. */
+	private readonly binDir: string;
 	/** Whether this server made `home` (and so removes it on stop). */
 	private readonly ownsHome: boolean;
 
@@ -95,6 +119,9 @@ export class LabSshServer extends EventEmitter {
 				}),
 			]),
 		);
+		this.trustedCaKeys = (options.trustedUserCaKeys ?? []).map(caKeyBlob);
+		this.binDir = join(this.home, '.vmux-lab-bin');
+		writeWhoamiShim(this.binDir);
 	}
 
 	get address(): {host: string; port: number} {
@@ -151,7 +178,13 @@ export class LabSshServer extends EventEmitter {
 		}
 		client.on('error', () => {});
 		client.on('close', () => this.clients.delete(client));
-		client.on('authentication', ctx => this.authenticate(ctx));
+		/** Who logged in on this connection: the shells run as them (USER, PS1, whoami). */
+		let username = this.options.users[0]?.username ?? 'azureuser';
+		client.on('authentication', ctx =>
+			this.authenticate(ctx, () => {
+				username = ctx.username;
+			}),
+		);
 		client.on('ready', () => {
 			client.on('tcpip', (accept, reject, info) => {
 				const target = this.options.forward?.(info.destIP, info.destPort);
@@ -186,28 +219,33 @@ export class LabSshServer extends EventEmitter {
 				session.on('shell', acceptShell => {
 					const stream = acceptShell();
 					this.sessions.push({connection: index, kind: 'shell', term: ptyInfo?.term});
-					term = this.spawnPty(stream, ['-i'], ptyInfo, env);
+					term = this.spawnPty(stream, ['-i'], ptyInfo, env, username);
 				});
 				session.on('exec', (acceptExec, _reject, info) => {
 					const stream = acceptExec();
 					this.sessions.push({connection: index, kind: 'exec', command: info.command, term: ptyInfo?.term});
-					if (ptyInfo) term = this.spawnPty(stream, ['-c', info.command], ptyInfo, env);
-					else this.spawnPlain(stream, info.command, env);
+					if (ptyInfo) term = this.spawnPty(stream, ['-c', info.command], ptyInfo, env, username);
+					else this.spawnPlain(stream, info.command, env, username);
 				});
 			});
 		});
 	}
 
-	private authenticate(ctx: AuthContext): void {
-		const record = (accepted: boolean) =>
-			this.authAttempts.push({method: ctx.method, username: ctx.username, accepted, at: Date.now()});
+	/** Decides one authentication request; `onAccepted` runs when it logs the user in. */
+	private authenticate(ctx: AuthContext, onAccepted: () => void): void {
+		const record = (accepted: boolean, details: Partial<AuthAttempt> = {}) =>
+			this.authAttempts.push({method: ctx.method, username: ctx.username, accepted, at: Date.now(), ...details});
 		const user = this.options.users.find(u => u.username === ctx.username);
 		const methods: Array<'password' | 'publickey' | 'keyboard-interactive'> = ['publickey', 'password', 'keyboard-interactive'];
+		const accept = () => {
+			onAccepted();
+			ctx.accept();
+		};
 		switch (ctx.method) {
 			case 'password': {
 				const ok = Boolean(user?.password) && safeEqual(ctx.password, user!.password!);
 				record(ok);
-				return ok ? ctx.accept() : ctx.reject(methods);
+				return ok ? accept() : ctx.reject(methods);
 			}
 			case 'keyboard-interactive': {
 				if (!user?.password) {
@@ -217,12 +255,13 @@ export class LabSshServer extends EventEmitter {
 				ctx.prompt([{prompt: 'Password: ', echo: false}], 'vmux lab', '', answers => {
 					const ok = safeEqual(answers[0] ?? '', user.password!);
 					record(ok);
-					if (ok) ctx.accept();
+					if (ok) accept();
 					else ctx.reject(methods);
 				});
 				return;
 			}
 			case 'publickey': {
+				if (isCertificateAlgorithm(ctx.key.algo)) return this.authenticateCertificate(ctx, user, record, accept, methods);
 				const key = (this.allowedKeys.get(ctx.username) ?? []).find(
 					k => k.type === ctx.key.algo.replace(/^rsa-sha2-(256|512)$/, 'ssh-rsa') && k.getPublicSSH().equals(ctx.key.data),
 				);
@@ -237,12 +276,49 @@ export class LabSshServer extends EventEmitter {
 				}
 				const ok = key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
 				record(ok);
-				return ok ? ctx.accept() : ctx.reject(methods);
+				return ok ? accept() : ctx.reject(methods);
 			}
 			default:
 				record(false);
 				return ctx.reject(methods);
 		}
+	}
+
+	/**
+	 * A publickey request with an OpenSSH certificate (`rsa-sha2-256-cert-v01@openssh.com`): accepted only as
+	 * sshd with TrustedUserCAKeys and AuthorizedPrincipalsFile would (see user-certificate-check).
+	 */
+	private authenticateCertificate(
+		ctx: PublicKeyAuthContext,
+		user: LabUser | undefined,
+		record: (accepted: boolean, details?: Partial<AuthAttempt>) => void,
+		accept: () => void,
+		methods: Array<'password' | 'publickey' | 'keyboard-interactive'>,
+	): void {
+		// The ssh2 patch hands over the algorithm the signature blob names (see patches/ssh2+1.17.0.patch).
+		const signatureAlgorithm = (ctx as PublicKeyAuthContext & {signatureAlgo?: string}).signatureAlgo;
+		const signed = Boolean(ctx.signature && ctx.blob);
+		const outcome = checkUserCertificate(
+			{
+				algorithm: ctx.key.algo,
+				certificate: ctx.key.data,
+				signed: signed ? {signature: ctx.signature!, signatureAlgorithm, data: ctx.blob!, hashAlgo: ctx.hashAlgo} : undefined,
+			},
+			// An unknown user allows no principal, so its certificate is refused as 'principal'.
+			{trustedCaKeys: this.trustedCaKeys, principals: user ? (user.principals ?? [user.username]) : []},
+		);
+		const cert = outcome.certificate;
+		const details: Partial<AuthAttempt> = {
+			keyAlgorithm: ctx.key.algo,
+			signed,
+			...(signatureAlgorithm !== undefined ? {signatureAlgorithm} : {}),
+			...(cert ? {certificate: {keyId: cert.keyId, serial: cert.serial.toString(), principals: cert.principals}} : {}),
+			...(outcome.ok ? {} : {reason: outcome.reason}),
+		};
+		record(outcome.ok, details);
+		if (!outcome.ok) return ctx.reject(methods);
+		// A query ("would this certificate do?") is answered with PK_OK; the signed request logs in.
+		return signed ? accept() : ctx.accept();
 	}
 
 	private shellEnv(username: string, extra: Record<string, string>, termName?: string): Record<string, string> {
@@ -252,16 +328,17 @@ export class LabSshServer extends EventEmitter {
 			...base,
 			LANG: base.LANG ?? 'C.UTF-8',
 			...extra,
+			PATH: base.PATH ? `${this.binDir}:${base.PATH}` : this.binDir,
 			HOME: this.home,
 			USER: username,
+			LOGNAME: username,
 			TERM: termName ?? 'xterm-256color',
 			PS1: `${username}@${this.vmName}:\\w\\$ `,
 			HISTFILE: join(this.home, '.bash_history'),
 		};
 	}
 
-	private spawnPty(stream: ServerChannel, args: string[], info: PseudoTtyInfo | undefined, env: Record<string, string>): pty.IPty {
-		const username = this.options.users[0]?.username ?? 'azureuser';
+	private spawnPty(stream: ServerChannel, args: string[], info: PseudoTtyInfo | undefined, env: Record<string, string>, username: string): pty.IPty {
 		const term = pty.spawn('/bin/bash', ['--noprofile', '--norc', ...args], {
 			name: info?.term ?? 'xterm-256color',
 			cols: Math.max(1, info?.cols || 80),
@@ -292,8 +369,7 @@ export class LabSshServer extends EventEmitter {
 		return term;
 	}
 
-	private spawnPlain(stream: ServerChannel, command: string, env: Record<string, string>): void {
-		const username = this.options.users[0]?.username ?? 'azureuser';
+	private spawnPlain(stream: ServerChannel, command: string, env: Record<string, string>, username: string): void {
 		const child = spawnChild('/bin/bash', ['--noprofile', '--norc', '-c', command], {
 			cwd: this.home,
 			env: this.shellEnv(username, env),
@@ -306,6 +382,22 @@ export class LabSshServer extends EventEmitter {
 			stream.end();
 		});
 	}
+}
+
+/**
+ * The lab's shells run as the OS user whoever logs in; `whoami` should name the SSH user as on a VM. The shim
+ * prints $USER, which the server sets to the user who logged in on that connection.
+ */
+function writeWhoamiShim(binDir: string): void {
+	mkdirSync(binDir, {recursive: true, mode: 0o700});
+	const shim = join(binDir, 'whoami');
+	const text = '#!/bin/sh\n# vmux lab: the SSH user this shell belongs to.\nprintf \'%s\\n\' "$USER"\n';
+	if (existsSync(shim) && readFileSync(shim, 'utf8') === text) return;
+	// Servers sharing a home (the demo's run dir) may write it at once: a rename never shows a half-written file.
+	const temp = `${shim}.${process.pid}.${randomBytes(4).toString('hex')}`;
+	writeFileSync(temp, text, {mode: 0o700});
+	chmodSync(temp, 0o700);
+	renameSync(temp, shim);
 }
 
 /** ssh2 wants the signal's name without "SIG" (RFC 4254 §6.10); node-pty reports its number. */

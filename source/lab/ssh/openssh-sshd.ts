@@ -24,12 +24,30 @@ export interface OpenSshServer {
 	log(): string;
 }
 
+export interface OpenSshServerOptions {
+	/** OpenSSH public key lines accepted for the current user. */
+	authorizedKeys: string[];
+	hostKeyName?: string;
+	/** CA public key lines (`ssh-rsa AAAA… ca`) for TrustedUserCAKeys: user certificates they sign may log in. */
+	trustedUserCaKeys?: string[];
+	/**
+	 * The certificate principals allowed for the current user (AuthorizedPrincipalsFile). Without it sshd
+	 * accepts a certificate only when a principal equals the user name.
+	 */
+	authorizedPrincipals?: string[];
+	/** sshd's LogLevel; DEBUG1 also logs each publickey request's algorithm. Default VERBOSE. */
+	logLevel?: 'VERBOSE' | 'DEBUG1' | 'DEBUG2' | 'DEBUG3';
+	/** More sshd_config lines, e.g. `PubkeyAcceptedAlgorithms …` to narrow what the server takes. */
+	extraConfig?: string[];
+}
+
 /**
  * Starts OpenSSH's sshd on a loopback port from a throwaway directory: its own config, host key and
- * authorized_keys, key auth only, for the current user. Used where a test or benchmark needs the real
- * OpenSSH server (CI installs openssh-server). Runs with -D so the process is ours to stop.
+ * authorized_keys (and optionally a user CA and authorized principals), key auth only, for the current user.
+ * Used where a test or benchmark needs the real OpenSSH server (CI installs openssh-server). Runs with -D so
+ * the process is ours to stop.
  */
-export async function startOpenSshServer(options: {authorizedKeys: string[]; hostKeyName?: string}): Promise<OpenSshServer> {
+export async function startOpenSshServer(options: OpenSshServerOptions): Promise<OpenSshServer> {
 	if (!sshdAvailable()) throw new Error(`OpenSSH sshd is not installed at ${SSHD_PATH}; install it with: ${SSHD_INSTALL_HINT}`);
 	const dir = mkdtempSync(join(tmpdir(), 'vmux-sshd-'));
 	chmodSync(dir, 0o755);
@@ -39,6 +57,17 @@ export async function startOpenSshServer(options: {authorizedKeys: string[]; hos
 	chmodSync(hostKey, 0o600);
 	const authorizedKeys = join(dir, 'authorized_keys');
 	writeFileSync(authorizedKeys, options.authorizedKeys.join('\n') + '\n', {mode: 0o600});
+	const certificateConfig: string[] = [];
+	if (options.trustedUserCaKeys) {
+		const caFile = join(dir, 'trusted_user_ca_keys');
+		writeFileSync(caFile, options.trustedUserCaKeys.join('\n') + '\n', {mode: 0o644});
+		certificateConfig.push(`TrustedUserCAKeys ${caFile}`);
+	}
+	if (options.authorizedPrincipals) {
+		const principalsFile = join(dir, 'authorized_principals');
+		writeFileSync(principalsFile, options.authorizedPrincipals.join('\n') + '\n', {mode: 0o644});
+		certificateConfig.push(`AuthorizedPrincipalsFile ${principalsFile}`);
+	}
 	const port = await freePort();
 	const username = userInfo().username;
 	const config = [
@@ -57,8 +86,10 @@ export async function startOpenSshServer(options: {authorizedKeys: string[]; hos
 		'PrintLastLog no',
 		'UseDNS no',
 		'AcceptEnv LANG LC_*',
-		'LogLevel VERBOSE',
+		`LogLevel ${options.logLevel ?? 'VERBOSE'}`,
 		'Subsystem sftp internal-sftp',
+		...certificateConfig,
+		...(options.extraConfig ?? []),
 	];
 	const configPath = join(dir, 'sshd_config');
 	writeFileSync(configPath, config.join('\n') + '\n');

@@ -11,4 +11,5 @@ export {
 	type TopologySubscription,
 } from './load.js';
 export {RESOURCE_TYPES, type ResourceType} from './schema.js';
+export {withoutSystemAssignedIdentity} from './edits.js';
 export {labVmAddress, labVmAddresses, type LabVmAddress} from './addresses.js';

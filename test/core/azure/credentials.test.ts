@@ -1,7 +1,7 @@
-import {AzureCliCredential, ChainedTokenCredential, DeviceCodeCredential, EnvironmentCredential, ManagedIdentityCredential} from '@azure/identity';
+import {AzureCliCredential, ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential} from '@azure/identity';
 import {describe, expect, test} from 'vitest';
 import {AZURE_CLOUDS} from '../../../source/core/azure/cloud.js';
-import {createAzureCredential, createDeviceCodeCredential, LabCredential, signInChain} from '../../../source/core/azure/credentials.js';
+import {createAzureCredential, LabCredential, signInChain} from '../../../source/core/azure/credentials.js';
 import {LabTokenIssuer} from '../../../source/lab/arm/index.js';
 
 describe('sign-in chain', () => {
@@ -27,16 +27,6 @@ describe('sign-in chain', () => {
 			if (saved.tenant !== undefined) process.env.AZURE_TENANT_ID = saved.tenant;
 			if (saved.file !== undefined) process.env.AZURE_FEDERATED_TOKEN_FILE = saved.file;
 		}
-	});
-
-	test('device code sign-in hands the URL and code to the app', () => {
-		const prompts: unknown[] = [];
-		const credential = createDeviceCodeCredential({cloud: AZURE_CLOUDS.AzureChinaCloud, tenantId: 'contoso', onPrompt: prompt => prompts.push(prompt)});
-		expect(credential).toBeInstanceOf(DeviceCodeCredential);
-		// @azure/identity calls this with its DeviceCodeInfo; the app gets {url, code, message}.
-		const callback = (credential as unknown as {userPromptCallback: (info: {userCode: string; verificationUri: string; message: string}) => void}).userPromptCallback;
-		callback({userCode: 'ABCD-1234', verificationUri: 'https://microsoft.com/devicelogin', message: 'To sign in, use a web browser…'});
-		expect(prompts).toEqual([{url: 'https://microsoft.com/devicelogin', code: 'ABCD-1234', message: 'To sign in, use a web browser…'}]);
 	});
 });
 

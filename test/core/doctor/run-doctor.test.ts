@@ -10,7 +10,8 @@ import {mountLabKeyVault, type LabKeyVault} from '../../../source/lab/keyvault/i
 import {LAB_PASSWORD, TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
 import {runDoctor, type CheckId, type DoctorCheck, type DoctorReport} from '../../../source/core/doctor/index.js';
 import {keyPath} from '../../fixtures/keys/fixtures.js';
-import {DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
+import {collect, DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
+import {loadDemoTopology, withoutSystemAssignedIdentity} from '../../../source/lab/topology/index.js';
 import {demoVm, editedTopology, profileFor, resourceNamed} from './helpers.js';
 
 /** The doctor against the lab's ARM, through the real SDK clients. */
@@ -162,8 +163,37 @@ describe('runDoctor', () => {
 			);
 			expect(auth.fix).toContain('az vm extension set --publisher Microsoft.Azure.ActiveDirectory --name AADSSHLoginForLinux -g rg-web --vm-name web-01');
 			expect(auth.fix).toContain('az vm identity assign -g rg-web -n web-01');
-			expect(auth.fix).toContain(`Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --assignee alice@contoso.com --role "Virtual Machine User Login" --scope ${WEB_01.id}`);
+			expect(auth.fix).toContain(`Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --role "Virtual Machine Administrator Login" --assignee alice@contoso.com --scope ${WEB_01.id}`);
 			expect(report.ok).toBe(false);
+		});
+
+		test('app-01 without its system-assigned identity (the lab knob) fails naming the identity only, with the command', async () => {
+			const lab = await startLabWithClients({topology: withoutSystemAssignedIdentity(loadDemoTopology(), ['app-01'])});
+			try {
+				// The lab serves the VM as ARM would after `az vm identity remove`: no identity block at all.
+				const raw = await collect(lab.clients.compute(PROD).virtualMachines.list('rg-app'));
+				expect(raw.find(vm => vm.name === 'app-01')?.identity).toBeUndefined();
+				const report = await runDoctor({clients: lab.clients, vm: 'app-01', profile: profileFor('app-01', {auth: {type: 'entra'}, username: undefined})});
+				const auth = checkOf(report, 'auth');
+				expect(auth.status).toBe('fail');
+				expect(auth.detail).toBe(
+					'Microsoft Entra ID: app-01 does not have a system-assigned managed identity, so it refuses Entra ID certificates ("Permission denied (publickey)").',
+				);
+				const appId = demoVm('app-01').id;
+				expect(auth.fix).toBe(
+					`Give the VM a system-assigned identity: az vm identity assign -g rg-app -n app-01; and hold the role Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --role "Virtual Machine Administrator Login" --assignee alice@contoso.com --scope ${appId}.`,
+				);
+				expect(report.ok).toBe(false);
+			} finally {
+				await lab.close();
+			}
+		});
+
+		test('the role is named as something vmux cannot check, with the command that shows it', async () => {
+			const report = await runDoctor({clients: env.clients, vm: 'app-01', profile: profileFor('app-01', {auth: {type: 'entra'}, username: undefined})});
+			expect(checkOf(report, 'auth').detail).toBe(
+				`Microsoft Entra ID: app-01 has the AADSSHLoginForLinux extension and a system-assigned identity. Signing in also needs the role Virtual Machine Administrator Login or Virtual Machine User Login for you on the VM, which vmux cannot check (az role assignment list --assignee alice@contoso.com --scope ${demoVm('app-01').id} --include-inherited --include-groups shows yours).`,
+			);
 		});
 
 		test('without Reader on the VM’s extensions the check fails naming that', async () => {

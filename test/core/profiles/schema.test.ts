@@ -141,7 +141,19 @@ describe('SettingsSchema', () => {
 			maxFps: 30,
 			cloud: {name: 'AzureCloud'},
 			selectedSubscriptions: [],
+			entraCertificateSource: 'auto',
 		});
+	});
+
+	it('entraCertificateSource: auto, cli or device-code, anything else named with the choices', () => {
+		for (const source of ['auto', 'cli', 'device-code'] as const) expect(SettingsSchema.parse({entraCertificateSource: source}).entraCertificateSource).toBe(source);
+		for (const input of [{entraCertificateSource: 'az'}, {entraCertificateSource: true}, {entraCertificateSource: 'CLI'}]) {
+			const result = SettingsSchema.safeParse(input);
+			expect(result.success).toBe(false);
+			expect(describeIssues(result.error!.issues, input, {root: 'settings'})).toEqual([
+				`Settings: entraCertificateSource is ${JSON.stringify(input.entraCertificateSource)}; expected one of "auto" (the Azure CLI when it is signed in, else vmux's own sign-in), "cli" (always az ssh cert) or "device-code" (always vmux's own sign-in).`,
+			]);
+		}
 	});
 
 	it('accepts lab-style cloud endpoint overrides and reports bad values as sentences', () => {

@@ -31,6 +31,18 @@ describe('SettingsStore', () => {
 		expect(store.problems[0]).not.toMatch(/[\u200b\ufeff]/);
 	});
 
+	it('reads entraCertificateSource from the file, and a bad value is reported with defaults in force', () => {
+		writeFileSync(file, '{"entraCertificateSource": "cli"}\n');
+		expect(new SettingsStore(dir).settings.entraCertificateSource).toBe('cli');
+		writeFileSync(file, '{"entraCertificateSource": "browser"}\n');
+		const store = new SettingsStore(dir);
+		expect(store.settings.entraCertificateSource).toBe('auto');
+		expect(store.problems).toEqual([expect.stringContaining(`entraCertificateSource is "browser"; expected one of "auto"`)]);
+		writeFileSync(file, '{}\n');
+		store.update({entraCertificateSource: 'device-code'});
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({entraCertificateSource: 'device-code'});
+	});
+
 	it('keeps a key edited by hand while vmux ran, changing only the one it sets', () => {
 		writeFileSync(file, '{"prefixKey": "C-a"}\n');
 		const store = new SettingsStore(dir);

@@ -1,15 +1,20 @@
 import {request as httpsRequest} from 'node:https';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {AzureSignIn} from '../../../source/app/services/azure-services.js';
 import {createArmClients} from '../../../source/core/azure/clients.js';
 import {armScope, labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
-import {AZURE_CLI_CLIENT_ID, createDeviceCodeCredential, type DeviceCodePrompt} from '../../../source/core/azure/credentials.js';
+import {describeAzureError, describeDeviceCodeFailure} from '../../../source/core/azure/errors.js';
+import {AZURE_CLI_CLIENT_ID, type DeviceCodePrompt} from '../../../source/core/azure/public-client.js';
+import {createEphemeralKey} from '../../../source/core/entra/ephemeral-key.js';
+import {EntraSignIn} from '../../../source/core/entra/msal-sign-in.js';
+import {EntraSignInError} from '../../../source/core/entra/sign-in-error.js';
 import {ARM_AUDIENCES, startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {DEVICE_CODE_GRANT, MSAL_DEVICE_CODE_GRANT, mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
 import {rawRequest} from '../arm/helpers.js';
 
 /**
- * vmux's device-code sign-in end to end: the real @azure/identity DeviceCodeCredential (MSAL node underneath)
- * against the lab's Entra stand-in, over HTTPS with the lab CA trusted by the credential only, and the token it
+ * vmux's device-code sign-in end to end: its own msal-node PublicClientApplication (core/entra/msal-sign-in.ts)
+ * against the lab's Entra stand-in, over HTTPS with the lab CA trusted by that sign-in only, and the token it
  * gets used by the real ARM SDK clients against the lab's ARM.
  */
 
@@ -31,16 +36,27 @@ function endpointsSince(index: number): string[] {
 	return entra.requests.slice(index).map(request => `${request.method} ${request.path}${request.error ? ` -> ${request.error}` : ''}`);
 }
 
-describe('device-code sign-in with the real DeviceCodeCredential', () => {
+/** The error a promise rejects with (or undefined when it resolves). */
+function rejection(promise: Promise<unknown>): Promise<Error | undefined> {
+	return promise.then(
+		() => undefined,
+		(error: unknown) => error as Error,
+	);
+}
+
+describe('device-code sign-in with vmux\'s msal-node sign-in', () => {
 	test('prompts with the URL and code, polls until approved, and the token works against the lab ARM', async () => {
 		const start = entra.requests.length;
 		const prompts: DeviceCodePrompt[] = [];
-		const credential = createDeviceCodeCredential({cloud, onPrompt: prompt => prompts.push(prompt)});
+		const signIn = new EntraSignIn({cloud});
+		expect(signIn.signedIn).toBe(false);
+		await expect(signIn.getToken(armScope(cloud))).rejects.toMatchObject({name: 'EntraSignInError', reason: 'not-signed-in'});
 
-		const pending = credential.getToken(armScope(cloud));
+		const signedIn = signIn.signInWithDeviceCode(prompt => prompts.push(prompt));
 		const code = await entra.nextCode();
 		// Let MSAL poll at least once while the code is pending.
 		await waitFor(() => code.polls >= 1);
+		expect(signIn.signingIn).toBe(true);
 		expect(entra.pending().map(c => c.userCode)).toContain(code.userCode);
 		expect(prompts).toHaveLength(1);
 		expect(prompts[0]).toEqual({
@@ -54,12 +70,17 @@ describe('device-code sign-in with the real DeviceCodeCredential', () => {
 		expect(code.scopes).toEqual(expect.arrayContaining(['https://management.azure.com/.default', 'openid', 'profile', 'offline_access']));
 
 		entra.approve(code.userCode);
-		const token = await pending;
+		const account = await signedIn;
+		expect(account.username).toBe('alice@contoso.com');
+		expect(signIn.signedIn).toBe(true);
+		expect(signIn.account?.tenantId).toBe(arm.topology.tenantId);
+		expect(entra.pending()).toHaveLength(0);
+
+		const token = await signIn.getToken(armScope(cloud));
 		expect(token.tokenType).toBe('Bearer');
 		expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 30 * 60 * 1000);
 		const check = arm.tokens.validate(token.token, {audiences: ARM_AUDIENCES});
 		expect(check.ok && check.claims.upn).toBe('alice@contoso.com');
-		expect(entra.pending()).toHaveLength(0);
 
 		const endpoints = endpointsSince(start);
 		console.info(`Entra endpoints MSAL called:\n  ${endpoints.join('\n  ')}`);
@@ -67,31 +88,34 @@ describe('device-code sign-in with the real DeviceCodeCredential', () => {
 		expect(endpoints[1]).toBe('POST /organizations/oauth2/v2.0/devicecode');
 		expect(endpoints).toContain('POST /organizations/oauth2/v2.0/token -> authorization_pending');
 		expect(endpoints.at(-1)).toBe('POST /organizations/oauth2/v2.0/token');
-		expect(entra.requests.at(-1)!.grantType).toBe(MSAL_DEVICE_CODE_GRANT);
+		expect(entra.requests.at(-1)).toMatchObject({grantType: MSAL_DEVICE_CODE_GRANT, tokenType: 'Bearer'});
 
 		// The token is what the lab's ARM accepts, sent by hand…
 		const subscriptionsByHand = await rawRequest(`${arm.url}/subscriptions?api-version=2022-12-01`, {ca: arm.ca, headers: {authorization: `Bearer ${token.token}`}});
 		expect(subscriptionsByHand.status).toBe(200);
 		expect((subscriptionsByHand.json as {value: Array<{displayName: string}>}).value.map(sub => sub.displayName).sort()).toEqual(['Contoso Dev', 'Contoso Prod']);
-		// …and a second getToken is served from MSAL's cache: no second sign-in.
-		const again = await credential.getToken(armScope(cloud));
+		// …and a second getToken is served from MSAL's cache: no request at all.
+		const before = entra.requests.length;
+		const again = await signIn.getToken(armScope(cloud));
 		expect(again.token).toBe(token.token);
+		expect(entra.requests.length).toBe(before);
 		expect(prompts).toHaveLength(1);
 	}, 20_000);
 
-	test('the app flow: one sign-in serves the check and the real ARM SDK clients (which ask for CAE tokens)', async () => {
+	test('the app flow: one sign-in serves the check, the real ARM SDK clients and Key Vault (a refresh-token grant)', async () => {
 		const start = entra.requests.length;
 		const prompts: DeviceCodePrompt[] = [];
-		const credential = createDeviceCodeCredential({cloud, onPrompt: prompt => prompts.push(prompt)});
-		// As AzureServices does: check() gets an ARM token first (the sign-in the user sees)…
-		const first = credential.getToken(armScope(cloud));
+		const signIn = new EntraSignIn({cloud});
+		// A token asked for while the sign-in runs waits for it (as the inventory's check does after L).
+		const signedIn = signIn.signInWithDeviceCode(prompt => prompts.push(prompt));
+		const first = signIn.credential.getToken(armScope(cloud));
 		entra.approve((await entra.nextCode()).userCode);
+		await signedIn;
 		await first;
 		expect(prompts).toHaveLength(1);
 
-		// …then the SDK clients take the same credential. Their bearer policy asks with enableCae: true; the
-		// credential signs in through the CAE application from the start, so no second device code is asked for.
-		const clients = createArmClients({cloud, credential});
+		// The SDK clients take the same credential; their bearer policy asks with enableCae: true, which changes nothing.
+		const clients = createArmClients({cloud, credential: signIn.credential});
 		try {
 			const subscriptions: string[] = [];
 			for await (const sub of clients.subscriptions().subscriptions.list()) subscriptions.push(sub.displayName ?? '');
@@ -99,47 +123,122 @@ describe('device-code sign-in with the real DeviceCodeCredential', () => {
 		} finally {
 			clients.close();
 		}
+		// Key Vault is another resource: MSAL redeems the refresh token, no second device code.
+		const vault = await signIn.getToken('https://vault.azure.net/.default');
+		expect(arm.tokens.validate(vault.token, {audiences: ['https://vault.azure.net/']}).ok).toBe(true);
+		expect(entra.requests.at(-1)).toMatchObject({grantType: 'refresh_token', tokenType: 'Bearer'});
+		// A tenant named in the request is asked at that tenant's authority.
+		const storage = await signIn.getToken('https://storage.azure.com/.default', {tenantId: arm.topology.tenantId});
+		expect(arm.tokens.validate(storage.token, {audiences: ['https://storage.azure.com/']}).ok).toBe(true);
+		expect(entra.requests.at(-1)).toMatchObject({path: `/${arm.topology.tenantId}/oauth2/v2.0/token`, grantType: 'refresh_token'});
 		expect(prompts).toHaveLength(1);
 		expect(endpointsSince(start).filter(endpoint => endpoint.endsWith('/devicecode'))).toHaveLength(1);
 	}, 20_000);
 
-	test('a declined code makes getToken reject with authorization_declined', async () => {
+	test('AzureSignIn.useDeviceCode: the app’s one sign-in, for the ARM check and for certificates (entra())', async () => {
+		const app = new AzureSignIn(cloud, undefined);
 		const prompts: DeviceCodePrompt[] = [];
-		const credential = createDeviceCodeCredential({cloud, tenantId: arm.topology.tenantId, onPrompt: prompt => prompts.push(prompt)});
-		const pending = credential.getToken(armScope(cloud));
-		const outcome = pending.then(
-			() => undefined,
-			(error: unknown) => error as Error,
+		const done: Array<Error | undefined> = [];
+		app.useDeviceCode(
+			prompt => prompts.push(prompt),
+			error => done.push(error),
 		);
+		// The inventory's check asks for an ARM token at once; it waits for the code to be entered.
+		const check = app.check();
+		entra.approve((await entra.nextCode()).userCode);
+		expect(await check).toBeUndefined();
+		expect(done).toEqual([undefined]);
+		const entraSignIn = await app.entra();
+		expect(entraSignIn.signedIn).toBe(true);
+		expect(entraSignIn).toBe(await app.entra());
+		const certificate = await entraSignIn.sshCertificate({jwk: (await createEphemeralKey(2048)).jwk});
+		expect(certificate.certificate.length).toBeGreaterThan(500);
+		expect(prompts).toHaveLength(1);
+
+		// Declined the second time: onDone gets the sentence the browser shows after "did not complete: ".
+		const again = new AzureSignIn(cloud, undefined);
+		const failures: Array<Error | undefined> = [];
+		again.useDeviceCode(() => {}, error => failures.push(error));
+		const failedCheck = again.check();
+		entra.decline((await entra.nextCode()).userCode);
+		expect(await failedCheck).toMatchObject({kind: 'sign-in', message: 'The sign-in was declined in the browser.'});
+		expect(failures.map(error => error?.message)).toEqual(['the sign-in was declined in the browser. Press L to try again.']);
+	}, 20_000);
+
+	test('a declined code rejects with a plain sentence, and the app says what happened', async () => {
+		const prompts: DeviceCodePrompt[] = [];
+		const signIn = new EntraSignIn({cloud, tenantId: arm.topology.tenantId});
+		const outcome = rejection(signIn.signInWithDeviceCode(prompt => prompts.push(prompt)));
 		const code = await entra.nextCode();
 		expect(code.tenant).toBe(arm.topology.tenantId);
 		entra.decline(code.userCode);
 		const error = await outcome;
-		expect(error).toBeInstanceOf(Error);
-		expect(error!.name).toBe('AuthenticationRequiredError');
-		expect(error!.message).toMatch(/authorization_declined/);
+		expect(error).toBeInstanceOf(EntraSignInError);
+		expect(error).toMatchObject({reason: 'declined', code: 'authorization_declined', message: 'The sign-in was declined in the browser.'});
+		expect(describeDeviceCodeFailure(error)).toBe('the sign-in was declined in the browser. Press L to try again.');
+		expect(describeAzureError(error)).toMatchObject({kind: 'sign-in', message: 'The sign-in was declined in the browser.'});
 		expect(prompts.map(prompt => prompt.code)).toEqual([code.userCode]);
 		expect(entra.requests.at(-1)!.error).toBe('authorization_declined');
+		expect(signIn.signedIn).toBe(false);
 	}, 20_000);
 
-	test('without the lab CA the TLS connection is refused (no global trust)', async () => {
+	test('an expired code and a timed-out wait are plain sentences too', async () => {
+		const signIn = new EntraSignIn({cloud});
+		const expired = rejection(signIn.signInWithDeviceCode(() => {}));
+		entra.expire((await entra.nextCode()).userCode);
+		expect(await expired).toMatchObject({reason: 'code-expired', message: 'The code expired before it was entered.'});
+		expect(describeDeviceCodeFailure(await expired)).toBe('the code expired before it was entered. Press L for a new one.');
+
+		const timedOut = rejection(signIn.signInWithDeviceCode(() => {}, undefined, {timeoutSeconds: 1}));
+		await entra.nextCode();
+		expect(await timedOut).toMatchObject({reason: 'timed-out'});
+		expect(describeDeviceCodeFailure(await timedOut)).toBe('nobody entered the code in time. Press L for a new one.');
+	}, 20_000);
+
+	test('callers share one sign-in; it stops polling once every caller has cancelled', async () => {
+		const signIn = new EntraSignIn({cloud});
+		const one = new AbortController();
+		const two = new AbortController();
+		const prompts: string[] = [];
+		const first = rejection(signIn.signInWithDeviceCode(prompt => prompts.push(`first ${prompt.code}`), one.signal));
+		const code = await entra.nextCode();
+		await waitFor(() => prompts.length === 1);
+		// A second caller joins the same sign-in and is shown the same code at once.
+		const second = rejection(signIn.signInWithDeviceCode(prompt => prompts.push(`second ${prompt.code}`), two.signal));
+		expect(prompts).toEqual([`first ${code.userCode}`, `second ${code.userCode}`]);
+		one.abort();
+		expect(await first).toMatchObject({reason: 'cancelled'});
+		const pollsWhileSecondWaits = code.polls;
+		await waitFor(() => code.polls > pollsWhileSecondWaits, 5_000);
+		two.abort();
+		expect(await second).toMatchObject({reason: 'cancelled'});
+		// Nobody waits any more: a new sign-in may start at once.
+		expect(signIn.signingIn).toBe(false);
+		// MSAL checks the cancel flag before its next poll: at most the poll under way still arrives.
+		const polls = code.polls;
+		await new Promise(resolve => setTimeout(resolve, 2_500));
+		expect(code.polls).toBeLessThanOrEqual(polls + 1);
+	}, 20_000);
+
+	test('without the lab CA the TLS connection is refused (no global trust), and the error says so', async () => {
 		const start = entra.requests.length;
 		const {tlsCa: _ca, ...untrusted} = cloud;
 		const handshakeErrors: string[] = [];
 		const onTlsError = (error: Error) => handshakeErrors.push(error.message);
 		arm.server.server.on('tlsClientError', onTlsError);
 		const prompts: DeviceCodePrompt[] = [];
-		const credential = createDeviceCodeCredential({cloud: untrusted, onPrompt: prompt => prompts.push(prompt)});
-		const error = await credential.getToken(armScope(untrusted)).then(
-			() => undefined,
-			(thrown: unknown) => thrown as Error,
-		);
+		const signIn = new EntraSignIn({cloud: untrusted});
+		const error = await rejection(signIn.signInWithDeviceCode(prompt => prompts.push(prompt)));
 		await waitFor(() => handshakeErrors.length > 0, 2_000).catch(() => undefined);
 		arm.server.server.off('tlsClientError', onTlsError);
-		// MSAL reports the failed OpenID discovery as endpoints_resolution_error; the cause is the handshake: the
+		// MSAL reports the failed OpenID discovery as endpoints_resolution_error; the sign-in keeps the cause: the
 		// client refused the lab's certificate (TLS alert "unknown ca"), so not one HTTP request reached the lab.
-		expect(error).toBeInstanceOf(Error);
-		expect(error!.message).toMatch(/endpoints_resolution_error/);
+		expect(error).toBeInstanceOf(EntraSignInError);
+		expect(error).toMatchObject({reason: 'network'});
+		expect(error!.message).toMatch(
+			new RegExp(`^The TLS certificate of ${new URL(arm.url).host} is not trusted \\((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|DEPTH_ZERO_SELF_SIGNED_CERT)\\) while signing in with a device code\\. Check the cloud setting`),
+		);
+		expect(describeAzureError(error)).toMatchObject({kind: 'network'});
 		expect(handshakeErrors.length).toBeGreaterThan(0);
 		// The process has no global trust in the lab CA: a plain request without `ca` is refused the same way.
 		const plain = await rawRequestNoCa(`${arm.url}/organizations/v2.0/.well-known/openid-configuration`);
