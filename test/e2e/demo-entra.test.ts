@@ -14,7 +14,9 @@ describe('Microsoft Entra ID login in vmux --demo (real PTY, lab Entra, lab ssh2
 	});
 
 	it('asks for the host key first, shows the device code, logs in as alice and shows who and until when', {timeout: 90_000}, async () => {
-		vmux = new VmuxPty(['--demo']);
+		// A user behind a corporate proxy: HTTPS_PROXY points at one that cannot reach anything (port 9). The demo's
+		// Azure is on loopback and must bypass it (lab/demo.ts adds its names to NO_PROXY), sign-in and tunnel alike.
+		vmux = new VmuxPty(['--demo'], {env: {HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'example.com'}});
 		await vmux.waitFor('app-01');
 		vmux.write('/app-01\r');
 		// The host key is checked before any sign-in is asked for.
