@@ -12,7 +12,7 @@ import {ProfileStore} from '../../core/profiles/store.js';
 import type {SettingsStore} from '../../core/profiles/settings-store.js';
 import type {Profile} from '../../core/profiles/schema.js';
 import {maxConcurrentSessions} from '../../core/profiles/sku.js';
-import {planConnection, refuseBeforeProfile, type PlanContext} from '../../core/session/connect-plan.js';
+import {planConnection, refuseBeforeProfile, withCurrentPowerState, type PlanContext} from '../../core/session/connect-plan.js';
 import {HostKeyPolicy} from '../../core/session/host-key-policy.js';
 import {KnownHosts} from '../../core/session/known-hosts.js';
 import {SessionManager} from '../../core/session/session-manager.js';
@@ -177,6 +177,12 @@ export async function buildServices(
 	inventory.start();
 	if (store.readOnlyReason) options.logger.error('profiles read-only', store.readOnlyReason);
 
+	// Before refusing a VM the list shows as not running, ask ARM: Resource Graph lags after a start. Bounded, so a
+	// slow ARM delays a connect by seconds at most; on any failure the listed state stands.
+	const currentPowerState: PlanContext['currentPowerState'] = async vm => {
+		const {readPowerState} = await import('../../core/inventory/power-state.js');
+		return readPowerState(await clients(), vm.id, AbortSignal.timeout(15_000));
+	};
 	const vmById = (id: string) => inventory.current().vms.find(vm => vm.id.toLowerCase() === id.toLowerCase());
 	const profileFor = (vm: VmRecord): Profile | undefined => {
 		const own = hostProfileName(vm);
@@ -266,18 +272,20 @@ export async function buildServices(
 		},
 		async planConnect(vm): Promise<ConnectOutcome> {
 			const profile = profileFor(vm);
+			const azureVm = hostProfileName(vm) === undefined ? vm : undefined;
 			if (!profile) {
 				// Facts about the VM itself come first: no profile would change them.
-				const refusal = refuseBeforeProfile(vm);
+				const refusal = refuseBeforeProfile(azureVm ? await withCurrentPowerState(azureVm, currentPowerState) : vm);
 				return refusal ? {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal} : {kind: 'needs-profile'};
 			}
-			const plan = planConnection(profile, hostProfileName(vm) === undefined ? vm : undefined, {
+			const plan = await planConnection(profile, azureVm, {
 				resolveAddress,
 				credentials: p => authStepsFor(p, {readSecret, entraLogin}),
 				profile: name => store.get(name),
 				vmOf: p => (p.target.kind === 'azure-vm' ? vmById(p.target.vmId) : undefined),
 				jumpTransport: (jump, target) => new JumpTransport(jump, target, hostKeys, prompter),
 				bastionTransport: bastionTunnel,
+				currentPowerState,
 			});
 			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
 		},

@@ -6,13 +6,16 @@ import {ResourceGraphClient} from '@azure/arm-resourcegraph';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {TokenCredential} from '@azure/identity';
 import {armScope, type CloudSettings} from './cloud.js';
+import {sendWithRetries, type RetryOptions} from './retry.js';
 import {SubscriptionTenants, tenantCredential} from './tenants.js';
-import {decideThrottle, notifyThrottle, stripQuery, waitMs, type ThrottleListener, type ThrottleOptions} from './throttle.js';
+import type {ThrottleListener} from './throttle.js';
+import {cachingCredential} from './token-cache.js';
 
 /**
  * The Azure SDK clients vmux uses, built from the cloud setting: endpoint and token scope come from it, the lab's
  * CA is trusted through a per-client HTTPS agent only when the cloud carries one (never globally), and every
- * client shares one 429 policy that reports progress.
+ * client shares one retry policy: 429s with progress, transient 5xx and dropped connections with backoff, all
+ * within one bound on the total wait (see retry.ts).
  */
 
 export interface ArmClientsOptions {
@@ -27,6 +30,12 @@ export interface ArmClientsOptions {
 	maxThrottleRetries?: number;
 	/** Wait when a 429 has no Retry-After (default 5 s). */
 	defaultThrottleDelayMs?: number;
+	/** Retries of a 5xx or dropped connection (default 3). */
+	maxTransientRetries?: number;
+	/** First backoff after a transient failure (default 800 ms); tests make it short. */
+	transientBaseDelayMs?: number;
+	/** All the waiting one request may do across its retries (default 3 minutes). */
+	maxTotalWaitMs?: number;
 }
 
 export interface ArmClients {
@@ -57,9 +66,12 @@ type GraphRequestPolicyFactory = Extract<NonNullable<GraphOptions['requestPolicy
 export function createArmClients(options: ArmClientsOptions): ArmClients {
 	const {cloud, credential} = options;
 	const listeners = new Set<ThrottleListener>();
-	const throttle: ThrottleOptions = {
+	const retry: RetryOptions = {
 		maxRetries: options.maxThrottleRetries,
 		defaultDelayMs: options.defaultThrottleDelayMs,
+		maxTransientRetries: options.maxTransientRetries,
+		transientBaseDelayMs: options.transientBaseDelayMs,
+		maxTotalWaitMs: options.maxTotalWaitMs,
 		listeners,
 	};
 	const scope = armScope(cloud);
@@ -68,12 +80,12 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 	const httpsAgent = cloud.tlsCa ? new HttpsAgent({ca: cloud.tlsCa, keepAlive: true}) : undefined;
 	const coreOptions = {
 		endpoint: cloud.armEndpoint,
-		// One throttling policy (below) instead of the SDK's silent ones.
+		// One retry policy (below) instead of the SDK's silent ones.
 		retryOptions: {maxRetries: 0},
 		userAgentOptions: {userAgentPrefix: 'vmux'},
 		...(httpsAgent ? {agent: httpsAgent} : {}),
 	};
-	const policy = throttlePolicy(throttle);
+	const policy = retryPolicy(retry);
 
 	const tenants = new SubscriptionTenants();
 	// Narrowed to one tenant, every call is that tenant's already: no tenant is named per call, so a tenant given by
@@ -128,7 +140,7 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 			const key = tenantId?.toLowerCase() ?? '';
 			let client = graphClients.get(key);
 			if (!client) {
-				client = createGraphClient(cloud, credentialOfTenant(tenantId), scope, throttle, httpsAgent);
+				client = createGraphClient(cloud, credentialOfTenant(tenantId), scope, retry, httpsAgent);
 				graphClients.set(key, client);
 			}
 			return client;
@@ -153,19 +165,11 @@ function withPolicy<T extends {pipeline: {addPolicy(policy: CorePolicy, options?
 }
 
 /** core-rest-pipeline policy (compute, network, subscriptions). */
-function throttlePolicy(options: ThrottleOptions): CorePolicy {
+function retryPolicy(options: RetryOptions): CorePolicy {
 	return {
-		name: 'vmuxThrottle',
-		async sendRequest(request, next) {
-			for (let attempt = 1; ; attempt++) {
-				const response = await next(request);
-				if (response.status !== 429) return response;
-				const decision = decideThrottle(attempt, response.headers.get('retry-after'), options);
-				if (!decision.retry) return response;
-				notifyThrottle(options, {attempt, maxAttempts: options.maxRetries ?? 5, retryAfterMs: decision.delayMs, url: stripQuery(request.url)});
-				await waitMs(decision.delayMs, request.abortSignal);
-			}
-		},
+		name: 'vmuxRetry',
+		sendRequest: (request, next) =>
+			sendWithRetries(() => next(request), response => response.headers.get('retry-after'), {url: request.url, signal: request.abortSignal}, options),
 	};
 }
 
@@ -177,38 +181,38 @@ function createGraphClient(
 	cloud: CloudSettings,
 	credential: TokenCredential,
 	scope: string,
-	throttle: ThrottleOptions,
+	retry: RetryOptions,
 	httpsAgent: HttpsAgent | undefined,
 ): ResourceGraphClient {
+	// ms-rest-js signs every request itself, with no token cache of its own: without this, each page of a large
+	// fleet asked the credential again (with AzureCliCredential, one `az` process per page).
+	const tokens = cachingCredential(credential);
 	// ms-rest-js would pick the token scope from a fixed list of public ARM hosts; sign with the cloud's scope instead.
 	const credentials = {
 		async signRequest<T extends {headers: {set(name: string, value: string): void}}>(webResource: T): Promise<T> {
-			const token = await credential.getToken(scope);
+			const token = await tokens.getToken(scope);
 			if (!token) throw new Error(`No access token was returned for ${scope}.`);
 			webResource.headers.set('authorization', `Bearer ${token.token}`);
 			return webResource;
 		},
 	};
-	const throttleFactory = {
+	const retryFactory = {
 		create: (nextPolicy: {sendRequest(request: unknown): Promise<unknown>}) => ({
-			async sendRequest(request: {clone(): unknown; url: string; abortSignal?: {aborted: boolean; addEventListener?: (type: 'abort', listener: () => void) => void}}) {
-				for (let attempt = 1; ; attempt++) {
-					const response = (await nextPolicy.sendRequest(request.clone())) as {status: number; headers: {get(name: string): string | undefined}};
-					if (response.status !== 429) return response;
-					const decision = decideThrottle(attempt, response.headers.get('retry-after'), throttle);
-					if (!decision.retry) return response;
-					notifyThrottle(throttle, {attempt, maxAttempts: throttle.maxRetries ?? 5, retryAfterMs: decision.delayMs, url: stripQuery(request.url)});
-					await waitMs(decision.delayMs, request.abortSignal);
-				}
-			},
+			sendRequest: (request: {clone(): unknown; url: string; abortSignal?: {aborted: boolean; addEventListener?: (type: 'abort', listener: () => void) => void}}) =>
+				sendWithRetries(
+					() => nextPolicy.sendRequest(request.clone()) as Promise<{status: number; headers: {get(name: string): string | undefined}}>,
+					response => response.headers.get('retry-after'),
+					{url: request.url, signal: request.abortSignal},
+					retry,
+				),
 		}),
 	} as unknown as GraphRequestPolicyFactory;
 	const graphOptions: GraphOptions = {
 		baseUri: cloud.armEndpoint,
 		noRetryPolicy: true,
-		// Last, next to the HTTP client: ms-rest-js's deserialization policy turns a 429 into an error before any
-		// outer policy could see the status.
-		requestPolicyFactories: defaults => [...defaults, throttleFactory],
+		// Last, next to the HTTP client: ms-rest-js's deserialization policy turns a 429 or a 503 into an error
+		// before any outer policy could see the status.
+		requestPolicyFactories: defaults => [...defaults, retryFactory],
 		...(httpsAgent ? {agentSettings: {https: httpsAgent, http: new HttpAgent()}} : {}),
 	};
 	return new ResourceGraphClient(credentials as unknown as ConstructorParameters<typeof ResourceGraphClient>[0], graphOptions);

@@ -136,11 +136,15 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 			const url = stripSlash(vaultUrl);
 			const name = secretName.trim();
 			const context = {vaultUrl: url, operation: 'get' as const, secretName: name};
+			const client = secretClientFor(url);
 			let secret;
 			try {
-				secret = await secretClientFor(url).getSecret(name, {abortSignal: options.abortSignal, ...(options.version ? {version: options.version} : {})});
+				secret = await client.getSecret(name, {abortSignal: options.abortSignal, ...(options.version ? {version: options.version} : {})});
 			} catch (error) {
-				throw new KeyVaultError(describeKeyVaultError(error, context));
+				const problem = describeKeyVaultError(error, context);
+				if (problem.code !== 'SecretNotFound' || options.version) throw new KeyVaultError(problem);
+				// A soft-deleted secret answers exactly like a missing one; its deleted bundle tells them apart.
+				throw new KeyVaultError(await describeMissingSecret(client, problem, url, name, options.abortSignal));
 			}
 			// Key Vault itself refuses to return a disabled secret's value (403 SecretDisabled); this covers a
 			// service (or stand-in) that returns it anyway, so a disabled secret is never used.
@@ -197,6 +201,20 @@ export function describeKeyVaultError(error: unknown, context: {vaultUrl: string
 			message: `The secret '${context.secretName ?? ''}' in key vault '${vault}' is disabled, so Key Vault will not return its value. Ask an owner of the vault to enable it (az keyvault secret set-attributes --vault-name ${vault} --name ${context.secretName ?? '<secret>'} --enabled true), or point the profile at another secret.`,
 		};
 	}
+	if (base.status === 403 && (inner === 'ForbiddenByFirewall' || /Client address is not authorized/i.test(message))) {
+		// The vault's network rules, not its access model: no role or permission would change this answer.
+		const address = /Client address:\s*([^\s;]+)/i.exec(message)?.[1];
+		const from = address ? ` from address ${address}` : '';
+		const rule = address ? `az keyvault network-rule add --name ${vault} --ip-address ${address}` : `az keyvault network-rule add --name ${vault} --ip-address <your public address>`;
+		return {
+			...base,
+			kind: 'forbidden',
+			code: 'ForbiddenByFirewall',
+			role: undefined,
+			action: undefined,
+			message: `Key vault '${vault}' refused the request${from}: its firewall (network rules) does not allow that address, so this is not about your role. Ask an owner of the vault to allow it (${rule}, or the vault's Networking page in the portal), or connect from a network the vault allows.`,
+		};
+	}
 	if (base.status === 403) {
 		const verb = context.operation === 'list' ? 'List' : 'Get';
 		const action = /Action:\s*'([^']+)'/i.exec(message)?.[1];
@@ -219,7 +237,7 @@ export function describeKeyVaultError(error: unknown, context: {vaultUrl: string
 		};
 	}
 	if (base.status === 404 && (base.code === 'SecretNotFound' || /SecretNotFound/.test(message))) {
-		return {...base, kind: 'not-found', message: `Key vault '${vault}' has no secret named '${context.secretName ?? ''}'. Check the name, or pick it from the list.`};
+		return {...base, kind: 'not-found', code: 'SecretNotFound', message: `Key vault '${vault}' has no secret named '${context.secretName ?? ''}'. Check the name, or pick it from the list.`};
 	}
 	if (base.kind === 'network' && base.code === 'ENOTFOUND') {
 		return {...base, message: `Key vault '${vault}' could not be found (${context.vaultUrl} does not resolve). Check the vault URL and the cloud setting.`};
@@ -229,6 +247,32 @@ export function describeKeyVaultError(error: unknown, context: {vaultUrl: string
 		return {...base, message: `Key vault '${vault}' (${context.vaultUrl}) could not be reached${base.code ? ` (${base.code})` : ''} while ${doing}. Check the network, VPN or proxy, then connect again.`};
 	}
 	return base;
+}
+
+function recoverCommand(vault: string, secretName: string): string {
+	return `az keyvault secret recover --vault-name ${vault} --name ${secretName}`;
+}
+
+/**
+ * A 404 for a secret, told apart: a soft-deleted secret has a deleted bundle (`GET /deletedsecrets/{name}`) with
+ * its purge date, and can be recovered until then; no bundle (404) means it never existed or is purged. Reading
+ * the bundle needs a permission the Secrets User role lacks: then the sentence says recovery is possible if it
+ * was deleted recently, as Key Vault's own 404 does.
+ */
+async function describeMissingSecret(client: SecretClient, problem: AzureProblem, vaultUrl: string, secretName: string, abortSignal?: AbortSignal): Promise<AzureProblem> {
+	const vault = vaultNameOf(vaultUrl);
+	let deleted;
+	try {
+		deleted = await client.getDeletedSecret(secretName, abortSignal ? {abortSignal} : {});
+	} catch (error) {
+		if ((error as {statusCode?: unknown}).statusCode === 404) return problem;
+		return {...problem, message: `${problem.message} If it was deleted recently, it can be recovered: ${recoverCommand(vault, secretName)}.`};
+	}
+	const until = deleted.properties.scheduledPurgeDate ? ` until ${deleted.properties.scheduledPurgeDate.toISOString().slice(0, 10)}` : '';
+	return {
+		...problem,
+		message: `The secret '${secretName}' in key vault '${vault}' was deleted and can be recovered${until}: ${recoverCommand(vault, secretName)} (an owner of the vault, or someone with the Key Vault Secrets Officer role, can run it), then connect again.`,
+	};
 }
 
 function describeVaultListError(error: unknown, subscriptionId: string, cloud: CloudSettings): AzureProblem {

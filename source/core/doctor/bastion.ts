@@ -1,5 +1,5 @@
 import type {AzureProblem} from '../azure/errors.js';
-import {parseResourceId, sameId} from '../azure/resource-id.js';
+import {parseResourceId, sameId, vnetIdFromSubnetId} from '../azure/resource-id.js';
 import {BastionMatcher} from '../inventory/bastion-match.js';
 import type {BastionFacts} from '../inventory/facts.js';
 import {bastionFactsFromSdk} from '../inventory/from-sdk.js';
@@ -72,7 +72,7 @@ async function readProfileBastion(ctx: DoctorContext, input: BastionInput, basti
 		return {check: failedFrom(ctx, 'bastion', problem, fix), outcome: {kind: 'unknown'}};
 	}
 	if (!facts) {
-		return {check: check('bastion', 'fail', `Azure returned the Bastion ${parsed.name} without a SKU vmux knows (Developer, Basic, Standard or Premium).`), outcome: {kind: 'unknown'}};
+		return {check: check('bastion', 'fail', `Azure returned the Bastion ${parsed.name} without a SKU vmux knows (Developer, QuickConnect, Basic, Standard or Premium).`), outcome: {kind: 'unknown'}};
 	}
 	const bastion: FoundBastion = {
 		id: facts.id,
@@ -106,7 +106,9 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 		}),
 	);
 	const matcher = new BastionMatcher(bastions, input.vnet.ok ? [vnetFacts(input.vnet.vnet)] : []);
-	const ref = matcher.match(input.network.vnetId);
+	// A Bastion in the VNet of any of the VM's NICs serves it; the primary NIC's VNet is tried first.
+	const nicVnets = input.network.nics.flatMap(nic => nic.ipConfigurations.flatMap(config => (config.subnetId ? [vnetIdFromSubnetId(config.subnetId)] : [])));
+	const ref = matcher.match([input.network.vnetId, ...nicVnets.filter((id): id is string => id !== undefined)]);
 	if (ref) {
 		const facts = bastions.find(candidate => sameId(candidate.id, ref.id))!;
 		const bastion: FoundBastion = {

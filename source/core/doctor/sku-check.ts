@@ -1,4 +1,4 @@
-import {blockingProblems, capabilities, checkProfileAgainstSku, type Problem} from '../profiles/sku.js';
+import {blockingProblems, capabilities, checkProfileAgainstSku, SKU_RULES, type Problem} from '../profiles/sku.js';
 import type {Profile} from '../profiles/schema.js';
 import type {FoundBastion} from './bastion.js';
 import {check, type DoctorCheck} from './types.js';
@@ -29,7 +29,7 @@ export function checkSku(bastion: FoundBastion, vm: FoundVm, profile: Profile | 
 	}
 
 	const caps = capabilities(bastion.sku, bastion.flags);
-	const how = caps.portEditable ? ' with native client support (enableTunneling) on' : bastion.sku === 'Developer' ? ', reached through its shared data pod' : '';
+	const how = caps.portEditable ? ' with native client support (enableTunneling) on' : SKU_RULES[bastion.sku].dataPod ? ', reached through its shared data pod' : '';
 	const detail = [`${checked}${bastion.name} is ${bastion.sku}${how}: vmux can connect through it to port ${candidate.port}.`, ...notes];
 	const drift = saved ? savedDrift(saved, bastion) : undefined;
 	if (drift) {

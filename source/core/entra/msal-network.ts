@@ -1,4 +1,5 @@
 import {Agent, request} from 'node:https';
+import {proxyAgentCache, proxyFromEnvironment, type ProxyLookup} from '../transport/proxy.js';
 import {AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse} from '@azure/msal-node';
 
 /**
@@ -20,6 +21,9 @@ export interface NetworkFailure {
 
 export class MsalHttpsClient implements INetworkModule {
 	private readonly agent: Agent | undefined;
+	private readonly ca: string | undefined;
+	private readonly proxyFor: ProxyLookup;
+	private readonly proxyAgent = proxyAgentCache();
 	/**
 	 * The last request that failed below HTTP. MSAL reports a failed OpenID discovery only as
 	 * `endpoints_resolution_error`; this keeps the cause (a refused connection, an untrusted certificate) so the
@@ -27,9 +31,12 @@ export class MsalHttpsClient implements INetworkModule {
 	 */
 	lastFailure: NetworkFailure | undefined;
 
-	constructor(options: {ca?: string} = {}) {
+	constructor(options: {ca?: string; proxy?: ProxyLookup} = {}) {
 		// No keep-alive: a sign-in is a handful of requests, and an idle socket would hold the process open.
 		this.agent = options.ca ? new Agent({ca: options.ca, keepAlive: false}) : undefined;
+		this.ca = options.ca;
+		// Behind a corporate proxy Entra is reached through it, as the Azure SDK and the Bastion tunnel do.
+		this.proxyFor = options.proxy ?? proxyFromEnvironment;
 	}
 
 	sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -49,7 +56,11 @@ export class MsalHttpsClient implements INetworkModule {
 				this.lastFailure = {url, code, message};
 				reject(new AuthError('network_error', '', `Network request failed: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`));
 			};
-			const req = request(url, {method, headers, ...(this.agent ? {agent: this.agent} : {}), ...(timeout ? {timeout} : {})}, res => {
+			const proxy = this.proxyFor(url);
+			// Through a proxy the TLS session still runs end to end with Entra (CONNECT): the cloud's CA, if any, is
+			// handed to that TLS connection through the request's own options.
+			const route = proxy ? {agent: this.proxyAgent(proxy), ...(this.ca ? {ca: this.ca} : {})} : this.agent ? {agent: this.agent} : {};
+			const req = request(url, {method, headers, ...route, ...(timeout ? {timeout} : {})}, res => {
 				const chunks: Buffer[] = [];
 				let size = 0;
 				res.on('data', (chunk: Buffer) => {

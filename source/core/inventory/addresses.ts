@@ -6,6 +6,8 @@ export interface VmAddresses {
 	publicIp?: string;
 	/** The VNet of the primary NIC's primary IP configuration. */
 	vnetId?: string;
+	/** Every VNet the VM has an address in, that one first, then the other NICs' (a Bastion in any serves it). */
+	vnetIds: string[];
 }
 
 /**
@@ -21,7 +23,7 @@ export function vmAddresses(
 	const nics = vm.nics
 		.map(ref => ({ref, nic: nicsById.get(idKey(ref.id))}))
 		.filter((entry): entry is {ref: {id: string; primary?: boolean}; nic: NicFacts} => entry.nic !== undefined);
-	if (nics.length === 0) return {};
+	if (nics.length === 0) return {vnetIds: []};
 	const ordered = [...nics.filter(entry => entry.ref.primary === true), ...nics.filter(entry => entry.ref.primary !== true)];
 	const primaryNic = ordered[0]!.nic;
 	const configs = [
@@ -29,9 +31,19 @@ export function vmAddresses(
 		...primaryNic.ipConfigurations.filter(config => config.primary !== true),
 	];
 	const primaryConfig = configs[0];
-	const result: VmAddresses = {};
+	const result: VmAddresses = {vnetIds: []};
 	if (primaryConfig?.privateIp) result.privateIp = stripPrefixLength(primaryConfig.privateIp);
 	if (primaryConfig?.subnetId) result.vnetId = vnetIdFromSubnetId(primaryConfig.subnetId);
+	const seen = new Set<string>();
+	for (const {nic} of ordered) {
+		for (const config of nic === primaryNic ? configs : nic.ipConfigurations) {
+			const vnetId = config.subnetId ? vnetIdFromSubnetId(config.subnetId) : undefined;
+			if (vnetId && !seen.has(idKey(vnetId))) {
+				seen.add(idKey(vnetId));
+				result.vnetIds.push(vnetId);
+			}
+		}
+	}
 	// The public IP may sit on a secondary configuration or NIC; the primary one wins when both have one.
 	for (const {nic} of ordered) {
 		const nicConfigs = nic === primaryNic ? configs : nic.ipConfigurations;

@@ -41,7 +41,7 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 		if (addresses.privateIp) record.privateIp = addresses.privateIp;
 		if (addresses.publicIp) record.publicIp = addresses.publicIp;
 		if (addresses.vnetId) record.vnetId = addresses.vnetId;
-		const bastion = matcher.match(addresses.vnetId);
+		const bastion = matcher.match(addresses.vnetIds);
 		if (bastion) record.bastion = bastion;
 		// A source that lists extensions separately knows every VM's set: none listed means none installed.
 		const extensions = vm.extensionTypes ?? (facts.extensionsByVm ? (facts.extensionsByVm.get(idKey(vm.id)) ?? []) : undefined);

@@ -1,6 +1,7 @@
 import {idKey, parseResourceId} from '../azure/resource-id.js';
 import type {BastionFacts, VnetFacts} from './facts.js';
 import type {BastionRef} from './model.js';
+import {SKU_RULES} from '../profiles/sku.js';
 
 /**
  * Which Bastion serves a VM (contracts §2): one whose AzureBastionSubnet — or, for Developer, `virtualNetwork` —
@@ -31,19 +32,27 @@ export class BastionMatcher {
 		}
 	}
 
-	match(vmVnetId: string | undefined): BastionRef | undefined {
-		if (!vmVnetId) return undefined;
-		const key = idKey(vmVnetId);
-		const same = this.byVnet.get(key);
-		if (same && same.length > 0) return toRef(best(same), 'same-vnet');
-		const peered: BastionFacts[] = [];
-		for (const neighbour of this.neighbours.get(key) ?? []) {
-			for (const bastion of this.byVnet.get(neighbour) ?? []) {
-				// Developer Bastions serve only their own VNet (DESIGN §4).
-				if (bastion.sku !== 'Developer') peered.push(bastion);
-			}
+	/**
+	 * The Bastion for a VM in these VNets (its NICs', primary first): one in the VM's own VNets wins over one in a
+	 * peered VNet, and among equals the primary NIC's VNet goes first.
+	 */
+	match(vmVnetIds: string | undefined | readonly string[]): BastionRef | undefined {
+		const keys = (typeof vmVnetIds === 'string' ? [vmVnetIds] : (vmVnetIds ?? [])).map(idKey);
+		for (const key of keys) {
+			const same = this.byVnet.get(key);
+			if (same && same.length > 0) return toRef(best(same), 'same-vnet');
 		}
-		return peered.length > 0 ? toRef(best(peered), 'peered-vnet') : undefined;
+		for (const key of keys) {
+			const peered: BastionFacts[] = [];
+			for (const neighbour of this.neighbours.get(key) ?? []) {
+				for (const bastion of this.byVnet.get(neighbour) ?? []) {
+					// Developer (and QuickConnect) Bastions serve only their own VNet (DESIGN §4).
+					if (SKU_RULES[bastion.sku].peeredVnets) peered.push(bastion);
+				}
+			}
+			if (peered.length > 0) return toRef(best(peered), 'peered-vnet');
+		}
+		return undefined;
 	}
 
 	private link(from: string, to: string): void {
@@ -57,8 +66,8 @@ export class BastionMatcher {
 function best(candidates: readonly BastionFacts[]): BastionFacts {
 	const rank = (bastion: BastionFacts): number => {
 		const tunnels = (bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableTunneling;
-		const skuRank = {Premium: 3, Standard: 2, Basic: 1, Developer: 0}[bastion.sku];
-		return (tunnels ? 100 : bastion.sku === 'Developer' ? 50 : 0) + skuRank;
+		const skuRank = {Premium: 3, Standard: 2, Basic: 1, Developer: 0, QuickConnect: 0}[bastion.sku];
+		return (tunnels ? 100 : SKU_RULES[bastion.sku].dataPod ? 50 : 0) + skuRank;
 	};
 	return [...candidates].sort((a, b) => rank(b) - rank(a) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))[0]!;
 }

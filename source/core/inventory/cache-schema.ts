@@ -25,7 +25,7 @@ const bastion = z.object({
 	name: z.string(),
 	resourceGroup: z.string(),
 	subscriptionId: z.string(),
-	sku: z.enum(['Developer', 'Basic', 'Standard', 'Premium']),
+	sku: z.enum(['Developer', 'QuickConnect', 'Basic', 'Standard', 'Premium']),
 	flags,
 	dnsName: z.string().optional(),
 	via: z.enum(['same-vnet', 'peered-vnet']),

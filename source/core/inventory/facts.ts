@@ -45,7 +45,7 @@ export interface BastionFacts {
 	vnetIds: string[];
 }
 
-export const SKUS: readonly BastionSku[] = ['Developer', 'Basic', 'Standard', 'Premium'];
+export const SKUS: readonly BastionSku[] = ['Developer', 'QuickConnect', 'Basic', 'Standard', 'Premium'];
 
 export function toSku(name: unknown): BastionSku | undefined {
 	if (typeof name !== 'string') return undefined;

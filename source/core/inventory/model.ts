@@ -3,7 +3,8 @@
  * Sources (Azure Resource Graph, ARM listing, the demo's local topology, the disk cache) all produce this.
  */
 
-export type BastionSku = 'Developer' | 'Basic' | 'Standard' | 'Premium';
+/** `QuickConnect` behaves as Developer for vmux: a shared Bastion that hands out a data pod (contracts §3). */
+export type BastionSku = 'Developer' | 'QuickConnect' | 'Basic' | 'Standard' | 'Premium';
 
 /** The Bastion feature flags vmux cares about. A flag missing from ARM means false (DESIGN §4). */
 export interface BastionFlags {

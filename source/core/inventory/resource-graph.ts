@@ -25,11 +25,14 @@ export const INVENTORY_GRAPH_TYPES = [
 	'microsoft.network/bastionhosts',
 ] as const;
 
-/** `id` must be projected: Resource Graph needs it to page in a stable order. */
+/**
+ * `id` must be projected: Resource Graph needs it to page in a stable order. Of a VNet only its peerings are read
+ * (a hub VNet's subnets and address space can be most of a page); every other type comes whole.
+ */
 export const INVENTORY_GRAPH_QUERY = [
 	'Resources',
 	`where type in~ (${INVENTORY_GRAPH_TYPES.map(type => `'${type}'`).join(', ')})`,
-	'project id, name, type, location, resourceGroup, subscriptionId, tags, sku, properties',
+	"project id, name, type, location, resourceGroup, subscriptionId, tags, sku, properties = iff(type =~ 'microsoft.network/virtualnetworks', pack('virtualNetworkPeerings', properties.virtualNetworkPeerings), properties)",
 ].join(' | ');
 
 /** The service accepts at most 1000 rows per page and this many subscriptions per request. */

@@ -15,7 +15,7 @@ export {describeIssues, type IssueContext} from './issues.js';
 /** The profiles file format this vmux writes. Older files are migrated (./migrations.ts), newer ones read-only. */
 export const PROFILES_FILE_VERSION = 1;
 
-export const BASTION_SKUS = ['Developer', 'Basic', 'Standard', 'Premium'] as const satisfies readonly BastionSku[];
+export const BASTION_SKUS = ['Developer', 'QuickConnect', 'Basic', 'Standard', 'Premium'] as const satisfies readonly BastionSku[];
 
 export const AUTH_TYPES = ['entra', 'password', 'keyvault-password', 'key-file', 'keyvault-key'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
@@ -123,7 +123,7 @@ export const BastionTransportSchema = z.strictObject({
 	kind: z.literal('bastion'),
 	bastionId: str('the Bastion resource id (/subscriptions/…/providers/Microsoft.Network/bastionHosts/…)').regex(BASTION_ID_PATTERN),
 	bastionName: str('the Bastion name').min(1),
-	sku: z.enum(BASTION_SKUS, {error: 'one of "Developer", "Basic", "Standard" or "Premium"'}),
+	sku: z.enum(BASTION_SKUS, {error: 'one of "Developer", "QuickConnect", "Basic", "Standard" or "Premium"'}),
 	flags: BastionFlagsSchema,
 	dnsName: HostSchema.optional(),
 });

@@ -16,6 +16,8 @@ export type Gate = boolean | FlagName;
 export interface SkuRule {
 	/** An SSH session from vmux through the Bastion tunnel (Developer uses the data-pod flow, contracts §3). */
 	vmuxSession: Gate;
+	/** A shared Bastion: `/api/connection` hands out the data pod that carries the tunnel (contracts §3). */
+	dataPod: boolean;
 	/** Port and protocol editable ("Connection Settings"); otherwise SSH on `fixedPort`. */
 	portEditable: boolean;
 	fixedPort: number | undefined;
@@ -39,6 +41,22 @@ export interface SkuRule {
 export const SKU_RULES: Readonly<Record<BastionSku, Readonly<SkuRule>>> = {
 	Developer: {
 		vmuxSession: true,
+		dataPod: true,
+		portEditable: false,
+		fixedPort: 22,
+		maxConcurrentSessions: 1,
+		peeredVnets: false,
+		ipConnect: false,
+		ipConnectPorts: [],
+		entraOverIp: false,
+		keyVault: true,
+		fileCopy: false,
+		sessionRecording: false,
+	},
+	// Handled like Developer, as the Azure CLI does (contracts §3).
+	QuickConnect: {
+		vmuxSession: true,
+		dataPod: true,
 		portEditable: false,
 		fixedPort: 22,
 		maxConcurrentSessions: 1,
@@ -52,6 +70,7 @@ export const SKU_RULES: Readonly<Record<BastionSku, Readonly<SkuRule>>> = {
 	},
 	Basic: {
 		vmuxSession: false,
+		dataPod: false,
 		portEditable: false,
 		fixedPort: 22,
 		maxConcurrentSessions: Number.POSITIVE_INFINITY,
@@ -65,6 +84,7 @@ export const SKU_RULES: Readonly<Record<BastionSku, Readonly<SkuRule>>> = {
 	},
 	Standard: {
 		vmuxSession: 'enableTunneling',
+		dataPod: false,
 		portEditable: true,
 		fixedPort: undefined,
 		maxConcurrentSessions: Number.POSITIVE_INFINITY,
@@ -78,6 +98,7 @@ export const SKU_RULES: Readonly<Record<BastionSku, Readonly<SkuRule>>> = {
 	},
 	Premium: {
 		vmuxSession: 'enableTunneling',
+		dataPod: false,
 		portEditable: true,
 		fixedPort: undefined,
 		maxConcurrentSessions: Number.POSITIVE_INFINITY,
@@ -95,6 +116,7 @@ export const SKU_RULES: Readonly<Record<BastionSku, Readonly<SkuRule>>> = {
 export interface BastionCapabilities {
 	sku: BastionSku;
 	vmuxSession: boolean;
+	dataPod: boolean;
 	portEditable: boolean;
 	fixedPort: number | undefined;
 	maxConcurrentSessions: number;
@@ -117,6 +139,7 @@ export function capabilities(sku: BastionSku, flags: Partial<BastionFlags> = {})
 	return {
 		sku,
 		vmuxSession: open(rule.vmuxSession, flags),
+		dataPod: rule.dataPod,
 		portEditable: rule.portEditable,
 		fixedPort: rule.fixedPort,
 		maxConcurrentSessions: rule.maxConcurrentSessions,
@@ -130,6 +153,11 @@ export function capabilities(sku: BastionSku, flags: Partial<BastionFlags> = {})
 	};
 }
 
+/** Developer and QuickConnect: the tunnel goes through a data pod that `/api/connection` names. */
+export function usesDataPod(sku: BastionSku): boolean {
+	return SKU_RULES[sku].dataPod;
+}
+
 export function portEditable(sku: BastionSku): boolean {
 	return SKU_RULES[sku].portEditable;
 }
@@ -139,7 +167,7 @@ export function maxConcurrentSessions(sku: BastionSku): number {
 	return SKU_RULES[sku].maxConcurrentSessions;
 }
 
-/** The editor's locked Connection Settings line on Developer and Basic. */
+/** The editor's locked Connection Settings line on Developer, QuickConnect and Basic. */
 export function lockedPortLabel(sku: BastionSku): string | undefined {
 	const {fixedPort} = SKU_RULES[sku];
 	return fixedPort === undefined ? undefined : `SSH · port ${fixedPort} — fixed by the ${sku} SKU`;

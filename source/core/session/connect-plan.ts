@@ -1,5 +1,5 @@
 import type {EntraVm} from '../entra/vm-requirements.js';
-import type {VmRecord} from '../inventory/model.js';
+import type {PowerState, VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
 import {ipConnectResourceId} from '../azure/resource-id.js';
@@ -21,16 +21,23 @@ export interface PlanContext {
 	credentials(profile: Profile): ConnectionSpec['credentials'];
 	/** Builds a Bastion native-client tunnel (it needs the cloud and an Azure sign-in); absent without one. */
 	bastionTransport?(bastion: BastionInfo, target: BastionTunnelTarget): ConnectionSpec['transport'];
+	/**
+	 * The VM's power state now, from ARM (see inventory/power-state.ts); absent without an Azure sign-in. Asked
+	 * only when the inventory does not show the VM running: its copy may be unknown or stale.
+	 */
+	currentPowerState?(vm: VmRecord): Promise<PowerState>;
 }
 
 /**
  * Turns a saved profile (and the VM it targets, when known) into what the session manager needs, or into
  * a sentence saying why it cannot connect and what to do instead. Nothing is sent anywhere here.
  */
-export function planConnection(profile: Profile, vm: VmRecord | undefined, context: PlanContext, depth = 0): ConnectPlan {
-	const label = vm?.name ?? profile.name;
+export async function planConnection(profile: Profile, listed: VmRecord | undefined, context: PlanContext, depth = 0): Promise<ConnectPlan> {
+	const label = listed?.name ?? profile.name;
 	const refuse = (message: string): ConnectPlan => ({ok: false, title: `Cannot connect to ${label}`, message});
-	if (vm && vm.powerState !== 'running') return refuse(stoppedMessage(vm));
+	const vm = listed && (await withCurrentPowerState(listed, context.currentPowerState));
+	const notRunning = vm && notRunningMessage(vm);
+	if (notRunning) return refuse(notRunning);
 	const blocking = blockingProblems(checkProfileAgainstSku(profile, {via: vm?.bastion?.via}));
 	if (blocking.length > 0) return refuse(blocking.map(p => p.message).join(' '));
 
@@ -72,7 +79,7 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 			const via = context.profile?.(profile.transport.via);
 			if (!via || !context.jumpTransport) return refuse(`The jump host profile "${profile.transport.via}" does not exist. Edit the profile (e) and pick another.`);
 			if (via.transport.kind === 'jump' && depth > 4) return refuse(`The jump hosts of "${profile.name}" go round in a loop or too deep.`);
-			const jumpPlan = planConnection(via, context.vmOf?.(via), context, depth + 1);
+			const jumpPlan = await planConnection(via, context.vmOf?.(via), context, depth + 1);
 			if (!jumpPlan.ok) return refuse(`Its jump host "${via.name}" cannot be reached: ${jumpPlan.message}`);
 			return {ok: true, spec: spec(host, context.jumpTransport(jumpPlan.spec, {host, port: profile.port}))};
 		}
@@ -83,6 +90,31 @@ export function planConnection(profile: Profile, vm: VmRecord | undefined, conte
 			return {ok: true, spec: spec(host, new DirectTransport(address.host, address.port))};
 		}
 	}
+}
+
+/**
+ * The VM with its power state as ARM has it now, when the inventory does not show it running (Resource Graph lags
+ * after a start, and may not say at all). Without a way to ask, or when asking fails, the listed state stands.
+ */
+export async function withCurrentPowerState(vm: VmRecord, current: PlanContext['currentPowerState']): Promise<VmRecord> {
+	if (vm.powerState === 'running' || !current) return vm;
+	let state: PowerState;
+	try {
+		state = await current(vm);
+	} catch {
+		return vm;
+	}
+	return state === 'unknown' ? vm : {...vm, powerState: state};
+}
+
+/**
+ * Why a VM cannot take a connection in its power state, or undefined. `unknown` is not a reason: the connection
+ * attempt will say what is wrong, where a refusal here could be wrong itself.
+ */
+function notRunningMessage(vm: VmRecord): string | undefined {
+	if (vm.powerState === 'running' || vm.powerState === 'unknown') return undefined;
+	if (vm.powerState === 'starting') return `${vm.name} is starting. Wait until it is running, then connect again.`;
+	return stoppedMessage(vm);
 }
 
 /** The VM an Entra ID refusal is explained for: the profile's VM, else the inventory's, else the host as named. */
@@ -100,7 +132,8 @@ function stoppedMessage(vm: VmRecord): string {
  * whose only Bastion is Basic (portal-only) with no address for a direct or jump transport.
  */
 export function refuseBeforeProfile(vm: VmRecord): string | undefined {
-	if (vm.powerState !== 'running' && vm.powerState !== 'unknown') return stoppedMessage(vm);
+	const notRunning = notRunningMessage(vm);
+	if (notRunning) return notRunning;
 	if (vm.bastion?.sku === 'Basic') {
 		return (
 			`${vm.name} is served by Bastion ${vm.bastion.name} on the Basic SKU, which only offers the portal's browser sessions. ` +

@@ -1,15 +1,21 @@
-import {request as httpsRequest, type Agent as HttpsAgent} from 'node:https';
+import type {Agent, IncomingMessage} from 'node:http';
+import {request as httpsRequest} from 'node:https';
 import type {Duplex} from 'node:stream';
-import WebSocket, {createWebSocketStream} from 'ws';
+import WebSocket from 'ws';
 import type {BastionSku} from '../inventory/model.js';
+import {usesDataPod} from '../profiles/sku.js';
 import type {Transport} from '../session/types.js';
+import {VMUX_USER_AGENT} from '../version.js';
+import {tunnelStream} from './tunnel-stream.js';
 
 /**
  * Azure Bastion's native-client tunnel (contracts §3), the way `az network bastion ssh` opens it: an ARM token
  * buys a one-time tunnel token from the Bastion (`POST /api/tokens`), and a WebSocket to the Bastion then
- * carries the raw SSH byte stream in binary frames. ssh2 runs over that stream exactly as over TCP, so host
- * key checks and authentication are end to end with the VM: the Bastion never sees a credential.
- * One tunnel per SSH connection; its token is deleted when the connection ends.
+ * carries the raw SSH byte stream in binary frames of at most 4096 bytes. ssh2 runs over that stream exactly as
+ * over TCP, so host key checks and authentication are end to end with the VM: the Bastion never sees a credential.
+ * One tunnel per SSH connection; its token is deleted when the connection ends, or at once when the WebSocket
+ * does not open. Every call names vmux and its version (User-Agent), and the WebSocket sends the Origin of the
+ * host it connects to, as the Azure CLI's client does.
  */
 
 export interface BastionTunnelTarget {
@@ -29,13 +35,18 @@ export interface BastionInfo {
 	dnsName: string;
 }
 
-/** Where a Bastion host name is reached: the origin to call and the TLS agent (a cloud's own CA, the lab's names). */
+/** Where a Bastion host name is reached, and how: directly or through the proxy the environment names. */
 export interface BastionEndpoint {
 	/** `https://host[:port]` */
 	origin: string;
 	/** The host name (the origin's), for messages. */
 	host: string;
-	agent?: HttpsAgent;
+	/** Direct: an agent with the cloud's CA (and the lab's names); through a proxy: its CONNECT agent. */
+	agent?: Agent;
+	/** The cloud's extra CA, given with each request: through a proxy the TLS session is still the Bastion's own. */
+	ca?: string;
+	/** The proxy in use, without credentials, for messages. */
+	proxy?: string;
 }
 
 export interface BastionTransportOptions {
@@ -92,13 +103,22 @@ export class BastionTransport implements Transport {
 			const reason = (error as Error).message.replace(/\s+$/, '');
 			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${reason}${/[.!?]$/.test(reason) ? '' : '.'} Sign in (az login, or L in the browser), then Ctrl-b r.`, 401);
 		}
-		const podHost = bastion.sku === 'Developer' ? await this.dataPod(token, signal) : bastion.dnsName;
+		// Developer and QuickConnect Bastions are shared: they hand out the data pod that carries this tunnel.
+		const dataPod = usesDataPod(bastion.sku);
+		const podHost = dataPod ? await this.dataPod(token, signal) : bastion.dnsName;
 		const endpoint = this.endpoint(podHost);
 		const tokens = await this.tunnelTokens(endpoint, token, signal);
 		this.live = {endpoint, tokens};
-		const path = bastion.sku === 'Developer' ? `/omni/webtunnel/${tokens.websocketToken}` : `/webtunnelv2/${tokens.websocketToken}?X-Node-Id=${encodeURIComponent(tokens.nodeId)}`;
-		const socket = await this.connectWebSocket(endpoint, path, signal);
-		const stream = createWebSocketStream(socket);
+		const path = dataPod ? `/omni/webtunnel/${tokens.websocketToken}` : `/webtunnelv2/${tokens.websocketToken}?X-Node-Id=${encodeURIComponent(tokens.nodeId)}`;
+		let socket: WebSocket;
+		try {
+			socket = await this.connectWebSocket(endpoint, path, signal);
+		} catch (error) {
+			// The token would otherwise stay live on the Bastion until a retry or close (contracts §3).
+			await this.release(tokens);
+			throw error;
+		}
+		const stream = tunnelStream(socket);
 		// A WebSocket that dies (a killed tunnel) only ends the stream; ssh2 learns the connection is gone from
 		// 'close', so the stream is destroyed once everything the Bastion sent has been read.
 		stream.once('end', () => setImmediate(() => stream.destroy()));
@@ -113,7 +133,7 @@ export class BastionTransport implements Transport {
 		if (live) await this.release(live.tokens);
 	}
 
-	/** Developer SKU: the shared Bastion hands out the data pod that serves this VM (contracts §3 step 1). */
+	/** Developer and QuickConnect: the shared Bastion hands out the data pod that serves this VM (contracts §3 step 1). */
 	private async dataPod(token: string, signal: AbortSignal): Promise<string> {
 		const {bastion, target} = this.options;
 		const body = JSON.stringify({resourceId: target.resourceId, bastionResourceId: bastion.id, vmPort: target.port, azToken: token, connectionType: 'nativeclient'});
@@ -147,11 +167,15 @@ export class BastionTransport implements Transport {
 		const {bastion} = this.options;
 		return new Promise((resolve, reject) => {
 			const url = `${endpoint.origin.replace(/^https:/, 'wss:')}${path}`;
-			// No subprotocol, no auth header, no compression (contracts §3): the URL's token is the credential.
+			// No subprotocol, no auth header, no compression (contracts §3): the URL's token is the credential. The
+			// Origin is the host's own, as the Azure CLI's client sends it.
 			const socket = new WebSocket(url, {
 				perMessageDeflate: false,
 				handshakeTimeout: this.timeoutMs,
+				origin: endpoint.origin,
+				headers: {'User-Agent': VMUX_USER_AGENT},
 				...(endpoint.agent ? {agent: endpoint.agent} : {}),
+				...(endpoint.ca ? {ca: endpoint.ca} : {}),
 			});
 			const onAbort = () => {
 				socket.terminate();
@@ -166,17 +190,27 @@ export class BastionTransport implements Transport {
 				socket.on('error', () => {});
 				resolve(socket);
 			});
+			let refused = false;
 			socket.once('unexpected-response', (_request, response) => {
 				done();
+				// The Bastion answered instead of upgrading: its status and message are the sentence, so the body is
+				// read before the socket goes (terminating first loses it to "closed before established").
+				refused = true;
 				let text = '';
+				const settle = () => {
+					reject(this.refusal('open the tunnel\'s WebSocket', {status: response.statusCode ?? 0, body: text}));
+					socket.on('error', () => {});
+					socket.terminate();
+				};
 				response.setEncoding('utf8');
 				response.on('data', (chunk: string) => (text += chunk));
-				response.on('end', () => reject(this.refusal('open the tunnel\'s WebSocket', {status: response.statusCode ?? 0, body: text})));
-				socket.terminate();
+				response.once('end', settle);
+				response.once('error', settle);
+				response.once('aborted', settle);
 			});
 			socket.once('error', error => {
 				done();
-				reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}): ${error.message}`));
+				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`));
 			});
 		});
 	}
@@ -214,25 +248,45 @@ export class BastionTransport implements Transport {
 	private call(endpoint: BastionEndpoint, method: string, path: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<{status: number; body: string}> {
 		return new Promise((resolve, reject) => {
 			const url = new URL(path, endpoint.origin);
+			// A proxy that refuses the CONNECT answers in the Bastion's place; its status must not read as the Bastion's.
+			let proxyRefused: number | undefined;
 			const request = httpsRequest(
 				url,
 				{
 					method,
-					headers: {...headers, ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
+					headers: {'User-Agent': VMUX_USER_AGENT, ...headers, ...(body !== undefined ? {'Content-Length': Buffer.byteLength(body)} : {})},
 					...(endpoint.agent ? {agent: endpoint.agent} : {}),
+					...(endpoint.ca ? {ca: endpoint.ca} : {}),
 					signal,
 					timeout: this.timeoutMs,
 				},
 				response => {
+					if (proxyRefused !== undefined) {
+						response.resume();
+						reject(
+							new BastionError(
+								`The proxy ${endpoint.proxy ?? ''} refused to connect to Bastion ${this.options.bastion.name} (${endpoint.host}, HTTP ${proxyRefused}). Check HTTPS_PROXY and NO_PROXY, or ask for ${endpoint.host} on port 443 to be allowed through the proxy.`,
+								proxyRefused,
+							),
+						);
+						return;
+					}
 					let text = '';
 					response.setEncoding('utf8');
 					response.on('data', (chunk: string) => (text += chunk));
 					response.on('end', () => resolve({status: response.statusCode ?? 0, body: text}));
 				},
 			);
+			request.once('proxyConnect', (connect: IncomingMessage) => {
+				if (connect.statusCode !== 200) proxyRefused = connect.statusCode ?? 0;
+			});
 			request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
-			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}): ${error.message}`)));
+			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`)));
 			request.end(body);
 		});
 	}
+}
+
+function via(endpoint: BastionEndpoint): string {
+	return endpoint.proxy ? ` through the proxy ${endpoint.proxy}` : '';
 }

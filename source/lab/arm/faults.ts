@@ -1,8 +1,9 @@
 import {idKey, isWithinScope} from '../../core/azure/resource-id.js';
 
 /**
- * Switchable faults for the lab's ARM: missing RBAC (403 AuthorizationFailed, per resource type and scope) and
- * throttling (429 with Retry-After). Real RBAC semantics are kept: reading a resource inside a denied scope is a
+ * Switchable faults for the lab's ARM: missing RBAC (403 AuthorizationFailed, per resource type and scope),
+ * throttling (429 with Retry-After), transient failures (502/503/504 or a reset connection, N times then normal
+ * answers again, as a gateway blip looks), and a Resource Graph that lags behind ARM on a VM's power state. Real RBAC semantics are kept: reading a resource inside a denied scope is a
  * 403 over that resource; listing over a scope that the denial covers entirely is a 403 over the listed scope;
  * listing over a wider scope just leaves the hidden resources out, as ARM and Resource Graph do.
  */
@@ -23,6 +24,35 @@ export interface ThrottleRule {
 	pathPrefix?: string;
 }
 
+/** What a transiently failing request gets: an HTTP status from the gateway, or its connection reset. */
+export type TransientAnswer = 500 | 502 | 503 | 504 | 'reset';
+
+export interface FailureRule {
+	answer: TransientAnswer;
+	/** How many matching requests fail before the rule expires (default 1). */
+	count?: number;
+	/** Only requests whose path starts with this (case-insensitive), e.g. `/providers/Microsoft.ResourceGraph`. */
+	pathPrefix?: string;
+	/** Sent as `Retry-After` with a status answer, when given. */
+	retryAfterSeconds?: number;
+}
+
+interface ActiveFailure {
+	answer: TransientAnswer;
+	remaining: number;
+	pathPrefix?: string;
+	retryAfterSeconds?: number;
+}
+
+/**
+ * Resource Graph's copy of a VM's power state lags behind ARM after a start or stop (minutes, in Azure), and a
+ * row may come without `extended.instanceView` at all. `powerCode` is what Graph still reports; undefined: none.
+ */
+export interface GraphLagRule {
+	vmId: string;
+	powerCode?: string;
+}
+
 interface ActiveThrottle {
 	remaining: number;
 	retryAfterSeconds: number;
@@ -34,6 +64,8 @@ export type ListDecision = {forbidden: true; rule: DenyRule} | {forbidden: false
 export class LabArmFaults {
 	private denies: DenyRule[] = [];
 	private throttles: ActiveThrottle[] = [];
+	private failures: ActiveFailure[] = [];
+	private graphLags: GraphLagRule[] = [];
 
 	/** Denies read access; returns a function that lifts this denial. */
 	deny(rule: DenyRule): () => void {
@@ -57,9 +89,49 @@ export class LabArmFaults {
 		};
 	}
 
+	/** Fails the next matching requests with a gateway status or a reset connection; returns a function that ends it early. */
+	fail(rule: FailureRule): () => void {
+		const entry: ActiveFailure = {
+			answer: rule.answer,
+			remaining: rule.count ?? 1,
+			...(rule.pathPrefix ? {pathPrefix: rule.pathPrefix.toLowerCase()} : {}),
+			...(rule.retryAfterSeconds !== undefined ? {retryAfterSeconds: rule.retryAfterSeconds} : {}),
+		};
+		this.failures.push(entry);
+		return () => {
+			this.failures = this.failures.filter(candidate => candidate !== entry);
+		};
+	}
+
+	/** Makes Resource Graph report a stale power state (or none) for one VM while ARM tells the truth. */
+	lagGraph(rule: GraphLagRule): () => void {
+		const entry = {...rule};
+		this.graphLags.push(entry);
+		return () => {
+			this.graphLags = this.graphLags.filter(candidate => candidate !== entry);
+		};
+	}
+
 	clear(): void {
 		this.denies = [];
 		this.throttles = [];
+		this.failures = [];
+		this.graphLags = [];
+	}
+
+	/** Consumes one transient failure for this path, if a rule applies. */
+	takeFailure(path: string): {answer: TransientAnswer; retryAfterSeconds?: number} | undefined {
+		const lower = path.toLowerCase();
+		const rule = this.failures.find(candidate => candidate.remaining > 0 && (!candidate.pathPrefix || lower.startsWith(candidate.pathPrefix)));
+		if (!rule) return undefined;
+		rule.remaining -= 1;
+		if (rule.remaining <= 0) this.failures = this.failures.filter(candidate => candidate !== rule);
+		return {answer: rule.answer, ...(rule.retryAfterSeconds !== undefined ? {retryAfterSeconds: rule.retryAfterSeconds} : {})};
+	}
+
+	/** The lagging rule for a VM, if Resource Graph should not tell its current power state. */
+	graphLag(vmId: string): GraphLagRule | undefined {
+		return this.graphLags.find(rule => idKey(rule.vmId) === idKey(vmId));
 	}
 
 	/** Consumes one throttled answer for this path, if a rule applies. */

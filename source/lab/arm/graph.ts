@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import type {ServerResponse} from 'node:http';
 import {RESOURCE_TYPES, type ArmJson, type TopologyResource} from '../topology/index.js';
+import {parseProjection, type ProjectedColumn} from './graph-project.js';
 import {decodeSkipToken, encodeSkipToken, pageOf} from './paging.js';
 import {graphError, sendArm} from './responses.js';
 import type {LabArmState} from './state.js';
@@ -10,13 +11,14 @@ import {armView, powerStatus} from './views.js';
 /**
  * Azure Resource Graph's `POST /providers/Microsoft.ResourceGraph/resources`. This is not KQL: the lab accepts
  * the query shapes vmux sends — `Resources`, `| where type =~ '…'` or `| where type in~ ('…', …)`, an optional
- * `| project col, …`, `| order by id asc` and `| limit n` — and answers anything else the way the service
+ * `| project col, alias = expr, …` (see graph-project.ts), `| order by id asc` and `| limit n` — and answers
+ * anything else the way the service
  * answers a query it cannot parse (400 InvalidQuery), so a client change cannot pass unnoticed.
  */
 
 interface ParsedQuery {
 	types?: Set<string>;
-	project?: string[];
+	project?: ProjectedColumn[];
 	limit?: number;
 }
 
@@ -41,7 +43,9 @@ const CLAUSES: Array<{pattern: RegExp; apply: (query: ParsedQuery, match: RegExp
 	{
 		pattern: /^project\s+(.+)$/i,
 		apply: (query, match) => {
-			query.project = match[1]!.split(',').map(column => column.trim());
+			const columns = parseProjection(match[1]!);
+			if ('error' in columns) throw new Error(columns.error);
+			query.project = columns;
 		},
 	},
 	{pattern: /^order\s+by\s+id(?:\s+asc)?$/i, apply: () => {}},
@@ -60,9 +64,13 @@ export function parseGraphQuery(text: string): ParsedQuery | {error: string} {
 	for (const clause of clauses) {
 		const handler = CLAUSES.map(candidate => ({candidate, match: candidate.pattern.exec(clause)})).find(entry => entry.match);
 		if (!handler) return {error: `The lab's Resource Graph does not understand the clause '${clause}'.`};
-		handler.candidate.apply(query, handler.match!);
+		try {
+			handler.candidate.apply(query, handler.match!);
+		} catch (error) {
+			return {error: `The lab's Resource Graph does not understand the clause '${clause}': ${(error as Error).message}.`};
+		}
 	}
-	if (query.project && !query.project.some(column => column.toLowerCase() === 'id')) {
+	if (query.project && !query.project.some(column => column.name.toLowerCase() === 'id')) {
 		// The service needs `id` to page in a stable order.
 		return {error: "A paged query must project the 'id' column."};
 	}
@@ -74,8 +82,14 @@ export function graphRow(state: LabArmState, resource: TopologyResource): ArmJso
 	const view = armView(state.topology, resource);
 	const properties = {...((view.properties ?? {}) as ArmJson)};
 	if (resource.type === RESOURCE_TYPES.virtualMachine) {
-		const power = powerStatus(resource);
-		properties.extended = {instanceView: power ? {powerState: power} : {}};
+		const lag = state.faults.graphLag(resource.id);
+		if (lag && lag.powerCode === undefined) {
+			// Graph has not caught up with the VM at all: no instance view in the row.
+			properties.extended = {};
+		} else {
+			const power = lag ? {code: lag.powerCode!, displayStatus: lag.powerCode!.replace('PowerState/', 'VM ')} : powerStatus(resource);
+			properties.extended = {instanceView: power ? {powerState: power} : {}};
+		}
 	}
 	return {
 		id: resource.id,
@@ -136,7 +150,7 @@ export function handleGraphQuery(state: LabArmState, who: {tid?: unknown}, body:
 	if (parsed.limit !== undefined) rows = rows.slice(0, parsed.limit);
 	if (parsed.project) {
 		const columns = parsed.project;
-		rows = rows.map(row => Object.fromEntries(columns.map(column => [column, row[column] ?? null])));
+		rows = rows.map(row => Object.fromEntries(columns.map(column => [column.name, column.evaluate(row) ?? null])));
 	}
 
 	const fingerprint = createHash('sha256')

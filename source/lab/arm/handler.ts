@@ -14,6 +14,7 @@ import {
 	missingApiVersion,
 	missingAuthorization,
 	sendArm,
+	transientStatus,
 	unauthorized,
 	wrongTenant,
 } from './responses.js';
@@ -43,6 +44,13 @@ export function createArmHandler(state: LabArmState): LabHandler {
 		res.on('finish', () => {
 			entry.status = res.statusCode;
 		});
+
+		// A gateway blip comes before anything the service itself checks.
+		const failure = state.faults.takeFailure(ctx.url.pathname);
+		if (failure) {
+			if (failure.answer === 'reset') return resetConnection(req);
+			return transientStatus(res, failure.answer, ctx.url.pathname.toLowerCase() === `/${GRAPH_PATH}`, failure.retryAfterSeconds);
+		}
 
 		const who = authenticate(state, req, res);
 		if (!who) return;
@@ -80,6 +88,17 @@ export function createArmHandler(state: LabArmState): LabHandler {
 		}
 		return routeGet(state, who, segments, lower, ctx.url, res);
 	};
+}
+
+/** Drops the connection without an answer, with a TCP reset where the socket allows it (the client reads ECONNRESET). */
+function resetConnection(req: IncomingMessage): void {
+	const socket = req.socket as IncomingMessage['socket'] & {resetAndDestroy?: () => void};
+	try {
+		socket.resetAndDestroy?.();
+	} catch {
+		// Not every socket can send a reset; a plain destroy still cuts the request off.
+	}
+	if (!socket.destroyed) socket.destroy();
 }
 
 function authenticate(state: LabArmState, req: IncomingMessage, res: ServerResponse): LabTokenClaims | undefined {

@@ -109,3 +109,18 @@ export function graphThrottled(res: ServerResponse, retryAfterSeconds: number): 
 		{'retry-after': String(retryAfterSeconds), 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': `00:00:${String(retryAfterSeconds).padStart(2, '0')}`},
 	);
 }
+
+const GATEWAY_ERRORS: Record<500 | 502 | 503 | 504, {code: string; message: string}> = {
+	500: {code: 'InternalServerError', message: 'Encountered internal server error. Diagnostic information: timestamp, correlation id.'},
+	502: {code: 'BadGateway', message: 'The gateway did not receive a valid response from the resource provider.'},
+	503: {code: 'ServiceUnavailable', message: 'The server is currently unable to handle the request due to a temporary overloading or maintenance. Please try again later.'},
+	504: {code: 'GatewayTimeout', message: "The gateway did not receive a response from the resource provider within the specified time period."},
+};
+
+/** A gateway status with ARM's (or Resource Graph's) error envelope, and `Retry-After` when the rule sets one. */
+export function transientStatus(res: ServerResponse, status: 500 | 502 | 503 | 504, graph: boolean, retryAfterSeconds?: number): void {
+	const {code, message} = GATEWAY_ERRORS[status];
+	const headers: Record<string, string> = retryAfterSeconds !== undefined ? {'retry-after': String(retryAfterSeconds)} : {};
+	if (graph) graphError(res, status, code, [{code, message}], headers);
+	else armError(res, status, code, message, headers);
+}

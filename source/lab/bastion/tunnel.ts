@@ -7,15 +7,20 @@ import {idKey, sameId} from '../../core/azure/resource-id.js';
 import type {BastionRef, VmRecord} from '../../core/inventory/model.js';
 import {ARM_AUDIENCES, sameTenant, tokenIssuer, type LabTokenIssuer} from '../arm/tokens.js';
 import {readBody, type LabHttpsServer, type LabRequestContext} from '../https-server.js';
+import {clientFrameScanner, MAX_CLIENT_FRAME} from './frame-rules.js';
 
 /**
  * A stand-in for Azure Bastion's native-client tunnel (docs: shared/contracts/azure.md §2–3), strict enough that
  * a client which gets through it speaks the real protocol:
  *
- * - Developer: `POST /api/connection` (JSON) on the Bastion's host -> text/plain data-pod host; tokens and the
- *   WebSocket (`/omni/webtunnel/{websocketToken}`) are then served on that data-pod host only.
+ * - Developer (and QuickConnect, handled the same way): `POST /api/connection` (JSON) on the Bastion's host ->
+ *   text/plain data-pod host; tokens and the WebSocket (`/omni/webtunnel/{websocketToken}`) are then served on that
+ *   data-pod host only. Several such Bastions of a region may share one host (`omnibrain.{region}…`): the
+ *   `bastionResourceId` of the request tells them apart.
  * - Standard/Premium with `enableTunneling`: `POST /api/tokens` (form) and `/webtunnelv2/{websocketToken}?X-Node-Id=`.
- * - `DELETE /api/tokens/{authToken}` with `X-Node-Id`.
+ * - `DELETE /api/tokens/{authToken}` with `X-Node-Id` -> 204.
+ * - The WebSocket upgrade must carry `Origin: https://{host}` (the Host it was sent to), as the Azure CLI's client
+ *   sends it; the client's frames must be binary, complete (no continuation frames) and at most 4096 bytes.
  *
  * Addressing in the lab: a Bastion whose `dnsName` is `bst-1234.bastion.azure.com` answers at Host
  * `bst-1234.localhost` (first DNS label + `.localhost`, case-insensitive), at `bst-1234.bastion.localhost` (the
@@ -43,9 +48,12 @@ export interface LabBastionRequest {
 	status: number;
 	/** The `message` of an error response. */
 	message?: string;
-	/** Bastion resource id the Host named (data pods map to their Bastion). */
+	/** Bastion resource id the Host named (data pods map to their Bastion; a shared host names none). */
 	bastionId?: string;
 	upgrade: boolean;
+	/** The request's `User-Agent` and `Origin` headers, as sent. */
+	userAgent?: string;
+	origin?: string;
 	at: number;
 }
 
@@ -68,6 +76,11 @@ export interface LabBastionTunnel {
 	bytesToTarget: number;
 	/** Bytes carried VM -> client. */
 	bytesFromTarget: number;
+	/** Data frames the client sent, and the largest payload among them. */
+	framesFromClient: number;
+	largestClientFrame: number;
+	/** Why the lab closed the tunnel on a frame rule (closeReason `protocol`). */
+	violation?: string;
 }
 
 export interface LabBastionTokenInfo {
@@ -96,6 +109,8 @@ export interface LabBastion {
 	liveTokens(): LabBastionTokenInfo[];
 	/** Drops live tunnels abruptly (no close frame), all or one VM's; returns how many. */
 	killTunnels(vmId?: string): number;
+	/** Refuses the next `count` WebSocket upgrades with `status` (default 503), after the tokens were issued. */
+	failUpgrades(count?: number, status?: number): void;
 	close(): Promise<void>;
 }
 
@@ -121,11 +136,18 @@ export const IP_CONNECT_PORTS_MESSAGE = 'Custom ports are not allowed. Allowed p
 
 interface HostEntry {
 	kind: 'bastion' | 'datapod';
+	/** The Bastion answering on this host; for a shared data-pod host, the first of `shared`. */
 	bastion: BastionRef;
+	/** Data-pod Bastions sharing this host (Developer and QuickConnect of one region), told apart by bastionResourceId. */
+	shared: BastionRef[];
 	/** Data pods are allocated for one VM. */
 	vmId?: string;
 	host: string;
 }
+
+/** SKUs whose Bastions hand out a data pod through `/api/connection` (contracts §3: QuickConnect as Developer). */
+const DATA_POD_SKUS = new Set(['Developer', 'QuickConnect']);
+const usesDataPod = (bastion: BastionRef) => DATA_POD_SKUS.has(bastion.sku);
 
 interface Session {
 	authToken: string;
@@ -178,6 +200,7 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 	const websocketTokens = new Map<string, Session>();
 	const vmsById = new Map<string, VmRecord>();
 	let tunnelSeq = 0;
+	let upgradeFailures: {remaining: number; status: number} | undefined;
 
 	for (const vm of options.vms) {
 		vmsById.set(idKey(vm.id), vm);
@@ -185,10 +208,16 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		if (!bastion?.dnsName) continue;
 		for (const host of new Set([labBastionHost(bastion.dnsName), labBastionTlsHost(bastion.dnsName), bastion.dnsName.toLowerCase()])) {
 			const existing = hosts.get(host);
-			if (existing && !sameId(existing.bastion.id, bastion.id)) {
+			if (!existing) {
+				hosts.set(host, {kind: 'bastion', bastion, shared: [bastion], host});
+				continue;
+			}
+			if (existing.shared.some(candidate => sameId(candidate.id, bastion.id))) continue;
+			// Data-pod Bastions of a region share one host in Azure; any other pair on one host is a topology mistake.
+			if (!usesDataPod(bastion) || !existing.shared.every(usesDataPod)) {
 				throw new Error(`Lab Bastion host ${host} would serve both ${existing.bastion.id} and ${bastion.id}.`);
 			}
-			hosts.set(host, {kind: 'bastion', bastion, host});
+			existing.shared.push(bastion);
 		}
 	}
 
@@ -203,16 +232,24 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 			path: ctx.url.pathname,
 			status,
 			...(message !== undefined ? {message} : {}),
-			bastionId: hosts.get(ctx.host)?.bastion.id,
+			bastionId: bastionOfHost(ctx.host),
 			upgrade,
+			...(typeof req.headers['user-agent'] === 'string' ? {userAgent: req.headers['user-agent']} : {}),
+			...(typeof req.headers.origin === 'string' ? {origin: req.headers.origin} : {}),
 			at: Date.now(),
 		});
 	};
 
+	const bastionOfHost = (host: string): string | undefined => {
+		const entry = hosts.get(host);
+		return entry && entry.shared.length === 1 ? entry.bastion.id : undefined;
+	};
+
 	const reply = (req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, status: number, body: unknown, contentType = 'application/json; charset=utf-8') => {
 		const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-		res.writeHead(status, {'content-type': contentType, 'content-length': Buffer.byteLength(text)});
-		res.end(text);
+		if (status === 204) res.writeHead(status);
+		else res.writeHead(status, {'content-type': contentType, 'content-length': Buffer.byteLength(text)});
+		res.end(status === 204 ? undefined : text);
 		const message = status >= 400 && body && typeof body === 'object' && 'message' in body ? String((body as {message: unknown}).message) : undefined;
 		record(req, ctx, status, message, false);
 	};
@@ -247,9 +284,9 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		}
 	};
 
-	// ---- POST /api/connection (Developer) ----
+	// ---- POST /api/connection (Developer, QuickConnect) ----
 	const handleConnection = async (req: IncomingMessage, entry: HostEntry): Promise<string> => {
-		if (entry.kind !== 'bastion' || entry.bastion.sku !== 'Developer') throw new HttpError(404, `No such endpoint on ${entry.host}: /api/connection.`);
+		if (entry.kind !== 'bastion' || !usesDataPod(entry.bastion)) throw new HttpError(404, `No such endpoint on ${entry.host}: /api/connection.`);
 		if (req.method !== 'POST') throw new HttpError(405, `Method ${req.method ?? ''} is not allowed on /api/connection.`);
 		if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
 			throw new HttpError(415, `Content-Type must be application/json, not '${req.headers['content-type'] ?? ''}'.`);
@@ -267,23 +304,23 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 			if (typeof b[field] !== 'string' || b[field] === '') throw new HttpError(400, `The field '${field}' is required.`);
 		}
 		if (b.connectionType !== 'nativeclient') throw new HttpError(400, `connectionType must be 'nativeclient', not '${String(b.connectionType)}'.`);
-		if (b.vmPort !== 22) throw new HttpError(400, `vmPort must be 22 for a Developer Bastion, not ${JSON.stringify(b.vmPort)}.`);
-		if (!sameId(b.bastionResourceId as string, entry.bastion.id)) {
-			throw new HttpError(400, `bastionResourceId '${String(b.bastionResourceId)}' does not name this Bastion Host.`);
-		}
-		checkAzToken(b.azToken as string, entry.bastion);
+		// The shared host serves every data-pod Bastion of its region; the request names the one it means.
+		const bastion = entry.shared.find(candidate => sameId(b.bastionResourceId as string, candidate.id));
+		if (!bastion) throw new HttpError(400, `bastionResourceId '${String(b.bastionResourceId)}' does not name a Bastion Host served here.`);
+		if (b.vmPort !== 22) throw new HttpError(400, `vmPort must be 22 for a ${bastion.sku} Bastion, not ${JSON.stringify(b.vmPort)}.`);
+		checkAzToken(b.azToken as string, bastion);
 		const vm = findVm(b.resourceId as string);
-		checkVmServed(vm, entry.bastion);
+		checkVmServed(vm, bastion);
 		const pod = `dp-${randomBytes(6).toString('hex')}.bastion.localhost`;
-		hosts.set(pod, {kind: 'datapod', bastion: entry.bastion, vmId: vm.id, host: pod});
+		hosts.set(pod, {kind: 'datapod', bastion, shared: [bastion], vmId: vm.id, host: pod});
 		return pod;
 	};
 
 	// ---- POST /api/tokens ----
 	const handleTokens = async (req: IncomingMessage, entry: HostEntry): Promise<{authToken: string; nodeId: string; websocketToken: string}> => {
 		const bastion = entry.bastion;
-		if (entry.kind === 'bastion' && bastion.sku === 'Developer') {
-			throw new HttpError(404, `A Developer Bastion serves /api/tokens on the data pod returned by /api/connection, not on ${entry.host}.`);
+		if (entry.kind === 'bastion' && usesDataPod(bastion)) {
+			throw new HttpError(404, `A ${bastion.sku} Bastion serves /api/tokens on the data pod returned by /api/connection, not on ${entry.host}.`);
 		}
 		if (req.method !== 'POST') throw new HttpError(405, `Method ${req.method ?? ''} is not allowed on /api/tokens.`);
 		if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
@@ -305,11 +342,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		let vmId: string | undefined;
 		let target: {host: string; port: number};
 		if (entry.kind === 'datapod') {
-			if (hostname !== null) throw new HttpError(403, 'IP connect is not supported on a Developer Bastion.');
+			if (hostname !== null) throw new HttpError(403, `IP connect is not supported on a ${bastion.sku} Bastion.`);
 			const vm = findVm(resourceId);
 			if (!sameId(vm.id, entry.vmId)) throw new HttpError(403, `Data pod ${entry.host} was allocated for another virtual machine, not '${vm.name}'.`);
 			checkVmServed(vm, bastion);
-			if (port !== 22) throw new HttpError(403, `A Developer Bastion connects to port 22 only, not ${port}.`);
+			if (port !== 22) throw new HttpError(403, `A ${bastion.sku} Bastion connects to port 22 only, not ${port}.`);
 			vmId = vm.id;
 			target = {host: vm.privateIp ?? '', port};
 		} else {
@@ -393,9 +430,10 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 			} else if (path === '/api/tokens') {
 				reply(req, res, ctx, 200, await handleTokens(req, entry));
 			} else if (path.startsWith('/api/tokens/') && path.length > '/api/tokens/'.length && !path.slice('/api/tokens/'.length).includes('/')) {
-				if (entry.kind === 'bastion' && entry.bastion.sku === 'Developer') throw new HttpError(404, 'The token was not found.');
+				if (entry.kind === 'bastion' && usesDataPod(entry.bastion)) throw new HttpError(404, 'The token was not found.');
 				handleDelete(req, entry, decodeURIComponent(path.slice('/api/tokens/'.length)));
-				reply(req, res, ctx, 200, undefined);
+				// As Azure answers a deleted token: 204, no body.
+				reply(req, res, ctx, 204, undefined);
 			} else {
 				throw new HttpError(404, `No such endpoint on ${ctx.host}: ${req.method ?? 'GET'} ${path}.`);
 			}
@@ -421,8 +459,8 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		}
 		const path = ctx.url.pathname;
 		const prefix = entry.kind === 'datapod' ? '/omni/webtunnel/' : '/webtunnelv2/';
-		if (entry.kind === 'bastion' && entry.bastion.sku === 'Developer') {
-			refuseUpgrade(req, socket, ctx, 404, `A Developer Bastion serves its tunnel on the data pod returned by /api/connection, not on ${ctx.host}.`);
+		if (entry.kind === 'bastion' && usesDataPod(entry.bastion)) {
+			refuseUpgrade(req, socket, ctx, 404, `A ${entry.bastion.sku} Bastion serves its tunnel on the data pod returned by /api/connection, not on ${ctx.host}.`);
 			return;
 		}
 		if (!path.startsWith(prefix) || path.length === prefix.length || path.slice(prefix.length).includes('/')) {
@@ -431,6 +469,18 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		}
 		if (req.method !== 'GET' || req.headers.upgrade?.toLowerCase() !== 'websocket' || !req.headers['sec-websocket-key']) {
 			refuseUpgrade(req, socket, ctx, 400, 'Expected a WebSocket upgrade (GET with Upgrade: websocket).');
+			return;
+		}
+		// The CLI's client sends the origin of the host it connects to; a browser-less client that sends none, or
+		// another origin, is refused.
+		const expectedOrigin = `https://${(req.headers.host ?? ctx.host).toLowerCase()}`;
+		if (req.headers.origin?.toLowerCase() !== expectedOrigin) {
+			refuseUpgrade(req, socket, ctx, 403, `The Origin header must be ${expectedOrigin}${req.headers.origin ? `, not ${req.headers.origin}` : ''}.`);
+			return;
+		}
+		if (upgradeFailures && upgradeFailures.remaining > 0) {
+			upgradeFailures.remaining -= 1;
+			refuseUpgrade(req, socket, ctx, upgradeFailures.status, 'The tunnel could not be opened (lab fault).');
 			return;
 		}
 		const token = decodeURIComponent(path.slice(prefix.length));
@@ -448,11 +498,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		session.websocketTokens.delete(token);
 		wss.handleUpgrade(req, socket, head, ws => {
 			record(req, ctx, 101, undefined, true);
-			openTunnel(ws, session);
+			openTunnel(ws, session, socket);
 		});
 	});
 
-	const openTunnel = (ws: WebSocket, session: Session) => {
+	const openTunnel = (ws: WebSocket, session: Session, raw: Duplex) => {
 		const tunnelRecord: LabBastionTunnel = {
 			id: ++tunnelSeq,
 			bastionId: session.bastion.id,
@@ -464,6 +514,8 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 			openedAt: Date.now(),
 			bytesToTarget: 0,
 			bytesFromTarget: 0,
+			framesFromClient: 0,
+			largestClientFrame: 0,
 		};
 		tunnels.push(tunnelRecord);
 		const finish = (reason: LabTunnelCloseReason) => {
@@ -484,7 +536,22 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		}
 		live.add(tunnel);
 		tcp.setNoDelay(true);
+		// Frame rules, read off the raw socket beside ws (which reassembles fragments before 'message').
+		const scanner = clientFrameScanner(MAX_CLIENT_FRAME);
+		raw.on('data', (data: Buffer) => {
+			if (tunnelRecord.closedAt !== undefined) return;
+			const violation = scanner.push(data);
+			tunnelRecord.framesFromClient = scanner.frames;
+			tunnelRecord.largestClientFrame = scanner.largest;
+			if (!violation) return;
+			tunnelRecord.violation = violation.message;
+			finish('protocol');
+			ws.close(violation.closeCode, violation.message);
+			tcp.destroy();
+		});
 		ws.on('message', (data, isBinary) => {
+			// A tunnel closed on a frame rule forwards nothing more (nor pauses the socket its close must be read from).
+			if (tunnelRecord.closedAt !== undefined) return;
 			if (!isBinary) {
 				// The tunnel carries the raw SSH byte stream in binary frames only.
 				finish('protocol');
@@ -558,6 +625,9 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 				issuedAt: s.issuedAt,
 			})),
 		killTunnels: (vmId?: string) => killTunnels(vmId),
+		failUpgrades: (count = 1, status = 503) => {
+			upgradeFailures = {remaining: count, status};
+		},
 		close: async () => {
 			unmountHttp();
 			unmountUpgrade();

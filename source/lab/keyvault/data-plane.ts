@@ -7,11 +7,19 @@ import {vaultResourceId, type LabSecretVersion, type LabVault} from './data.js';
 
 /**
  * Key Vault's data plane for `{vault}.vault.localhost` (contract §5): the 401 challenge the SDK starts with,
- * bearer tokens for the vault audience, secret list (no values, `nextLink` paging) and get, and Key Vault's
- * error bodies — including both 403 wordings, since the sentence vmux shows depends on which one it gets.
+ * bearer tokens for the vault audience, secret list (no values, `nextLink` paging) and get, soft-deleted secrets
+ * (`GET /deletedsecrets/{name}`, shaped like Microsoft's GetDeletedSecret example), and Key Vault's error bodies —
+ * both 403 wordings of a missing permission, and the firewall's 403 `ForbiddenByFirewall`, since the sentence
+ * vmux shows depends on which one it gets.
  */
 
-export type LabSecretOperation = 'list' | 'get';
+/** `get-deleted`: reading a soft-deleted secret's bundle (RBAC `…/deletedSecrets/read`, which Secrets User lacks). */
+export type LabSecretOperation = 'list' | 'get' | 'get-deleted';
+
+export interface LabKeyVaultFirewallRule {
+	/** Vault name; omit for every vault. */
+	vault?: string;
+}
 
 export interface LabKeyVaultForbidRule {
 	/** Vault name; omit for every vault. */
@@ -24,6 +32,8 @@ export interface LabKeyVaultState {
 	vaults: Map<string, LabVault>;
 	tokens: LabTokenIssuer;
 	forbidden: LabKeyVaultForbidRule[];
+	/** Vaults whose network rules (firewall) do not allow the caller's address. */
+	firewalls: LabKeyVaultFirewallRule[];
 	config: {pageSize: number; authority: string; resource: string};
 	requests: Array<{method: string; host: string; path: string; authorized: boolean; status?: number}>;
 }
@@ -37,6 +47,7 @@ function audiences(resource: string): string[] {
 const ACTIONS: Record<LabSecretOperation, string> = {
 	list: 'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
 	get: 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+	'get-deleted': 'Microsoft.KeyVault/vaults/deletedSecrets/read',
 };
 
 export function createKeyVaultDataHandler(state: LabKeyVaultState): LabHandler {
@@ -59,11 +70,18 @@ export function createKeyVaultDataHandler(state: LabKeyVaultState): LabHandler {
 		if (!ctx.url.searchParams.get('api-version')) return kvError(res, 400, 'BadParameter', "The 'api-version' query parameter is missing.");
 		if (req.method !== 'GET') return kvError(res, 405, 'MethodNotAllowed', `The lab's Key Vault is read-only; ${req.method ?? ''} is not served.`);
 
+		// The vault's network rules apply to an authenticated caller, before any permission is looked at.
+		if (state.firewalls.some(rule => !rule.vault || rule.vault.toLowerCase() === vault.name)) return firewalled(res, vault, who, req);
+
 		const segments = ctx.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+		const origin = `https://${req.headers.host ?? ctx.host}`;
+		if (segments[0]?.toLowerCase() === 'deletedsecrets' && segments.length === 2) {
+			if (refused(state, vault, 'get-deleted')) return forbidden(res, vault, who, 'get-deleted', segments[1]);
+			return getDeletedSecret(vault, origin, segments[1]!, res);
+		}
 		if (segments[0]?.toLowerCase() !== 'secrets' || segments.length > 3) {
 			return kvError(res, 404, 'NotFound', `No Key Vault operation at ${ctx.url.pathname}.`);
 		}
-		const origin = `https://${req.headers.host ?? ctx.host}`;
 		if (segments.length === 1) {
 			if (refused(state, vault, 'list')) return forbidden(res, vault, who, 'list');
 			return listSecrets(state, vault, origin, ctx.url, res);
@@ -103,12 +121,32 @@ function unauthorized(state: LabKeyVaultState, vault: LabVault, res: ServerRespo
 	});
 }
 
+/** The caller's address as Key Vault's firewall sees it (the lab's clients come from loopback). */
+function clientAddress(req: IncomingMessage): string {
+	return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+function firewalled(res: ServerResponse, vault: LabVault, who: LabIdentity, req: IncomingMessage): void {
+	kvError(
+		res,
+		403,
+		'Forbidden',
+		`Client address is not authorized and caller is not a trusted service.\r\nClient address: ${clientAddress(req)}\r\nCaller: ${callerOf(who)}\r\nVault: ${vault.name};location=${vault.location}`,
+		{},
+		'ForbiddenByFirewall',
+	);
+}
+
+function callerOf(who: LabIdentity): string {
+	return `appid=04b07795-8ddb-461a-bbee-02f9e1bf7b46;oid=${who.oid};iss=https://sts.windows.net/${String((who as {tid?: unknown}).tid ?? '')}/`;
+}
+
 function refused(state: LabKeyVaultState, vault: LabVault, operation: LabSecretOperation): boolean {
 	return state.forbidden.some(rule => (!rule.vault || rule.vault.toLowerCase() === vault.name) && (!rule.operation || rule.operation === operation));
 }
 
 function forbidden(res: ServerResponse, vault: LabVault, who: LabIdentity, operation: LabSecretOperation, secretName?: string): void {
-	const caller = `appid=04b07795-8ddb-461a-bbee-02f9e1bf7b46;oid=${who.oid};iss=https://sts.windows.net/${String((who as {tid?: unknown}).tid ?? '')}/`;
+	const caller = callerOf(who);
 	if (vault.permissionModel === 'access-policy') {
 		kvError(
 			res,
@@ -120,7 +158,7 @@ function forbidden(res: ServerResponse, vault: LabVault, who: LabIdentity, opera
 		);
 		return;
 	}
-	const resource = `${vaultResourceId(vault)}${secretName ? `/secrets/${secretName}` : ''}`.toLowerCase();
+	const resource = `${vaultResourceId(vault)}${secretName ? `/${operation === 'get-deleted' ? 'deletedsecrets' : 'secrets'}/${secretName}` : ''}`.toLowerCase();
 	kvError(
 		res,
 		403,
@@ -160,6 +198,21 @@ function getSecret(vault: LabVault, origin: string, name: string, version: strin
 		id: `${origin}/secrets/${name.toLowerCase()}/${found.version}`,
 		attributes: attributes(found),
 		...(found.contentType ? {contentType: found.contentType} : {}),
+	});
+}
+
+/** Shaped like Microsoft's GetDeletedSecret example: recoveryId, deletedDate, scheduledPurgeDate, id, attributes. */
+function getDeletedSecret(vault: LabVault, origin: string, name: string, res: ServerResponse): void {
+	const deleted = vault.deleted.get(name.toLowerCase());
+	const latest = deleted?.versions.at(-1);
+	if (!deleted || !latest) return kvError(res, 404, 'SecretNotFound', `Deleted Secret not found: ${name}`);
+	sendKv(res, 200, {
+		recoveryId: `${origin}/deletedsecrets/${name.toLowerCase()}`,
+		deletedDate: deleted.deletedDate,
+		scheduledPurgeDate: deleted.scheduledPurgeDate,
+		...(latest.contentType ? {contentType: latest.contentType} : {}),
+		id: `${origin}/secrets/${name.toLowerCase()}/${latest.version}`,
+		attributes: attributes(latest),
 	});
 }
 

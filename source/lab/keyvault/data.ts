@@ -27,6 +27,15 @@ export interface LabVault {
 	permissionModel: 'rbac' | 'access-policy';
 	/** Secret name (case-insensitive, stored lower-case) -> versions, newest last. */
 	secrets: Map<string, LabSecretVersion[]>;
+	/** Soft-deleted secrets (recoverable until their purge date), by lower-case name. */
+	deleted: Map<string, LabDeletedSecret>;
+}
+
+export interface LabDeletedSecret {
+	versions: LabSecretVersion[];
+	/** Seconds since epoch, as Key Vault's deleted-secret bundle carries them. */
+	deletedDate: number;
+	scheduledPurgeDate: number;
 }
 
 export interface LabVaultSeed {
@@ -96,6 +105,7 @@ export function vaultFromSeed(seed: LabVaultSeed, tenantId: string, now = Math.f
 		tenantId: seed.tenantId ?? tenantId,
 		permissionModel: seed.permissionModel ?? 'rbac',
 		secrets,
+		deleted: new Map(),
 	};
 }
 

@@ -2,12 +2,13 @@ import type {LabHttpsServer} from '../https-server.js';
 import type {LabArmFaults} from '../arm/faults.js';
 import {generateLabCredentials, type LabCredentials} from '../credentials.js';
 import type {LabTokenIssuer} from '../arm/tokens.js';
-import {createKeyVaultDataHandler, type LabKeyVaultForbidRule, type LabKeyVaultState} from './data-plane.js';
+import {createKeyVaultDataHandler, type LabKeyVaultFirewallRule, type LabKeyVaultForbidRule, type LabKeyVaultState} from './data-plane.js';
 import {demoVaultSeeds, vaultFromSeed, type LabVault, type LabVaultSeed} from './data.js';
 import {createVaultListHandler, VAULT_LIST_PATH} from './management.js';
 
 export {DEMO_FABRIKAM_SUBSCRIPTION, DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION, demoVaultSeeds, vaultFromSeed, vaultResourceId, type LabVault, type LabVaultSeed, type LabSecretVersion} from './data.js';
-export type {LabKeyVaultForbidRule, LabSecretOperation} from './data-plane.js';
+export type {LabKeyVaultFirewallRule, LabKeyVaultForbidRule, LabSecretOperation} from './data-plane.js';
+export type {LabDeletedSecret} from './data.js';
 
 /** The DNS suffix of lab vault hosts; matches `labCloud().keyVaultSuffix` and the lab certificate's SAN. */
 export const LAB_VAULT_SUFFIX = 'vault.localhost';
@@ -43,6 +44,10 @@ export interface LabKeyVault {
 	addVault(seed: LabVaultSeed): LabVault;
 	/** Refuses secret list and/or get with Key Vault's 403; returns a function that lifts it. */
 	forbid(rule?: LabKeyVaultForbidRule): () => void;
+	/** Turns on a vault's firewall with no rule for the caller: 403 ForbiddenByFirewall; returns a function that lifts it. */
+	firewall(rule?: LabKeyVaultFirewallRule): () => void;
+	/** Soft-deletes a secret (recoverable for 90 days, as a vault with soft delete keeps it); false if there is none. */
+	deleteSecret(vault: string, name: string): boolean;
 	clearFaults(): void;
 	close(): void;
 }
@@ -62,6 +67,7 @@ export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOpt
 		vaults,
 		tokens: options.tokens,
 		forbidden: [],
+		firewalls: [],
 		config: {pageSize: options.pageSize ?? 25, authority: options.authority ?? 'https://login.microsoftonline.com', resource: 'https://vault.azure.net'},
 		requests: [],
 	};
@@ -94,8 +100,25 @@ export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOpt
 				state.forbidden = state.forbidden.filter(candidate => candidate !== entry);
 			};
 		},
+		firewall(rule = {}) {
+			const entry = {...rule};
+			state.firewalls.push(entry);
+			return () => {
+				state.firewalls = state.firewalls.filter(candidate => candidate !== entry);
+			};
+		},
+		deleteSecret(vaultName, name) {
+			const vault = vaults.get(vaultName.toLowerCase());
+			const versions = vault?.secrets.get(name.toLowerCase());
+			if (!vault || !versions) return false;
+			vault.secrets.delete(name.toLowerCase());
+			const now = Math.floor(Date.now() / 1000);
+			vault.deleted.set(name.toLowerCase(), {versions, deletedDate: now, scheduledPurgeDate: now + 90 * 24 * 3600});
+			return true;
+		},
 		clearFaults() {
 			state.forbidden = [];
+			state.firewalls = [];
 		},
 		close() {
 			for (const off of unmount) off();

@@ -122,7 +122,7 @@ const virtualNetwork = z.looseObject({
 const flag = z.boolean().optional();
 const bastionHost = z
 	.looseObject({
-		sku: z.looseObject({name: z.enum(['Developer', 'Basic', 'Standard', 'Premium'])}),
+		sku: z.looseObject({name: z.enum(['Developer', 'QuickConnect', 'Basic', 'Standard', 'Premium'])}),
 		properties: z.looseObject({
 			dnsName: z.string().optional(),
 			scaleUnits: z.number().int().optional(),
@@ -142,12 +142,12 @@ const bastionHost = z
 	})
 	.superRefine((bastion, ctx) => {
 		const props = bastion.properties;
-		if (bastion.sku.name === 'Developer') {
+		if (bastion.sku.name === 'Developer' || bastion.sku.name === 'QuickConnect') {
 			if (!props.virtualNetwork) {
 				ctx.addIssue({
 					code: 'custom',
 					path: ['properties', 'virtualNetwork', 'id'],
-					message: 'a Developer Bastion names the VNet it serves in properties.virtualNetwork.id',
+					message: `a ${bastion.sku.name} Bastion names the VNet it serves in properties.virtualNetwork.id`,
 				});
 			}
 		} else if (!props.ipConfigurations || props.ipConfigurations.length === 0) {

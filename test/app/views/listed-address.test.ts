@@ -18,12 +18,12 @@ describe('the IP column', () => {
 		expect(ipColumn.value(jump, true)).toBe('203.0.113.10');
 	});
 
-	it('names the host every demo profile connects to', () => {
+	it('names the host every demo profile connects to', async () => {
 		let checked = 0;
 		for (const profile of demoProfiles(vms, '/nonexistent/demo_ed25519')) {
 			if (profile.target.kind !== 'azure-vm') continue;
 			const vm = vms.find(candidate => candidate.id === (profile.target as {vmId: string}).vmId)!;
-			const plan = planConnection(profile, vm, {credentials: () => [] as never, bastionTransport: () => ({description: 'test'}) as never});
+			const plan = await planConnection(profile, vm, {credentials: () => [] as never, bastionTransport: () => ({description: 'test'}) as never});
 			if (!plan.ok) continue;
 			expect(ipColumn.value(vm, true), profile.name).toBe(plan.spec.host);
 			checked++;

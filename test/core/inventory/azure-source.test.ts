@@ -87,7 +87,7 @@ describe('fetchAzureInventory', () => {
 		});
 		expect(sent[4]!.body).toMatchObject({subscriptions: [FABRIKAM], query: INVENTORY_GRAPH_QUERY});
 		expect(INVENTORY_GRAPH_QUERY).toBe(
-			"Resources | where type in~ ('microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachines/extensions', 'microsoft.network/networkinterfaces', 'microsoft.network/publicipaddresses', 'microsoft.network/virtualnetworks', 'microsoft.network/bastionhosts') | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, properties",
+			"Resources | where type in~ ('microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachines/extensions', 'microsoft.network/networkinterfaces', 'microsoft.network/publicipaddresses', 'microsoft.network/virtualnetworks', 'microsoft.network/bastionhosts') | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, properties = iff(type =~ 'microsoft.network/virtualnetworks', pack('virtualNetworkPeerings', properties.virtualNetworkPeerings), properties)",
 		);
 	});
 

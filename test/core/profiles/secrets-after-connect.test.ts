@@ -79,7 +79,7 @@ it('connects with a passphrase-protected key file, a typed password, and a passw
 		const prompter = new ScriptedPrompter('accept-save', profile.auth.type === 'key-file' ? passphrase : profile.auth.type === 'password' ? password : undefined);
 		const manager = makeManager(configDir, prompter);
 		cleanups.push(() => manager.closeAll());
-		const plan = planConnection(profile, undefined, {credentials: p => authStepsFor(p, {readSecret})});
+		const plan = await planConnection(profile, undefined, {credentials: p => authStepsFor(p, {readSecret})});
 		if (!plan.ok) throw new Error(plan.message);
 		const session = manager.open(plan.spec);
 		await waitUntil(() => session.state.kind === 'running', `${name} shell; ${JSON.stringify(session.connection.state)}`);

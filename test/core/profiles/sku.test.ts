@@ -14,7 +14,7 @@ import {
 } from '../../../source/core/profiles/sku.js';
 import {bastion, profile} from './helpers.js';
 
-const SKUS: BastionSku[] = ['Developer', 'Basic', 'Standard', 'Premium'];
+const SKUS: BastionSku[] = ['Developer', 'QuickConnect', 'Basic', 'Standard', 'Premium'];
 const ALL_ON: BastionFlags = Object.fromEntries(Object.keys(NO_BASTION_FLAGS).map(key => [key, true])) as unknown as BastionFlags;
 
 /**
@@ -23,15 +23,17 @@ const ALL_ON: BastionFlags = Object.fromEntries(Object.keys(NO_BASTION_FLAGS).ma
  */
 type Cell = boolean | number | `flag:${keyof BastionFlags}`;
 const DESIGN_TABLE: Record<string, Record<BastionSku, Cell>> = {
-	vmuxSession: {Developer: true, Basic: false, Standard: 'flag:enableTunneling', Premium: 'flag:enableTunneling'},
-	portEditable: {Developer: false, Basic: false, Standard: true, Premium: true},
-	maxConcurrentSessions: {Developer: 1, Basic: Infinity, Standard: Infinity, Premium: Infinity},
-	peeredVnets: {Developer: false, Basic: true, Standard: true, Premium: true},
-	ipConnect: {Developer: false, Basic: false, Standard: 'flag:enableIpConnect', Premium: 'flag:enableIpConnect'},
-	entraOverIp: {Developer: false, Basic: false, Standard: false, Premium: false},
-	keyVault: {Developer: true, Basic: true, Standard: true, Premium: true},
-	fileCopy: {Developer: false, Basic: false, Standard: 'flag:enableFileCopy', Premium: 'flag:enableFileCopy'},
-	sessionRecording: {Developer: false, Basic: false, Standard: false, Premium: 'flag:enableSessionRecording'},
+	// QuickConnect is handled like Developer (contracts §3); both reach the VM through a data pod.
+	dataPod: {Developer: true, QuickConnect: true, Basic: false, Standard: false, Premium: false},
+	vmuxSession: {Developer: true, QuickConnect: true, Basic: false, Standard: 'flag:enableTunneling', Premium: 'flag:enableTunneling'},
+	portEditable: {Developer: false, QuickConnect: false, Basic: false, Standard: true, Premium: true},
+	maxConcurrentSessions: {Developer: 1, QuickConnect: 1, Basic: Infinity, Standard: Infinity, Premium: Infinity},
+	peeredVnets: {Developer: false, QuickConnect: false, Basic: true, Standard: true, Premium: true},
+	ipConnect: {Developer: false, QuickConnect: false, Basic: false, Standard: 'flag:enableIpConnect', Premium: 'flag:enableIpConnect'},
+	entraOverIp: {Developer: false, QuickConnect: false, Basic: false, Standard: false, Premium: false},
+	keyVault: {Developer: true, QuickConnect: true, Basic: true, Standard: true, Premium: true},
+	fileCopy: {Developer: false, QuickConnect: false, Basic: false, Standard: 'flag:enableFileCopy', Premium: 'flag:enableFileCopy'},
+	sessionRecording: {Developer: false, QuickConnect: false, Basic: false, Standard: false, Premium: 'flag:enableSessionRecording'},
 };
 
 const cells = Object.entries(DESIGN_TABLE).flatMap(([capability, row]) =>
@@ -61,6 +63,7 @@ describe('SKU rules table (DESIGN §4), every cell', () => {
 
 	it.each([
 		['Developer', 22, []],
+		['QuickConnect', 22, []],
 		['Basic', 22, []],
 		['Standard', undefined, [22]],
 		['Premium', undefined, [22]],
@@ -71,6 +74,7 @@ describe('SKU rules table (DESIGN §4), every cell', () => {
 
 	it.each([
 		['Developer', false, 1],
+		['QuickConnect', false, 1],
 		['Basic', false, Infinity],
 		['Standard', true, Infinity],
 		['Premium', true, Infinity],

@@ -48,9 +48,9 @@ function countingContext(profiles: Profile[] = []) {
 }
 
 describe('Entra ID over an IP-based Bastion connection', () => {
-	test('is refused by the plan, before any transport, host-key question or certificate, with the reason and the fix', () => {
+	test('is refused by the plan, before any transport, host-key question or certificate, with the reason and the fix', async () => {
 		const {context, calls} = countingContext();
-		const plan = planConnection(profile({target: {kind: 'host', host: '10.10.1.4'}}), undefined, context);
+		const plan = await planConnection(profile({target: {kind: 'host', host: '10.10.1.4'}}), undefined, context);
 		expect(plan).toEqual({
 			ok: false,
 			title: 'Cannot connect to entra-test',
@@ -60,9 +60,9 @@ describe('Entra ID over an IP-based Bastion connection', () => {
 		expect(calls).toEqual({bastionTransport: 0, jumpTransport: 0, credentials: 0});
 	});
 
-	test('also when IP connect is off on the Bastion (a warning that alone would not stop it): refused for Entra ID', () => {
+	test('also when IP connect is off on the Bastion (a warning that alone would not stop it): refused for Entra ID', async () => {
 		const {context, calls} = countingContext();
-		const plan = planConnection(
+		const plan = await planConnection(
 			profile({target: {kind: 'host', host: '10.10.1.4'}, transport: {kind: 'bastion', bastionId: premium.id, bastionName: premium.name, sku: premium.sku, flags: {enableTunneling: true}, dnsName: 'bst.example'}}),
 			undefined,
 			context,
@@ -72,9 +72,9 @@ describe('Entra ID over an IP-based Bastion connection', () => {
 		expect(calls.bastionTransport).toBe(0);
 	});
 
-	test('the same VM targeted as itself through the Bastion is planned, and carries the VM for a refusal', () => {
+	test('the same VM targeted as itself through the Bastion is planned, and carries the VM for a refusal', async () => {
 		const {context, calls} = countingContext();
-		const plan = planConnection(profile({}), app, context);
+		const plan = await planConnection(profile({}), app, context);
 		expect(plan.ok).toBe(true);
 		expect(plan.ok && plan.spec.entraVm).toEqual({label: 'app-01', name: 'app-01', resourceGroup: 'rg-app', id: app.id});
 		expect(calls.bastionTransport).toBe(1);
@@ -85,9 +85,9 @@ describe('Entra ID to a host over a direct or jump transport', () => {
 	// Allowed, as `az ssh vm --ip <address>` allows it: the certificate names the user, not the address, so the
 	// VM's own sshd (with AADSSHLoginForLinux) decides. A host that is not an Entra-enabled Azure VM refuses the
 	// certificate, and that refusal is explained with placeholders for the VM it cannot name.
-	test('direct: planned with a TCP transport to the host; the refusal names the host', () => {
+	test('direct: planned with a TCP transport to the host; the refusal names the host', async () => {
 		const {context} = countingContext();
-		const plan = planConnection(profile({target: {kind: 'host', host: '203.0.113.10'}, transport: {kind: 'direct'}}), undefined, context);
+		const plan = await planConnection(profile({target: {kind: 'host', host: '203.0.113.10'}, transport: {kind: 'direct'}}), undefined, context);
 		expect(plan.ok).toBe(true);
 		if (!plan.ok) return;
 		expect(plan.spec.transport).toBeInstanceOf(DirectTransport);
@@ -95,16 +95,16 @@ describe('Entra ID to a host over a direct or jump transport', () => {
 		expect(plan.spec.entraVm).toEqual({label: '203.0.113.10'});
 	});
 
-	test('direct to a listed VM by its public IP: the refusal names the VM', () => {
+	test('direct to a listed VM by its public IP: the refusal names the VM', async () => {
 		const {context} = countingContext();
-		const plan = planConnection(profile({target: {kind: 'host', host: jump.publicIp!}, transport: {kind: 'direct'}}), jump, context);
+		const plan = await planConnection(profile({target: {kind: 'host', host: jump.publicIp!}, transport: {kind: 'direct'}}), jump, context);
 		expect(plan.ok && plan.spec.entraVm).toEqual({label: 'jump-01', name: 'jump-01', resourceGroup: jump.resourceGroup, id: jump.id});
 	});
 
-	test('jump: planned through the jump host', () => {
+	test('jump: planned through the jump host', async () => {
 		const via = ProfileSchema.parse({name: 'jumper', target: {kind: 'host', host: '203.0.113.10'}, transport: {kind: 'direct'}, username: 'azureuser', auth: {type: 'password'}});
 		const {context, calls} = countingContext([via]);
-		const plan = planConnection(profile({target: {kind: 'host', host: '10.10.1.4'}, transport: {kind: 'jump', via: 'jumper'}}), undefined, context);
+		const plan = await planConnection(profile({target: {kind: 'host', host: '10.10.1.4'}, transport: {kind: 'jump', via: 'jumper'}}), undefined, context);
 		expect(plan.ok).toBe(true);
 		expect(plan.ok && plan.spec.entraVm).toEqual({label: '10.10.1.4'});
 		expect(calls.jumpTransport).toBe(1);

@@ -66,7 +66,7 @@ describe('BastionTransport against the lab Bastion', () => {
 		client.end();
 		await waitUntil(() => lab.bastion.liveTokens().length === 0);
 		const deletes = lab.bastion.requests.filter(r => r.method === 'DELETE');
-		expect(deletes.at(-1)?.status).toBe(200);
+		expect(deletes.at(-1)?.status).toBe(204);
 	});
 
 	it('reaches a Developer-SKU VM through its data pod', async () => {

@@ -1,8 +1,9 @@
 import {request} from 'node:https';
-import {createWebSocketStream, WebSocket, type ClientOptions} from 'ws';
+import {WebSocket, type ClientOptions} from 'ws';
 import ssh2 from 'ssh2';
 import {buildLocalInventory} from '../../../source/core/inventory/local-source.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
+import {tunnelStream} from '../../../source/core/transport/tunnel-stream.js';
 import {LabTokenIssuer} from '../../../source/lab/arm/tokens.js';
 import {mountLabBastion, type LabBastion} from '../../../source/lab/bastion/index.js';
 import {startLabHttpsServer, type LabHttpsServer} from '../../../source/lab/https-server.js';
@@ -23,10 +24,15 @@ export interface LabWithBastion {
 	stop(): Promise<void>;
 }
 
-export async function startLabWithBastion(): Promise<LabWithBastion> {
+/**
+ * `bastionVms` picks the VMs (with their Bastion refs) the Bastion stand-in serves, from the demo's; the SSH servers
+ * are the demo's running VMs either way, so extra records may reuse their addresses.
+ */
+export async function startLabWithBastion(options: {bastionVms?: (demo: VmRecord[]) => VmRecord[]} = {}): Promise<LabWithBastion> {
 	const topology = loadDemoTopology();
-	const vms = buildLocalInventory(topology).vms;
-	const lab = await startLab(vms, {credentials: TEST_LAB_CREDENTIALS});
+	const demoVms = buildLocalInventory(topology).vms;
+	const vms = options.bastionVms ? options.bastionVms(demoVms) : demoVms;
+	const lab = await startLab(demoVms, {credentials: TEST_LAB_CREDENTIALS});
 	const server = await startLabHttpsServer();
 	const tokens = new LabTokenIssuer({tenantId: topology.tenantId, tenants: topology.tenants.map(tenant => tenant.tenantId)});
 	const bastion = mountLabBastion(server, {tokens, vms, resolve: lab.resolve, tenantOf: id => topology.tenantOf(id)});
@@ -92,14 +98,18 @@ export function form(fields: Record<string, string | number>): string {
 
 export const FORM = 'application/x-www-form-urlencoded';
 
-/** Opens a WebSocket to `host` on the lab server (SNI/Host = host, TCP to 127.0.0.1, lab CA). */
-export function labWebSocket(server: LabHttpsServer, host: string, pathAndQuery: string, protocols?: string[]): WebSocket {
+/**
+ * Opens a WebSocket to `host` on the lab server (SNI/Host = host, TCP to 127.0.0.1, lab CA), with the Origin a
+ * Bastion expects (`https://{Host}`) unless `origin` says otherwise (null: none).
+ */
+export function labWebSocket(server: LabHttpsServer, host: string, pathAndQuery: string, protocols?: string[], origin?: string | null): WebSocket {
 	// `servername` is passed through to tls.connect (ws's ClientOptions type does not list it).
 	const options: ClientOptions & {servername: string} = {
 		ca: server.ca,
 		servername: host,
 		headers: {host: `${host}:${server.port}`},
 		perMessageDeflate: false,
+		...(origin === null ? {} : {origin: origin ?? `https://${host}:${server.port}`}),
 	};
 	return new WebSocket(`wss://127.0.0.1:${server.port}${pathAndQuery}`, protocols ?? [], options);
 }
@@ -120,13 +130,19 @@ export function upgradeRefusal(ws: WebSocket): Promise<{status: number; body: st
 	});
 }
 
-/** ssh2 over the WebSocket: connects as the lab user and returns the client once ready. */
+/** ssh2 over the WebSocket in frames of at most 4096 bytes, as a Bastion takes them; resolves once logged in. */
 export function sshOver(ws: WebSocket): Promise<ssh2.Client> {
 	return new Promise((resolve, reject) => {
 		const client = new ssh2.Client();
 		client.on('ready', () => resolve(client));
 		client.on('error', reject);
-		client.connect({sock: createWebSocketStream(ws), username: LAB_USERNAME, password: LAB_PASSWORD, readyTimeout: 10_000});
+		const connect = () => client.connect({sock: tunnelStream(ws), username: LAB_USERNAME, password: LAB_PASSWORD, readyTimeout: 10_000});
+		if (ws.readyState === ws.OPEN) connect();
+		else {
+			ws.once('open', connect);
+			ws.once('unexpected-response', () => reject(new Error('the WebSocket upgrade was refused')));
+			ws.once('error', reject);
+		}
 	});
 }
 

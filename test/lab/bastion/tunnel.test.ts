@@ -76,7 +76,7 @@ describe('lab Bastion: addressing', () => {
 });
 
 describe('lab Bastion: Standard tunnel round trip', () => {
-	it('runs ssh through webtunnelv2 to the VM, records the tunnel, then DELETE 200 and 404', async () => {
+	it('runs ssh through webtunnelv2 to the VM, records the tunnel, then DELETE 204 and 404', async () => {
 		const {authToken, nodeId, websocketToken} = await issue(stdHost, 'web-01');
 		expect(env.bastion.liveTokens().some(t => t.authToken === authToken && t.unusedWebsocketTokens.includes(websocketToken))).toBe(true);
 		const ws = labWebSocket(env.server, stdHost, `/webtunnelv2/${websocketToken}?X-Node-Id=${nodeId}`);
@@ -97,7 +97,7 @@ describe('lab Bastion: Standard tunnel round trip', () => {
 		expect(env.lab.ssh.get('web-01')!.sessions.some(s => s.command === 'echo hello-through-bastion')).toBe(true);
 
 		const del = await labRequest(env.server, stdHost, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}});
-		expect(del.status).toBe(200);
+		expect(del.status).toBe(204);
 		expect(env.bastion.liveTokens().some(t => t.authToken === authToken)).toBe(false);
 		const again = await labRequest(env.server, stdHost, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}});
 		expect(again.status).toBe(404);
@@ -319,7 +319,7 @@ describe('lab Bastion: DELETE /api/tokens/{authToken}', () => {
 		const otherHost = await labRequest(env.server, premHost, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}});
 		expect(otherHost.status).toBe(404);
 		const ok = await labRequest(env.server, stdHost, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}});
-		expect(ok.status).toBe(200);
+		expect(ok.status).toBe(204);
 		expect((await labRequest(env.server, stdHost, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}})).status).toBe(404);
 	});
 });
@@ -368,7 +368,7 @@ describe('lab Bastion: Developer via the data pod', () => {
 		client.end();
 		expect(env.bastion.tunnels.at(-1)).toMatchObject({vmId: env.vm('dev-01').id, endpoint: pod});
 
-		expect((await labRequest(env.server, pod, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}})).status).toBe(200);
+		expect((await labRequest(env.server, pod, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}})).status).toBe(204);
 		expect((await labRequest(env.server, pod, 'DELETE', `/api/tokens/${authToken}`, {headers: {'X-Node-Id': nodeId}})).status).toBe(404);
 	});
 });

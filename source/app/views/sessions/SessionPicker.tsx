@@ -1,5 +1,6 @@
 import {Box, useInput} from 'ink';
 import {Text} from '../../components/SafeText.js';
+import {loginText} from '../../../core/session/login-text.js';
 import {displayText} from '../../../core/text/display-text.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import {sessionBadge} from '../../components/TabBar.js';
@@ -28,17 +29,20 @@ export function SessionPicker({manager, width, height, onPick, onClose}: {manage
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text bold> Sessions</Text>
 			<Text dimColor wrap="truncate">
-				{'   #  ' + 'VM'.padEnd(20) + 'STATE'.padEnd(26) + 'AGE'}
+				{'   #  ' + 'VM'.padEnd(20) + 'STATE'.padEnd(26) + 'AGE'.padEnd(8) + 'LOGGED IN AS'}
 			</Text>
 			{manager.sessions.map((session, i) => {
 				const badge = sessionBadge(session);
+				const connection = session.connection.state;
+				const login = connection.kind === 'open' && connection.login ? displayText(loginText(connection.login, now)) : '';
 				return (
 					<Text key={session.id} inverse={i === index} wrap="truncate">
 						{i === index ? ' ▸ ' : '   '}
 						{String(i).padEnd(3)}
 						{displayText(session.label).padEnd(20)}
 						<Text color={badge.colour}>{`${badge.glyph} ${badge.word}`.padEnd(26)}</Text>
-						{age(now - session.createdAt)}
+						{age(now - session.createdAt).padEnd(8)}
+						{login}
 					</Text>
 				);
 			})}
