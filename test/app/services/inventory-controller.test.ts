@@ -35,7 +35,7 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		expect(first.current().vms).toHaveLength(0);
 		await settled(first);
 		expect(first.current().vms.map(vm => vm.name)).toContain('web-01');
-		expect(first.current().status).toMatch(/demo lab · .*7 VMs · updated/);
+		expect(first.current().status).toMatch(/demo lab · .*8 VMs · updated/);
 
 		// Second run: the first frame (synchronously after start) already has the fleet, marked as cached.
 		const second = new InventoryController(source, diskCache(config.dir, 'lab'));
