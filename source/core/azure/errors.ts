@@ -137,7 +137,14 @@ export function describeAzureError(error: unknown, context: DescribeContext = {}
 
 	if (status === 401) {
 		if (code === 'InvalidAuthenticationTokenTenant') {
-			return {kind: 'unauthenticated', status, code, message: `This subscription belongs to another Microsoft Entra tenant. Sign in to that tenant: \`az login --tenant <tenant>\` or vmux --tenant <tenant>. (${firstLine(serviceMessage)})`};
+			// ARM names the tenant to ask in its message (and its challenge); a pager may have lost both.
+			const tenant = /login\.windows\.net\/([^'"/\s]+)/.exec(serviceMessage)?.[1] ?? '<tenant>';
+			return {
+				kind: 'unauthenticated',
+				status,
+				code,
+				message: `This subscription belongs to another Microsoft Entra tenant (${tenant}) than the token vmux got${doing}. Sign in to that tenant (az login --tenant ${tenant}), and start vmux without --tenant so it reaches every tenant you belong to.`,
+			};
 		}
 		if (code === 'ExpiredAuthenticationToken') {
 			return {kind: 'unauthenticated', status, code, message: 'Your Azure sign-in has expired. Run `az login` again, or sign in with a device code.'};

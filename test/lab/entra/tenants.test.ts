@@ -3,13 +3,13 @@ import {createArmClients} from '../../../source/core/azure/clients.js';
 import {armScope, labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
 import {createKeyVaultClients} from '../../../source/core/azure/keyvault.js';
 import {EntraSignIn} from '../../../source/core/entra/msal-sign-in.js';
-import {fetchAzureInventory} from '../../../source/core/inventory/azure-source.js';
+import {fetchAzureInventory, listSubscriptions} from '../../../source/core/inventory/azure-source.js';
 import {ARM_AUDIENCES, startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
 import {DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME, mountLabKeyVault, type LabKeyVault} from '../../../source/lab/keyvault/index.js';
 import {LAB_PASSWORD, TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
 import {rawRequest} from '../arm/helpers.js';
-import {CONTOSO_TENANT, FABRIKAM, FABRIKAM_TENANT} from '../arm/lab-clients.js';
+import {CONTOSO_TENANT, DEV, FABRIKAM, FABRIKAM_TENANT} from '../arm/lab-clients.js';
 
 /**
  * A device-code sign-in (vmux's own msal-node sign-in) reaches both tenants of its user: the lab's Entra issues a
@@ -73,6 +73,20 @@ describe('after a device-code sign-in', () => {
 			expect(await clients.getSecret(keyVault.vaultUrl(DEMO_VAULT_NAME), 'dev-01-password')).toBe(LAB_PASSWORD);
 			expect(await clients.getSecret(keyVault.vaultUrl(DEMO_FABRIKAM_VAULT_NAME), 'ops-01-password')).toBe(LAB_PASSWORD);
 		} finally {
+			clients.close();
+		}
+	});
+
+	test('the Key Vault picker lists the vaults of a subscription in the other tenant (ARM with that tenant’s token)', async () => {
+		const clients = createArmClients({cloud, credential: signIn.credential});
+		const vaults = createKeyVaultClients(clients);
+		try {
+			// The subscription list says which tenant each subscription is in; the picker lists subscriptions first.
+			await listSubscriptions(clients);
+			expect((await vaults.listVaults(FABRIKAM)).map(vault => vault.name)).toEqual([DEMO_FABRIKAM_VAULT_NAME]);
+			expect((await vaults.listVaults(DEV)).map(vault => vault.name)).toEqual([DEMO_VAULT_NAME]);
+		} finally {
+			vaults.close();
 			clients.close();
 		}
 	});
