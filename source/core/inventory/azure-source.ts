@@ -3,6 +3,7 @@ import {describeAzureError, type AzureProblem} from '../azure/errors.js';
 import {parseResourceId} from '../azure/resource-id.js';
 import {assembleInventory} from './assemble.js';
 import {InventoryReadError, readFactsFromArm} from './arm-listing.js';
+import {runLimited} from './limit.js';
 import type {Inventory} from './model.js';
 import {readFactsFromResourceGraph} from './resource-graph.js';
 
@@ -68,18 +69,28 @@ export async function listSubscriptionsAcrossTenants(clients: ArmClients, signal
 		// A cloud that does not serve the tenants list (an old Azure Stack Hub) has the sign-in's own tenant only.
 		if ((error as {statusCode?: unknown}).statusCode !== 404) throw error;
 	}
-	// A cloud without the tenants list (or a user in none) still has the sign-in's own tenant.
+	// No tenant listed: the sign-in's own tenant is still there.
 	if (tenants.length === 0) return {subscriptions: remember(clients, await subscriptionsOfTenant(clients, undefined, signal)), problems};
+	// A few tenants at once: each may start a process (`az account get-access-token --tenant …`) for its token.
+	const outcomes = await runLimited(
+		tenants.map(tenant => async () => {
+			try {
+				return {tenant, found: await subscriptionsOfTenant(clients, tenant.id, signal)};
+			} catch (error) {
+				if (signal?.aborted) throw error;
+				return {tenant, found: undefined, error};
+			}
+		}),
+		TENANTS_AT_ONCE,
+	);
 	const subscriptions: SubscriptionInfo[] = [];
 	const seen = new Set<string>();
 	let firstError: unknown;
 	let listed = 0;
-	for (const tenant of tenants) {
-		let found: SubscriptionInfo[];
-		try {
-			found = await subscriptionsOfTenant(clients, tenant.id, signal);
-		} catch (error) {
-			if (signal?.aborted) throw error;
+	for (const outcome of outcomes) {
+		const {tenant, found} = outcome;
+		if (!found) {
+			const error = 'error' in outcome ? outcome.error : undefined;
 			firstError ??= error;
 			const reason = describeAzureError(error, {doing: `listing the subscriptions of tenant ${tenant.name}`}).message;
 			problems.push({
@@ -98,6 +109,9 @@ export async function listSubscriptionsAcrossTenants(clients: ArmClients, signal
 	if (listed === 0) throw firstError;
 	return {subscriptions: remember(clients, subscriptions), problems};
 }
+
+/** Tenants listed at once (their token requests and subscription lists). */
+const TENANTS_AT_ONCE = 4;
 
 async function subscriptionsOfTenant(clients: ArmClients, tenantId: string | undefined, signal?: AbortSignal): Promise<SubscriptionInfo[]> {
 	const subscriptions: SubscriptionInfo[] = [];

@@ -40,7 +40,7 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		// Second run: the first frame (synchronously after start) already has the fleet, marked as cached.
 		const second = new InventoryController(source, diskCache(config.dir, 'lab'));
 		second.start();
-		expect(second.current().vms).toHaveLength(7);
+		expect(second.current().vms).toHaveLength(8);
 		expect(second.current().status).toMatch(/cached \d+ s ago · refreshing/);
 		await settled(second);
 
@@ -48,7 +48,7 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		await env.lab.close();
 		second.refresh();
 		await settled(second);
-		expect(second.current().vms).toHaveLength(7);
+		expect(second.current().vms).toHaveLength(8);
 		expect(second.current().status).toMatch(/refresh failed, showing the last list: .+\(r retries\)/);
 	});
 
