@@ -106,9 +106,14 @@ function controlName(base: string): string {
  * `M-x` (also `Alt-x`), `Enter`, `Escape`, `Up`, `PageDown`, `F5`, `C-Up`. Throws KeySpecError.
  */
 export function canonicalKey(text: string): string {
+	return canonical(text, text.trim());
+}
+
+/** `whole`: the setting as written, which every error names (not the part being read when it failed). */
+function canonical(text: string, whole: string): string {
+	if (text === ' ') return 'Space';
 	const spec = text.trim();
 	if (spec === '') throw new KeySpecError('an empty key');
-	if (spec === ' ') return 'Space';
 	if ([...spec].length === 1) {
 		if (spec.charCodeAt(0) < 0x20 || spec === '\x7f') throw new KeySpecError(`a control character (write it as C-x)`);
 		return spec;
@@ -116,29 +121,29 @@ export function canonicalKey(text: string): string {
 	const named = NAMED_KEYS[spec.toLowerCase()];
 	if (named) return named;
 	const modifier = /^(c|ctrl|control|\^|m|alt|meta|s|shift)(?:-|\+)(.+)$/i.exec(spec) ?? /^(\^)(.)$/.exec(spec);
-	if (!modifier) throw new KeySpecError(`"${spec}" is not a key vmux knows`);
+	if (!modifier) throw new KeySpecError(`"${whole}" is not a key vmux knows`);
 	const [, mod, restText] = modifier;
 	const kind = /^(c|ctrl|control|\^)$/i.test(mod!) ? 'C' : /^(m|alt|meta)$/i.test(mod!) ? 'M' : 'S';
-	const rest = canonicalKey(restText!);
+	const rest = canonical(restText!, whole);
 	if (kind === 'M') {
-		if (rest.startsWith('M-')) throw new KeySpecError(`"${spec}" repeats Alt`);
+		if (rest.startsWith('M-')) throw new KeySpecError(`"${whole}" repeats Alt`);
 		return orderModifiers(`M-${rest}`);
 	}
 	if (kind === 'S') {
 		const arrow = stripModifiers(rest);
-		if (!Object.values(FINAL_TO_NAME).includes(arrow)) throw new KeySpecError(`"${spec}": Shift combines only with arrows, Home and End (write "C" rather than "S-c")`);
+		if (!Object.values(FINAL_TO_NAME).includes(arrow)) throw new KeySpecError(`"${whole}": Shift combines only with arrows, Home and End (write "C" rather than "S-c")`);
 		return orderModifiers(`S-${rest}`);
 	}
 	if (/^M-.$/.test(rest)) {
-		if (!CONTROL_BASES.test(rest.slice(2).toLowerCase())) throw new KeySpecError(`"${spec}": terminals send no Ctrl form of "${rest.slice(2)}"`);
+		if (!CONTROL_BASES.test(rest.slice(2).toLowerCase())) throw new KeySpecError(`"${whole}": terminals send no Ctrl form of "${rest.slice(2)}"`);
 		return `M-${controlName(rest.slice(2))}`;
 	}
 	if (rest.length === 1) {
-		if (!CONTROL_BASES.test(rest.toLowerCase())) throw new KeySpecError(`"${spec}": terminals send no Ctrl form of "${rest}"`);
+		if (!CONTROL_BASES.test(rest.toLowerCase())) throw new KeySpecError(`"${whole}": terminals send no Ctrl form of "${rest}"`);
 		return controlName(rest);
 	}
 	if (Object.values(FINAL_TO_NAME).includes(stripModifiers(rest))) return orderModifiers(`C-${rest}`);
-	throw new KeySpecError(`"${spec}": terminals send no Ctrl form of ${rest}`);
+	throw new KeySpecError(`"${whole}": terminals send no Ctrl form of ${rest}`);
 }
 
 function stripModifiers(name: string): string {
