@@ -12,7 +12,7 @@ export interface CommandTarget {
 
 /**
  * The one way from a key to a command: the input router hands it every key typed after the prefix and
- * every plain key while the browser list has the keyboard; the keymap names the command that key starts
+ * every plain key while the focus names a key table for them (the VM list's); the keymap names the command that key starts
  * where the user is, and the command runs at once (before React renders: the next key sees its effect).
  */
 export class CommandDispatcher implements KeyCommands {
@@ -26,8 +26,8 @@ export class CommandDispatcher implements KeyCommands {
 		this.dispatch('prefix', key);
 	}
 
-	browserKey(key: string): boolean {
-		return this.dispatch('root', key);
+	plainKey(table: KeyTable, key: string): boolean {
+		return this.dispatch(table, key);
 	}
 
 	/** Runs the command bound to this key, if one applies now; false when none did. */

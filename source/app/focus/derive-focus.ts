@@ -1,3 +1,4 @@
+import type {KeyTable} from '../../core/commands/key-spec.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 
@@ -25,8 +26,11 @@ export interface Focus {
 	paneVisible: boolean;
 	/** Whether the prefix key is intercepted while the app's views have the keyboard (text fields take it). */
 	prefixInAppMode: boolean;
-	/** Whether plain keys go to the command table's browser keys first (the VM list has the keyboard). */
-	browserKeys: boolean;
+	/**
+	 * The key table plain keys are looked up in before the views see them: `root` while the VM list has the
+	 * keyboard; undefined when they are text (the filter box, dialogs, editors) or a session's.
+	 */
+	plainKeys: KeyTable | undefined;
 }
 
 /**
@@ -43,6 +47,6 @@ export function deriveFocus({view, dialog, focused, tooSmall, filtering}: FocusI
 		paneSession: paneVisible ? focused : undefined,
 		paneVisible,
 		prefixInAppMode: view !== 'editor' && dialog?.kind !== 'secret',
-		browserKeys: view === 'browser' && !dialog && !tooSmall && !filtering,
+		plainKeys: view === 'browser' && !dialog && !tooSmall && !filtering ? 'root' : undefined,
 	};
 }

@@ -1,5 +1,5 @@
 import type {Writable} from 'node:stream';
-import {keyNameOfInput} from '../../core/commands/key-spec.js';
+import {keyNameOfInput, type KeyTable} from '../../core/commands/key-spec.js';
 import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
 
 /** Parses a prefix setting such as `C-b` or `C-a` into the control byte the terminal sends for it. */
@@ -24,26 +24,26 @@ export interface RouteTarget {
 	inputSession: KeystrokeSink | undefined;
 	/** When false (a text field has focus), the prefix is not intercepted while the views have the keyboard. */
 	prefixInAppMode: boolean;
-	/** Plain keys are offered to the command table's browser keys before the views see them. */
-	browserKeys: boolean;
+	/** The key table plain keys are offered to before the views see them (undefined: straight to the views). */
+	plainKeys: KeyTable | undefined;
 }
 
 /** Where keys that name commands go (app/commands' dispatcher, reading the command table). */
 export interface KeyCommands {
 	/** The key typed after the prefix, by name (`c`, `C-b`, `Up`; see core/commands/key-spec). */
 	prefixKey(key: string): void;
-	/** A plain key while the browser list has the keyboard: true when a command took it. */
-	browserKey(key: string): boolean;
+	/** A plain key, looked up in the table the focus names (`root` while the VM list has the keyboard): true when a command took it. */
+	plainKey(table: KeyTable, key: string): boolean;
 }
 
-const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true, browserKeys: false};
-const NO_COMMANDS: KeyCommands = {prefixKey: () => {}, browserKey: () => false};
+const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true, plainKeys: undefined};
+const NO_COMMANDS: KeyCommands = {prefixKey: () => {}, plainKey: () => false};
 
 /**
  * The one place raw stdin is read and split into keys. While a session has the keyboard every byte goes to
  * it except the prefix key, whose following key is looked up in the command table; otherwise keys go to the
- * command table's browser keys when the VM list has the keyboard, and the rest to Ink (dialogs, text
- * fields, views' own navigation), still watching for the prefix so session switching works from anywhere.
+ * command table first when the focus names a table for plain keys (the VM list's), and the rest to Ink
+ * (dialogs, text fields, views' own navigation), still watching for the prefix so session switching works from anywhere.
  * Bytes inside a bracketed paste are never taken as a prefix or a command.
  *
  * The target is not stored here: it is asked of `target()` before every run of bytes, so a command that
@@ -140,8 +140,8 @@ export class InputRouter {
 			}
 			if (!session) {
 				const key = this.take(firstKey(this.backlog).length);
-				const name = target.browserKeys ? keyNameOfInput(key) : undefined;
-				if (name && this.commands.browserKey(name)) this.afterCommand();
+				const name = target.plainKeys ? keyNameOfInput(key) : undefined;
+				if (name && this.commands.plainKey(target.plainKeys!, name)) this.afterCommand();
 				else this.deliver(undefined, key);
 				continue;
 			}

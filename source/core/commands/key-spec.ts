@@ -2,9 +2,10 @@
  * Key names, as settings.json writes them and as stdin delivers them (tmux's names: `c`, `C-b`, `M-x`,
  * `Enter`, `Escape`, `Up`, `PageUp`, `C-Up`…).
  *
- * A binding is a key in one of two tables, as tmux has them: the root table (plain keys, which only the
- * browser takes: in a session plain keys belong to the remote shell) and the prefix table (the key typed
- * after the prefix key, anywhere the prefix is watched).
+ * A binding is a key in a table, as tmux has them: the root table (plain keys, which only the browser
+ * list takes: in a session plain keys belong to the remote shell) and the prefix table (the key typed
+ * after the prefix key, anywhere the prefix is watched). A mode with keys of its own (copy mode) adds a
+ * table here and names it in the focus (app/focus/derive-focus) while it has the keyboard.
  */
 
 export type KeyTable = 'root' | 'prefix';
@@ -158,16 +159,20 @@ function orderModifiers(name: string): string {
 	return `${mods.includes('C-') ? 'C-' : ''}${mods.includes('M-') ? 'M-' : ''}${mods.includes('S-') ? 'S-' : ''}${base}`;
 }
 
+/** Tables a setting names before the key (`prefix c`); a lone key is in the root table. */
+const NAMED_TABLES: readonly KeyTable[] = ['prefix'];
+
 /**
- * One binding as settings.json writes it: `"!"` (a plain key: the browser's root table) or `"prefix c"`
- * (the key after the prefix). `prefix prefix` is the prefix key typed twice (`prefixKey` names it).
- * Throws KeySpecError.
+ * One binding as settings.json writes it: `"!"` (a plain key: the root table, which the browser list
+ * takes) or `"prefix c"` (the key after the prefix). `prefix prefix` is the prefix key typed twice
+ * (`prefixKey` names it). Throws KeySpecError.
  */
 export function parseKeySpec(spec: string, prefixKey: string): KeyBinding {
 	const words = spec.trim().split(/\s+/);
-	if (words.length === 2 && words[0]!.toLowerCase() === 'prefix') {
+	const table = NAMED_TABLES.find(name => name === words[0]!.toLowerCase());
+	if (words.length === 2 && table) {
 		const key = words[1]!.toLowerCase() === 'prefix' ? prefixKey : canonicalKey(words[1]!);
-		return {table: 'prefix', key};
+		return {table, key};
 	}
 	if (words.length > 1) throw new KeySpecError(`"${spec.trim()}" is more than one key (only "prefix <key>" takes two words)`);
 	if (spec === ' ') return {table: 'root', key: 'Space'};
@@ -211,7 +216,7 @@ export function displayBinding(binding: KeyBinding, prefixKey: string): string {
 
 /** A binding as settings.json writes it (what `parseKeySpec` reads back). */
 export function bindingSpec(binding: KeyBinding): string {
-	return binding.table === 'prefix' ? `prefix ${binding.key}` : binding.key;
+	return binding.table === 'root' ? binding.key : `${binding.table} ${binding.key}`;
 }
 
 /** The key name of the prefix key, from the byte it sends (`C-b` for 0x02). */

@@ -76,7 +76,7 @@ function harness(overrides?: unknown) {
 	router.follow(() => ({
 		inputSession: app.place === 'session' && !app.dialog ? session : undefined,
 		prefixInAppMode: true,
-		browserKeys: app.place === 'browser' && !app.dialog && !app.filtering,
+		plainKeys: app.place === 'browser' && !app.dialog && !app.filtering ? ('root' as const) : undefined,
 	}));
 	router.dispatchTo(new CommandDispatcher(keymap, target));
 	const type = async (keys: string) => {

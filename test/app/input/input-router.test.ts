@@ -34,7 +34,7 @@ function harness() {
 			// send-prefix: the prefix typed twice sends it to the session.
 			if (key === 'C-b' && state.view === 'sessions') sessions[state.focused]!.sendInput(Buffer.from([0x02]));
 		},
-		browserKey: () => false,
+		plainKey: () => false,
 	});
 	// The picker, as the views would handle keys: a digit focuses that session and shows the sessions.
 	appInput.on('data', (key: string) => {
@@ -44,7 +44,7 @@ function harness() {
 			state.view = 'sessions';
 		}
 	});
-	router.follow((): RouteTarget => ({inputSession: state.view === 'sessions' ? sessions[state.focused] : undefined, prefixInAppMode: true, browserKeys: false}));
+	router.follow((): RouteTarget => ({inputSession: state.view === 'sessions' ? sessions[state.focused] : undefined, prefixInAppMode: true, plainKeys: undefined}));
 	const settle = async () => {
 		for (let i = 0; i < 200; i++) await new Promise(done => setTimeout(done, 0));
 	};
