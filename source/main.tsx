@@ -1,5 +1,7 @@
 import meow from 'meow';
 import {parseGlobalArgs, SUBCOMMANDS, UsageError, type GlobalArgs} from './cli-args.js';
+import {keysForCommandLine} from './core/commands/help-rows.js';
+import {defaultKeymap} from './core/commands/keymap.js';
 import {configPaths, defaultConfigDir, ensureConfigDir} from './core/config/paths.js';
 import {redact} from './core/credentials/redact.js';
 import {createLogger, setLogRedactor} from './core/log.js';
@@ -25,14 +27,7 @@ const HELP = `
     --help                 show this help
     --version              show the version
 
-  Keys (browser)
-    j/k ↑/↓ move   / filter   o sort   Enter connect   e edit profile   n new   D delete
-    ! doctor   r refresh   s subscriptions   L sign in (device code)   ? help   q quit
-    Esc clears the filter (never quits)
-
-  Keys (sessions, after the prefix Ctrl-b)
-    c new shell on the same connection   n/p next/previous   0-9 jump   w picker
-    d back to browser   x close   r reconnect   [ scrollback   ? help   Ctrl-b literal Ctrl-b
+${keysForCommandLine(defaultKeymap())}
 `;
 
 const USAGE_LINE = 'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> (vmux --help for more)';

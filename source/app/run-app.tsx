@@ -1,4 +1,3 @@
-import {EventEmitter} from 'node:events';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -61,13 +60,17 @@ export async function runApp(options: RunOptions): Promise<number> {
 		process.stderr.write(displayText(message, {multiline: true}));
 		return code;
 	};
-	const [{SettingsStore}, {buildServices}, {App}, {render}, {UiState}, {FocusSource}] = await Promise.all([
+	const [{SettingsStore}, {buildServices}, {App}, {render}, {UiState}, {FocusSource}, {BrowserModel}, {createAppController}, {buildKeymap}, {prefixKeyName}] = await Promise.all([
 		import('../core/profiles/settings-store.js'),
 		import('./services/build-services.js'),
 		import('./App.js'),
 		import('ink'),
 		import('./focus/ui-state.js'),
 		import('./focus/focus-source.js'),
+		import('./views/browser/use-browser-state.js'),
+		import('./app-controller.js'),
+		import('../core/commands/keymap.js'),
+		import('../core/commands/key-spec.js'),
 	]);
 	const settings = new SettingsStore(options.paths.dir);
 	let prefixByte: number;
@@ -76,16 +79,18 @@ export async function runApp(options: RunOptions): Promise<number> {
 	} catch (error) {
 		return leaveEarly(`vmux: ${(error as Error).message}\n`, 2);
 	}
-	const commands = new EventEmitter<{command: [string]}>();
+	// The command table with settings.json's "keys": bad bindings are notices, never a reason not to start.
+	const {keymap, notices: keyNotices} = buildKeymap({overrides: settings.settings.keys, prefixKey: prefixKeyName(prefixByte)});
 	const appStdin = new VirtualStdin();
-	const router = new InputRouter(appStdin, prefixByte, key => commands.emit('command', key));
+	const router = new InputRouter(appStdin, prefixByte);
 
 	let services;
 	try {
-		services = await buildServices({...options, preloadedCache: cached, settings, router, commands, prefixLabel: describePrefixKey(prefixByte), onProgress: starting?.step});
+		services = await buildServices({...options, preloadedCache: cached, settings, router, prefixLabel: describePrefixKey(prefixByte), onProgress: starting?.step});
 	} catch (error) {
 		return leaveEarly(`vmux: ${(error as Error).message}\n`, 1);
 	}
+	services.app.startupNotices.push(...keyNotices);
 
 	starting?.stop();
 	screen ??= enterFullScreen(stdin, stdout);
@@ -98,6 +103,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const shutdown = async (code: number) => {
 		if (exiting) return;
 		exiting = true;
+		controller.dispose();
 		painter.dispose();
 		try {
 			instance.unmount();
@@ -154,15 +160,26 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	services.app.quit = () => void shutdown(0);
 	const painter = services.app.painter;
-	// One derived focus (focus/derive-focus) decides where keys go and what the pane shows.
+	// One derived focus (focus/derive-focus) decides where keys go and what the pane shows; keys that name
+	// commands go to the controller's dispatcher (the command table, with the user's bindings).
 	const ui = new UiState();
-	const focus = new FocusSource(ui, services.app.manager, stdout);
+	const browser = new BrowserModel();
+	const controller = createAppController({
+		services: services.app,
+		ui,
+		browser,
+		keymap,
+		prefixByte,
+		onCommand: command => options.logger.debug(`command: ${command.name}`),
+	});
+	const focus = new FocusSource(ui, services.app.manager, stdout, browser);
 	stdout.on('resize', () => focus.resized());
 	router.follow(() => focus.current());
+	router.dispatchTo(controller.dispatcher);
 	painter.follow(focus);
 	// Ink wrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
 	const inkStdout = watchWrites(stdout, () => painter.invalidate());
-	const instance = render(createElement(App, {services: services.app, ui}), {
+	const instance = render(createElement(App, {services: services.app, controller}), {
 		stdin: appStdin as unknown as NodeJS.ReadStream,
 		stdout: inkStdout,
 		exitOnCtrlC: false,

@@ -1,8 +1,11 @@
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {COMMANDS} from '../../source/core/commands/command-table.js';
+import {displayBinding} from '../../source/core/commands/key-spec.js';
+import {defaultKeymap} from '../../source/core/commands/keymap.js';
 
 // The built CLI, run the way a user runs it (needs `npm run build` first).
 const CLI = resolve('dist/cli.js');
@@ -81,39 +84,28 @@ describe('usage texts', () => {
 		expect(run.stdout).toMatch(/--demo\s+\S/);
 	});
 
-	// The README's key sentence and sessions table are the reference; --help must name every key in them.
-	const readme = readFileSync('README.md', 'utf8');
-	const keysIn = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map(match => match[1]!);
-	const browserSentence = /^Browser: ([\s\S]*?)\n\n/m.exec(readme)?.[1] ?? '';
-	const sessionsTable = /^\| key \| does \|\n([\s\S]*?)\n\n/m.exec(readme)?.[1] ?? '';
-	// The table's first column: `n` / `p` is two keys, `0`-`9` one range.
-	const sessionKeys = [...sessionsTable.matchAll(/^\| ([^|]+) \|/gm)]
-		.map(match => match[1]!.replaceAll('`', '').trim())
-		.filter(cell => !/^-+$/.test(cell))
-		.flatMap(cell => cell.split(' / '));
+	// Every command of the table, with its default keys, in --help (which used to lack o, s, L and !).
 	const help = vmux(['--help']).stdout;
-	const section = () => /Keys \((\w+)[^\n]*\n([\s\S]*?)(\n\n|$)/g;
-	const sections = Object.fromEntries([...help.matchAll(section())].map(match => [match[1]!, match[2]!]));
-	const names = (keys: string, body: string) => {
-		const escaped = keys.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-		return new RegExp(`(^|[\\s/])${escaped}(?=[\\s/]|$)`).test(body);
-	};
+	const keymap = defaultKeymap();
+	// The key sections' lines naming the command (help is in both: ? in the browser, Ctrl-b ? in sessions).
+	const keySections = help.slice(help.indexOf('  Keys:'));
+	const helpLine = (name: string) =>
+		keySections
+			.split('\n')
+			.filter(line => new RegExp(`\\s${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`).test(line))
+			.join('\n') || undefined;
+	for (const command of COMMANDS) {
+		const name = command.family?.name ?? command.name;
+		it(`--help names ${command.name} and its keys`, () => {
+			const line = helpLine(name);
+			expect(line, help).toBeDefined();
+			const keys = keymap.bindingsOf(command.name).map(binding => displayBinding(binding, keymap.prefixKey));
+			// A family's keys are one range (Ctrl-b 0-9): its first member's key starts it.
+			for (const key of command.family ? keys.map(key => key.slice(0, -1)) : keys) expect(line).toContain(key);
+		});
+	}
 
-	it('the README lists the keys it is checked against', () => {
-		expect(keysIn(browserSentence)).toEqual(expect.arrayContaining(['j', 'k', '/', 'o', 'Esc', 'Enter', 'e', 'n', 'D', '!', 'r', 's', 'L', '?', 'q']));
-		expect(sessionKeys).toEqual(expect.arrayContaining(['c', 'n', 'p', '0-9', 'w', 'd', 'x', 'r', '[', '?', 'Ctrl-b']));
+	it('--help has the browser keys it once lacked', () => {
+		for (const [key, name] of [['o', 'sort'], ['s', 'subscriptions'], ['L', 'sign-in'], ['!', 'doctor']]) expect(helpLine(name)).toMatch(new RegExp(`^\\s+\\${key}\\s`));
 	});
-
-	for (const key of keysIn(browserSentence)) {
-		it(`--help names the browser key ${key}`, () => {
-			expect(sections.browser, help).toBeDefined();
-			expect(names(key, sections.browser!), sections.browser).toBe(true);
-		});
-	}
-	for (const key of sessionKeys) {
-		it(`--help names the session key ${key}`, () => {
-			expect(sections.sessions, help).toBeDefined();
-			expect(names(key, sections.sessions!), sections.sessions).toBe(true);
-		});
-	}
 });

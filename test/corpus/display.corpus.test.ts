@@ -83,19 +83,6 @@ function expectSafeFrame(frame: string): void {
 	expect(bad ? `U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${bad.index}: ${JSON.stringify(rest.slice(Math.max(0, bad.index - 20), bad.index + 20))}` : 'none').toBe('none');
 }
 
-const noActions = {
-	connect() {},
-	edit() {},
-	newProfile() {},
-	deleteProfile() {},
-	refresh() {},
-	subscriptions() {},
-	doctor() {},
-	help() {},
-	signIn() {},
-	quit() {},
-};
-
 function hostileVm(field: 'name' | 'resourceGroup' | 'subscriptionName' | 'tag', text: string): VmRecord {
 	const base = vm('web-01', 'Standard', {enableTunneling: true});
 	if (field === 'tag') return {...base, tags: {owner: text, [text]: 'value'}};
@@ -111,7 +98,9 @@ function drawBrowser(vms: VmRecord[], extra: {status?: string; notice?: string; 
 			vms,
 			filter: fuzzyVmFilter(),
 			hasProfile: () => false,
-			actions: noActions,
+			onConnect: () => {},
+			hints: [],
+			sortKey: 'o',
 			width: 120,
 			height: 20,
 			status: extra.status ?? 'demo lab',

@@ -1,3 +1,4 @@
+import type {KeyTable} from '../../core/commands/key-spec.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 
@@ -12,6 +13,8 @@ export interface FocusInputs {
 	focused: ShellSession | undefined;
 	/** The window is below the minimum size: a notice replaces every view. */
 	tooSmall: boolean;
+	/** The browser's filter box is being typed in: it takes plain keys as text. */
+	filtering: boolean;
 }
 
 export interface Focus {
@@ -23,21 +26,27 @@ export interface Focus {
 	paneVisible: boolean;
 	/** Whether the prefix key is intercepted while the app's views have the keyboard (text fields take it). */
 	prefixInAppMode: boolean;
+	/**
+	 * The key table plain keys are looked up in before the views see them: `root` while the VM list has the
+	 * keyboard; undefined when they are text (the filter box, dialogs, editors) or a session's.
+	 */
+	plainKeys: KeyTable | undefined;
 }
 
 /**
- * The one place that decides, from (view, dialog, focused session), which session receives input and
- * which one is painted. The input router and the pane painter both read it at the moment they act, so
+ * The one place that decides, from (view, dialog, focused session, filter box), which session receives
+ * input, which one is painted, and whether plain keys are commands. The input router and the pane painter both read it at the moment they act, so
  * a prefix command that changes focus is seen by the very next byte of the same chunk, before React
  * renders (a session switch used to be applied during the next render, and a tag typed right after
  * `Ctrl-b p` in one burst went to the session being left).
  */
-export function deriveFocus({view, dialog, focused, tooSmall}: FocusInputs): Focus {
+export function deriveFocus({view, dialog, focused, tooSmall, filtering}: FocusInputs): Focus {
 	const paneVisible = !tooSmall && !dialog && (view === 'sessions' || view === 'scrollback') && focused !== undefined;
 	return {
 		inputSession: view === 'sessions' && !dialog && !tooSmall ? focused : undefined,
 		paneSession: paneVisible ? focused : undefined,
 		paneVisible,
 		prefixInAppMode: view !== 'editor' && dialog?.kind !== 'secret',
+		plainKeys: view === 'browser' && !dialog && !tooSmall && !filtering ? 'root' : undefined,
 	};
 }

@@ -21,6 +21,8 @@ export class FocusSource extends EventEmitter<{change: []}> {
 		private readonly ui: UiState,
 		private readonly manager: SessionManager,
 		private readonly size: TerminalSizeSource,
+		/** The browser's filter box (views/browser's model): while it is typed in, plain keys are text. */
+		private readonly browser: {readonly filtering: boolean},
 	) {
 		super();
 		ui.on('change', this.onChange);
@@ -33,6 +35,7 @@ export class FocusSource extends EventEmitter<{change: []}> {
 			dialog: this.ui.dialog,
 			focused: this.manager.focused,
 			tooSmall: isTooSmall(this.size.columns || 0, this.size.rows || 0),
+			filtering: this.browser.filtering,
 		});
 	}
 

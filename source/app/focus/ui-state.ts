@@ -1,19 +1,45 @@
 import {EventEmitter} from 'node:events';
+import type {VmRecord} from '../../core/inventory/model.js';
+import type {Profile} from '../../core/profiles/schema.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 import type {View} from './derive-focus.js';
+
+/** What the profile editor opens on. */
+export interface EditorTarget {
+	initial?: Profile;
+	draftFrom?: VmRecord;
+	/** Connect to this VM once the profile is saved (first connect). */
+	connectAfterSave?: VmRecord;
+}
+
+export interface Notice {
+	text: string;
+	tone: 'info' | 'error';
+}
 
 interface Snapshot {
 	view: View;
 	dialogs: readonly Dialog[];
+	/** The browser's message line (errors, confirmations). */
+	notice: Notice | undefined;
+	/** The editor's profile while the view is 'editor'. */
+	editor: EditorTarget | undefined;
+	/** The doctor's VM while the view is 'doctor'. */
+	doctorVm: VmRecord | undefined;
 }
 
+/** Views shown over another one (help, the session picker): closing them goes back to it. */
+const OVERLAYS: readonly View[] = ['help', 'picker'];
+
 /**
- * The app's view and dialog stack, outside React. Key handlers and prefix commands change it synchronously
- * and every reader (the input router, the pane painter, React through useSyncExternalStore) sees the
- * change at once: several keys can arrive in one chunk, before React renders again.
+ * The app's view, dialog stack and view arguments, outside React. Commands and dialogs' callbacks change it
+ * synchronously and every reader (the input router, the pane painter, React through useSyncExternalStore)
+ * sees the change at once: several keys can arrive in one chunk, before React renders again.
  */
 export class UiState extends EventEmitter<{change: []}> {
-	private snapshot: Snapshot = {view: 'browser', dialogs: []};
+	private snapshot: Snapshot = {view: 'browser', dialogs: [], notice: undefined, editor: undefined, doctorVm: undefined};
+	/** Where an overlay returns to. */
+	private underOverlay: View = 'browser';
 
 	get view(): View {
 		return this.snapshot.view;
@@ -27,10 +53,42 @@ export class UiState extends EventEmitter<{change: []}> {
 		return this.snapshot.dialogs[0];
 	}
 
+	get notice(): Notice | undefined {
+		return this.snapshot.notice;
+	}
+
 	setView(next: View | ((current: View) => View)): void {
 		const view = typeof next === 'function' ? next(this.snapshot.view) : next;
 		if (view === this.snapshot.view) return;
 		this.replace({...this.snapshot, view});
+	}
+
+	/** Shows help or the picker over the current view; `closeOverlay` comes back to it. */
+	showOverlay(view: 'help' | 'picker'): void {
+		if (!OVERLAYS.includes(this.snapshot.view)) this.underOverlay = this.snapshot.view;
+		this.setView(view);
+	}
+
+	/** The view an overlay (help, picker) was opened over, or the last one when none is open. */
+	get viewUnderOverlay(): View {
+		return OVERLAYS.includes(this.snapshot.view) ? this.underOverlay : this.snapshot.view;
+	}
+
+	closeOverlay(): void {
+		this.setView(this.underOverlay);
+	}
+
+	openEditor(target: EditorTarget): void {
+		this.replace({...this.snapshot, view: 'editor', editor: target});
+	}
+
+	openDoctor(vm: VmRecord): void {
+		this.replace({...this.snapshot, view: 'doctor', doctorVm: vm});
+	}
+
+	setNotice(notice: Notice | undefined): void {
+		if (notice === this.snapshot.notice) return;
+		this.replace({...this.snapshot, notice});
 	}
 
 	pushDialog(dialog: Dialog): void {

@@ -1,4 +1,5 @@
 import type {Writable} from 'node:stream';
+import {keyNameOfInput, type KeyTable} from '../../core/commands/key-spec.js';
 import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
 
 /** Parses a prefix setting such as `C-b` or `C-a` into the control byte the terminal sends for it. */
@@ -23,15 +24,27 @@ export interface RouteTarget {
 	inputSession: KeystrokeSink | undefined;
 	/** When false (a text field has focus), the prefix is not intercepted while the views have the keyboard. */
 	prefixInAppMode: boolean;
+	/** The key table plain keys are offered to before the views see them (undefined: straight to the views). */
+	plainKeys: KeyTable | undefined;
 }
 
-const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true};
+/** Where keys that name commands go (app/commands' dispatcher, reading the command table). */
+export interface KeyCommands {
+	/** The key typed after the prefix, by name (`c`, `C-b`, `Up`; see core/commands/key-spec). */
+	prefixKey(key: string): void;
+	/** A plain key, looked up in the table the focus names (`root` while the VM list has the keyboard): true when a command took it. */
+	plainKey(table: KeyTable, key: string): boolean;
+}
+
+const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true, plainKeys: undefined};
+const NO_COMMANDS: KeyCommands = {prefixKey: () => {}, plainKey: () => false};
 
 /**
- * The one place raw stdin is read. While a session has the keyboard every byte goes to it except the
- * prefix key, whose following key becomes a command; otherwise bytes go to Ink (the browser, dialogs),
- * still watching for the prefix so session switching works from anywhere. Bytes inside a bracketed paste
- * are never taken as a prefix.
+ * The one place raw stdin is read and split into keys. While a session has the keyboard every byte goes to
+ * it except the prefix key, whose following key is looked up in the command table; otherwise keys go to the
+ * command table first when the focus names a table for plain keys (the VM list's), and the rest to Ink
+ * (dialogs, text fields, views' own navigation), still watching for the prefix so session switching works from anywhere.
+ * Bytes inside a bracketed paste are never taken as a prefix or a command.
  *
  * The target is not stored here: it is asked of `target()` before every run of bytes, so a command that
  * switches sessions (`Ctrl-b p`) sends the rest of the same chunk to the session it switched to, and a
@@ -39,6 +52,7 @@ const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true};
  */
 export class InputRouter {
 	private target: () => RouteTarget = () => APP_ONLY;
+	private commands: KeyCommands = NO_COMMANDS;
 	/** Typed bytes not routed yet (latin1, one char per byte): waits while the views digest a key. */
 	private backlog = '';
 	private awaitingCommand = false;
@@ -51,12 +65,16 @@ export class InputRouter {
 	constructor(
 		private readonly appInput: Writable,
 		private readonly prefixByte: number,
-		private readonly onCommand: (key: string) => void,
 	) {}
 
 	/** Reads where keys go from this function from now on (the app's FocusSource). */
 	follow(target: () => RouteTarget): void {
 		this.target = target;
+	}
+
+	/** Sends command keys here from now on (the app's command dispatcher). */
+	dispatchTo(commands: KeyCommands): void {
+		this.commands = commands;
 	}
 
 	get prefixPending(): boolean {
@@ -90,10 +108,10 @@ export class InputRouter {
 			}
 			if (this.awaitingCommand) {
 				this.awaitingCommand = false;
-				const key = this.take(firstKey(this.backlog).length);
-				// Prefix twice sends one literal prefix byte.
-				if (key.length === 1 && key.charCodeAt(0) === this.prefixByte) this.deliver(session, key);
-				else this.onCommand(keyName(key));
+				const name = keyNameOfInput(this.take(firstKey(this.backlog).length));
+				// The prefix typed twice is a command too (send-prefix), so it can be rebound like the others.
+				if (name) this.commands.prefixKey(name);
+				this.afterCommand();
 				continue;
 			}
 			if (this.inPaste) {
@@ -121,7 +139,10 @@ export class InputRouter {
 				continue;
 			}
 			if (!session) {
-				this.deliver(undefined, this.take(firstKey(this.backlog).length));
+				const key = this.take(firstKey(this.backlog).length);
+				const name = target.plainKeys ? keyNameOfInput(key) : undefined;
+				if (name && this.commands.plainKey(target.plainKeys!, name)) this.afterCommand();
+				else this.deliver(undefined, key);
 				continue;
 			}
 			// A session takes everything up to the next prefix or paste.
@@ -137,6 +158,19 @@ export class InputRouter {
 		// Ink's own key parser does not understand paste markers; it gets the pasted text alone.
 		if (raw === PASTE_START || raw === PASTE_END) return;
 		this.appInput.write(Buffer.from(raw, 'latin1').toString('utf8'));
+		this.waitForRender();
+	}
+
+	/**
+	 * A command ran: when the views have the keyboard next, the next key waits for React to draw what the
+	 * command opened (a dialog's or a view's key handler exists only once it is drawn). A session takes the
+	 * next bytes at once (`Ctrl-b p` then a tag, in one read).
+	 */
+	private afterCommand(): void {
+		if (this.target().inputSession === undefined) this.waitForRender();
+	}
+
+	private waitForRender(): void {
 		this.viewsBusy = true;
 		// A timer, not setImmediate: React schedules its render with setImmediate while handling this key,
 		// and the next key must come after that render.
@@ -157,26 +191,4 @@ function firstKey(text: string): string {
 	const lead = text.charCodeAt(0);
 	const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
 	return text.slice(0, length);
-}
-
-function keyName(key: string): string {
-	switch (key) {
-		case '\x1b':
-			return 'escape';
-		case '\r':
-		case '\n':
-			return 'enter';
-		case '\x1b[A':
-		case '\x1bOA':
-			return 'up';
-		case '\x1b[B':
-		case '\x1bOB':
-			return 'down';
-		case '\x1b[5~':
-			return 'pageup';
-		case '\x1b[6~':
-			return 'pagedown';
-		default:
-			return key.startsWith('\x1b') ? 'unknown' : Buffer.from(key, 'latin1').toString('utf8');
-	}
 }

@@ -18,7 +18,7 @@ import {KnownHosts} from '../../core/session/known-hosts.js';
 import {SessionManager} from '../../core/session/session-manager.js';
 import {JumpTransport} from '../../core/transport/jump.js';
 import type {Prompter} from '../../core/session/types.js';
-import type {AppServices, ConnectOutcome} from '../App.js';
+import type {AppServices, ConnectOutcome} from '../app-services.js';
 import type {InputRouter} from '../input/input-router.js';
 import type {RunOptions} from '../run-app.js';
 import {fuzzyVmFilter} from './fuzzy-filter.js';
@@ -33,7 +33,7 @@ export interface BuiltServices {
 
 /** Wires core services for the App: inventory, profiles, host keys, sessions and, in demo mode, the lab. */
 export async function buildServices(
-	options: RunOptions & {settings: SettingsStore; router: InputRouter; commands: AppServices['commands']; prefixLabel: string; onProgress?: (step: string) => void},
+	options: RunOptions & {settings: SettingsStore; router: InputRouter; prefixLabel: string; onProgress?: (step: string) => void},
 ): Promise<BuiltServices> {
 	const store = new ProfileStore({configDir: options.paths.dir});
 	const knownHosts = new KnownHosts({configDir: options.paths.dir});
@@ -217,7 +217,6 @@ export async function buildServices(
 	const app: AppServices = {
 		manager,
 		router: options.router,
-		commands: options.commands,
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,

@@ -2,7 +2,7 @@ import {EventEmitter} from 'node:events';
 import type {AzureProblem} from '../../core/azure/errors.js';
 import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from '../../core/inventory/cache.js';
 import type {Inventory, VmRecord} from '../../core/inventory/model.js';
-import type {InventoryView} from '../App.js';
+import type {InventoryView} from '../app-services.js';
 import {formatAge} from '../format-age.js';
 import {describeRowCount} from './host-rows.js';
 

@@ -273,6 +273,12 @@ export const SettingsSchema = z
 				error: 'one of "auto" (the Azure CLI when it is signed in, else vmux\'s own sign-in), "cli" (always az ssh cert) or "device-code" (always vmux\'s own sign-in)',
 			})
 			.default('auto'),
+		/**
+		 * Key bindings by command name (core/commands): `{"new-window": "prefix c", "doctor": "!", "sort": "none"}`.
+		 * Checked by core/commands/keymap, not here: a bad binding is a notice and keeps that command's default,
+		 * instead of setting every other setting back to its default too.
+		 */
+		keys: z.unknown().optional(),
 	})
 	.prefault({});
 

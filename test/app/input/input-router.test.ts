@@ -21,14 +21,20 @@ function harness() {
 	const appKeys: string[] = [];
 	const appInput = new PassThrough({objectMode: true});
 	const commands: string[] = [];
-	const router = new InputRouter(appInput, 0x02, key => {
-		commands.push(key);
-		// The commands the app runs synchronously (App's prefix commands).
-		if (key === 'n') state.focused = (state.focused + 1) % sessions.length;
-		if (key === 'p') state.focused = (state.focused + sessions.length - 1) % sessions.length;
-		if (/^[0-9]$/.test(key)) state.focused = Number(key);
-		if (key === 'w') state.view = 'picker';
-		if (key === 'd') state.view = 'browser';
+	const router = new InputRouter(appInput, 0x02);
+	router.dispatchTo({
+		prefixKey: key => {
+			commands.push(key);
+			// The commands the app runs synchronously (the command table's session commands).
+			if (key === 'n') state.focused = (state.focused + 1) % sessions.length;
+			if (key === 'p') state.focused = (state.focused + sessions.length - 1) % sessions.length;
+			if (/^[0-9]$/.test(key)) state.focused = Number(key);
+			if (key === 'w') state.view = 'picker';
+			if (key === 'd') state.view = 'browser';
+			// send-prefix: the prefix typed twice sends it to the session.
+			if (key === 'C-b' && state.view === 'sessions') sessions[state.focused]!.sendInput(Buffer.from([0x02]));
+		},
+		plainKey: () => false,
 	});
 	// The picker, as the views would handle keys: a digit focuses that session and shows the sessions.
 	appInput.on('data', (key: string) => {
@@ -38,7 +44,7 @@ function harness() {
 			state.view = 'sessions';
 		}
 	});
-	router.follow((): RouteTarget => ({inputSession: state.view === 'sessions' ? sessions[state.focused] : undefined, prefixInAppMode: true}));
+	router.follow((): RouteTarget => ({inputSession: state.view === 'sessions' ? sessions[state.focused] : undefined, prefixInAppMode: true, plainKeys: undefined}));
 	const settle = async () => {
 		for (let i = 0; i < 200; i++) await new Promise(done => setTimeout(done, 0));
 	};
@@ -92,10 +98,10 @@ describe('InputRouter', () => {
 		expect(sessions[0]!.received).toBe('');
 	});
 
-	it('passes a prefix byte inside a bracketed paste to the session, and a doubled prefix as one literal byte', () => {
+	it('passes a prefix byte inside a bracketed paste to the session, and a doubled prefix as the send-prefix key', () => {
 		const {router, sessions, commands} = harness();
 		router.feed(Buffer.from('\x1b[200~a\x02nb\x1b[201~\x02\x02'));
-		expect(commands).toEqual([]);
+		expect(commands).toEqual(['C-b']);
 		expect(sessions[0]!.received).toBe('\x1b[200~a\x02nb\x1b[201~\x02');
 	});
 

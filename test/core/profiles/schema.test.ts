@@ -121,7 +121,7 @@ describe('ProfileSchema', () => {
 		expect(problems(profile({target: {kind: 'host', host: 'fd00::4'}}))).toEqual([]);
 		expect(problems({...profile(), target: {kind: 'vm'}})).toEqual([expect.stringMatching(/target\.kind is "vm"; expected a target kind of "azure-vm"/)]);
 		expect(problems({...profile(), transport: {...bastion('Standard'), sku: 'Gold'}})).toEqual([
-			expect.stringMatching(/transport\.sku is "Gold"; expected one of "Developer", "Basic", "Standard" or "Premium"/),
+			expect.stringMatching(/transport\.sku is "Gold"; expected one of "Developer", "QuickConnect", "Basic", "Standard" or "Premium"/),
 		]);
 		expect(problems({...profile(), transport: {kind: 'jump'}})).toEqual([expect.stringMatching(/transport\.via is missing; expected the name of another saved profile/)]);
 		expect(problems({...profile(), protocol: 'rdp'})).toEqual([expect.stringMatching(/protocol is "rdp"; expected "ssh"/)]);

@@ -1,11 +1,11 @@
 import {Box} from 'ink';
 import {Text} from '../../components/SafeText.js';
 import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
-import {HintBar} from '../../components/HintBar.js';
+import {HintBar, type Hint} from '../../components/HintBar.js';
 import {describeRowCount} from '../../services/host-rows.js';
 import {fit, layoutColumns} from './columns.js';
 import type {VmFilter, VmMatch} from './filter.js';
-import {useBrowserInput, type BrowserActions} from './use-browser-input.js';
+import {useFilterInput} from './use-filter-input.js';
 import {useBrowserState, type BrowserModel} from './use-browser-state.js';
 
 export interface BrowserViewProps {
@@ -16,7 +16,12 @@ export interface BrowserViewProps {
 	emptyMessage?: string;
 	filter: VmFilter;
 	hasProfile(vm: VmRecord): boolean;
-	actions: BrowserActions;
+	/** Enter in the filter box (the list's own keys are commands: app/commands). */
+	onConnect(vm: VmRecord): void;
+	/** The hint bar's keys, as bound now (app/commands/key-hints). */
+	hints: Hint[];
+	/** The sort command's key, for "sorted by name (o changes)"; undefined when unbound. */
+	sortKey: string | undefined;
 	width: number;
 	height: number;
 	/** One line about where the list came from (source, age, refresh progress). */
@@ -41,8 +46,8 @@ export function BrowserView(props: BrowserViewProps) {
 	// Chrome: title, header, filter line, notice (up to three lines), hint bar.
 	const noticeLines = props.notice ? Math.min(3, Math.max(1, Math.ceil(props.notice.text.length / Math.max(1, width)))) : 1;
 	const listHeight = Math.max(1, height - 4 - noticeLines);
-	const state = useBrowserState(props.model, props.vms, props.filter);
-	useBrowserInput(state, props.actions, listHeight, props.isActive);
+	const state = useBrowserState(props.model, props.vms, props.filter, listHeight);
+	useFilterInput(state, props.onConnect, props.isActive);
 	const columns = layoutColumns(width);
 	const start = Math.max(0, Math.min(state.selectedIndex - Math.floor(listHeight / 2), state.matches.length - listHeight));
 	const visible = state.matches.slice(start, start + listHeight);
@@ -90,7 +95,8 @@ export function BrowserView(props: BrowserViewProps) {
 					</>
 				) : (
 					<Text dimColor>
-						{describeRowCount(props.vms)} · sorted by {state.sortKey} (o changes)
+						{describeRowCount(props.vms)} · sorted by {state.sortKey}
+						{props.sortKey ? ` (${props.sortKey} changes)` : ''}
 					</Text>
 				)}
 			</Text>
@@ -108,17 +114,7 @@ export function BrowserView(props: BrowserViewProps) {
 								{keys: '↑↓', label: 'move'},
 								{keys: 'Esc', label: 'clear filter'},
 							]
-						: [
-								{keys: '⏎', label: 'connect'},
-								{keys: 'j/k', label: 'move'},
-								{keys: '/', label: 'filter'},
-								{keys: 'o', label: 'sort'},
-								{keys: 'e', label: 'edit profile'},
-								{keys: 'n', label: 'new'},
-								{keys: 'r', label: 'refresh'},
-								{keys: '?', label: 'help'},
-								{keys: 'q', label: 'quit'},
-							]
+						: props.hints
 				}
 			/>
 		</Box>

@@ -34,6 +34,8 @@ export class BrowserModel {
 	/** The list's order while no filter is typed; a filter ranks by match instead (fzf). */
 	sortKey: SortKey = 'name';
 	filtering = false;
+	/** Rows the list shows (the view sets it as it lays out): PgUp/PgDn move this far. */
+	pageSize = 10;
 	/** The selection follows the VM, not the row, so refreshes and re-ranking keep it. */
 	private selectedId: string | undefined;
 	private vms: VmRecord[] = [];
@@ -126,9 +128,10 @@ export class BrowserModel {
 
 export type BrowserState = BrowserModel;
 
-/** Binds a model that outlives the view (the App keeps it, so the selection survives the editor). */
-export function useBrowserState(model: BrowserModel, vms: VmRecord[], filter: VmFilter): BrowserModel {
+/** Binds a model that outlives the view (the app keeps it, so the selection survives the editor). */
+export function useBrowserState(model: BrowserModel, vms: VmRecord[], filter: VmFilter, pageSize: number): BrowserModel {
 	model.setSource(vms, filter);
+	model.pageSize = pageSize;
 	useSyncExternalStore(model.subscribe, model.getVersion);
 	return model;
 }

@@ -1,61 +1,88 @@
 import {Box, useInput} from 'ink';
+import {keysText, type HelpSection} from '../../../core/commands/help-rows.js';
 import {Text} from '../../components/SafeText.js';
+import {useLiveState} from '../../hooks/use-live-state.js';
 
-const BROWSER_KEYS: Array<[string, string]> = [
-	['j/k ↑/↓', 'move'],
-	['/', 'filter (fuzzy: name, group, subscription, IP, tags)'],
-	['o', 'sort by name, state, resource group, subscription or IP'],
-	['!', 'doctor: check everything a connection to the VM needs'],
-	['Enter', 'connect (opens the profile editor the first time)'],
-	['e', 'edit the VM\'s profile'],
-	['n', 'new profile'],
-	['D', 'delete the VM\'s profile (asks first)'],
-	['r', 'refresh the inventory'],
-	['s', 'choose subscriptions'],
-	['L', 'sign in to Azure with a device code'],
-	['Esc', 'clear the filter / go back (never quits)'],
-	['q', 'quit (asks while sessions are live)'],
-];
-
-export function sessionKeys(prefix: string): Array<[string, string]> {
-	return [
-		[`${prefix} c`, 'new shell on the same connection'],
-		[`${prefix} n / p`, 'next / previous session'],
-		[`${prefix} 0-9`, 'jump to session'],
-		[`${prefix} w`, 'session picker'],
-		[`${prefix} d`, 'back to the browser (sessions keep running)'],
-		[`${prefix} x`, 'close session (asks first)'],
-		[`${prefix} r`, 'reconnect now'],
-		[`${prefix} [`, 'scrollback (PgUp/PgDn/↑/↓, q or Esc leaves)'],
-		[`${prefix} ?`, 'this help'],
-		[`${prefix} ${prefix}`, `send a literal ${prefix}`],
-	];
+export interface HelpViewProps {
+	/** Generated from the command table and the keys in force (core/commands/help-rows). */
+	sections: HelpSection[];
+	/** The section shown first: the one for where help was asked from. */
+	first: HelpSection['id'];
+	width: number;
+	height: number;
+	onClose(): void;
 }
 
-export function HelpView({prefix, width, height, onClose}: {prefix: string; width: number; height: number; onClose(): void}) {
+type Line = {kind: 'title' | 'note' | 'blank'; text: string} | {kind: 'row'; keys: string; name: string; help: string};
+
+/** Narrower than this, the command-name column is left out. */
+const NAME_COLUMN_MIN_WIDTH = 72;
+
+/** `?`: every command with its keys and its name (what settings.json's "keys" rebinds); scrolls when taller than the screen. */
+export function HelpView({sections, first, width, height, onClose}: HelpViewProps) {
+	const ordered = [...sections].sort((a, b) => Number(b.id === first) - Number(a.id === first));
+	const lines: Line[] = ordered.flatMap((section, index) => [
+		...(index > 0 ? [{kind: 'blank' as const, text: ''}] : []),
+		{kind: 'title' as const, text: section.title},
+		...section.rows.map(row => ({kind: 'row' as const, keys: keysText(row), name: row.name, help: row.help})),
+		...(section.note ? [{kind: 'note' as const, text: section.note}] : []),
+	]);
+	const rows = lines.filter(line => line.kind === 'row');
+	const keyWidth = Math.max(...rows.map(row => row.keys.length)) + 2;
+	const nameWidth = width >= NAME_COLUMN_MIN_WIDTH ? Math.max(...rows.map(row => row.name.length)) + 2 : 0;
+	// Title, a blank line, and the footer.
+	const bodyHeight = Math.max(1, height - 3);
+	const maxOffset = Math.max(0, lines.length - bodyHeight);
+	const [getOffset, setOffset] = useLiveState(0);
+	const scroll = (to: number) => setOffset(Math.max(0, Math.min(maxOffset, to)));
 	useInput((input, key) => {
-		if (key.escape || key.return || input === 'q' || input === '?') onClose();
+		if (key.escape || key.return || input === 'q' || input === '?') return onClose();
+		if (key.downArrow || input === 'j') return scroll(getOffset() + 1);
+		if (key.upArrow || input === 'k') return scroll(getOffset() - 1);
+		if (key.pageDown || input === ' ') return scroll(getOffset() + bodyHeight);
+		if (key.pageUp) return scroll(getOffset() - bodyHeight);
+		if (input === 'g') return scroll(0);
+		if (input === 'G') return scroll(maxOffset);
 	});
-	const row = ([keys, what]: [string, string]) => (
-		<Text key={keys} wrap="truncate">
-			{'  '}
-			<Text bold color="cyan">
-				{keys.padEnd(14)}
-			</Text>
-			{what}
-		</Text>
-	);
+	const offset = Math.min(getOffset(), maxOffset);
+	const visible = lines.slice(offset, offset + bodyHeight);
+	const more = maxOffset > 0 ? ` · ↑/↓ PgUp/PgDn scroll (${offset + visible.length} of ${lines.length} lines)` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Text bold> vmux keys</Text>
+			<Text bold wrap="truncate">
+				{' vmux keys'}
+			</Text>
 			<Text> </Text>
-			<Text bold> Browser</Text>
-			{BROWSER_KEYS.map(row)}
-			<Text> </Text>
-			<Text bold> Sessions (also from the browser: {prefix} n/p/0-9/w)</Text>
-			{sessionKeys(prefix).map(row)}
-			<Text> </Text>
-			<Text dimColor> Esc, Enter or q closes this help.</Text>
+			<Box flexDirection="column" height={bodyHeight} overflow="hidden">
+				{visible.map((line, i) => {
+					if (line.kind === 'row')
+						return (
+							<Text key={`${offset + i}`} wrap="truncate">
+								{'  '}
+								<Text bold color="cyan">
+									{line.keys.padEnd(keyWidth)}
+								</Text>
+								{nameWidth > 0 ? <Text dimColor>{line.name.padEnd(nameWidth)}</Text> : null}
+								{line.help}
+							</Text>
+						);
+					if (line.kind === 'title')
+						return (
+							<Text key={`${offset + i}`} bold wrap="truncate">
+								{' '}
+								{line.text}
+							</Text>
+						);
+					return (
+						<Text key={`${offset + i}`} dimColor wrap="truncate">
+							{line.text ? `  ${line.text}` : ' '}
+						</Text>
+					);
+				})}
+			</Box>
+			<Text dimColor wrap="truncate">
+				{` Esc, Enter or q closes this help${more} · settings.json "keys" rebinds, e.g. {"sort": "S"}`}
+			</Text>
 		</Box>
 	);
 }

@@ -1,0 +1,73 @@
+import type {CommandDefinition} from '../core/commands/command-table.js';
+import {helpSections, type HelpSection} from '../core/commands/help-rows.js';
+import type {Keymap} from '../core/commands/keymap.js';
+import type {AppServices} from './app-services.js';
+import {appCommandTarget} from './commands/app-commands.js';
+import {CommandDispatcher} from './commands/dispatcher.js';
+import {browserHints} from './commands/key-hints.js';
+import type {Hint} from './components/HintBar.js';
+import {Dialogs} from './dialogs/dialogs.js';
+import {ConnectFlow} from './flows/connect-flow.js';
+import {ProfileFlow} from './flows/profile-flow.js';
+import {SessionFlow} from './flows/session-flow.js';
+import type {UiState} from './focus/ui-state.js';
+import type {BrowserModel} from './views/browser/use-browser-state.js';
+
+/** Everything the App draws from and the input router dispatches to, wired once, outside React. */
+export interface AppController {
+	ui: UiState;
+	browser: BrowserModel;
+	keymap: Keymap;
+	dispatcher: CommandDispatcher;
+	dialogs: Dialogs;
+	connect: ConnectFlow;
+	profiles: ProfileFlow;
+	sessions: SessionFlow;
+	/** The `?` view's sections, from the command table and the keys in force. */
+	help: HelpSection[];
+	/** The browser's hint bar. */
+	hints: Hint[];
+	/** Takes the dialogs back out of the session manager's prompter. */
+	dispose(): void;
+}
+
+export interface AppControllerOptions {
+	services: AppServices;
+	ui: UiState;
+	browser: BrowserModel;
+	keymap: Keymap;
+	/** The prefix key's byte (send-prefix sends it). */
+	prefixByte: number;
+	/** Told about every command run (the debug log). */
+	onCommand?: (command: CommandDefinition) => void;
+}
+
+/**
+ * The composition root of the full-screen app: dialogs, the connect flow, profile editing, session
+ * commands and the command dispatcher over one UI state. The App component only draws what they leave in
+ * the UI state; keys reach them through the input router and the dispatcher, never through React.
+ */
+export function createAppController({services, ui, browser, keymap, prefixByte, onCommand}: AppControllerOptions): AppController {
+	const dialogs = new Dialogs(ui);
+	services.prompter.target = dialogs.prompter;
+	const profiles: ProfileFlow = new ProfileFlow(services.profiles, ui, dialogs, vm => void connect.connect(vm));
+	const connect: ConnectFlow = new ConnectFlow(services, ui, dialogs, target => profiles.open(target));
+	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte);
+	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions}), onCommand);
+	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
+	return {
+		ui,
+		browser,
+		keymap,
+		dispatcher,
+		dialogs,
+		connect,
+		profiles,
+		sessions,
+		help: helpSections(keymap),
+		hints: browserHints(keymap),
+		dispose: () => {
+			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
+		},
+	};
+}

@@ -1,0 +1,68 @@
+import type {VmRecord} from '../core/inventory/model.js';
+import type {Profile} from '../core/profiles/schema.js';
+import type {SessionManager} from '../core/session/session-manager.js';
+import type {ConnectionSpec, Prompter} from '../core/session/types.js';
+import type {InputRouter} from './input/input-router.js';
+import type {PanePainter} from './screen/pane-painter.js';
+import type {VmFilter} from './views/browser/filter.js';
+import type {RunDoctor} from './views/doctor/DoctorView.js';
+import type {KeyVaultPickerProps} from './views/profile-editor/KeyVaultPicker.js';
+import type {SubscriptionChoice} from './views/subscriptions/SubscriptionPicker.js';
+
+/** What the app needs from the rest of vmux (services/build-services wires it). */
+
+export type ConnectOutcome =
+	| {kind: 'spec'; spec: ConnectionSpec}
+	| {kind: 'error'; title: string; message: string}
+	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
+	| {kind: 'needs-profile'};
+
+/** The profile store as the App uses it (core/profiles/store). */
+export interface ProfilesService {
+	list(): Profile[];
+	profileFor(vm: VmRecord): Profile | undefined;
+	save(profile: Profile, replacing?: string): void;
+	delete(name: string): void;
+	/** Set when the profiles file is broken: profiles are read-only until it is fixed. */
+	readOnlyReason(): string | undefined;
+}
+
+export interface InventoryView {
+	vms: VmRecord[];
+	status: string;
+	/** Why the list is empty or old, in full (the status line truncates). */
+	problem?: string;
+}
+
+export interface AppServices {
+	manager: SessionManager;
+	router: InputRouter;
+	/** The forwarding prompter the session manager holds; the App installs its dialogs into it. */
+	prompter: {target: Prompter | undefined};
+	prefixLabel: string;
+	maxFps: number;
+	/** Draws the focused session's screen outside Ink (see screen/pane-painter). */
+	painter: PanePainter;
+	/** Problems found at start (broken settings or profiles file, bad key bindings): shown until the user acts. */
+	startupNotices: string[];
+	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
+	filter: VmFilter;
+	profiles: ProfilesService;
+	subscriptions: {
+		list(): Promise<SubscriptionChoice[]>;
+		selected(): readonly string[];
+		choose(ids: string[]): void;
+	};
+	/** Loaders for the profile editor's Key Vault picker (subscription -> vault -> secret). */
+	keyVault?: Pick<KeyVaultPickerProps, 'loadSubscriptions' | 'loadVaults' | 'loadSecrets'>;
+	/** Device-code sign-in, offered when no credential in the chain works. */
+	signIn?: {
+		needed(): boolean;
+		/** `onDone` runs once the device code is redeemed (or the sign-in failed, with the reason). */
+		start(onPrompt: (prompt: {url: string; code: string; message: string}) => void, onDone?: (error?: Error) => void): void;
+	};
+	/** `!`: the doctor's checks for one VM (core/doctor), against the browser's Azure (or the lab's). */
+	doctor: RunDoctor;
+	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
+	quit(): void;
+}

@@ -1,0 +1,159 @@
+/**
+ * Every action a key can start, in one table (tmux's `cmd-*.c` entries as data): its name (what
+ * settings.json's `"keys"` rebinds), where it applies, its default keys, its help, when it is available and
+ * what it runs. The help views, `vmux --help` and the README's key tables are generated from this table
+ * (./help-rows.ts), and the keymap (./keymap.ts) applies the user's bindings to it.
+ *
+ * `run` only calls the app through `CommandContext`, so this module stays free of React and of the app:
+ * the command line reads it for `--help` without loading the UI.
+ */
+
+/** Where the keyboard is, in the table's terms: the VM list, a session's pane (or its scrollback), or any other view. */
+export type CommandPlace = 'browser' | 'session' | 'other';
+
+/** Where a command applies: the browser, sessions, or anywhere (`both`: e.g. the prefix's session switching from the browser). */
+export type CommandScope = 'browser' | 'session' | 'both';
+
+/** What `when` sees of the app when a key arrives. */
+export interface CommandState {
+	place: CommandPlace;
+	/** Live sessions. */
+	sessions: number;
+	/** The browser has a VM selected (the list is not empty). */
+	vmSelected: boolean;
+	/** The browser's filter holds a query. */
+	filterQuery: boolean;
+}
+
+/** The browser's actions; those about a VM act on the selected one. */
+export interface BrowserCommands {
+	move(delta: number): void;
+	movePage(direction: 1 | -1): void;
+	moveTo(index: 'first' | 'last'): void;
+	startFilter(): void;
+	clearFilter(): void;
+	cycleSort(): void;
+	connect(): void;
+	editProfile(): void;
+	newProfile(): void;
+	deleteProfile(): void;
+	doctor(): void;
+	refresh(): void;
+	chooseSubscriptions(): void;
+	signIn(): void;
+}
+
+export interface SessionCommands {
+	/** Shows the sessions; false (after saying there are none yet) when there is nothing to show. */
+	enter(): boolean;
+	next(delta: 1 | -1): void;
+	select(index: number): void;
+	picker(): void;
+	newShell(): void;
+	detach(): void;
+	close(): void;
+	reconnect(): void;
+	scrollback(): void;
+	/** Sends the prefix key's own byte to the focused session. */
+	sendPrefix(): void;
+}
+
+/** What a command can do: the app implements it (app/commands). */
+export interface CommandContext {
+	state: CommandState;
+	browser: BrowserCommands;
+	sessions: SessionCommands;
+	help(): void;
+	quit(): void;
+}
+
+export interface CommandDefinition {
+	/** kebab-case, tmux's name where tmux has the command. */
+	name: string;
+	scope: CommandScope;
+	/** Default bindings as settings.json writes them: `"o"`, `"Enter"`, `"prefix c"` (./key-spec.ts). */
+	keys: readonly string[];
+	help: string;
+	/** Commands that are one row in help (select-window-0 … 9). */
+	family?: {name: string; help: string};
+	/** Availability beyond the scope (e.g. a VM must be selected); the key does nothing otherwise. */
+	when?(state: CommandState): boolean;
+	run(ctx: CommandContext): void;
+}
+
+const vmSelected = (state: CommandState) => state.vmSelected;
+
+const SELECT_WINDOW: CommandDefinition[] = Array.from({length: 10}, (_, index) => ({
+	name: `select-window-${index}`,
+	scope: 'both' as const,
+	keys: [`prefix ${index}`],
+	help: `jump to session ${index}`,
+	family: {name: 'select-window-0 … 9', help: 'jump to a session by number'},
+	run: (ctx: CommandContext) => ctx.sessions.select(index),
+}));
+
+export const COMMANDS: readonly CommandDefinition[] = [
+	// The browser (plain keys while the VM list has the keyboard; the filter box takes typed text).
+	{name: 'move-down', scope: 'browser', keys: ['j', 'Down'], help: 'move down', run: ctx => ctx.browser.move(1)},
+	{name: 'move-up', scope: 'browser', keys: ['k', 'Up'], help: 'move up', run: ctx => ctx.browser.move(-1)},
+	{name: 'page-down', scope: 'browser', keys: ['PageDown'], help: 'move down a page', run: ctx => ctx.browser.movePage(1)},
+	{name: 'page-up', scope: 'browser', keys: ['PageUp'], help: 'move up a page', run: ctx => ctx.browser.movePage(-1)},
+	{name: 'select-first', scope: 'browser', keys: ['g'], help: 'go to the first VM', run: ctx => ctx.browser.moveTo('first')},
+	{name: 'select-last', scope: 'browser', keys: ['G'], help: 'go to the last VM', run: ctx => ctx.browser.moveTo('last')},
+	{name: 'connect', scope: 'browser', keys: ['Enter'], help: 'connect (opens the profile editor the first time)', when: vmSelected, run: ctx => ctx.browser.connect()},
+	{name: 'filter', scope: 'browser', keys: ['/'], help: 'filter (fuzzy: name, group, subscription, IP, tags)', run: ctx => ctx.browser.startFilter()},
+	{name: 'clear-filter', scope: 'browser', keys: ['Escape'], help: 'clear the filter (never quits)', when: state => state.filterQuery, run: ctx => ctx.browser.clearFilter()},
+	{name: 'sort', scope: 'browser', keys: ['o'], help: 'sort by name, state, resource group, subscription or IP', run: ctx => ctx.browser.cycleSort()},
+	{name: 'doctor', scope: 'browser', keys: ['!'], help: 'doctor: check everything a connection to the VM needs', when: vmSelected, run: ctx => ctx.browser.doctor()},
+	{name: 'edit-profile', scope: 'browser', keys: ['e'], help: "edit the VM's profile", when: vmSelected, run: ctx => ctx.browser.editProfile()},
+	{name: 'new-profile', scope: 'browser', keys: ['n'], help: 'new profile', run: ctx => ctx.browser.newProfile()},
+	{name: 'delete-profile', scope: 'browser', keys: ['D'], help: "delete the VM's profile (asks first)", when: vmSelected, run: ctx => ctx.browser.deleteProfile()},
+	{name: 'refresh', scope: 'browser', keys: ['r'], help: 'refresh the inventory', run: ctx => ctx.browser.refresh()},
+	{name: 'subscriptions', scope: 'browser', keys: ['s'], help: 'choose subscriptions', run: ctx => ctx.browser.chooseSubscriptions()},
+	{name: 'sign-in', scope: 'browser', keys: ['L'], help: 'sign in to Azure with a device code', run: ctx => ctx.browser.signIn()},
+	{name: 'quit', scope: 'browser', keys: ['q'], help: 'quit (asks while sessions are live)', run: ctx => ctx.quit()},
+
+	// Sessions: the key after the prefix. Switching sessions works from every view.
+	{name: 'new-window', scope: 'session', keys: ['prefix c'], help: 'new shell on the same connection (no new login)', run: ctx => ctx.sessions.newShell()},
+	{
+		name: 'next-window',
+		scope: 'both',
+		keys: ['prefix n'],
+		help: 'next session (from the browser: back to the sessions)',
+		run: ctx => (ctx.state.place === 'session' ? ctx.sessions.next(1) : void ctx.sessions.enter()),
+	},
+	{
+		name: 'previous-window',
+		scope: 'both',
+		keys: ['prefix p'],
+		help: 'previous session (from the browser: back to the sessions)',
+		run: ctx => (ctx.state.place === 'session' ? ctx.sessions.next(-1) : void ctx.sessions.enter()),
+	},
+	...SELECT_WINDOW,
+	{
+		name: 'session-picker',
+		scope: 'both',
+		keys: ['prefix w'],
+		help: 'session picker (VM, state, age, login)',
+		run: ctx => (ctx.state.sessions > 0 ? ctx.sessions.picker() : void ctx.sessions.enter()),
+	},
+	{name: 'detach-to-browser', scope: 'session', keys: ['prefix d'], help: 'back to the browser (sessions keep running)', run: ctx => ctx.sessions.detach()},
+	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the session (asks first)', run: ctx => ctx.sessions.close()},
+	{name: 'reconnect', scope: 'session', keys: ['prefix r'], help: 'reconnect now', run: ctx => ctx.sessions.reconnect()},
+	{name: 'scrollback', scope: 'session', keys: ['prefix ['], help: 'scrollback (PgUp/PgDn, ↑/↓, g/G; q or Esc leaves)', run: ctx => ctx.sessions.scrollback()},
+	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
+
+	// Both.
+	{name: 'help', scope: 'both', keys: ['?', 'prefix ?'], help: 'this help (every key, and the command names settings.json rebinds)', run: ctx => ctx.help()},
+];
+
+/** Whether a command applies where the keyboard is now, and its own condition holds. */
+export function isAvailable(command: CommandDefinition, state: CommandState): boolean {
+	const inScope = command.scope === 'both' || command.scope === state.place;
+	return inScope && (command.when?.(state) ?? true);
+}
+
+/** Two commands' scopes overlap: one key cannot start both. */
+export function scopesOverlap(a: CommandScope, b: CommandScope): boolean {
+	return a === 'both' || b === 'both' || a === b;
+}
