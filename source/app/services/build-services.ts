@@ -130,11 +130,13 @@ export async function buildServices(
 		};
 	}
 	let entraCertificates: Promise<EntraCertificates> | undefined;
-	const entraLogin: EntraLoginSource = async ({showSignIn, signal}) => {
+	const entraLogin: EntraLoginSource = async ({showSignIn, signal, subscriptionId}) => {
 		entraCertificates ??= makeEntraCertificates();
 		const certificates = await entraCertificates;
 		const wasSignedOut = inventory.needsSignIn;
-		const login = await certificates.get(signal, showSignIn ? {needsSignIn: showSignIn} : {});
+		// The certificate is asked of the VM's tenant (a VM in another of the user's tenants gets that tenant's).
+		const tenantId = subscriptionId ? tenantOfSubscription(subscriptionId) : undefined;
+		const login = await certificates.get(signal, {...(showSignIn ? {needsSignIn: showSignIn} : {}), ...(tenantId ? {tenantId} : {})});
 		// A sign-in made while connecting serves the browser too: list the VMs it could not list before.
 		if (wasSignedOut && (await signIn?.entra())?.signedIn) inventory.refresh();
 		return login;
