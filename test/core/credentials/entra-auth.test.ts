@@ -46,6 +46,6 @@ describe('authStepsFor: Microsoft Entra ID', () => {
 	});
 
 	it('says what to do when no certificate source exists in this run', async () => {
-		await expect(authStepsFor(vmProfile, {})({prompter})).rejects.toThrow(/Microsoft Entra ID, which needs an Azure sign-in .* az login/);
+		await expect(authStepsFor(vmProfile, {})({prompter})).rejects.toThrow(/Microsoft Entra ID, which needs an Azure sign-in .* `az login`/);
 	});
 });
