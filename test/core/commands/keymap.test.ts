@@ -2,12 +2,12 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {COMMANDS, isAvailable, scopesOverlap, type CommandPlace, type CommandState} from '../../../source/core/commands/command-table.js';
+import {COMMANDS, isAvailable, plainTableOf, scopesOverlap, type CommandPlace, type CommandState} from '../../../source/core/commands/command-table.js';
 import {bindingSpec, parseKeySpec, type KeyBinding} from '../../../source/core/commands/key-spec.js';
 import {buildKeymap, defaultKeymap} from '../../../source/core/commands/keymap.js';
 import {SettingsStore} from '../../../source/core/profiles/settings-store.js';
 
-const state = (place: CommandPlace, extra: Partial<CommandState> = {}): CommandState => ({place, sessions: 1, vmSelected: true, filterQuery: true, ...extra});
+const state = (place: CommandPlace, extra: Partial<CommandState> = {}): CommandState => ({place, sessions: 1, vmSelected: true, filterQuery: true, copyMode: false, ...extra});
 const specs = (bindings: readonly KeyBinding[]) => bindings.map(bindingSpec);
 
 describe('the command table', () => {
@@ -26,7 +26,7 @@ describe('the command table', () => {
 		const seen = new Map<string, string[]>();
 		for (const command of COMMANDS) {
 			for (const spec of command.keys) {
-				const binding = parseKeySpec(spec, 'C-b');
+				const binding = parseKeySpec(spec, 'C-b', plainTableOf(command));
 				const slot = `${binding.table} ${binding.key}`;
 				for (const other of seen.get(slot) ?? []) {
 					const otherScope = COMMANDS.find(c => c.name === other)!.scope;
@@ -39,7 +39,7 @@ describe('the command table', () => {
 	});
 
 	it('puts session commands on prefix keys only (plain keys in a session belong to the remote shell)', () => {
-		for (const command of COMMANDS.filter(c => c.scope !== 'browser')) {
+		for (const command of COMMANDS.filter(c => c.scope === 'session' || c.scope === 'both')) {
 			for (const spec of command.keys) if (command.name !== 'help') expect(parseKeySpec(spec, 'C-b').table, `${command.name}: ${spec}`).toBe('prefix');
 		}
 	});
@@ -56,7 +56,8 @@ describe('the command table', () => {
 			'detach-to-browser': ['prefix d'],
 			'kill-pane': ['prefix x'],
 			reconnect: ['prefix r'],
-			scrollback: ['prefix ['],
+			'copy-mode': ['prefix ['],
+			'paste-buffer': ['prefix ]'],
 			'send-prefix': ['prefix C-b'],
 			help: ['?', 'prefix ?'],
 			connect: ['Enter'],
