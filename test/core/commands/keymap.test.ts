@@ -184,6 +184,41 @@ describe('settings.json "keys"', () => {
 	});
 });
 
+describe('copy mode in the keymap', () => {
+	it("puts copy mode's plain keys in its own table, apart from the browser's, and its prefix key among the session's", () => {
+		const keymap = defaultKeymap();
+		const copy = state('session', {copyMode: true});
+		expect(keymap.resolve('copy-mode', 'q', copy)?.name).toBe('cancel');
+		expect(keymap.resolve('copy-mode', '?', copy)?.name).toBe('search-backward');
+		expect(keymap.resolve('copy-mode', 'C-u', copy)?.name).toBe('halfpage-up');
+		expect(keymap.resolve('root', 'q', state('browser'))?.name).toBe('quit');
+		expect(keymap.resolve('copy-mode', 'q', state('session'))).toBeUndefined();
+		// The session's prefix keys still work in copy mode.
+		expect(keymap.resolve('prefix', 'n', copy)?.name).toBe('next-window');
+		expect(keymap.resolve('prefix', '[', state('session'))?.name).toBe('copy-mode');
+		expect(keymap.resolve('prefix', ']', state('session'))?.name).toBe('paste-buffer');
+	});
+
+	it('rebinds copy-mode commands with plain keys, and the old name scrollback still rebinds copy-mode', () => {
+		const {keymap, notices} = buildKeymap({prefixKey: 'C-b', overrides: {'search-forward': 'F', scrollback: 'prefix Escape', cancel: ['q', 'C-c']}});
+		expect(notices).toEqual([]);
+		const copy = state('session', {copyMode: true});
+		expect(keymap.resolve('copy-mode', 'F', copy)?.name).toBe('search-forward');
+		expect(keymap.resolve('copy-mode', '/', copy)).toBeUndefined();
+		expect(keymap.resolve('copy-mode', 'C-c', copy)?.name).toBe('cancel');
+		expect(specs(keymap.bindingsOf('copy-mode'))).toEqual(['prefix Escape']);
+		expect(specs(keymap.bindingsOf('scrollback'))).toEqual(['prefix Escape']);
+	});
+
+	it('reports two copy-mode commands on one key, and the prefix key as a copy-mode key', () => {
+		const {keymap, notices} = buildKeymap({prefixKey: 'C-b', overrides: {'search-again': 'N', 'cursor-left': 'C-b'}});
+		expect(notices).toHaveLength(2);
+		expect(notices.join('\n')).toMatch(/"search-again" is bound to "N", which is already the key of "search-reverse"/);
+		expect(notices.join('\n')).toMatch(/"cursor-left".*is the prefix key itself/);
+		expect(specs(keymap.bindingsOf('search-again'))).toEqual(['n']);
+	});
+});
+
 describe('"keys" in a real settings.json', () => {
 	it('is read by the settings store as it is, so a bad binding never sets the other settings aside', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'vmux-keys-'));
