@@ -12,6 +12,8 @@ export class SessionFlow implements SessionCommands {
 		private readonly dialogs: Dialogs,
 		/** The prefix key's byte, for send-prefix. */
 		private readonly prefixByte: number,
+		/** Copy mode and the paste buffer. */
+		private readonly copy: {enter(): void; paste(): void},
 	) {}
 
 	enter(): boolean {
@@ -63,8 +65,12 @@ export class SessionFlow implements SessionCommands {
 		this.manager.reconnect();
 	}
 
-	scrollback(): void {
-		this.ui.setView('scrollback');
+	copyMode(): void {
+		this.copy.enter();
+	}
+
+	paste(): void {
+		if (this.ui.view === 'sessions') this.copy.paste();
 	}
 
 	sendPrefix(): void {

@@ -1,4 +1,13 @@
 import type {ShellSession} from '../../core/session/shell-session.js';
+import type {CellMark} from '../../core/terminal/snapshot.js';
+
+/** What copy mode draws instead of the live screen: its view of the buffer and the marks on each line. */
+export interface PaneOverlay {
+	/** Called at every paint with the pane's rows: the absolute buffer line drawn at the top. */
+	layout(rows: number): number;
+	/** Matches, selection and cursor on one absolute line. */
+	marksOf(line: number): readonly CellMark[] | undefined;
+}
 
 export interface PaneRegion {
 	/** 0-based screen row of the pane's first line. */
@@ -41,6 +50,7 @@ export class PanePainter {
 	private readonly frameMs: number;
 	private readonly onChange = () => this.schedule();
 	private visible = false;
+	private overlay: PaneOverlay | undefined;
 	private unfollow: (() => void) | undefined;
 
 	private readonly onResize = () => this.invalidate();
@@ -89,6 +99,20 @@ export class PanePainter {
 		if (moved || scrollOffset !== this.scrollOffset) this.invalidate();
 		this.region = region;
 		this.scrollOffset = scrollOffset;
+		if (this.session) this.schedule();
+	}
+
+	/**
+	 * Draws copy mode's view (or, with undefined, the live screen again). Only rows whose text or marks
+	 * changed are written, as for output.
+	 */
+	setOverlay(overlay: PaneOverlay | undefined): void {
+		this.overlay = overlay;
+		this.refresh();
+	}
+
+	/** The overlay moved (a motion, a search): paint what changed. */
+	refresh(): void {
 		if (this.session) this.schedule();
 	}
 
@@ -172,15 +196,22 @@ export class PanePainter {
 		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
 		this.lastPaint = performance.now();
 		this.paintedBytes = session.receivedBytes;
-		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset, drawCursor: this.scrollOffset === 0});
 		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
 		// The session's resize emits a change, which paints again once both agree.
-		if (snapshot.cols > cols) return;
-		// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
-		const lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));
+		const terminalCols = session.terminal.cols;
+		if (terminalCols > cols) return;
+		let lines: string[];
+		const overlay = this.overlay;
+		if (overlay) {
+			lines = session.terminal.renderLines(overlay.layout(rows), rows, line => overlay.marksOf(line));
+		} else {
+			const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset, drawCursor: this.scrollOffset === 0});
+			// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
+			lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));
+		}
 		let out = '';
 		for (let i = 0; i < rows; i++) {
-			const line = fitLine(lines[i] ?? '', cols, snapshot.cols);
+			const line = fitLine(lines[i] ?? '', cols, terminalCols);
 			if (this.painted[i] === line) continue;
 			this.painted[i] = line;
 			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;

@@ -25,6 +25,7 @@ import {fuzzyVmFilter} from './fuzzy-filter.js';
 import {InventoryController} from './inventory-controller.js';
 import {HOST_ROW_PREFIX} from './host-rows.js';
 import {PanePainter} from '../screen/pane-painter.js';
+import {findClipboardProgram} from '../../core/clipboard/local-clipboard.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -223,6 +224,11 @@ export async function buildServices(
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,
 		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
+		clipboard: {
+			setting: options.settings.settings.clipboard,
+			program: options.settings.settings.clipboard === 'auto' || options.settings.settings.clipboard === 'program' ? findClipboardProgram() : undefined,
+			terminal: process.stdout,
+		},
 		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : []), ...cacheProblems],
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),
