@@ -10,7 +10,7 @@ import {Dialogs} from './dialogs/dialogs.js';
 import {ConnectFlow} from './flows/connect-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
-import type {UiState} from './focus/ui-state.js';
+import type {Notice, UiState} from './focus/ui-state.js';
 import type {BrowserModel} from './views/browser/use-browser-state.js';
 
 /** Everything the App draws from and the input router dispatches to, wired once, outside React. */
@@ -52,7 +52,13 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 	services.prompter.target = dialogs.prompter;
 	const profiles: ProfileFlow = new ProfileFlow(services.profiles, ui, dialogs, vm => void connect.connect(vm));
 	const connect: ConnectFlow = new ConnectFlow(services, ui, dialogs, target => profiles.open(target));
-	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte);
+	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, services.recorder);
+	// Recording notices (started, stopped, disk full) show in the tab bar for a while; errors stay in the browser too.
+	const onRecordingNotice = (notice: Notice) => {
+		ui.flash(notice);
+		if (notice.tone === 'error') ui.setNotice(notice);
+	};
+	services.recorder.on('notice', onRecordingNotice);
 	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions}), onCommand);
 	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
 	return {
@@ -67,6 +73,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		help: helpSections(keymap),
 		hints: browserHints(keymap),
 		dispose: () => {
+			services.recorder.off('notice', onRecordingNotice);
 			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
 		},
 	};

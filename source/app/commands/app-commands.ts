@@ -64,6 +64,7 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 			browser: browserCommands,
 			sessions: parts.sessions,
 			help: () => ui.showOverlay('help'),
+			recordings: () => ui.showOverlay('recordings'),
 			quit: () => parts.sessions.quit(() => services.quit()),
 		},
 	};

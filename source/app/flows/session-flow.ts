@@ -1,3 +1,4 @@
+import type {SessionRecorder} from '../../core/recording/session-recorder.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {SessionCommands} from '../../core/commands/command-table.js';
 import {closeSessionMessage} from '../dialogs/close-session-message.js';
@@ -12,6 +13,7 @@ export class SessionFlow implements SessionCommands {
 		private readonly dialogs: Dialogs,
 		/** The prefix key's byte, for send-prefix. */
 		private readonly prefixByte: number,
+		private readonly recorder?: SessionRecorder,
 	) {}
 
 	enter(): boolean {
@@ -69,6 +71,11 @@ export class SessionFlow implements SessionCommands {
 
 	sendPrefix(): void {
 		if (this.ui.view === 'sessions') this.manager.focused?.sendInput(Buffer.from([this.prefixByte]));
+	}
+
+	toggleRecording(): void {
+		const focused = this.manager.focused;
+		if (focused && this.recorder) this.recorder.toggle(focused);
 	}
 
 	/** `q`: quits at once, or asks first while sessions are live. */

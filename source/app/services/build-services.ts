@@ -25,6 +25,7 @@ import {fuzzyVmFilter} from './fuzzy-filter.js';
 import {InventoryController} from './inventory-controller.js';
 import {HOST_ROW_PREFIX} from './host-rows.js';
 import {PanePainter} from '../screen/pane-painter.js';
+import {SessionRecorder} from '../../core/recording/session-recorder.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -65,6 +66,9 @@ export async function buildServices(
 			return bastion ? maxConcurrentSessions(bastion.sku) : undefined;
 		},
 	});
+
+	const recorder = new SessionRecorder({dir: options.paths.recordingsDir});
+	const stopWatching = recorder.watch(manager);
 
 	let resolveAddress: ((host: string, port: number) => {host: string; port: number} | undefined) | undefined;
 	const stops: Array<() => Promise<void> | void> = [];
@@ -207,6 +211,7 @@ export async function buildServices(
 
 	const app: AppServices = {
 		manager,
+		recorder,
 		router: options.router,
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
@@ -284,6 +289,9 @@ export async function buildServices(
 	return {
 		app,
 		async dispose() {
+			stopWatching();
+			// What was recorded reaches the disk before the sessions go.
+			recorder.stopAll();
 			manager.closeAll();
 			inventory.dispose();
 			for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});

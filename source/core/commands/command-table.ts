@@ -56,6 +56,8 @@ export interface SessionCommands {
 	scrollback(): void;
 	/** Sends the prefix key's own byte to the focused session. */
 	sendPrefix(): void;
+	/** Starts or stops recording the focused session (asciicast). */
+	toggleRecording(): void;
 }
 
 /** What a command can do: the app implements it (app/commands). */
@@ -64,6 +66,8 @@ export interface CommandContext {
 	browser: BrowserCommands;
 	sessions: SessionCommands;
 	help(): void;
+	/** The recordings view (list, delete). */
+	recordings(): void;
 	quit(): void;
 }
 
@@ -141,9 +145,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the session (asks first)', run: ctx => ctx.sessions.close()},
 	{name: 'reconnect', scope: 'session', keys: ['prefix r'], help: 'reconnect now', run: ctx => ctx.sessions.reconnect()},
 	{name: 'scrollback', scope: 'session', keys: ['prefix ['], help: 'scrollback (PgUp/PgDn, ↑/↓, g/G; q or Esc leaves)', run: ctx => ctx.sessions.scrollback()},
+	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 
 	// Both.
+	{name: 'recordings', scope: 'both', keys: ['prefix A'], help: 'recordings: list (VM, start, duration, size) and delete', run: ctx => ctx.recordings()},
 	{name: 'help', scope: 'both', keys: ['?', 'prefix ?'], help: 'this help (every key, and the command names settings.json rebinds)', run: ctx => ctx.help()},
 ];
 

@@ -60,8 +60,10 @@ function harness(overrides?: unknown) {
 				reconnect: record('reconnect'),
 				scrollback: record('scrollback'),
 				sendPrefix: () => session.sendInput(Buffer.from([0x02])),
+				toggleRecording: record('toggleRecording'),
 			},
 			help: record('help'),
+			recordings: record('recordings'),
 			quit: () => {
 				app.ran.push('quit');
 				app.dialog = true;
