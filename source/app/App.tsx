@@ -14,6 +14,7 @@ import {DoctorView} from './views/doctor/DoctorView.js';
 import {HelpView} from './views/help/HelpView.js';
 import {ProfileEditor} from './views/profile-editor/index.js';
 import {KeyVaultPicker} from './views/profile-editor/KeyVaultPicker.js';
+import {deleteRecording} from '../core/recording/recordings-dir.js';
 import {RecordingsView} from './views/recordings/RecordingsView.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
@@ -77,8 +78,16 @@ export function App({services, controller}: {services: AppServices; controller: 
 						width={columns}
 						height={height}
 						isActive={!dialog}
-						confirmDelete={(file, onYes) =>
-							controller.dialogs.confirm({title: `Delete the recording ${file.name}?`, message: `${file.path} will be removed for good.`, yesLabel: 'delete'}, onYes)
+						notice={flash}
+						onDelete={file =>
+							controller.dialogs.confirm({title: `Delete the recording ${file.name}?`, message: `${file.path} will be removed for good.`, yesLabel: 'delete'}, () => {
+								try {
+									deleteRecording(file);
+									ui.flash({text: `Deleted ${file.name}.`, tone: 'info'});
+								} catch (error) {
+									ui.flash({text: `Could not delete ${file.name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, tone: 'error'});
+								}
+							})
 						}
 						onClose={() => ui.closeOverlay()}
 					/>

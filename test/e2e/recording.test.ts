@@ -83,5 +83,21 @@ describe.skipIf(!hasAsciinema)('recording in vmux --demo (real PTY, real asciine
 		expect(played.map(line => line.replace('\uFFFD', ''))).toEqual(pane);
 		expect(played.join('\n')).toContain('before=21');
 		expect(played.join('\n')).toContain('red café \uFFFD end-3');
-	});
+
+		// The recordings view, from the browser: VM, start, duration, size; D deletes after asking.
+		vmux.write(`${PREFIX}d`);
+		await vmux.waitFor('1 live session');
+		vmux.write(`${PREFIX}A`);
+		const list = await vmux.waitFor(/Recordings · /);
+		expect(list).toMatch(/▸ jump-01\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+s\s+[\d.]+ (B|KiB)/);
+		expect(list).toContain(`asciinema play ${file}`);
+		vmux.write('D');
+		await vmux.waitFor(`Delete the recording ${files[0]}?`);
+		vmux.write('y');
+		await vmux.waitFor(`Deleted ${files[0]}.`);
+		expect(readdirSync(dir)).toEqual([]);
+		await vmux.waitFor('No recordings yet');
+		vmux.write('\x1b');
+		await vmux.waitFor('1 live session');
+	}, 90_000);
 });

@@ -2,7 +2,7 @@ import {useState} from 'react';
 import {Box, useInput} from 'ink';
 import {Text} from '../../components/SafeText.js';
 import {displayText} from '../../../core/text/display-text.js';
-import {deleteRecording, listRecordings, type RecordingFile} from '../../../core/recording/recordings-dir.js';
+import {listRecordings, type RecordingFile} from '../../../core/recording/recordings-dir.js';
 import {useLiveState} from '../../hooks/use-live-state.js';
 
 export interface RecordingsViewProps {
@@ -13,8 +13,10 @@ export interface RecordingsViewProps {
 	height: number;
 	/** False while a dialog (the delete question) has the keyboard. */
 	isActive: boolean;
-	/** Asks before deleting (a dialog); `onYes` deletes. */
-	confirmDelete(file: RecordingFile, onYes: () => void): void;
+	/** Asks, then deletes (the dialog replaces this view meanwhile, so the outcome comes back as `notice`). */
+	onDelete(file: RecordingFile): void;
+	/** The last outcome to show (deleted, or why not). */
+	notice?: {text: string; tone: 'info' | 'error'};
 	onClose(): void;
 }
 
@@ -40,7 +42,7 @@ function formatStart(ms: number): string {
 }
 
 /** The recordings directory: VM, start, duration and size of each file; D deletes one (after asking). */
-export function RecordingsView({dir, activePaths, width, height, isActive, confirmDelete, onClose}: RecordingsViewProps) {
+export function RecordingsView({dir, activePaths, width, height, isActive, onDelete, notice, onClose}: RecordingsViewProps) {
 	const [files, setFiles] = useState(() => listRecordings(dir));
 	const [getIndex, setIndex] = useLiveState(0);
 	const [message, setMessage] = useState<string | undefined>();
@@ -54,16 +56,8 @@ export function RecordingsView({dir, activePaths, width, height, isActive, confi
 			const file = files[getIndex()];
 			if (!file) return;
 			if (activePaths.includes(file.path)) return setMessage(`${file.name} is still being recorded: stop it first (Ctrl-b R in its session).`);
-			confirmDelete(file, () => {
-				try {
-					deleteRecording(file);
-					setMessage(`Deleted ${file.name}.`);
-				} catch (error) {
-					setMessage(`Could not delete ${file.name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
-				}
-				reload();
-				setIndex(i => Math.max(0, Math.min(i, files.length - 2)));
-			});
+			setMessage(undefined);
+			onDelete(file);
 		}
 	}, {isActive});
 	const index = Math.min(getIndex(), Math.max(0, files.length - 1));
@@ -97,8 +91,8 @@ export function RecordingsView({dir, activePaths, width, height, isActive, confi
 			<Text dimColor wrap="truncate">
 				{selected ? ` Play it: asciinema play ${displayText(selected.path)}` : ' '}
 			</Text>
-			<Text wrap="truncate" color={message ? 'yellow' : undefined} dimColor={!message}>
-				{message ? ` ${message}` : ' ↑/↓ move, D deletes (asks), r reloads, Esc closes.'}
+			<Text wrap="truncate" color={message ?? notice ? (notice?.tone === 'error' && !message ? 'red' : 'yellow') : undefined} dimColor={!(message ?? notice)}>
+				{message ? ` ${message}` : notice ? ` ${notice.text}` : ' ↑/↓ move, D deletes (asks), r reloads, Esc closes.'}
 			</Text>
 		</Box>
 	);
