@@ -99,7 +99,7 @@ export function TabBar({manager, width, prefixPending, prefixLabel, recorder, fl
 	const login = connection?.kind === 'open' && connection.login ? ` ${displayText(loginText(connection.login))} ·` : '';
 	const bastion = manager.focused?.connection.spec.bastionRecords ? ' Bastion records ·' : '';
 	const status = flash ? ` ${displayText(flash.text).slice(0, Math.max(0, width - help.length - 30))} ·` : `${bastion}${login}`;
-	const right = status && width - status.length - help.length >= 30 ? `${status}${help}` : help;
+	const right = status && width - status.length - help.length >= 40 ? `${status}${help}` : help;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
 		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
