@@ -11,7 +11,7 @@ import {ConnectFlow} from './flows/connect-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
 import {CopyModeFlow} from './copy-mode/copy-mode-flow.js';
-import type {UiState} from './focus/ui-state.js';
+import type {Notice, UiState} from './focus/ui-state.js';
 import type {BrowserModel} from './views/browser/use-browser-state.js';
 
 /** Everything the App draws from and the input router dispatches to, wired once, outside React. */
@@ -65,7 +65,13 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		program: services.clipboard.program,
 		...(log ? {log} : {}),
 	});
-	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode);
+	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder);
+	// Recording notices (started, stopped, disk full) show in the tab bar for a while; errors stay in the browser too.
+	const onRecordingNotice = (notice: Notice) => {
+		ui.flash(notice);
+		if (notice.tone === 'error') ui.setNotice(notice);
+	};
+	services.recorder.on('notice', onRecordingNotice);
 	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode}), onCommand);
 	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
 	return {
@@ -81,6 +87,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		help: helpSections(keymap),
 		hints: browserHints(keymap),
 		dispose: () => {
+			services.recorder.off('notice', onRecordingNotice);
 			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
 		},
 	};

@@ -1,5 +1,6 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import type {Profile} from '../core/profiles/schema.js';
+import type {SessionRecorder} from '../core/recording/session-recorder.js';
 import type {SessionManager} from '../core/session/session-manager.js';
 import type {ConnectionSpec, Prompter} from '../core/session/types.js';
 import type {ClipboardProgram} from '../core/clipboard/local-clipboard.js';
@@ -38,6 +39,8 @@ export interface InventoryView {
 
 export interface AppServices {
 	manager: SessionManager;
+	/** Session recordings (prefix R, profiles that record from the start). */
+	recorder: SessionRecorder;
 	router: InputRouter;
 	/** The forwarding prompter the session manager holds; the App installs its dialogs into it. */
 	prompter: {target: Prompter | undefined};

@@ -68,6 +68,7 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 			sessions: parts.sessions,
 			copyMode: parts.copyMode,
 			help: () => ui.showOverlay('help'),
+			recordings: () => ui.showOverlay('recordings'),
 			quit: () => parts.sessions.quit(() => services.quit()),
 		},
 	};

@@ -5,6 +5,11 @@ import {displayText} from '../../core/text/display-text.js';
 import {loginText} from '../../core/session/login-text.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
+import type {SessionRecorder} from '../../core/recording/session-recorder.js';
+import type {Notice} from '../focus/ui-state.js';
+
+/** The loud mark on a tab being recorded. */
+export const REC_MARK = ' ● REC ';
 
 /** A session's state in one glyph and colour, shared by the tab bar and the picker. */
 export function sessionBadge(session: ShellSession): {glyph: string; colour: string; word: string} {
@@ -74,17 +79,32 @@ export function tabWindow(costs: readonly number[], focused: number, room: numbe
 	return {start, end, markers};
 }
 
-export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: SessionManager; width: number; prefixPending: boolean; prefixLabel: string}) {
+export interface TabBarProps {
+	manager: SessionManager;
+	width: number;
+	prefixPending: boolean;
+	prefixLabel: string;
+	/** Marks the tabs being recorded. */
+	recorder?: SessionRecorder;
+	/** A short message (recording started, stopped) shown on the right for a while. */
+	flash?: Notice;
+}
+
+export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash}: TabBarProps) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
-	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry);
-	// dropped first when the bar is narrow.
+	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry),
+	// and whether its Bastion records it too; a flash message takes their place for a while. Dropped first when
+	// the bar is narrow.
 	const connection = manager.focused?.connection.state;
 	const login = connection?.kind === 'open' && connection.login ? ` ${displayText(loginText(connection.login))} ·` : '';
-	const right = login && width - login.length - help.length >= 40 ? `${login}${help}` : help;
+	const bastion = manager.focused?.connection.spec.bastionRecords ? ' Bastion records ·' : '';
+	const status = flash ? ` ${displayText(flash.text).slice(0, Math.max(0, width - help.length - 30))} ·` : `${bastion}${login}`;
+	const right = status && width - status.length - help.length >= 40 ? `${status}${help}` : help;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
 		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
-		return {session, index, badge, label, cost: label.length + 4};
+		const recording = recorder?.recordingOf(session) !== undefined;
+		return {session, index, badge, label, recording, cost: label.length + 4 + (recording ? REC_MARK.length : 0)};
 	});
 	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.
 	const {start, end, markers} = tabWindow(
@@ -92,12 +112,19 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 		manager.focusedIndex,
 		width - 6 - right.length,
 	);
-	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label}) => {
+	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label, recording}) => {
 		const focused = index === manager.focusedIndex;
 		return (
-			<Text key={session.id} inverse={focused} bold={focused}>
-				{' '}
-				<Text color={badge.colour}>{badge.glyph}</Text> {label}{' '}
+			<Text key={session.id}>
+				<Text inverse={focused} bold={focused}>
+					{' '}
+					<Text color={badge.colour}>{badge.glyph}</Text> {label}{' '}
+				</Text>
+				{recording ? (
+					<Text backgroundColor="red" color="white" bold>
+						{REC_MARK}
+					</Text>
+				) : null}
 			</Text>
 		);
 	});
@@ -112,7 +139,7 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 				{tabs}
 			</Box>
 			<Text>
-				{right !== help ? <Text color="green">{right.slice(0, right.length - help.length)}</Text> : null}
+				{right !== help ? <Text color={flash?.tone === 'error' ? 'red' : flash ? 'yellow' : 'green'}>{right.slice(0, right.length - help.length)}</Text> : null}
 				<Text inverse={prefixPending} dimColor={!prefixPending}>
 					{help}
 				</Text>

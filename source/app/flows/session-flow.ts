@@ -1,3 +1,4 @@
+import type {SessionRecorder} from '../../core/recording/session-recorder.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {SessionCommands} from '../../core/commands/command-table.js';
 import {closeSessionMessage} from '../dialogs/close-session-message.js';
@@ -14,6 +15,7 @@ export class SessionFlow implements SessionCommands {
 		private readonly prefixByte: number,
 		/** Copy mode and the paste buffer. */
 		private readonly copy: {enter(): void; paste(): void},
+		private readonly recorder?: SessionRecorder,
 	) {}
 
 	enter(): boolean {
@@ -75,6 +77,11 @@ export class SessionFlow implements SessionCommands {
 
 	sendPrefix(): void {
 		if (this.ui.view === 'sessions') this.manager.focused?.sendInput(Buffer.from([this.prefixByte]));
+	}
+
+	toggleRecording(): void {
+		const focused = this.manager.focused;
+		if (focused && this.recorder) this.recorder.toggle(focused);
 	}
 
 	/** `q`: quits at once, or asks first while sessions are live. */

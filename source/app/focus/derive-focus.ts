@@ -2,7 +2,7 @@ import type {KeyTable} from '../../core/commands/key-spec.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 
-export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'copy-mode' | 'editor' | 'subscriptions' | 'doctor';
+export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'copy-mode' | 'editor' | 'subscriptions' | 'doctor' | 'recordings';
 
 /** Everything that decides where keys go and what the pane shows. */
 export interface FocusInputs {

@@ -26,6 +26,7 @@ import {InventoryController} from './inventory-controller.js';
 import {HOST_ROW_PREFIX} from './host-rows.js';
 import {PanePainter} from '../screen/pane-painter.js';
 import {findClipboardProgram} from '../../core/clipboard/local-clipboard.js';
+import {SessionRecorder} from '../../core/recording/session-recorder.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -66,6 +67,9 @@ export async function buildServices(
 			return bastion ? maxConcurrentSessions(bastion.sku) : undefined;
 		},
 	});
+
+	const recorder = new SessionRecorder({dir: options.paths.recordingsDir});
+	const stopWatching = recorder.watch(manager);
 
 	let resolveAddress: ((host: string, port: number) => {host: string; port: number} | undefined) | undefined;
 	const stops: Array<() => Promise<void> | void> = [];
@@ -219,6 +223,7 @@ export async function buildServices(
 
 	const app: AppServices = {
 		manager,
+		recorder,
 		router: options.router,
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
@@ -301,6 +306,9 @@ export async function buildServices(
 	return {
 		app,
 		async dispose() {
+			stopWatching();
+			// What was recorded reaches the disk before the sessions go.
+			recorder.stopAll();
 			manager.closeAll();
 			inventory.dispose();
 			for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});

@@ -65,6 +65,8 @@ export interface SessionCommands {
 	paste(): void;
 	/** Sends the prefix key's own byte to the focused session. */
 	sendPrefix(): void;
+	/** Starts or stops recording the focused session (asciicast). */
+	toggleRecording(): void;
 }
 
 /** Copy mode's cursor motions (vi's keys). */
@@ -89,6 +91,8 @@ export interface CommandContext {
 	sessions: SessionCommands;
 	copyMode: CopyModeCommands;
 	help(): void;
+	/** The recordings view (list, delete). */
+	recordings(): void;
 	quit(): void;
 }
 
@@ -176,12 +180,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		run: ctx => ctx.sessions.copyMode(),
 	},
 	{name: 'paste-buffer', scope: 'session', keys: ['prefix ]'], help: 'paste the last copy into the session', run: ctx => ctx.sessions.paste()},
+	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 
 	// Copy mode (tmux's copy-mode-vi names): plain keys while it has the keyboard.
 	...copyModeCommands(),
 
 	// Both.
+	{name: 'recordings', scope: 'both', keys: ['prefix A'], help: 'recordings: list (VM, start, duration, size) and delete', run: ctx => ctx.recordings()},
 	{name: 'help', scope: 'both', keys: ['?', 'prefix ?'], help: 'this help (every key, and the command names settings.json rebinds)', run: ctx => ctx.help()},
 ];
 

@@ -163,6 +163,10 @@ export const ProfileOptionsSchema = z
 	.strictObject({
 		keepaliveIntervalSec: z.number({error: 'a whole number of seconds from 0 (off) to 3600'}).int().min(0).max(3600).default(15),
 		keepaliveCountMax: z.number({error: 'a whole number from 1 to 100'}).int().min(1).max(100).default(3),
+		/** Record every session of this profile from its start (asciicast v2, core/recording). */
+		record: z.boolean({error: 'true or false'}).default(false),
+		/** Record typed input too (never at a recognised password prompt). */
+		recordInput: z.boolean({error: 'true or false'}).default(false),
 	})
 	.prefault({});
 

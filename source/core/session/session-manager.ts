@@ -17,7 +17,8 @@ export interface SessionManagerOptions {
  * All live sessions and which one has focus. Sessions are shells; several may share one connection
  * (`Ctrl-b c` opens a channel on the focused session's connection, with no new TCP connection or login).
  */
-export class SessionManager extends EventEmitter<{change: []}> {
+/** `added`: a new shell (a recorder starts on it when its profile says so). */
+export class SessionManager extends EventEmitter<{change: []; added: [ShellSession]}> {
 	readonly sessions: ShellSession[] = [];
 	focusedIndex = 0;
 	private size = {cols: 80, rows: 24};
@@ -132,6 +133,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		this.sessions.push(session);
 		this.focusedIndex = this.sessions.length - 1;
 		this.updatePriorities();
+		this.emit('added', session);
 		this.emit('change');
 		return session;
 	}

@@ -242,6 +242,13 @@ export class TerminalEmulator {
 		this.changeListeners.emit();
 	}
 
+	/** The text on the cursor's row left of the cursor (what a prompt the remote is waiting at says). */
+	textBeforeCursor(): string {
+		if (this.disposed) return '';
+		const buffer = this.term.buffer.active;
+		return buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(true, 0, buffer.cursorX) ?? '';
+	}
+
 	snapshot(options: SnapshotOptions = {}): ScreenSnapshot {
 		return snapshotBuffer(this.term.buffer.active, this.term.cols, this.term.rows, !this.cursorHidden, this.renderer, options);
 	}

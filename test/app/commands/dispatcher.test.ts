@@ -61,6 +61,7 @@ function harness(overrides?: unknown) {
 				copyMode: record('copyMode'),
 				paste: record('paste'),
 				sendPrefix: () => session.sendInput(Buffer.from([0x02])),
+				toggleRecording: record('toggleRecording'),
 			},
 			copyMode: {
 				move: record('move'),
@@ -71,6 +72,7 @@ function harness(overrides?: unknown) {
 				cancel: record('cancel'),
 			},
 			help: record('help'),
+			recordings: record('recordings'),
 			quit: () => {
 				app.ran.push('quit');
 				app.dialog = true;

@@ -2,6 +2,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {TabBar, tabWindow} from '../../../source/app/components/TabBar.js';
+import type {SessionRecorder} from '../../../source/core/recording/session-recorder.js';
 import type {SessionManager} from '../../../source/core/session/session-manager.js';
 
 afterEach(() => cleanup());
@@ -12,7 +13,7 @@ function sessions(count: number, focusedIndex: number): SessionManager {
 		id: `s${i}`,
 		label: `web-${String(i).padStart(2, '0')}`,
 		state: {kind: 'running'},
-		connection: {state: {kind: 'open'}},
+		connection: {state: {kind: 'open'}, spec: {}},
 	}));
 	return {sessions: list, focusedIndex} as unknown as SessionManager;
 }
@@ -78,7 +79,7 @@ describe('TabBar with more sessions than fit', () => {
 
 describe('TabBar login identity', () => {
 	function withLogin(user: string, validUntil: number | undefined, width: number, raw = false): string {
-		const session = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0, login: {user, validUntil, via: 'Microsoft Entra ID certificate'}}}};
+		const session = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0, login: {user, validUntil, via: 'Microsoft Entra ID certificate'}}, spec: {}}};
 		const manager = {sessions: [session], focusedIndex: 0, focused: session} as unknown as SessionManager;
 		const {lastFrame, unmount} = render(<TabBar manager={manager} width={width} prefixPending={false} prefixLabel="Ctrl-b" />);
 		const text = raw ? (lastFrame() ?? '') : stripVTControlCharacters(lastFrame() ?? '');
@@ -105,5 +106,24 @@ describe('TabBar login identity', () => {
 		} finally {
 			Date.now = realNow;
 		}
+	});
+});
+
+describe('TabBar recording marks', () => {
+	it('marks a recorded tab with ● REC, says when the Bastion records too, and shows a flash on the right', () => {
+		const recorded = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {bastionRecords: true}}};
+		const other = {id: 's1', label: 'web-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {}}};
+		const manager = {sessions: [recorded, other], focusedIndex: 0, focused: recorded} as unknown as SessionManager;
+		const recorder = {recordingOf: (session: unknown) => (session === recorded ? {path: '/r/app-01.cast', startedAt: 0, input: false} : undefined)} as unknown as SessionRecorder;
+		const draw = (flash?: {text: string; tone: 'info' | 'error'}) => {
+			const {lastFrame, unmount} = render(<TabBar manager={manager} width={120} prefixPending={false} prefixLabel="Ctrl-b" recorder={recorder} flash={flash} />);
+			const text = stripVTControlCharacters(lastFrame() ?? '');
+			unmount();
+			return text;
+		};
+		const text = draw();
+		expect(text).toMatch(/0:app-01 +● REC +● 1:web-01 +Bastion records · Ctrl-b \? help/);
+		expect(text.match(/REC/g)).toHaveLength(1);
+		expect(draw({text: 'Recording of app-01 stopped', tone: 'info'})).toMatch(/Recording of app-01 stopped · Ctrl-b \? help/);
 	});
 });

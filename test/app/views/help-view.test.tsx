@@ -31,7 +31,7 @@ describe('the ? view, generated from the command table', () => {
 		}
 		expect(rowOf(text, 'sort')).toMatch(/^ {2}o +sort +sort by name/);
 		expect(rowOf(text, 'new-window')).toMatch(/^ {2}Ctrl-b c +new-window +new shell/);
-		expect(text).toContain('From the browser too: Ctrl-b n p 0-9 w ?');
+		expect(text).toContain('From the browser too: Ctrl-b n p 0-9 w A ?');
 	});
 
 	it('shows the keys in force: a rebound command, an unbound one, another prefix', () => {
