@@ -3,6 +3,7 @@ import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {displayText} from '../../core/text/display-text.js';
 import {loginText} from '../../core/session/login-text.js';
+import {broadcastTargets, type BroadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 
@@ -74,8 +75,29 @@ export function tabWindow(costs: readonly number[], focused: number, room: numbe
 	return {start, end, markers};
 }
 
+/** The marked-for-broadcast glyph (`prefix m`), in the tab bar and the session picker. */
+export const MARK_GLYPH = '◆';
+/** A tab whose session receives broadcast input. */
+export const RECEIVING_GLYPH = '»';
+
+/** The loud banner while broadcasting: how many sessions receive, and whether they are the marked ones or all. */
+export function broadcastBanner(targets: BroadcastTargets): string {
+	const count = targets.receivers.length;
+	const who = targets.scope === 'marked' ? `${count} marked` : `all ${count}`;
+	const skipped = targets.skipped.length > 0 ? ` · ${targets.skipped.length} skipped` : '';
+	return ` BROADCAST → ${who}${skipped} `;
+}
+
+/** The broadcast targets the input router uses (same pure function), for drawing. */
+function currentBroadcast(manager: SessionManager): BroadcastTargets | undefined {
+	const {broadcast} = manager;
+	return broadcast.active ? broadcastTargets({sessions: manager.sessions, focused: manager.focused, marked: broadcast.marked}) : undefined;
+}
+
 export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: SessionManager; width: number; prefixPending: boolean; prefixLabel: string}) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
+	const broadcast = currentBroadcast(manager);
+	const banner = broadcast ? broadcastBanner(broadcast) : '';
 	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry);
 	// dropped first when the bar is narrow.
 	const connection = manager.focused?.connection.state;
@@ -83,21 +105,27 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 	const right = login && width - login.length - help.length >= 40 ? `${login}${help}` : help;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
-		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
-		return {session, index, badge, label, cost: label.length + 4};
+		const marked = manager.broadcast.isMarked(session);
+		const receiving = broadcast?.receivers.includes(session) ?? false;
+		const skipped = broadcast?.skipped.includes(session) ?? false;
+		const flags = `${receiving ? RECEIVING_GLYPH : ''}${marked ? MARK_GLYPH : ''}`;
+		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}${skipped ? ' skipped' : ''}`;
+		return {session, index, badge, label, flags, receiving, skipped, cost: label.length + flags.length + 4};
 	});
 	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.
 	const {start, end, markers} = tabWindow(
 		entries.map(entry => entry.cost),
 		manager.focusedIndex,
-		width - 6 - right.length,
+		width - 6 - right.length - banner.length,
 	);
-	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label}) => {
+	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label, flags, receiving, skipped}) => {
 		const focused = index === manager.focusedIndex;
 		return (
-			<Text key={session.id} inverse={focused} bold={focused}>
+			<Text key={session.id} inverse={focused} bold={focused || receiving}>
 				{' '}
-				<Text color={badge.colour}>{badge.glyph}</Text> {label}{' '}
+				<Text color={badge.colour}>{badge.glyph}</Text>{' '}
+				{flags ? <Text color={receiving ? 'red' : 'magenta'}>{flags}</Text> : null}
+				<Text color={receiving ? 'red' : skipped ? 'yellow' : undefined}>{label}</Text>{' '}
 			</Text>
 		);
 	});
@@ -109,6 +137,11 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 				<Text bold color="cyan">
 					{' vmux '}
 				</Text>
+				{banner ? (
+					<Text bold inverse color="red">
+						{banner}
+					</Text>
+				) : null}
 				{tabs}
 			</Box>
 			<Text>

@@ -1,3 +1,4 @@
+import {broadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {SessionCommands} from '../../core/commands/command-table.js';
 import {closeSessionMessage} from '../dialogs/close-session-message.js';
@@ -68,7 +69,21 @@ export class SessionFlow implements SessionCommands {
 	}
 
 	sendPrefix(): void {
-		if (this.ui.view === 'sessions') this.manager.focused?.sendInput(Buffer.from([this.prefixByte]));
+		const focused = this.manager.focused;
+		if (this.ui.view !== 'sessions' || !focused) return;
+		const {broadcast} = this.manager;
+		// The prefix typed twice is typed input like any other: while broadcasting, every receiver gets it.
+		const receivers = broadcast.active ? broadcastTargets({sessions: this.manager.sessions, focused, marked: broadcast.marked}).receivers : [focused];
+		for (const session of receivers) session.sendInput(Buffer.from([this.prefixByte]));
+	}
+
+	toggleMark(): void {
+		const focused = this.manager.focused;
+		if (focused) this.manager.broadcast.toggleMark(focused);
+	}
+
+	toggleBroadcast(): void {
+		this.manager.broadcast.toggle();
 	}
 
 	/** `q`: quits at once, or asks first while sessions are live. */

@@ -36,6 +36,7 @@ export class FocusSource extends EventEmitter<{change: []}> {
 			focused: this.manager.focused,
 			tooSmall: isTooSmall(this.size.columns || 0, this.size.rows || 0),
 			filtering: this.browser.filtering,
+			broadcast: {on: this.manager.broadcast.active, marked: this.manager.broadcast.marked, sessions: this.manager.sessions},
 		});
 	}
 

@@ -54,8 +54,12 @@ export interface SessionCommands {
 	close(): void;
 	reconnect(): void;
 	scrollback(): void;
-	/** Sends the prefix key's own byte to the focused session. */
+	/** Sends the prefix key's own byte to the focused session (and, while broadcasting, to the others). */
 	sendPrefix(): void;
+	/** Marks the focused session for broadcast, or unmarks it. */
+	toggleMark(): void;
+	/** Starts or stops copying typed input to the marked sessions (all sessions when none is marked). */
+	toggleBroadcast(): void;
 }
 
 /** What a command can do: the app implements it (app/commands). */
@@ -141,6 +145,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the session (asks first)', run: ctx => ctx.sessions.close()},
 	{name: 'reconnect', scope: 'session', keys: ['prefix r'], help: 'reconnect now', run: ctx => ctx.sessions.reconnect()},
 	{name: 'scrollback', scope: 'session', keys: ['prefix ['], help: 'scrollback (PgUp/PgDn, ↑/↓, g/G; q or Esc leaves)', run: ctx => ctx.sessions.scrollback()},
+	{name: 'mark-pane', scope: 'session', keys: ['prefix m'], help: 'mark or unmark the session for broadcast', run: ctx => ctx.sessions.toggleMark()},
+	{
+		name: 'broadcast',
+		scope: 'session',
+		keys: ['prefix b'],
+		help: 'broadcast: type into every marked session (all sessions when none is marked); again stops',
+		run: ctx => ctx.sessions.toggleBroadcast(),
+	},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 
 	// Both.

@@ -1,4 +1,5 @@
 import {EventEmitter} from 'node:events';
+import {BroadcastState} from './broadcast.js';
 import {SshConnection} from './connection.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
 import {ShellSession} from './shell-session.js';
@@ -21,9 +22,12 @@ export class SessionManager extends EventEmitter<{change: []}> {
 	readonly sessions: ShellSession[] = [];
 	focusedIndex = 0;
 	private size = {cols: 80, rows: 24};
+	/** `prefix b` and `prefix m`: its changes are the manager's changes (tab bar, picker, input routing). */
+	readonly broadcast = new BroadcastState();
 
 	constructor(private readonly options: SessionManagerOptions) {
 		super();
+		this.broadcast.on('change', () => this.emit('change'));
 	}
 
 	get focused(): ShellSession | undefined {
@@ -74,6 +78,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		if (index === -1) return;
 		this.sessions.splice(index, 1);
 		session.close();
+		this.broadcast.prune(this.sessions);
 		if (this.sessionsOf(session.connection).length === 0) session.connection.close();
 		if (this.focusedIndex >= this.sessions.length) this.focusedIndex = Math.max(0, this.sessions.length - 1);
 		else if (index < this.focusedIndex) this.focusedIndex -= 1;
