@@ -1,4 +1,5 @@
 import type {ShellSession} from '../../core/session/shell-session.js';
+import {decscusrParam} from '../../core/terminal/emulator.js';
 
 export interface PaneRegion {
 	/** 0-based screen row of the pane's first line. */
@@ -16,6 +17,15 @@ const SYNC_END = '\x1b[?2026l';
 // DECSC/DECRC: Ink moves the cursor relative to where it left it, so every paint must put it back.
 const SAVE_CURSOR = '\x1b7';
 const RESTORE_CURSOR = '\x1b8';
+const SHOW_CURSOR = '\x1b[?25h';
+const HIDE_CURSOR = '\x1b[?25l';
+
+/** Where the user's real cursor stands in the pane: 0-based screen row and column, and its DECSCUSR shape. */
+interface PlacedCursor {
+	row: number;
+	col: number;
+	shape: number;
+}
 
 /**
  * Draws the focused session's screen straight onto the terminal, row by row, only the rows that changed,
@@ -42,6 +52,13 @@ export class PanePainter {
 	private readonly onChange = () => this.schedule();
 	private visible = false;
 	private unfollow: (() => void) | undefined;
+	/**
+	 * Where the user's cursor is shown in the pane, or undefined while it is hidden at Ink's position. While
+	 * placed, Ink's position is in the terminal's DECSC slot, and `releaseCursor` must put it back before Ink writes.
+	 */
+	private placed: PlacedCursor | undefined;
+	/** The DECSCUSR shape last sent to the user's terminal (0: its own default, as vmux found it). */
+	private shapeSent = 0;
 
 	private readonly onResize = () => this.invalidate();
 
@@ -102,6 +119,7 @@ export class PanePainter {
 		this.painted = [];
 		if (!visible) {
 			this.cancel();
+			this.releaseCursor();
 			this.erase();
 		} else this.schedule();
 	}
@@ -112,7 +130,19 @@ export class PanePainter {
 		if (this.session) this.schedule();
 	}
 
+	/**
+	 * Hides the user's cursor and puts it back where Ink left it (DECRC). Called before every write Ink makes
+	 * (screen/watched-stdout): Ink moves the cursor relative to where it left it. The paint that follows
+	 * Ink's frame places the cursor in the pane again.
+	 */
+	releaseCursor(): void {
+		if (!this.placed) return;
+		this.placed = undefined;
+		this.out.write(RESTORE_CURSOR + HIDE_CURSOR);
+	}
+
 	dispose(): void {
+		this.releaseCursor();
 		this.unfollow?.();
 		this.unfollow = undefined;
 		this.out.off('resize', this.onResize);
@@ -172,12 +202,14 @@ export class PanePainter {
 		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
 		this.lastPaint = performance.now();
 		this.paintedBytes = session.receivedBytes;
-		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset, drawCursor: this.scrollOffset === 0});
+		// No painted block: the user's own cursor is placed at the remote's (below), in the shape it asked for.
+		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset});
 		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
 		// The session's resize emits a change, which paints again once both agree.
 		if (snapshot.cols > cols) return;
 		// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
-		const lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));
+		const skipped = Math.max(0, snapshot.lines.length - rows);
+		const lines = snapshot.lines.slice(skipped);
 		let out = '';
 		for (let i = 0; i < rows; i++) {
 			const line = fitLine(lines[i] ?? '', cols, snapshot.cols);
@@ -185,8 +217,26 @@ export class PanePainter {
 			this.painted[i] = line;
 			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;
 		}
+		const {cursor} = snapshot;
+		const cursorRow = cursor.y - skipped;
+		const want: PlacedCursor | undefined =
+			cursor.visible && cursorRow >= 0 && cursorRow < rows && cursor.x < cols ? {row: top + cursorRow, col: cursor.x, shape: decscusrParam(session.terminal.cursorShape)} : undefined;
+		const cursorMoves = want?.row !== this.placed?.row || want?.col !== this.placed?.col || want?.shape !== this.placed?.shape;
+		if (!out && !cursorMoves) return;
+		// While the cursor is placed, Ink's position is already in the DECSC slot: saving again would lose it.
+		let write = SYNC_START + (this.placed ? '' : SAVE_CURSOR) + out;
+		if (want) {
+			write += `\x1b[${want.row + 1};${want.col + 1}H`;
+			if (want.shape !== this.shapeSent) write += `\x1b[${want.shape} q`;
+			this.shapeSent = want.shape;
+			if (!this.placed) write += SHOW_CURSOR;
+		} else {
+			write += RESTORE_CURSOR;
+			if (this.placed) write += HIDE_CURSOR;
+		}
+		this.placed = want;
+		this.out.write(write + SYNC_END);
 		if (!out) return;
-		this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
 		// The union of what was drawn: a region that moved or shrank still has old rows to blank.
 		const was = this.drawn ? this.drawnRegion : this.region;
 		const drawnTop = Math.min(was.top, top);
