@@ -87,7 +87,7 @@ describe('broadcast and the real cursor in vmux --demo (real PTY, real ssh2 lab 
 		expect(vmux.raw.slice(mark)).toContain('\x1b[5 q');
 		// The last cursor position vmux sent is the prompt's end, and that is where the cursor is.
 		const lines = vmux.screen().split('\n');
-		const row = lines.findLastIndex(line => /^azureuser@jump-01:~[#$]$/.test(line.trimEnd()));
+		const row = lines.map(line => /^azureuser@jump-01:~[#$]$/.test(line)).lastIndexOf(true);
 		const col = 'azureuser@jump-01:~$ '.length;
 		const positions = [...vmux.raw.matchAll(/\x1b\[(\d+);(\d+)H/g)];
 		const last = positions.at(-1)!;
