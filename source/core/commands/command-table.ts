@@ -150,7 +150,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		name: 'broadcast',
 		scope: 'session',
 		keys: ['prefix b'],
-		help: 'broadcast: type into every marked session (all sessions when none is marked); again stops',
+		help: 'type into the marked sessions at once (all if none is); again stops',
 		run: ctx => ctx.sessions.toggleBroadcast(),
 	},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
