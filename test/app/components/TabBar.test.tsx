@@ -120,15 +120,15 @@ describe('TabBar while broadcasting', () => {
 
 	it('marks tabs, shows a loud banner with the count and scope, a » on receivers and "skipped" on those not connected', () => {
 		const manager = sessions(3, 0);
-		const [s0, s1, s2] = manager.sessions as unknown as Array<ShellSession & {connection: {state: {kind: string}}}>;
-		manager.broadcast.toggleMark(s1!);
+		const [s0, s1, s2] = manager.sessions as unknown as Array<{connection: {state: {kind: string}}}>;
+		manager.broadcast.toggleMark(s1 as unknown as ShellSession);
 		expect(draw(manager)).toMatch(/● ◆1:web-01/);
 		expect(draw(manager)).not.toContain('BROADCAST');
 
 		manager.broadcast.toggle();
 		expect(draw(manager)).toMatch(/BROADCAST → 2 marked .*● »0:web-00 .*● »◆1:web-01 .*● 2:web-02 /);
 
-		manager.broadcast.toggleMark(s1!);
+		manager.broadcast.toggleMark(s1 as unknown as ShellSession);
 		s2!.connection.state = {kind: 'disconnected'};
 		const all = draw(manager);
 		expect(all).toContain('BROADCAST → all 2 · 1 skipped');
