@@ -19,7 +19,7 @@ X
 openssl x509 -req -in /tmp/lab-server.csr -CA tls/lab-ca.pem -CAkey tls/lab-ca.key -CAcreateserial \
   -days 7300 -extfile /tmp/lab-ext.cnf -out tls/lab-server.pem 2>/dev/null
 rm -f tls/lab-ca.srl /tmp/lab-server.csr /tmp/lab-ext.cnf
-for vm in web-01 web-02 db-01 app-01 dev-01 legacy-01 jump-01 changed; do
+for vm in web-01 web-02 db-01 app-01 dev-01 legacy-01 jump-01 ops-01 changed; do
   rm -f hostkeys/$vm hostkeys/$vm.pub
   ssh-keygen -q -t ed25519 -N '' -C "$vm lab host key" -f hostkeys/$vm
 done

@@ -68,7 +68,7 @@ export function App({services, controller}: {services: AppServices; controller: 
 					/>
 				);
 			case 'sessions':
-			case 'scrollback':
+			case 'copy-mode':
 				return (
 					<Box flexDirection="column" width={columns} height={height}>
 						<TabBar manager={manager} width={columns} prefixPending={router.prefixPending} prefixLabel={services.prefixLabel} />
@@ -78,8 +78,7 @@ export function App({services, controller}: {services: AppServices; controller: 
 							top={1}
 							width={columns}
 							height={paneHeight}
-							scrollback={view === 'scrollback' && !dialog}
-							onLeaveScrollback={() => ui.setView('sessions')}
+							copyMode={view === 'copy-mode' && !dialog ? controller.copyMode : undefined}
 						/>
 					</Box>
 				);

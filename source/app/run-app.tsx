@@ -171,8 +171,9 @@ export async function runApp(options: RunOptions): Promise<number> {
 		keymap,
 		prefixByte,
 		onCommand: command => options.logger.debug(`command: ${command.name}`),
+		log: message => options.logger.debug(message),
 	});
-	const focus = new FocusSource(ui, services.app.manager, stdout, browser);
+	const focus = new FocusSource(ui, services.app.manager, stdout, browser, controller.copyMode);
 	stdout.on('resize', () => focus.resized());
 	router.follow(() => focus.current());
 	router.dispatchTo(controller.dispatcher);

@@ -156,7 +156,8 @@ export function cloudFromSettingsFile(configDir: string): {ok: true; cloud: Clou
 function defaultClients(deps: DoctorCommandDeps): ArmClients {
 	const cloud = deps.cloud ?? AZURE_CLOUDS.AzureCloud;
 	const credential = deps.credential ?? createAzureCredential({cloud, ...(deps.tenantId ? {tenantId: deps.tenantId} : {})});
-	return createArmClients({cloud, credential});
+	// As the app: --tenant narrows the lists to that tenant, otherwise every tenant of the user is read.
+	return createArmClients({cloud, credential, ...(deps.tenantId ? {tenantId: deps.tenantId} : {})});
 }
 
 /**

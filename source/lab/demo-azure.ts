@@ -32,13 +32,18 @@ export async function startDemoAzure(
 	const arm = await startLabArm({topology});
 	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in; its
 	// demo secrets are this run's credentials, the only ones the lab's SSH servers accept.
-	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials});
+	// Each vault belongs to its subscription's tenant (Fabrikam's vault takes Fabrikam tokens only).
+	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials, tenantOf: id => topology.tenantOf(id)});
 	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers.
-	const bastion = network ? mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve}) : undefined;
+	const bastion = network
+		? mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve, tenantOf: id => topology.tenantOf(id)})
+		: undefined;
 	// Entra ID (device-code sign-in and SSH certificates) on the same server: the demo shows the code for a moment,
 	// then approves it by itself, as if the user had entered it in a browser.
 	const entra = mountLabEntra(arm.server, {tokens: arm.tokens, interval: 1, autoApprove: {afterMs: DEMO_SIGN_IN_APPROVE_MS}, ...(sshCa ? {sshCa} : {})});
-	const clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential: new LabCredential(scopes => arm.tokens.issueForScopes(scopes))});
+	// The demo's sign-in is a member of every tenant of the world, as a user who is a guest in the others.
+	const credential = new LabCredential((scopes, {tenantId}) => arm.tokens.issueForScopes(scopes, undefined, tenantId));
+	const clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential});
 	return {
 		arm,
 		clients,

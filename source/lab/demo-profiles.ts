@@ -7,6 +7,8 @@ import {DEMO_KEY_FILE, DEMO_RUN_DIR_PREFIX} from './demo-run-dir.js';
 
 /** The demo's Key Vault (served by the lab once Key Vault arrives). */
 export const DEMO_VAULT_URL = 'https://kv-contoso-demo.vault.azure.net';
+/** The second tenant's vault (Fabrikam, where the demo user is a guest): its challenge names Fabrikam's tenant. */
+export const DEMO_FABRIKAM_VAULT_URL = 'https://kv-fabrikam-demo.vault.azure.net';
 
 /**
  * Which demo profiles `--demo` has already put into a config dir, so that one the user deleted stays deleted
@@ -53,6 +55,8 @@ export function demoProfiles(vms: VmRecord[], keyPath: string): Profile[] {
 	add('app-01', {type: 'entra'});
 	add('dev-01', {type: 'keyvault-password', vaultUrl: DEMO_VAULT_URL, secretName: 'dev-01-password'});
 	add('jump-01', {type: 'key-file', path: keyPath}, {transport: {kind: 'direct'}});
+	// In another tenant: its Bastion and its vault take tokens of that tenant only.
+	add('ops-01', {type: 'keyvault-password', vaultUrl: DEMO_FABRIKAM_VAULT_URL, secretName: 'ops-01-password'});
 	return profiles;
 }
 

@@ -12,14 +12,16 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux = new VmuxPty(['--demo']);
 		const screen = await vmux.waitFor('jump-01');
 		expect(vmux.altScreen).toBe(true);
-		for (const name of ['web-01', 'web-02', 'db-01', 'app-01', 'dev-01', 'legacy-01', 'jump-01']) expect(screen).toContain(name);
+		for (const name of ['web-01', 'web-02', 'db-01', 'app-01', 'dev-01', 'legacy-01', 'jump-01', 'ops-01']) expect(screen).toContain(name);
+		// ops-01 is in Fabrikam Ops, a subscription of another tenant: the demo lists every tenant of its user.
+		expect(screen).toMatch(/ops-01\s+running\s+rg-ops\s+Fabrikam Ops/);
 		expect(screen).toMatch(/web-02\s+stopped\s+rg-web\s+Contoso Dev/);
 		expect(screen).toMatch(/NAME\s+STATE\s+RESOURCE GROUP\s+SUBSCRIPTION\s+IP/);
 
 		vmux.write('/');
-		await vmux.waitFor(/^\/\s+7 of 7/m);
+		await vmux.waitFor(/^\/\s+8 of 8/m);
 		vmux.write('web');
-		const filtered = await vmux.waitFor(/^\/web\s+2 of 7/m);
+		const filtered = await vmux.waitFor(/^\/web\s+2 of 8/m);
 		expect(filtered).toContain('web-01');
 		expect(filtered).toContain('web-02');
 		expect(filtered).not.toContain('jump-01');
@@ -45,9 +47,10 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01');
 		vmux.write('s');
-		await vmux.waitFor(/\[x\] Contoso Prod/);
-		// Down to Contoso Prod, uncheck it, save: all in one write, as a fast typist or a script sends it.
-		vmux.write('j \r');
+		await vmux.waitFor(/\[x\] Fabrikam Ops/);
+		// Down to Contoso Prod and uncheck it, down to Fabrikam Ops (another tenant) and uncheck it, save: all in
+		// one write, as a fast typist or a script sends it.
+		vmux.write('j j \r');
 		const screen = await vmux.waitFor(/demo lab · Contoso Dev · 3 VMs/);
 		expect(screen).not.toContain('jump-01');
 		const {readFileSync} = await import('node:fs');
@@ -59,9 +62,9 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01');
 		vmux.write('/legacy');
-		await vmux.waitFor(/^\/legacy\s+\d+ of 7/m);
+		await vmux.waitFor(/^\/legacy\s+\d+ of 8/m);
 		vmux.write('\x1b');
-		await vmux.waitFor(/^\s*7 VMs/m);
+		await vmux.waitFor(/^\s*8 VMs/m);
 		vmux.write('!');
 		const report = await vmux.waitFor(/Some checks failed|No check failed/);
 		expect(report).toContain('Doctor · legacy-01');
@@ -75,9 +78,9 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01');
 		vmux.write('/web-01');
-		await vmux.waitFor(/^\/web-01\s+\d of 7/m);
+		await vmux.waitFor(/^\/web-01\s+\d of 8/m);
 		vmux.write('\x1b');
-		await vmux.waitFor(/^\s*7 VMs/m);
+		await vmux.waitFor(/^\s*8 VMs/m);
 		vmux.write('e');
 		await vmux.waitFor('Edit profile · web-01');
 		// Down to the Key Vault field, then Enter opens the picker.
@@ -177,7 +180,7 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01');
 		vmux.write('/wb');
-		const screen = await vmux.waitFor('2 of 7');
+		const screen = await vmux.waitFor('2 of 8');
 		const rows = screen.split('\n');
 		const web01 = rows.findIndex(line => /^▸ web-01 /.test(line));
 		expect(web01).toBeGreaterThan(0);

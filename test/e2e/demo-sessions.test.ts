@@ -72,7 +72,7 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/^aXb$/m);
 	});
 
-	it('connects through the lab Bastion (Standard, and Developer via its data pod) with credentials read from Key Vault', async () => {
+	it('connects through the lab Bastion (Standard, Developer via its data pod, and one in another tenant) with credentials read from Key Vault', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('web-01');
 		// web-01: Bastion bas-std (Standard), SSH key from Key Vault.
@@ -95,7 +95,19 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/azureuser@dev-01:~[#$] *$/m);
 		vmux.write('echo "dev=$((1+1))"\r');
 		await vmux.waitFor('dev=2');
-		expect(vmux.screen().split('\n')[0]).toMatch(/● 0:web-01 +● 1:dev-01/);
+		// ops-01: in another tenant (Fabrikam), where the demo user is a guest: Bastion bas-fab and Fabrikam's vault
+		// take Fabrikam tokens only (the lab refuses the home tenant's), password from Key Vault.
+		vmux.write(`${PREFIX}d`);
+		await vmux.waitFor(/2 live sessions/);
+		vmux.write('\x1b');
+		await vmux.waitFor('jump-01');
+		vmux.write('/ops-01\r');
+		await vmux.waitFor('Unknown host key for 10.50.1.4');
+		vmux.write('s');
+		await vmux.waitFor(/azureuser@ops-01:~[#$] *$/m);
+		vmux.write('echo "ops=$((2+3))"\r');
+		await vmux.waitFor('ops=5');
+		expect(vmux.screen().split('\n')[0]).toMatch(/● 0:web-01 +● 1:dev-01 +● 2:ops-01/);
 		// Nothing secret reached the config dir.
 		const {readdirSync, readFileSync} = await import('node:fs');
 		for (const name of readdirSync(vmux.configDir, {recursive: true}) as string[]) {
@@ -156,7 +168,7 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		expect(output).not.toContain('\x1b]8;');
 	});
 
-	it('shows scrollback with the prefix and [ and leaves it with q', async () => {
+	it('shows the scrollback in copy mode with the prefix and [ and leaves it with q', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);
 		vmux.write('seq 1 300\r');
@@ -164,7 +176,7 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/^264$[\s\S]*^300$/m);
 		expect(vmux.screen()).not.toMatch(/^1$/m);
 		vmux.write(`${PREFIX}[`);
-		await vmux.waitFor('scrollback');
+		await vmux.waitFor('copy mode');
 		vmux.write('g');
 		await vmux.waitFor(/^1$/m);
 		vmux.write('q');
@@ -181,9 +193,9 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		expect(stopped).toMatch(/web-02 is stopped/);
 		// Esc closes the message; the filter stays until a second Esc clears it.
 		vmux.write('\x1b');
-		await vmux.waitFor(/^\/web-02\s+1 of 7/m);
+		await vmux.waitFor(/^\/web-02\s+1 of 8/m);
 		vmux.write('\x1b');
-		await vmux.waitFor(/^\s*7 VMs/m);
+		await vmux.waitFor(/^\s*8 VMs/m);
 		vmux.write('/legacy\r');
 		const basic = await vmux.waitFor('Cannot connect to legacy-01');
 		expect(basic).toMatch(/Basic SKU/);

@@ -41,7 +41,7 @@ describe('bad local state (real PTY)', () => {
 		};
 		writeFileSync(cacheFile, JSON.stringify(bad));
 		vmux = new VmuxPty(['--demo'], {configDir});
-		const screen = await vmux.waitFor(/7 VMs/, WAIT_MS);
+		const screen = await vmux.waitFor(/8 VMs/, WAIT_MS);
 		expect(screen).toContain('jump-01');
 		expect(screen).not.toContain('zz-ghost');
 		expect(screen).not.toMatch(/TypeError|at .*\.js:\d+/);
@@ -50,7 +50,7 @@ describe('bad local state (real PTY)', () => {
 		expect(flat).toContain(`Ignored the inventory cache ${cacheFile}`);
 		expect(flat).toContain('the refresh rebuilds it');
 		// The refresh wrote a good cache over the bad one (never the bad content read back).
-		await expect.poll(() => JSON.parse(readFileSync(cacheFile, 'utf8')).inventory.vms.length, {timeout: WAIT_MS}).toBe(7);
+		await expect.poll(() => JSON.parse(readFileSync(cacheFile, 'utf8')).inventory.vms.length, {timeout: WAIT_MS}).toBe(8);
 		vmux.write('q');
 		expect((await vmux.waitForExit(WAIT_MS)).exitCode).toBe(0);
 	}, 150_000);

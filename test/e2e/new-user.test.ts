@@ -31,13 +31,13 @@ describe('a new user in a real pseudo-terminal', () => {
 	it('a dialog from the browser has no tab bar; a saved plain-host profile is listed at once (no r), and the status line and the footer count the same rows', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01', 60_000);
-		await vmux.waitFor(/^\s*7 VMs · sorted/m);
+		await vmux.waitFor(/^\s*8 VMs · sorted/m);
 		// A dialog opened from the browser with no session: no (empty) session tab bar above it.
 		vmux.write('D');
 		const dialog = await vmux.waitFor('Delete the profile "app-01"?');
 		expect(dialog).not.toContain('Ctrl-b ? help');
 		vmux.write('n');
-		await vmux.waitFor(/^\s*7 VMs · sorted/m);
+		await vmux.waitFor(/^\s*8 VMs · sorted/m);
 		// app-01 (selected) has a profile, so n opens a blank one.
 		vmux.write('n');
 		await vmux.waitFor('New profile');
@@ -59,8 +59,8 @@ describe('a new user in a real pseudo-terminal', () => {
 		vmux.write('\x13');
 		const screen = await vmux.waitFor(/^[▸ ] local-box /m);
 		expect(screen).toContain('Saved the profile "local-box".');
-		expect(screen).toMatch(/^ vmux +demo lab · .*· 7 VMs · 1 saved host ·/m);
-		expect(screen).toMatch(/^\s*7 VMs · 1 saved host · sorted by/m);
+		expect(screen).toMatch(/^ vmux +demo lab · .*· 8 VMs · 1 saved host ·/m);
+		expect(screen).toMatch(/^\s*8 VMs · 1 saved host · sorted by/m);
 		const names = JSON.parse(readFileSync(`${vmux.configDir}/profiles.json`, 'utf8')).profiles.map((p: {name: string}) => p.name);
 		expect(names).toContain('local-box');
 	}, 90_000);

@@ -56,6 +56,8 @@ export interface FakeAzRun {
 	directoryMode?: number;
 	files?: string[];
 	hung?: boolean;
+	/** `account get-access-token`: the `--tenant` asked for, if any. */
+	tenant?: string;
 }
 
 export function readFakeAzLog(file: string): FakeAzRun[] {

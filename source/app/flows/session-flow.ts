@@ -1,4 +1,3 @@
-import {broadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {SessionCommands} from '../../core/commands/command-table.js';
 import {closeSessionMessage} from '../dialogs/close-session-message.js';
@@ -13,6 +12,8 @@ export class SessionFlow implements SessionCommands {
 		private readonly dialogs: Dialogs,
 		/** The prefix key's byte, for send-prefix. */
 		private readonly prefixByte: number,
+		/** Copy mode and the paste buffer. */
+		private readonly copy: {enter(): void; paste(): void},
 	) {}
 
 	enter(): boolean {
@@ -64,17 +65,18 @@ export class SessionFlow implements SessionCommands {
 		this.manager.reconnect();
 	}
 
-	scrollback(): void {
-		this.ui.setView('scrollback');
+	copyMode(): void {
+		this.copy.enter();
+	}
+
+	paste(): void {
+		if (this.ui.view === 'sessions') this.copy.paste();
 	}
 
 	sendPrefix(): void {
-		const focused = this.manager.focused;
-		if (this.ui.view !== 'sessions' || !focused) return;
-		const {broadcast} = this.manager;
+		if (this.ui.view !== 'sessions') return;
 		// The prefix typed twice is typed input like any other: while broadcasting, every receiver gets it.
-		const receivers = broadcast.active ? broadcastTargets({sessions: this.manager.sessions, focused, marked: broadcast.marked}).receivers : [focused];
-		for (const session of receivers) session.sendInput(Buffer.from([this.prefixByte]));
+		for (const session of this.manager.inputReceivers()) session.sendInput(Buffer.from([this.prefixByte]));
 	}
 
 	toggleMark(): void {

@@ -1,5 +1,14 @@
 import type {ShellSession} from '../../core/session/shell-session.js';
 import {decscusrParam} from '../../core/terminal/emulator.js';
+import type {CellMark} from '../../core/terminal/snapshot.js';
+
+/** What copy mode draws instead of the live screen: its view of the buffer and the marks on each line. */
+export interface PaneOverlay {
+	/** Called at every paint with the pane's rows: the absolute buffer line drawn at the top. */
+	layout(rows: number): number;
+	/** Matches, selection and cursor on one absolute line. */
+	marksOf(line: number): readonly CellMark[] | undefined;
+}
 
 export interface PaneRegion {
 	/** 0-based screen row of the pane's first line. */
@@ -51,6 +60,7 @@ export class PanePainter {
 	private readonly frameMs: number;
 	private readonly onChange = () => this.schedule();
 	private visible = false;
+	private overlay: PaneOverlay | undefined;
 	private unfollow: (() => void) | undefined;
 	/**
 	 * Where the user's cursor is shown in the pane, or undefined while it is hidden at Ink's position. While
@@ -106,6 +116,20 @@ export class PanePainter {
 		if (moved || scrollOffset !== this.scrollOffset) this.invalidate();
 		this.region = region;
 		this.scrollOffset = scrollOffset;
+		if (this.session) this.schedule();
+	}
+
+	/**
+	 * Draws copy mode's view (or, with undefined, the live screen again). Only rows whose text or marks
+	 * changed are written, as for output.
+	 */
+	setOverlay(overlay: PaneOverlay | undefined): void {
+		this.overlay = overlay;
+		this.refresh();
+	}
+
+	/** The overlay moved (a motion, a search): paint what changed. */
+	refresh(): void {
 		if (this.session) this.schedule();
 	}
 
@@ -202,25 +226,34 @@ export class PanePainter {
 		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
 		this.lastPaint = performance.now();
 		this.paintedBytes = session.receivedBytes;
-		// No painted block: the user's own cursor is placed at the remote's (below), in the shape it asked for.
-		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset});
 		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
 		// The session's resize emits a change, which paints again once both agree.
-		if (snapshot.cols > cols) return;
-		// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
-		const skipped = Math.max(0, snapshot.lines.length - rows);
-		const lines = snapshot.lines.slice(skipped);
+		const terminalCols = session.terminal.cols;
+		if (terminalCols > cols) return;
+		let lines: string[];
+		/** The remote's cursor in the region's rows, when the live screen is shown and the cursor is visible. */
+		let cursor: {row: number; col: number} | undefined;
+		const overlay = this.overlay;
+		if (overlay) {
+			// Copy mode draws its own cursor among its marks: the user's cursor stays hidden.
+			lines = session.terminal.renderLines(overlay.layout(rows), rows, line => overlay.marksOf(line));
+		} else {
+			// No painted block: the user's own cursor is placed at the remote's (below), in the shape it asked for.
+			const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset});
+			// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
+			const skipped = Math.max(0, snapshot.lines.length - rows);
+			lines = snapshot.lines.slice(skipped);
+			if (snapshot.cursor.visible) cursor = {row: snapshot.cursor.y - skipped, col: snapshot.cursor.x};
+		}
 		let out = '';
 		for (let i = 0; i < rows; i++) {
-			const line = fitLine(lines[i] ?? '', cols, snapshot.cols);
+			const line = fitLine(lines[i] ?? '', cols, terminalCols);
 			if (this.painted[i] === line) continue;
 			this.painted[i] = line;
 			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;
 		}
-		const {cursor} = snapshot;
-		const cursorRow = cursor.y - skipped;
 		const want: PlacedCursor | undefined =
-			cursor.visible && cursorRow >= 0 && cursorRow < rows && cursor.x < cols ? {row: top + cursorRow, col: cursor.x, shape: decscusrParam(session.terminal.cursorShape)} : undefined;
+			cursor && cursor.row >= 0 && cursor.row < rows && cursor.col < cols ? {row: top + cursor.row, col: cursor.col, shape: decscusrParam(session.terminal.cursorShape)} : undefined;
 		const cursorMoves = want?.row !== this.placed?.row || want?.col !== this.placed?.col || want?.shape !== this.placed?.shape;
 		if (!out && !cursorMoves) return;
 		// While the cursor is placed, Ink's position is already in the DECSC slot: saving again would lose it.

@@ -1,14 +1,22 @@
 import type {TokenCredential} from '@azure/identity';
 import {armScope, type CloudSettings} from '../../core/azure/cloud.js';
+import {parseResourceId} from '../../core/azure/resource-id.js';
 import type {Transport} from '../../core/session/types.js';
 import type {BastionInfo, BastionTunnelTarget} from '../../core/transport/bastion.js';
 import {bastionEndpoints} from '../../core/transport/bastion-endpoints.js';
 
 /**
  * Builds Bastion tunnels for one cloud and sign-in: each connection gets its own tunnel, paid for with a fresh
- * ARM token at every (re)connect, so a reconnect after an hour does not fail on an expired token.
+ * ARM token at every (re)connect, so a reconnect after an hour does not fail on an expired token. The token is
+ * for the tenant of the Bastion's subscription (`tenantOf`, from the subscription list), as the Azure CLI asks:
+ * a Bastion refuses a token of another tenant, such as the user's home tenant when the Bastion is where they are
+ * a guest.
  */
-export function bastionTunnels(cloud: CloudSettings, credential: TokenCredential): (bastion: BastionInfo, target: BastionTunnelTarget) => Transport {
+export function bastionTunnels(
+	cloud: CloudSettings,
+	credential: TokenCredential,
+	tenantOf?: (subscriptionId: string) => string | undefined,
+): (bastion: BastionInfo, target: BastionTunnelTarget) => Transport {
 	const endpoint = bastionEndpoints(cloud);
 	const scope = armScope(cloud);
 	return (bastion, target) =>
@@ -20,7 +28,9 @@ export function bastionTunnels(cloud: CloudSettings, credential: TokenCredential
 				target,
 				endpoint,
 				armToken: async signal => {
-					const token = await credential.getToken(scope, {abortSignal: signal});
+					const subscriptionId = parseResourceId(bastion.id)?.subscriptionId;
+					const tenantId = subscriptionId ? tenantOf?.(subscriptionId) : undefined;
+					const token = await credential.getToken(scope, {abortSignal: signal, ...(tenantId ? {tenantId} : {})});
 					if (!token) throw new Error('no Azure sign-in gave a token');
 					return token.token;
 				},

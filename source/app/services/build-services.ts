@@ -25,6 +25,7 @@ import {fuzzyVmFilter} from './fuzzy-filter.js';
 import {InventoryController} from './inventory-controller.js';
 import {HOST_ROW_PREFIX} from './host-rows.js';
 import {PanePainter} from '../screen/pane-painter.js';
+import {findClipboardProgram} from '../../core/clipboard/local-clipboard.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -72,7 +73,15 @@ export async function buildServices(
 	// only after a sign-in worked, so a user who only keeps plain-host profiles never pays for them.
 	let clientsPromise: Promise<ArmClients> | undefined;
 	let makeClients: () => Promise<ArmClients>;
-	const clients = () => (clientsPromise ??= makeClients());
+	// The subscriptions' tenants known from the last list (the cache, before the first refresh) serve calls at once.
+	const clients = () =>
+		(clientsPromise ??= makeClients().then(made => {
+			made.tenants.remember(inventory.subscriptions());
+			return made;
+		}));
+	// A Bastion's token is for its subscription's tenant, as the inventory's subscription list says.
+	const tenantOfSubscription = (subscriptionId: string): string | undefined =>
+		inventory.subscriptions().find(sub => sub.id.toLowerCase() === subscriptionId.toLowerCase())?.tenantId;
 	let tenantKey: string;
 	let label: string;
 	let signIn: AzureSignIn | undefined;
@@ -91,7 +100,7 @@ export async function buildServices(
 		resolveAddress = demo.resolve;
 		secretRequest = request => withDemoPasswordHint(request, demo.credentials);
 		makeClients = async () => azure.clients;
-		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential);
+		bastionTunnel = bastionTunnels(azure.clients.cloud, azure.clients.credential, tenantOfSubscription);
 		// The demo signs in to the lab's Entra (its device code is approved by the lab after a moment) and never
 		// asks the Azure CLI: a real `az` would return a real Azure certificate the lab's VMs do not trust.
 		makeEntraCertificates = async () => {
@@ -104,8 +113,9 @@ export async function buildServices(
 		const cloud = cloudFromSettings(options.settings.settings.cloud, options.settings.path);
 		const tenantId = options.tenant ?? options.settings.settings.cloud.tenantId;
 		signIn = new AzureSignIn(cloud, tenantId);
-		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential});
-		bastionTunnel = bastionTunnels(cloud, signIn.credential);
+		// Narrowed to one tenant by --tenant (or the setting), only its subscriptions are listed.
+		makeClients = async () => (await import('../../core/azure/clients.js')).createArmClients({cloud, credential: signIn!.credential, ...(tenantId ? {tenantId} : {})});
+		bastionTunnel = bastionTunnels(cloud, signIn.credential, tenantOfSubscription);
 		tenantKey = tenantId ?? 'default';
 		label = cloud.name === 'AzureCloud' ? 'Azure' : `Azure (${cloud.name})`;
 		const azureSignIn = signIn;
@@ -121,11 +131,13 @@ export async function buildServices(
 		};
 	}
 	let entraCertificates: Promise<EntraCertificates> | undefined;
-	const entraLogin: EntraLoginSource = async ({showSignIn, signal}) => {
+	const entraLogin: EntraLoginSource = async ({showSignIn, signal, subscriptionId}) => {
 		entraCertificates ??= makeEntraCertificates();
 		const certificates = await entraCertificates;
 		const wasSignedOut = inventory.needsSignIn;
-		const login = await certificates.get(signal, showSignIn ? {needsSignIn: showSignIn} : {});
+		// The certificate is asked of the VM's tenant (a VM in another of the user's tenants gets that tenant's).
+		const tenantId = subscriptionId ? tenantOfSubscription(subscriptionId) : undefined;
+		const login = await certificates.get(signal, {...(showSignIn ? {needsSignIn: showSignIn} : {}), ...(tenantId ? {tenantId} : {})});
 		// A sign-in made while connecting serves the browser too: list the VMs it could not list before.
 		if (wasSignedOut && (await signIn?.entra())?.signedIn) inventory.refresh();
 		return login;
@@ -212,6 +224,11 @@ export async function buildServices(
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,
 		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
+		clipboard: {
+			setting: options.settings.settings.clipboard,
+			program: options.settings.settings.clipboard === 'auto' || options.settings.settings.clipboard === 'program' ? findClipboardProgram() : undefined,
+			terminal: process.stdout,
+		},
 		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : []), ...cacheProblems],
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),

@@ -66,6 +66,11 @@ export class InventoryController extends EventEmitter<{change: []}> {
 		return this.failure;
 	}
 
+	/** The subscriptions of the list shown (with their tenants), cached or fresh. */
+	subscriptions(): Inventory['subscriptions'] {
+		return this.inventory?.subscriptions ?? [];
+	}
+
 	/** `extraRows` (saved plain hosts) follow the VMs and are counted with them on the status line. */
 	current(extraRows: readonly VmRecord[] = []): InventoryView {
 		const problem = this.failure ? `${this.failure.message}${this.needsSignIn ? ' Press L to sign in with a device code.' : ' Press r to retry.'}` : undefined;

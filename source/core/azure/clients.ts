@@ -7,6 +7,7 @@ import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {TokenCredential} from '@azure/identity';
 import {armScope, type CloudSettings} from './cloud.js';
 import {sendWithRetries, type RetryOptions} from './retry.js';
+import {SubscriptionTenants, tenantCredential} from './tenants.js';
 import type {ThrottleListener} from './throttle.js';
 import {cachingCredential} from './token-cache.js';
 
@@ -20,6 +21,11 @@ import {cachingCredential} from './token-cache.js';
 export interface ArmClientsOptions {
 	cloud: CloudSettings;
 	credential: TokenCredential;
+	/**
+	 * The one tenant the sign-in is narrowed to (`--tenant`, the cloud setting's `tenantId`): only its subscriptions
+	 * are listed. Without it, every tenant the user belongs to is listed.
+	 */
+	tenantId?: string;
 	/** 429 retries before the error surfaces (default 5). */
 	maxThrottleRetries?: number;
 	/** Wait when a 429 has no Retry-After (default 5 s). */
@@ -35,10 +41,18 @@ export interface ArmClientsOptions {
 export interface ArmClients {
 	cloud: CloudSettings;
 	credential: TokenCredential;
-	subscriptions(): SubscriptionClient;
+	/** The tenant the sign-in is narrowed to, if any (see ArmClientsOptions). */
+	tenantId?: string;
+	/** The tenant of each subscription, filled by the subscription lists; calls on a subscription use its tenant. */
+	tenants: SubscriptionTenants;
+	/** The credential for calls on one subscription: it asks for tokens of that subscription's tenant. */
+	credentialFor(subscriptionId: string): TokenCredential;
+	/** Subscriptions and tenants lists, with tokens of `tenantId` (default: the sign-in's own tenant). */
+	subscriptions(tenantId?: string): SubscriptionClient;
 	compute(subscriptionId: string): ComputeManagementClient;
 	network(subscriptionId: string): NetworkManagementClient;
-	resourceGraph(): ResourceGraphClient;
+	/** Resource Graph answers for the tenant of its token: one client per tenant (default: the sign-in's own). */
+	resourceGraph(tenantId?: string): ResourceGraphClient;
 	/** Listen for throttling (to show "retrying in N s"); returns the unsubscribe function. */
 	onThrottle(listener: ThrottleListener): () => void;
 	/** Frees keep-alive sockets. */
@@ -73,25 +87,40 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 	};
 	const policy = retryPolicy(retry);
 
-	let subscriptionClient: SubscriptionClient | undefined;
-	let graphClient: ResourceGraphClient | undefined;
+	const tenants = new SubscriptionTenants();
+	// Narrowed to one tenant, every call is that tenant's already: no tenant is named per call, so a tenant given by
+	// domain name (`contoso.onmicrosoft.com`) is not refused for differing from the subscriptions' tenant ids.
+	const credentialFor = (subscriptionId: string): TokenCredential =>
+		options.tenantId ? credential : tenantCredential(credential, () => tenants.tenantOf(subscriptionId));
+	const credentialOfTenant = (tenantId: string | undefined): TokenCredential =>
+		tenantId && !options.tenantId ? tenantCredential(credential, () => tenantId) : credential;
+	const subscriptionClients = new Map<string, SubscriptionClient>();
+	const graphClients = new Map<string, ResourceGraphClient>();
 	const computeClients = new Map<string, ComputeManagementClient>();
 	const networkClients = new Map<string, NetworkManagementClient>();
 
 	return {
 		cloud,
 		credential,
-		subscriptions() {
-			subscriptionClient ??= withPolicy(
-				new SubscriptionClient(credential, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
-				policy,
-			);
-			return subscriptionClient;
+		...(options.tenantId ? {tenantId: options.tenantId} : {}),
+		tenants,
+		credentialFor,
+		subscriptions(tenantId) {
+			const key = tenantId?.toLowerCase() ?? '';
+			let client = subscriptionClients.get(key);
+			if (!client) {
+				client = withPolicy(
+					new SubscriptionClient(credentialOfTenant(tenantId), {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
+					policy,
+				);
+				subscriptionClients.set(key, client);
+			}
+			return client;
 		},
 		compute(subscriptionId) {
 			let client = computeClients.get(subscriptionId);
 			if (!client) {
-				client = withPolicy(new ComputeManagementClient(credential, subscriptionId, {...coreOptions, credentials: {scopes: [scope]}}), policy);
+				client = withPolicy(new ComputeManagementClient(credentialFor(subscriptionId), subscriptionId, {...coreOptions, credentials: {scopes: [scope]}}), policy);
 				computeClients.set(subscriptionId, client);
 			}
 			return client;
@@ -100,16 +129,21 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 			let client = networkClients.get(subscriptionId);
 			if (!client) {
 				client = withPolicy(
-					new NetworkManagementClient(credential, subscriptionId, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
+					new NetworkManagementClient(credentialFor(subscriptionId), subscriptionId, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
 					policy,
 				);
 				networkClients.set(subscriptionId, client);
 			}
 			return client;
 		},
-		resourceGraph() {
-			graphClient ??= createGraphClient(cloud, credential, scope, retry, httpsAgent);
-			return graphClient;
+		resourceGraph(tenantId) {
+			const key = tenantId?.toLowerCase() ?? '';
+			let client = graphClients.get(key);
+			if (!client) {
+				client = createGraphClient(cloud, credentialOfTenant(tenantId), scope, retry, httpsAgent);
+				graphClients.set(key, client);
+			}
+			return client;
 		},
 		onThrottle(listener) {
 			listeners.add(listener);

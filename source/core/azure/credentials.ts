@@ -32,18 +32,27 @@ export interface NamedCredential {
 	credential: TokenCredential;
 }
 
-/** The chain, in order. Exposed so the doctor can try and report each source on its own. */
+/**
+ * The chain, in order. Exposed so the doctor can try and report each source on its own.
+ *
+ * A user's subscriptions, vaults and Bastions may sit in several tenants, and vmux asks for a token of the tenant
+ * concerned (a subscription's, a Key Vault challenge's). @azure/identity refuses a tenant other than the one a
+ * credential was made for unless `additionallyAllowedTenants` lists it, so every credential allows all tenants
+ * the sign-in can reach (`*`) — unless `--tenant` narrows the sign-in, and then only that tenant.
+ */
 export function signInChain(options: CredentialOptions): NamedCredential[] {
 	const authorityHost = options.cloud.authorityHost;
 	const tenantId = options.tenantId;
+	const additionallyAllowedTenants = tenantId ? [tenantId] : ['*'];
 	return [
-		{name: 'AzureCliCredential', credential: new AzureCliCredential(tenantId ? {tenantId} : {})},
-		{name: 'EnvironmentCredential', credential: new EnvironmentCredential({authorityHost})},
+		{name: 'AzureCliCredential', credential: new AzureCliCredential(tenantId ? {tenantId} : {additionallyAllowedTenants})},
+		// Its tenant is AZURE_TENANT_ID's; `--tenant` may name another, which it then allows too.
+		{name: 'EnvironmentCredential', credential: new EnvironmentCredential({authorityHost, additionallyAllowedTenants})},
 		{
 			name: 'WorkloadIdentityCredential',
 			// Throws in its constructor when its environment is missing; DefaultAzureCredential treats that as
 			// "unavailable", and so does this chain.
-			credential: unavailableOnThrow('WorkloadIdentityCredential', () => new WorkloadIdentityCredential({authorityHost, ...(tenantId ? {tenantId} : {})})),
+			credential: unavailableOnThrow('WorkloadIdentityCredential', () => new WorkloadIdentityCredential({authorityHost, additionallyAllowedTenants, ...(tenantId ? {tenantId} : {})})),
 		},
 		{
 			name: 'ManagedIdentityCredential',
@@ -66,11 +75,12 @@ export function createAzureCredential(options: CredentialOptions): TokenCredenti
 	return new ChainedTokenCredential(...signInChain(options).map(entry => entry.credential));
 }
 
-export type LabTokenSource = (scopes: string[]) => AccessToken | Promise<AccessToken>;
+export type LabTokenSource = (scopes: string[], options: {tenantId?: string}) => AccessToken | Promise<AccessToken>;
 
 /**
  * A TokenCredential for the lab: the token comes from the lab's issuer (in-process for `vmux --demo`), so the
- * real SDK clients authenticate against the lab's stand-ins exactly as against Azure.
+ * real SDK clients authenticate against the lab's stand-ins exactly as against Azure. The tenant asked for (a
+ * subscription's, a Key Vault challenge's) goes to the source, as a credential allowing every tenant would.
  */
 export class LabCredential implements TokenCredential {
 	private readonly source: LabTokenSource;
@@ -79,8 +89,8 @@ export class LabCredential implements TokenCredential {
 		this.source = typeof source === 'function' ? source : () => source;
 	}
 
-	async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
-		const token = await this.source(Array.isArray(scopes) ? scopes : [scopes]);
+	async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+		const token = await this.source(Array.isArray(scopes) ? scopes : [scopes], options?.tenantId ? {tenantId: options.tenantId} : {});
 		return {token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, tokenType: 'Bearer'};
 	}
 }

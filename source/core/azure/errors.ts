@@ -89,6 +89,15 @@ export function describeAzureError(error: unknown, context: DescribeContext = {}
 	if (name === 'AbortError' || code === 'ABORT_ERR') {
 		return {kind: 'aborted', message: `Cancelled${doing}.`};
 	}
+	// @azure/identity's refusal of a tenant the credential was not made for (alone, or inside the chain's error).
+	const refusedTenant = /not configured to acquire tokens for tenant ([^\s.]+(?:\.[^\s.]+)*)\./.exec(typeof err.message === 'string' ? err.message : '')?.[1];
+	if (refusedTenant) {
+		return {
+			kind: 'sign-in',
+			code: 'TenantNotAllowed',
+			message: `vmux is signed in to one tenant only (--tenant, or tenantId in the cloud setting), and${doing ? doing.replace(/^ while/, '') : ' this'} needs a token for tenant ${refusedTenant}. Start vmux without --tenant to reach every tenant you belong to, or with --tenant ${refusedTenant}.`,
+		};
+	}
 	if (name === 'AggregateAuthenticationError' || name === 'CredentialUnavailableError' || name === 'AuthenticationRequiredError') {
 		return {
 			kind: 'sign-in',
@@ -128,7 +137,14 @@ export function describeAzureError(error: unknown, context: DescribeContext = {}
 
 	if (status === 401) {
 		if (code === 'InvalidAuthenticationTokenTenant') {
-			return {kind: 'unauthenticated', status, code, message: `This subscription belongs to another Microsoft Entra tenant. Sign in to that tenant: \`az login --tenant <tenant>\` or vmux --tenant <tenant>. (${firstLine(serviceMessage)})`};
+			// ARM names the tenant to ask in its message (and its challenge); a pager may have lost both.
+			const tenant = /login\.windows\.net\/([^'"/\s]+)/.exec(serviceMessage)?.[1] ?? '<tenant>';
+			return {
+				kind: 'unauthenticated',
+				status,
+				code,
+				message: `This subscription belongs to another Microsoft Entra tenant (${tenant}) than the token vmux got${doing}. Sign in to that tenant (az login --tenant ${tenant}), and start vmux without --tenant so it reaches every tenant you belong to.`,
+			};
 		}
 		if (code === 'ExpiredAuthenticationToken') {
 			return {kind: 'unauthenticated', status, code, message: 'Your Azure sign-in has expired. Run `az login` again, or sign in with a device code.'};

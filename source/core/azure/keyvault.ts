@@ -14,7 +14,10 @@ import {describeAzureError, type AzureProblem} from './errors.js';
 
 export interface KeyVaultAccess {
 	cloud: CloudSettings;
+	/** For the data plane: the SDK asks it for a token of the tenant each vault's challenge names. */
 	credential: TokenCredential;
+	/** For the vault list of a subscription: a credential asking for that subscription's tenant (ArmClients'). */
+	credentialFor?(subscriptionId: string): TokenCredential;
 }
 
 export interface VaultSummary {
@@ -84,7 +87,11 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 		async listVaults(subscriptionId, options = {}) {
 			let client = management.get(subscriptionId);
 			if (!client) {
-				client = new KeyVaultManagementClient(credential, subscriptionId, {...common, endpoint: cloud.armEndpoint, credentials: {scopes: [armScope(cloud)]}});
+				client = new KeyVaultManagementClient(access.credentialFor?.(subscriptionId) ?? credential, subscriptionId, {
+					...common,
+					endpoint: cloud.armEndpoint,
+					credentials: {scopes: [armScope(cloud)]},
+				});
 				management.set(subscriptionId, client);
 			}
 			try {

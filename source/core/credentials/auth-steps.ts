@@ -17,7 +17,12 @@ export type ReadSecret = (vaultUrl: string, secretName: string, signal?: AbortSi
  * Gets a Microsoft Entra ID SSH certificate for an in-memory key (core/entra/certificates): renewed silently
  * before it expires; a sign-in it needs is shown through `showSignIn`. Rejects with a sentence.
  */
-export type EntraLoginSource = (context: {showSignIn?: Prompter['showSignIn']; signal?: AbortSignal}) => Promise<EntraLogin>;
+export type EntraLoginSource = (context: {
+	showSignIn?: Prompter['showSignIn'];
+	signal?: AbortSignal;
+	/** The VM's subscription: the certificate is asked of its tenant, as `az ssh vm` asks the subscription's. */
+	subscriptionId?: string;
+}) => Promise<EntraLogin>;
 
 export interface AuthStepsOptions {
 	/** For `~` in key file paths; defaults to the OS home. */
@@ -52,16 +57,16 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 			case 'keyvault-password':
 				return keyVaultSteps(auth, options.readSecret, prompter, signal);
 			case 'entra':
-				return entraSteps(options.entraLogin, prompter, signal);
+				return entraSteps(options.entraLogin, prompter, signal, profile.target.kind === 'azure-vm' ? profile.target.subscriptionId : undefined);
 		}
 	};
 }
 
-async function entraSteps(source: EntraLoginSource | undefined, prompter: Prompter, signal?: AbortSignal): Promise<AuthStep[]> {
+async function entraSteps(source: EntraLoginSource | undefined, prompter: Prompter, signal: AbortSignal | undefined, subscriptionId: string | undefined): Promise<AuthStep[]> {
 	if (!source) {
 		throw new Error('This profile logs in with Microsoft Entra ID, which needs an Azure sign-in that this run cannot make. Run `az login` and connect again, or edit the profile (e) to use a key.');
 	}
-	const login = await source({...(prompter.showSignIn ? {showSignIn: prompter.showSignIn.bind(prompter)} : {}), ...(signal ? {signal} : {})});
+	const login = await source({...(prompter.showSignIn ? {showSignIn: prompter.showSignIn.bind(prompter)} : {}), ...(signal ? {signal} : {}), ...(subscriptionId ? {subscriptionId} : {})});
 	const validUntil = login.expiresAt.getTime();
 	return [
 		{

@@ -186,7 +186,7 @@ export class EntraSignIn {
 		const account = await this.accountForRequest(options.abortSignal);
 		const result = await this.silent(
 			{
-				account,
+				account: inTenant(account, options.tenantId),
 				scopes: Array.isArray(scopes) ? scopes : [scopes],
 				...(options.tenantId ? {authority: this.authority(options.tenantId)} : {}),
 				// A CAE claims challenge from a service: MSAL asks Entra afresh with these claims.
@@ -212,10 +212,10 @@ export class EntraSignIn {
 		const kid = request.kid ?? request.jwk.kid;
 		const result = await this.silent(
 			{
-				account,
 				scopes: [this.cloud.sshCertificateScope],
 				forceRefresh: true,
 				extraParameters: {token_type: 'ssh-cert', req_cnf: JSON.stringify(request.jwk), key_id: kid},
+				account: inTenant(account, request.tenantId),
 				...(request.tenantId ? {authority: this.authority(request.tenantId)} : {}),
 			},
 			'getting an SSH certificate',
@@ -258,6 +258,18 @@ export class EntraSignIn {
 			call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
 		});
 	}
+}
+
+/**
+ * The account as seen from `tenantId`. msal-common's silent flow looks up cached tokens by the account's own
+ * `tenantId` before the request's authority, so the signed-in (home) account asked for another tenant would get
+ * its home tenant's cached token back. With the tenant set, a tenant the account has no token for yet is asked
+ * through the account's refresh token at that tenant's authority (MSAL then keeps a profile for that tenant).
+ */
+function inTenant(account: AccountInfo, tenantId: string | undefined): AccountInfo {
+	if (!tenantId || tenantId.toLowerCase() === account.tenantId.toLowerCase()) return account;
+	const profile = account.tenantProfiles?.get(tenantId);
+	return {...account, tenantId, ...(profile ? {localAccountId: profile.localAccountId, name: profile.name ?? account.name} : {})};
 }
 
 function cancelled(): EntraSignInError {

@@ -5,7 +5,7 @@ import {powerStateFromCode, type BastionFacts, type NicFacts, type PublicIpFacts
 import type {Inventory, VmRecord} from './model.js';
 
 export interface InventoryFacts {
-	subscriptions: Array<{id: string; name: string}>;
+	subscriptions: Array<{id: string; name: string; tenantId?: string}>;
 	vms: VmFacts[];
 	nics: NicFacts[];
 	publicIps: PublicIpFacts[];

@@ -3,6 +3,7 @@ import {describeAzureError, type AzureProblem} from '../azure/errors.js';
 import {parseResourceId} from '../azure/resource-id.js';
 import {assembleInventory} from './assemble.js';
 import {InventoryReadError, readFactsFromArm} from './arm-listing.js';
+import {runLimited} from './limit.js';
 import type {Inventory} from './model.js';
 import {readFactsFromResourceGraph} from './resource-graph.js';
 
@@ -44,17 +45,92 @@ export interface SubscriptionInfo {
 	tenantId?: string;
 }
 
+/** The subscriptions of every tenant the user belongs to (see listSubscriptionsAcrossTenants), problems left out. */
 export async function listSubscriptions(clients: ArmClients, signal?: AbortSignal): Promise<SubscriptionInfo[]> {
+	return (await listSubscriptionsAcrossTenants(clients, signal)).subscriptions;
+}
+
+/**
+ * ARM lists the subscriptions of the token's tenant only, so a user who is a member (or guest) of several tenants
+ * lists the tenants first (`GET /tenants`, as `az login` does), then each tenant's subscriptions with a token of
+ * that tenant. A tenant that cannot be read (no sign-in there, MFA required) is a problem, not a failure, unless
+ * no tenant can be read. Narrowed to one tenant (`--tenant`), only that tenant is listed. Each subscription's
+ * tenant is remembered in `clients.tenants`, so calls on it ask for a token of its tenant.
+ */
+export async function listSubscriptionsAcrossTenants(clients: ArmClients, signal?: AbortSignal): Promise<{subscriptions: SubscriptionInfo[]; problems: AzureProblem[]}> {
+	const problems: AzureProblem[] = [];
+	if (clients.tenantId) return {subscriptions: remember(clients, await subscriptionsOfTenant(clients, clients.tenantId, signal)), problems};
+	const tenants: Array<{id: string; name: string}> = [];
+	try {
+		for await (const tenant of clients.subscriptions().tenants.list({abortSignal: signal})) {
+			if (tenant.tenantId) tenants.push({id: tenant.tenantId, name: tenant.displayName ?? tenant.defaultDomain ?? tenant.tenantId});
+		}
+	} catch (error) {
+		// A cloud that does not serve the tenants list (an old Azure Stack Hub) has the sign-in's own tenant only.
+		if ((error as {statusCode?: unknown}).statusCode !== 404) throw error;
+	}
+	// No tenant listed: the sign-in's own tenant is still there.
+	if (tenants.length === 0) return {subscriptions: remember(clients, await subscriptionsOfTenant(clients, undefined, signal)), problems};
+	// A few tenants at once: each may start a process (`az account get-access-token --tenant …`) for its token.
+	const outcomes = await runLimited(
+		tenants.map(tenant => async () => {
+			try {
+				return {tenant, found: await subscriptionsOfTenant(clients, tenant.id, signal)};
+			} catch (error) {
+				if (signal?.aborted) throw error;
+				return {tenant, found: undefined, error};
+			}
+		}),
+		TENANTS_AT_ONCE,
+	);
 	const subscriptions: SubscriptionInfo[] = [];
-	for await (const sub of clients.subscriptions().subscriptions.list({abortSignal: signal})) {
+	const seen = new Set<string>();
+	let firstError: unknown;
+	let listed = 0;
+	for (const outcome of outcomes) {
+		const {tenant, found} = outcome;
+		if (!found) {
+			const error = 'error' in outcome ? outcome.error : undefined;
+			firstError ??= error;
+			const reason = describeAzureError(error, {doing: `listing the subscriptions of tenant ${tenant.name}`}).message;
+			problems.push({
+				kind: 'sign-in',
+				message: `The subscriptions of tenant ${tenant.name} (${tenant.id}) are not listed: ${reason} To see them, sign in to that tenant too (az login --tenant ${tenant.id}).`,
+			});
+			continue;
+		}
+		listed++;
+		for (const sub of found) {
+			if (seen.has(sub.id.toLowerCase())) continue;
+			seen.add(sub.id.toLowerCase());
+			subscriptions.push(sub);
+		}
+	}
+	if (listed === 0) throw firstError;
+	return {subscriptions: remember(clients, subscriptions), problems};
+}
+
+/** Tenants listed at once (their token requests and subscription lists). */
+const TENANTS_AT_ONCE = 4;
+
+async function subscriptionsOfTenant(clients: ArmClients, tenantId: string | undefined, signal?: AbortSignal): Promise<SubscriptionInfo[]> {
+	const subscriptions: SubscriptionInfo[] = [];
+	for await (const sub of clients.subscriptions(tenantId).subscriptions.list({abortSignal: signal})) {
 		if (!sub.subscriptionId) continue;
+		// ARM names each subscription's tenant; the tenant asked is the fallback for a cloud that does not.
+		const subscriptionTenant = sub.tenantId ?? (clients.tenantId ? undefined : tenantId);
 		subscriptions.push({
 			id: sub.subscriptionId,
 			name: sub.displayName ?? sub.subscriptionId,
 			state: sub.state ?? 'Enabled',
-			...(sub.tenantId ? {tenantId: sub.tenantId} : {}),
+			...(subscriptionTenant ? {tenantId: subscriptionTenant} : {}),
 		});
 	}
+	return subscriptions;
+}
+
+function remember(clients: ArmClients, subscriptions: SubscriptionInfo[]): SubscriptionInfo[] {
+	clients.tenants.remember(subscriptions);
 	return subscriptions;
 }
 
@@ -73,7 +149,9 @@ export async function fetchAzureInventory(options: AzureInventoryOptions): Promi
 	try {
 		let visible: SubscriptionInfo[];
 		try {
-			visible = (await listSubscriptions(clients, signal)).filter(sub => sub.state !== 'Deleted');
+			const listed = await listSubscriptionsAcrossTenants(clients, signal);
+			visible = listed.subscriptions.filter(sub => sub.state !== 'Deleted');
+			problems.push(...listed.problems);
 		} catch (error) {
 			return {ok: false, error: describeAzureError(error, {doing: 'listing subscriptions', endpoint}), problems};
 		}
@@ -94,7 +172,7 @@ export async function fetchAzureInventory(options: AzureInventoryOptions): Promi
 				}
 			}
 		}
-		const subscriptions = chosen.map(sub => ({id: sub.id, name: sub.name}));
+		const subscriptions = chosen.map(sub => ({id: sub.id, name: sub.name, ...(sub.tenantId ? {tenantId: sub.tenantId} : {})}));
 		const subscriptionNames = new Map(subscriptions.map(sub => [sub.id.toLowerCase(), sub.name]));
 		const method = options.method ?? 'auto';
 

@@ -52,7 +52,7 @@ const vm = z.object({
 const inventory = z.object({
 	fetchedAt: z.number().finite().nonnegative(),
 	source: z.enum(['azure-resource-graph', 'azure-arm', 'local', 'cache']),
-	subscriptions: z.array(z.object({id: z.string(), name: z.string()})),
+	subscriptions: z.array(z.object({id: z.string(), name: z.string(), tenantId: z.string().optional()})),
 	vms: z.array(vm),
 });
 

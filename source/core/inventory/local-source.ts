@@ -18,7 +18,7 @@ import type {Inventory} from './model.js';
  */
 
 export interface LocalTopology {
-	subscriptions: ReadonlyArray<{subscriptionId: string; displayName: string; state?: string}>;
+	subscriptions: ReadonlyArray<{subscriptionId: string; displayName: string; state?: string; tenantId?: string}>;
 	/** ARM resources as JSON; `type` is the canonical ARM type (the lab's loader fills it in from the id). */
 	resources: ReadonlyArray<{type: string; raw: Record<string, unknown>}>;
 }
@@ -82,7 +82,7 @@ export function buildLocalInventory(topology: LocalTopology, fetchedAt = Date.no
 		{
 			subscriptions: topology.subscriptions
 				.filter(sub => (sub.state ?? 'Enabled') !== 'Disabled')
-				.map(sub => ({id: sub.subscriptionId, name: sub.displayName})),
+				.map(sub => ({id: sub.subscriptionId, name: sub.displayName, ...(sub.tenantId ? {tenantId: sub.tenantId} : {})})),
 			vms,
 			nics,
 			publicIps,

@@ -57,7 +57,8 @@ export interface Inventory {
 	/** When this inventory was read from its source (ms since epoch). */
 	fetchedAt: number;
 	source: 'azure-resource-graph' | 'azure-arm' | 'local' | 'cache';
-	subscriptions: Array<{id: string; name: string}>;
+	/** `tenantId`: the Microsoft Entra tenant the subscription belongs to, whose tokens Azure takes for it. */
+	subscriptions: Array<{id: string; name: string; tenantId?: string}>;
 	vms: VmRecord[];
 }
 

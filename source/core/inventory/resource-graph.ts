@@ -46,33 +46,62 @@ export interface GraphReadOptions {
 
 export async function readFactsFromResourceGraph(
 	clients: ArmClients,
-	subscriptions: Array<{id: string; name: string}>,
+	subscriptions: Array<{id: string; name: string; tenantId?: string}>,
 	options: GraphReadOptions = {},
 ): Promise<InventoryFacts> {
 	const facts: InventoryFacts = {subscriptions, vms: [], nics: [], publicIps: [], vnets: [], bastions: [], extensionsByVm: new Map()};
 	const extensionsByVm = facts.extensionsByVm as Map<string, string[]>;
-	const graph = clients.resourceGraph();
 	let page = 0;
-	for (let start = 0; start < subscriptions.length; start += SUBSCRIPTIONS_PER_REQUEST) {
-		const chunk = subscriptions.slice(start, start + SUBSCRIPTIONS_PER_REQUEST).map(sub => sub.id);
-		let skipToken: string | undefined;
-		do {
-			const response = await graph.resources(
-				{
-					query: INVENTORY_GRAPH_QUERY,
-					subscriptions: chunk,
-					options: {top: PAGE_ROWS, resultFormat: 'objectArray', ...(skipToken ? {skipToken} : {})},
-				},
-				graphRequestOptions(options.signal),
-			);
-			const rows = Array.isArray(response.data) ? (response.data as Array<Record<string, unknown>>) : [];
-			for (const row of rows) addRow(facts, extensionsByVm, row);
-			page += 1;
-			options.onPage?.({page, rows: rows.length, totalRecords: response.totalRecords});
-			skipToken = response.skipToken;
-		} while (skipToken);
+	// Resource Graph answers for its token's tenant only: one query (and token) per tenant.
+	for (const [tenantId, ofTenant] of byTenant(subscriptions)) {
+		const graph = clients.resourceGraph(tenantId);
+		for (let start = 0; start < ofTenant.length; start += SUBSCRIPTIONS_PER_REQUEST) {
+			const chunk = ofTenant.slice(start, start + SUBSCRIPTIONS_PER_REQUEST).map(sub => sub.id);
+			page = await readChunk(graph, chunk, page, facts, extensionsByVm, options);
+		}
 	}
 	return facts;
+}
+
+/** Subscriptions grouped by tenant, in first-seen order; those of no known tenant go with the sign-in's own. */
+function byTenant<T extends {tenantId?: string}>(subscriptions: T[]): Map<string | undefined, T[]> {
+	const groups = new Map<string | undefined, T[]>();
+	for (const sub of subscriptions) {
+		const key = sub.tenantId?.toLowerCase();
+		const group = groups.get(key);
+		if (group) group.push(sub);
+		else groups.set(key, [sub]);
+	}
+	return groups;
+}
+
+/** One query over `chunk`, all its pages; returns the page count so far. */
+async function readChunk(
+	graph: ReturnType<ArmClients['resourceGraph']>,
+	chunk: string[],
+	pagesBefore: number,
+	facts: InventoryFacts,
+	extensionsByVm: Map<string, string[]>,
+	options: GraphReadOptions,
+): Promise<number> {
+	let page = pagesBefore;
+	let skipToken: string | undefined;
+	do {
+		const response = await graph.resources(
+			{
+				query: INVENTORY_GRAPH_QUERY,
+				subscriptions: chunk,
+				options: {top: PAGE_ROWS, resultFormat: 'objectArray', ...(skipToken ? {skipToken} : {})},
+			},
+			graphRequestOptions(options.signal),
+		);
+		const rows = Array.isArray(response.data) ? (response.data as Array<Record<string, unknown>>) : [];
+		for (const row of rows) addRow(facts, extensionsByVm, row);
+		page += 1;
+		options.onPage?.({page, rows: rows.length, totalRecords: response.totalRecords});
+		skipToken = response.skipToken;
+	} while (skipToken);
+	return page;
 }
 
 type GraphRequestOptions = NonNullable<Parameters<ReturnType<ArmClients['resourceGraph']>['resources']>[1]>;

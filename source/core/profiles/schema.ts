@@ -259,6 +259,14 @@ export const CloudSettingsSchema = z
 export const ENTRA_CERTIFICATE_SOURCES = ['auto', 'cli', 'device-code'] as const;
 export type EntraCertificateSource = (typeof ENTRA_CERTIFICATE_SOURCES)[number];
 
+/**
+ * Where copy mode's copies go besides vmux's paste buffer: `auto` both OSC 52 (the user's terminal, which
+ * works over ssh) and the desktop's clipboard program when one is on PATH, `osc52` or `program` only one of
+ * them, `off` neither.
+ */
+export const CLIPBOARD_SETTINGS = ['auto', 'osc52', 'program', 'off'] as const;
+export type ClipboardSetting = (typeof CLIPBOARD_SETTINGS)[number];
+
 export const SettingsSchema = z
 	.strictObject({
 		prefixKey: str('a key chord such as C-b or C-a').regex(/^(?:C-)?[a-z\][\\^_@]$/).default('C-b'),
@@ -279,6 +287,11 @@ export const SettingsSchema = z
 		 * instead of setting every other setting back to its default too.
 		 */
 		keys: z.unknown().optional(),
+		clipboard: z
+			.enum(CLIPBOARD_SETTINGS, {
+				error: 'one of "auto" (OSC 52 and wl-copy/xclip/pbcopy when present), "osc52" (only the terminal), "program" (only wl-copy/xclip/pbcopy) or "off" (only vmux\'s paste buffer)',
+			})
+			.default('auto'),
 	})
 	.prefault({});
 

@@ -1,5 +1,5 @@
 import {EventEmitter} from 'node:events';
-import {BroadcastState} from './broadcast.js';
+import {BroadcastState, broadcastTargets} from './broadcast.js';
 import {SshConnection} from './connection.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
 import {ShellSession} from './shell-session.js';
@@ -32,6 +32,17 @@ export class SessionManager extends EventEmitter<{change: []}> {
 
 	get focused(): ShellSession | undefined {
 		return this.sessions[this.focusedIndex];
+	}
+
+	/**
+	 * Who input the app itself sends (the prefix typed twice, the paste buffer) goes to: the focused session,
+	 * and while broadcasting every receiver, by the same rule as typed keys (app/focus/derive-focus).
+	 */
+	inputReceivers(): ShellSession[] {
+		const focused = this.focused;
+		if (!focused) return [];
+		if (!this.broadcast.active) return [focused];
+		return broadcastTargets({sessions: this.sessions, focused, marked: this.broadcast.marked}).receivers;
 	}
 
 	get connections(): SshConnection[] {

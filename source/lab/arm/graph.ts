@@ -5,6 +5,7 @@ import {parseProjection, type ProjectedColumn} from './graph-project.js';
 import {decodeSkipToken, encodeSkipToken, pageOf} from './paging.js';
 import {graphError, sendArm} from './responses.js';
 import type {LabArmState} from './state.js';
+import {sameTenant} from './tokens.js';
 import {armView, powerStatus} from './views.js';
 
 /**
@@ -94,7 +95,7 @@ export function graphRow(state: LabArmState, resource: TopologyResource): ArmJso
 		id: resource.id,
 		name: resource.name,
 		type: resource.type.toLowerCase(),
-		tenantId: state.topology.tenantId,
+		tenantId: state.topology.tenantOf(resource.subscriptionId) ?? state.topology.tenantId,
 		kind: view.kind ?? '',
 		location: view.location ?? '',
 		resourceGroup: resource.resourceGroup.toLowerCase(),
@@ -110,7 +111,7 @@ export function graphRow(state: LabArmState, resource: TopologyResource): ArmJso
 	};
 }
 
-export function handleGraphQuery(state: LabArmState, body: unknown, res: ServerResponse): void {
+export function handleGraphQuery(state: LabArmState, who: {tid?: unknown}, body: unknown, res: ServerResponse): void {
 	const request = (body && typeof body === 'object' ? body : {}) as {
 		query?: unknown;
 		subscriptions?: unknown;
@@ -137,8 +138,11 @@ export function handleGraphQuery(state: LabArmState, body: unknown, res: ServerR
 		? new Set(request.subscriptions.filter((sub): sub is string => typeof sub === 'string').map(sub => sub.toLowerCase()))
 		: undefined;
 
+	// Resource Graph answers for the token's tenant: resources of another tenant's subscriptions are not there,
+	// even when the request names those subscriptions (a user in several tenants queries each with its token).
 	let rows = state.topology.resources
 		.filter(resource => !subscriptions || subscriptions.has(resource.subscriptionId.toLowerCase()))
+		.filter(resource => sameTenant(who, state.topology.tenantOf(resource.subscriptionId) ?? state.topology.tenantId))
 		.filter(resource => !parsed.types || parsed.types.has(resource.type.toLowerCase()))
 		.filter(resource => state.faults.visible(resource.id, resource.type))
 		.sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : a.id.toLowerCase() > b.id.toLowerCase() ? 1 : 0))

@@ -16,9 +16,10 @@ import {
 	sendArm,
 	transientStatus,
 	unauthorized,
+	wrongTenant,
 } from './responses.js';
 import type {LabArmState} from './state.js';
-import type {LabIdentity} from './tokens.js';
+import {sameTenant, type LabIdentity, type LabTokenClaims} from './tokens.js';
 import {armView, instanceView} from './views.js';
 
 /**
@@ -80,7 +81,7 @@ export function createArmHandler(state: LabArmState): LabHandler {
 				return armError(res, 400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
 			}
 			entry.body = body;
-			return handleGraphQuery(state, body, res);
+			return handleGraphQuery(state, who, body, res);
 		}
 		if (req.method !== 'GET') {
 			return armError(res, 405, 'MethodNotAllowed', `The lab's ARM is read-only; ${req.method ?? ''} is not served.`);
@@ -100,7 +101,7 @@ function resetConnection(req: IncomingMessage): void {
 	if (!socket.destroyed) socket.destroy();
 }
 
-function authenticate(state: LabArmState, req: IncomingMessage, res: ServerResponse): LabIdentity | undefined {
+function authenticate(state: LabArmState, req: IncomingMessage, res: ServerResponse): LabTokenClaims | undefined {
 	const header = req.headers.authorization;
 	if (!header) {
 		missingAuthorization(res, state.config.authority);
@@ -119,13 +120,16 @@ function authenticate(state: LabArmState, req: IncomingMessage, res: ServerRespo
 	return check.claims;
 }
 
-function routeGet(state: LabArmState, who: LabIdentity, segments: string[], lower: string[], url: URL, res: ServerResponse): void {
+function routeGet(state: LabArmState, who: LabTokenClaims, segments: string[], lower: string[], url: URL, res: ServerResponse): void {
+	if (lower[0] === 'tenants' && segments.length === 1) return listTenants(state, url, res);
 	if (lower[0] !== 'subscriptions') return notFoundPath(res, url);
-	if (segments.length === 1) return listSubscriptions(state, url, res);
+	if (segments.length === 1) return listSubscriptions(state, who, url, res);
 
 	const subscriptionId = segments[1]!;
 	const subscription = state.topology.subscriptions.find(sub => sub.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
 	if (!subscription) return armError(res, 404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
+	// A token is good for the subscriptions of its own tenant only: ARM names the tenant to ask instead.
+	if (!sameTenant(who, subscription.tenantId)) return wrongTenant(res, who.tid, subscription.tenantId, state.config.authority);
 	const subscriptionScope = `/subscriptions/${subscription.subscriptionId}`;
 	if (segments.length === 2) {
 		if (hiddenSubscription(state, subscription.subscriptionId)) return authorizationFailed(res, who, 'Microsoft.Resources/subscriptions/read', subscriptionScope);
@@ -189,10 +193,29 @@ function routeGet(state: LabArmState, who: LabIdentity, segments: string[], lowe
 	return sendArm(res, 200, armView(state.topology, child));
 }
 
-function listSubscriptions(state: LabArmState, url: URL, res: ServerResponse): void {
-	// ARM lists only subscriptions the caller holds a role in.
-	const visible = state.topology.subscriptions.filter(sub => !hiddenSubscription(state, sub.subscriptionId));
+function listSubscriptions(state: LabArmState, who: LabTokenClaims, url: URL, res: ServerResponse): void {
+	// ARM lists the subscriptions of the token's tenant only, and of those only the ones the caller holds a role in:
+	// a user in several tenants lists the tenants (`GET /tenants`), then each tenant's subscriptions with its token.
+	const visible = state.topology.subscriptions.filter(sub => sameTenant(who, sub.tenantId) && !hiddenSubscription(state, sub.subscriptionId));
 	sendPage(state, visible as ArmJson[], url, res, item => item);
+}
+
+/** `GET /tenants`: the directories the signed-in user is a member of (any token of theirs lists them all). */
+function listTenants(state: LabArmState, url: URL, res: ServerResponse): void {
+	const member = new Set(state.tokens.tenants.map(tenant => tenant.toLowerCase()));
+	const tenants = state.topology.tenants
+		.filter(tenant => member.has(tenant.tenantId.toLowerCase()))
+		.map(tenant => ({
+			id: `/tenants/${tenant.tenantId}`,
+			tenantId: tenant.tenantId,
+			countryCode: 'US',
+			displayName: tenant.displayName,
+			domains: tenant.domains,
+			tenantCategory: 'Home',
+			defaultDomain: tenant.defaultDomain,
+			tenantType: 'AAD',
+		}));
+	sendPage(state, tenants, url, res, item => item);
 }
 
 function hiddenSubscription(state: LabArmState, subscriptionId: string): boolean {

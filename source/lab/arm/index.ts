@@ -6,7 +6,7 @@ import type {LabArmConfig, LabArmRequest, LabArmState} from './state.js';
 import {ARM_AUDIENCES, LabTokenIssuer, type LabIdentity, type LabIssuedToken} from './tokens.js';
 
 export {LabArmFaults, type DenyRule, type ThrottleRule} from './faults.js';
-export {LabTokenIssuer, LAB_DEFAULT_IDENTITY, ARM_AUDIENCES, scopeToAudience, type LabIdentity, type LabIssuedToken, type LabTokenClaims} from './tokens.js';
+export {LabTokenIssuer, LAB_DEFAULT_IDENTITY, ARM_AUDIENCES, sameTenant, scopeToAudience, tokenIssuer, type LabIdentity, type LabIssuedToken, type LabTokenClaims} from './tokens.js';
 export type {LabArmConfig, LabArmRequest} from './state.js';
 export {parseGraphQuery} from './graph.js';
 
@@ -36,8 +36,8 @@ export interface LabArm {
 	/** Mutable: tests shrink the page sizes to exercise paging. */
 	config: LabArmConfig;
 	requests: LabArmRequest[];
-	/** An ARM token for the lab's signed-in user (or another identity). */
-	issueToken(identity?: Partial<LabIdentity>): LabIssuedToken;
+	/** An ARM token for the lab's signed-in user (or another identity), for the home tenant unless `tenantId` is given. */
+	issueToken(identity?: Partial<LabIdentity>, tenantId?: string): LabIssuedToken;
 	/** Unmounts ARM, and closes the server when this call started it. */
 	close(): Promise<void>;
 }
@@ -45,7 +45,8 @@ export interface LabArm {
 /** Mounts the ARM and Resource Graph stand-in on an existing lab server. */
 export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions, 'server' | 'port'> = {}): LabArm {
 	const topology = options.topology ?? loadDemoTopology();
-	const tokens = options.tokens ?? new LabTokenIssuer({tenantId: topology.tenantId});
+	// The lab's user is a member of every tenant of the world (a guest in all but the home one).
+	const tokens = options.tokens ?? new LabTokenIssuer({tenantId: topology.tenantId, tenants: topology.tenants.map(tenant => tenant.tenantId)});
 	const state: LabArmState = {
 		topology,
 		tokens,
@@ -59,7 +60,7 @@ export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions,
 		requests: [],
 	};
 	const handler = createArmHandler(state);
-	const unmount = [server.mount('/subscriptions', handler), server.mount('/providers', handler)];
+	const unmount = [server.mount('/subscriptions', handler), server.mount('/providers', handler), server.mount('/tenants', handler)];
 	return {
 		url: server.url,
 		ca: server.ca,
@@ -69,7 +70,7 @@ export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions,
 		faults: state.faults,
 		config: state.config,
 		requests: state.requests,
-		issueToken: identity => tokens.issue({audience: 'https://management.azure.com/', identity}),
+		issueToken: (identity, tenantId) => tokens.issue({audience: 'https://management.azure.com/', identity, ...(tenantId ? {tenantId} : {})}),
 		close: async () => {
 			for (const off of unmount) off();
 		},

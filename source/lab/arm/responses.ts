@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import type {ServerResponse} from 'node:http';
 import {sendJson} from '../https-server.js';
-import type {LabIdentity} from './tokens.js';
+import {tokenIssuer, type LabIdentity} from './tokens.js';
 
 /** ARM's answers, with the status codes, error codes, messages and headers the real service uses. */
 
@@ -23,6 +23,21 @@ export function unauthorized(res: ServerResponse, code: string, message: string,
 	armError(res, 401, code, message, {
 		'www-authenticate': `Bearer authorization_uri="${authority}", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
 	});
+}
+
+/**
+ * ARM's 401 for a token of another tenant than the subscription's: the body names both issuers and the authority
+ * to use, the challenge names the subscription's tenant (as `authorization_uri`).
+ */
+export function wrongTenant(res: ServerResponse, tokenTenant: string, subscriptionTenant: string, authority: string): void {
+	const base = authority.endsWith('/') ? authority : `${authority}/`;
+	armError(
+		res,
+		401,
+		'InvalidAuthenticationTokenTenant',
+		`The access token is from the wrong issuer '${tokenIssuer(tokenTenant)}'. It must match the tenant '${tokenIssuer(subscriptionTenant)}' associated with this subscription. Please use the authority (URL) '${base}${subscriptionTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
+		{'www-authenticate': `Bearer authorization_uri="${base}${subscriptionTenant}", error="invalid_token", error_description="The access token is from the wrong issuer."`},
+	);
 }
 
 export function missingAuthorization(res: ServerResponse, authority: string): void {

@@ -49,22 +49,28 @@ export const ARM_AUDIENCES = [
 ];
 
 export class LabTokenIssuer {
+	/** The home tenant of the lab's user: tokens are for it unless another tenant is asked for. */
 	readonly tenantId: string;
+	/** Every tenant the lab's user is a member of (home first), as Entra would issue tokens for. */
+	readonly tenants: readonly string[];
 	private readonly key = randomBytes(32);
 	private readonly revoked = new Set<string>();
 
-	constructor(options: {tenantId: string}) {
+	constructor(options: {tenantId: string; tenants?: readonly string[]}) {
 		this.tenantId = options.tenantId;
+		const others = (options.tenants ?? []).filter(tenant => tenant.toLowerCase() !== options.tenantId.toLowerCase());
+		this.tenants = [options.tenantId, ...others];
 	}
 
-	/** Issues a token; `audience` is the resource (scope without `/.default`). */
-	issue(options: {audience?: string; identity?: Partial<LabIdentity>; lifetimeSeconds?: number; now?: number} = {}): LabIssuedToken {
+	/** Issues a token; `audience` is the resource (scope without `/.default`), `tenantId` the tenant it is for (`tid`). */
+	issue(options: {audience?: string; identity?: Partial<LabIdentity>; lifetimeSeconds?: number; now?: number; tenantId?: string} = {}): LabIssuedToken {
 		const now = Math.floor((options.now ?? Date.now()) / 1000);
 		const identity = {...LAB_DEFAULT_IDENTITY, ...options.identity};
+		const tenantId = options.tenantId ?? this.tenantId;
 		const claims: LabTokenClaims = {
 			aud: options.audience ?? 'https://management.azure.com/',
-			iss: `https://sts.windows.net/${this.tenantId}/`,
-			tid: this.tenantId,
+			iss: tokenIssuer(tenantId),
+			tid: tenantId,
 			iat: now,
 			nbf: now,
 			exp: now + (options.lifetimeSeconds ?? 3600),
@@ -78,10 +84,10 @@ export class LabTokenIssuer {
 		return {token: `${header}.${payload}.${signature}`, expiresOnTimestamp: claims.exp * 1000, claims};
 	}
 
-	/** Convenience for TokenCredential adapters: scopes (`…/.default`) in, token out. */
-	issueForScopes(scopes: string | string[], identity?: Partial<LabIdentity>): LabIssuedToken {
+	/** Convenience for TokenCredential adapters: scopes (`…/.default`) and the tenant asked for in, token out. */
+	issueForScopes(scopes: string | string[], identity?: Partial<LabIdentity>, tenantId?: string): LabIssuedToken {
 		const scope = Array.isArray(scopes) ? scopes[0] : scopes;
-		return this.issue({audience: scopeToAudience(scope ?? 'https://management.azure.com/.default'), identity});
+		return this.issue({audience: scopeToAudience(scope ?? 'https://management.azure.com/.default'), identity, ...(tenantId ? {tenantId} : {})});
 	}
 
 	validate(token: string, options: {audiences?: readonly string[]; now?: number} = {}): LabTokenCheck {
@@ -123,6 +129,16 @@ export class LabTokenIssuer {
 	private sign(input: string): string {
 		return createHmac('sha256', this.key).update(input).digest('base64url');
 	}
+}
+
+/** A v1 token's `iss` for a tenant, as services quote it when they refuse a token of the wrong tenant. */
+export function tokenIssuer(tenantId: string): string {
+	return `https://sts.windows.net/${tenantId}/`;
+}
+
+/** True when a token (its `tid`) was issued for `tenantId`. */
+export function sameTenant(claims: {tid?: unknown}, tenantId: string): boolean {
+	return typeof claims.tid === 'string' && claims.tid.toLowerCase() === tenantId.toLowerCase();
 }
 
 /** `https://management.azure.com/.default` -> `https://management.azure.com/` (as Entra sets `aud` for v1 tokens). */

@@ -5,7 +5,7 @@ import type {Duplex} from 'node:stream';
 import {WebSocketServer, type WebSocket} from 'ws';
 import {idKey, sameId} from '../../core/azure/resource-id.js';
 import type {BastionRef, VmRecord} from '../../core/inventory/model.js';
-import {ARM_AUDIENCES, type LabTokenIssuer} from '../arm/tokens.js';
+import {ARM_AUDIENCES, sameTenant, tokenIssuer, type LabTokenIssuer} from '../arm/tokens.js';
 import {readBody, type LabHttpsServer, type LabRequestContext} from '../https-server.js';
 import {clientFrameScanner, MAX_CLIENT_FRAME} from './frame-rules.js';
 
@@ -34,6 +34,11 @@ export interface LabBastionOptions {
 	vms: VmRecord[];
 	/** The lab's network: VM address -> loopback address of its SSH server (see `startLab`). */
 	resolve(host: string, port: number): {host: string; port: number} | undefined;
+	/**
+	 * The tenant of a subscription (the topology's `tenantOf`): a Bastion takes ARM tokens of its subscription's
+	 * tenant only. Without it, or for a subscription it does not know, the issuer's home tenant.
+	 */
+	tenantOf?(subscriptionId: string): string | undefined;
 }
 
 export interface LabBastionRequest {
@@ -249,9 +254,17 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		record(req, ctx, status, message, false);
 	};
 
-	const checkAzToken = (token: string) => {
+	const checkAzToken = (token: string, bastion: BastionRef) => {
 		const check = options.tokens.validate(token, {audiences: ARM_AUDIENCES});
 		if (!check.ok) throw new HttpError(401, check.message);
+		// As ARM: the token must be for the tenant of the Bastion's subscription (contracts §3).
+		const tenantId = options.tenantOf?.(bastion.subscriptionId) ?? options.tokens.tenantId;
+		if (!sameTenant(check.claims, tenantId)) {
+			throw new HttpError(
+				401,
+				`The access token is from the wrong issuer '${tokenIssuer(String(check.claims.tid))}'. It must match the tenant '${tokenIssuer(tenantId)}' associated with the subscription of Bastion Host '${bastion.name}'.`,
+			);
+		}
 	};
 
 	const findVm = (resourceId: string): VmRecord => {
@@ -295,7 +308,7 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		const bastion = entry.shared.find(candidate => sameId(b.bastionResourceId as string, candidate.id));
 		if (!bastion) throw new HttpError(400, `bastionResourceId '${String(b.bastionResourceId)}' does not name a Bastion Host served here.`);
 		if (b.vmPort !== 22) throw new HttpError(400, `vmPort must be 22 for a ${bastion.sku} Bastion, not ${JSON.stringify(b.vmPort)}.`);
-		checkAzToken(b.azToken as string);
+		checkAzToken(b.azToken as string, bastion);
 		const vm = findVm(b.resourceId as string);
 		checkVmServed(vm, bastion);
 		const pod = `dp-${randomBytes(6).toString('hex')}.bastion.localhost`;
@@ -324,7 +337,7 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		if (!(port >= 1 && port <= 65535)) throw new HttpError(400, `workloadHostPort '${portText}' is not a valid port.`);
 		const resourceId = field('resourceId');
 		const hostname = form.get('hostname');
-		checkAzToken(field('aztoken'));
+		checkAzToken(field('aztoken'), bastion);
 
 		let vmId: string | undefined;
 		let target: {host: string; port: number};

@@ -32,8 +32,13 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 export interface LabEntraOptions {
 	/** The issuer shared with the lab's ARM (and Key Vault), so the tokens work there. */
 	tokens: LabTokenIssuer;
-	/** The directory users sign in to; defaults to the issuer's tenant. */
+	/** The user's home directory (where `organizations` signs in); defaults to the issuer's home tenant. */
 	tenantId?: string;
+	/**
+	 * Every directory the user is a member of (the home one and those where they are a guest): a token request
+	 * naming one of them in its authority path gets a token for it (`tid`). Default: the issuer's tenants.
+	 */
+	tenants?: readonly string[];
 	/** Public clients registered in the lab directory; default: the Azure CLI's. */
 	clientIds?: string[];
 	/** Who signs in when a code is approved (per-code override in `approve`). */
@@ -69,6 +74,8 @@ export interface LabDeviceCode {
 	clientId: string;
 	/** The tenant segment the client used (`organizations`, a tenant id, …). */
 	tenant: string;
+	/** The tenant that segment names: `organizations` and the home domain are the home tenant. */
+	tenantId: string;
 	scopes: string[];
 	status: LabDeviceCodeStatus;
 	/** ms since epoch. */
@@ -91,7 +98,10 @@ export interface LabEntraRequest {
 }
 
 export interface LabEntra {
+	/** The user's home tenant. */
 	tenantId: string;
+	/** Every tenant the user can get tokens for, home first. */
+	tenants: readonly string[];
 	/** Every request the stand-in answered, in order. */
 	requests: LabEntraRequest[];
 	/** Codes still waiting for the user. */
@@ -125,6 +135,7 @@ const ROUTE =
 
 export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions): LabEntra {
 	const tenantId = options.tenantId ?? options.tokens.tenantId;
+	const memberTenants = [tenantId, ...(options.tenants ?? options.tokens.tenants).filter(tenant => tenant.toLowerCase() !== tenantId.toLowerCase())];
 	const clientIds = new Set((options.clientIds ?? [LAB_AZURE_CLI_CLIENT_ID]).map(id => id.toLowerCase()));
 	const baseIdentity: LabIdentity = {...LAB_DEFAULT_IDENTITY, ...options.identity};
 	const interval = options.interval ?? 5;
@@ -138,11 +149,15 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	const pasScope = options.sshCertificateScope ?? AZURE_CLOUDS.AzureCloud.sshCertificateScope;
 	const autoApprovals = new Set<NodeJS.Timeout>();
 
-	/** Tenant segments this directory answers to: its id, its domain, and the multi-tenant aliases. */
-	function knownTenant(segment: string): boolean {
+	/**
+	 * The tenant a path's tenant segment names, as Entra resolves it: the multi-tenant aliases and the home domain
+	 * are the user's home tenant, a member tenant's id is that tenant; anything else is not a tenant here.
+	 */
+	function resolveTenant(segment: string): string | undefined {
 		const lower = segment.toLowerCase();
 		const domain = baseIdentity.upn.split('@')[1]?.toLowerCase();
-		return lower === tenantId.toLowerCase() || lower === 'organizations' || lower === 'common' || lower === domain;
+		if (lower === 'organizations' || lower === 'common' || lower === domain) return tenantId;
+		return memberTenants.find(tenant => tenant.toLowerCase() === lower);
 	}
 
 	function record(req: IncomingMessage, ctx: LabRequestContext, status: number, extra: Partial<LabEntraRequest> = {}): void {
@@ -176,14 +191,15 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	}
 
 	function openIdConfiguration(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, tenant: string, v2: boolean): void {
-		if (!knownTenant(tenant)) {
+		const resolved = resolveTenant(tenant);
+		if (!resolved) {
 			oauthError(req, res, ctx, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
 			return;
 		}
 		const origin = ctx.url.origin;
 		const multi = ['organizations', 'common'].includes(tenant.toLowerCase());
 		// As Entra: endpoints keep the segment asked for; the issuer of a multi-tenant alias is a template.
-		const issuerTenant = multi ? '{tenantid}' : tenantId;
+		const issuerTenant = multi ? '{tenantid}' : resolved;
 		const suffix = v2 ? '/v2.0' : '';
 		const body = {
 			token_endpoint: `${origin}/${tenant}/oauth2${suffix}/token`,
@@ -214,13 +230,14 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		sendJson(res, 200, body);
 	}
 
-	/** Common checks of a form POST; returns the parsed form, or undefined once an error is sent. */
-	async function readForm(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, tenant: string): Promise<URLSearchParams | undefined> {
+	/** Common checks of a form POST; returns the parsed form and the tenant named, or undefined once an error is sent. */
+	async function readForm(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, tenant: string): Promise<{form: URLSearchParams; tenantId: string} | undefined> {
 		if (req.method !== 'POST') {
 			oauthError(req, res, ctx, 400, 'invalid_request', 900561, 'The endpoint only accepts POST requests. Received a GET request.');
 			return undefined;
 		}
-		if (!knownTenant(tenant)) {
+		const resolved = resolveTenant(tenant);
+		if (!resolved) {
 			oauthError(req, res, ctx, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
 			return undefined;
 		}
@@ -230,7 +247,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			oauthError(req, res, ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
 			return undefined;
 		}
-		return new URLSearchParams(text);
+		return {form: new URLSearchParams(text), tenantId: resolved};
 	}
 
 	/** `client_id` present and registered; returns it lower-cased, or undefined once an error is sent. */
@@ -257,8 +274,9 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	}
 
 	async function deviceCode(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, tenant: string): Promise<void> {
-		const form = await readForm(req, res, ctx, tenant);
-		if (!form) return;
+		const read = await readForm(req, res, ctx, tenant);
+		if (!read) return;
+		const {form} = read;
 		const clientId = checkClient(req, res, ctx, form);
 		if (!clientId) return;
 		const scope = form.get('scope');
@@ -276,6 +294,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			deviceCode: randomBytes(96).toString('base64url'),
 			clientId,
 			tenant,
+			tenantId: read.tenantId,
 			scopes,
 			status: 'pending',
 			expiresAt: Date.now() + expiresIn * 1000,
@@ -311,8 +330,9 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	}
 
 	async function token(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, tenant: string): Promise<void> {
-		const form = await readForm(req, res, ctx, tenant);
-		if (!form) return;
+		const read = await readForm(req, res, ctx, tenant);
+		if (!read) return;
+		const {form} = read;
 		const grantType = form.get('grant_type') ?? undefined;
 		if (!grantType) {
 			oauthError(req, res, ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
@@ -326,7 +346,8 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		if (!clientId) return;
 		const scopes = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
 		if (grantType === 'refresh_token') {
-			refresh(req, res, ctx, form, clientId, scopes);
+			// A refresh token is good in every tenant of the user: the answer is for the tenant of the path.
+			refresh(req, res, ctx, form, clientId, scopes, read.tenantId);
 			return;
 		}
 		const given = form.get('device_code');
@@ -362,10 +383,10 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		}
 		code.status = 'redeemed';
 		byUserCode.delete(code.userCode);
-		sendTokens(req, res, ctx, grantType, clientId, code.identity ?? baseIdentity, scopes.length > 0 ? scopes : code.scopes);
+		sendTokens(req, res, ctx, grantType, clientId, code.identity ?? baseIdentity, scopes.length > 0 ? scopes : code.scopes, code.tenantId);
 	}
 
-	function refresh(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, form: URLSearchParams, clientId: string, scopes: string[]): void {
+	function refresh(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, form: URLSearchParams, clientId: string, scopes: string[], forTenant: string): void {
 		const given = form.get('refresh_token');
 		if (!given) {
 			oauthError(req, res, ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'refresh_token'.", 'refresh_token');
@@ -383,7 +404,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 				scopes,
 				pasScope,
 				identity: grant.identity,
-				tenantId,
+				tenantId: forTenant,
 				ca: labSshCa(),
 				lifetimeSeconds: options.sshCertLifetimeSeconds ?? 3600,
 			});
@@ -391,7 +412,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 				oauthError(req, res, ctx, 400, outcome.error, outcome.aadsts, outcome.description, 'refresh_token', tokenType);
 				return;
 			}
-			sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes, {
+			sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes, forTenant, {
 				tokenType: SSH_CERT_TOKEN_TYPE,
 				accessToken: outcome.certificate.toString('base64'),
 				expiresIn: outcome.expiresIn,
@@ -399,7 +420,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			});
 			return;
 		}
-		sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes);
+		sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes, forTenant);
 	}
 
 	function labSshCa(): LabSshCa {
@@ -407,7 +428,11 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		return sshCa;
 	}
 
-	/** The token answer; `access` replaces the bearer access token (an SSH certificate). */
+	/**
+	 * The token answer for `forTenant` (access token and ID token `tid`); `access` replaces the bearer access token
+	 * (an SSH certificate). `client_info` names the home tenant whatever the tenant, as Entra's does: MSAL keys the
+	 * account by it and keeps one tenant profile per tenant.
+	 */
 	function sendTokens(
 		req: IncomingMessage,
 		res: ServerResponse,
@@ -416,6 +441,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		clientId: string,
 		identity: LabIdentity,
 		scopes: string[],
+		forTenant: string,
 		access?: {tokenType: string; accessToken: string; expiresIn: number; scope: string},
 	): void {
 		const resources = [...resourcesOf(scopes)];
@@ -425,12 +451,12 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 		const issued = access
 			? {token: access.accessToken, exp: now + access.expiresIn}
 			: (() => {
-					const token = options.tokens.issue({audience: resources[0] ?? 'https://graph.microsoft.com/', identity, lifetimeSeconds: options.tokenLifetimeSeconds});
+					const token = options.tokens.issue({audience: resources[0] ?? 'https://graph.microsoft.com/', identity, lifetimeSeconds: options.tokenLifetimeSeconds, tenantId: forTenant});
 					return {token: token.token, exp: token.claims.exp};
 				})();
 		const idToken = unsignedJwt({
 			aud: clientId,
-			iss: `${ctx.url.origin}/${tenantId}/v2.0`,
+			iss: `${ctx.url.origin}/${forTenant}/v2.0`,
 			iat: now,
 			nbf: now,
 			exp: issued.exp,
@@ -438,7 +464,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			oid: identity.oid,
 			preferred_username: identity.upn,
 			sub: randomBytes(32).toString('base64url').slice(0, 43),
-			tid: tenantId,
+			tid: forTenant,
 			uti: randomBytes(16).toString('base64url'),
 			ver: '2.0',
 		});
@@ -527,6 +553,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 
 	return {
 		tenantId,
+		tenants: memberTenants,
 		requests,
 		pending: () => [...byDeviceCode.values()].filter(code => code.status === 'pending' && Date.now() < code.expiresAt),
 		codes: () => [...byDeviceCode.values()],

@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {sendJson, type LabHandler} from '../https-server.js';
 import {decodeSkipToken, encodeSkipToken, pageOf} from '../arm/paging.js';
-import type {LabIdentity, LabTokenIssuer} from '../arm/tokens.js';
+import {sameTenant, tokenIssuer, type LabIdentity, type LabTokenIssuer} from '../arm/tokens.js';
 import {vaultResourceId, type LabSecretVersion, type LabVault} from './data.js';
 
 /**
@@ -60,13 +60,13 @@ export function createKeyVaultDataHandler(state: LabKeyVaultState): LabHandler {
 			entry.status = res.statusCode;
 		});
 
-		const who = authenticate(state, req, res);
-		if (!who) return;
 		const vault = state.vaults.get(vaultName);
 		if (!vault) {
 			// A vault that does not exist has no DNS name in Azure; the nearest the lab can say is a 404 for the host.
 			return kvError(res, 404, 'VaultNotFound', `The vault '${vaultName}' does not exist in the lab.`);
 		}
+		const who = authenticate(state, vault, req, res);
+		if (!who) return;
 		if (!ctx.url.searchParams.get('api-version')) return kvError(res, 400, 'BadParameter', "The 'api-version' query parameter is missing.");
 		if (req.method !== 'GET') return kvError(res, 405, 'MethodNotAllowed', `The lab's Key Vault is read-only; ${req.method ?? ''} is not served.`);
 
@@ -91,26 +91,31 @@ export function createKeyVaultDataHandler(state: LabKeyVaultState): LabHandler {
 	};
 }
 
-function authenticate(state: LabKeyVaultState, req: IncomingMessage, res: ServerResponse): LabIdentity | undefined {
+function authenticate(state: LabKeyVaultState, vault: LabVault, req: IncomingMessage, res: ServerResponse): LabIdentity | undefined {
 	const header = req.headers.authorization;
 	const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
 	if (!match) {
-		unauthorized(state, res, 'AKV10000: Request is missing a Bearer or PoP token.');
+		unauthorized(state, vault, res, 'AKV10000: Request is missing a Bearer or PoP token.');
 		return undefined;
 	}
 	const check = state.tokens.validate(match[1]!, {audiences: audiences(state.config.resource)});
 	if (!check.ok) {
 		const message =
 			check.code === 'InvalidAuthenticationTokenAudience' ? `AKV10022: Invalid audience. ${check.message}` : check.code === 'ExpiredAuthenticationToken' ? 'AKV10032: Invalid issuer or token expired.' : 'AKV10015: Invalid token.';
-		unauthorized(state, res, message);
+		unauthorized(state, vault, res, message);
+		return undefined;
+	}
+	// A token of another tenant than the vault's, as a credential that ignores the challenge's tenant sends.
+	if (!sameTenant(check.claims, vault.tenantId)) {
+		unauthorized(state, vault, res, `AKV10032: Invalid issuer. Expected one of ${tokenIssuer(vault.tenantId)}, found ${tokenIssuer(String(check.claims.tid))}.`);
 		return undefined;
 	}
 	return check.claims;
 }
 
-/** The challenge the SDK's Key Vault policy parses to find the tenant and the token resource. */
-function unauthorized(state: LabKeyVaultState, res: ServerResponse, message: string): void {
-	const authority = `${state.config.authority.replace(/\/+$/, '')}/${state.tokens.tenantId}`;
+/** The challenge the SDK's Key Vault policy parses to find the tenant (the vault's) and the token resource. */
+function unauthorized(state: LabKeyVaultState, vault: LabVault, res: ServerResponse, message: string): void {
+	const authority = `${state.config.authority.replace(/\/+$/, '')}/${vault.tenantId}`;
 	kvError(res, 401, 'Unauthorized', message, {
 		'www-authenticate': `Bearer authorization="${authority}", resource="${state.config.resource.replace(/\/+$/, '')}"`,
 	});

@@ -21,6 +21,8 @@ export interface LabVault {
 	subscriptionId: string;
 	resourceGroup: string;
 	location: string;
+	/** The tenant of the vault's subscription: its 401 challenge names it, and it takes tokens of that tenant only. */
+	tenantId: string;
 	/** How access is decided; picks the wording of the 403 (contract §5). */
 	permissionModel: 'rbac' | 'access-policy';
 	/** Secret name (case-insensitive, stored lower-case) -> versions, newest last. */
@@ -41,6 +43,8 @@ export interface LabVaultSeed {
 	subscriptionId: string;
 	resourceGroup: string;
 	location?: string;
+	/** Default: the tenant of `subscriptionId` in the lab's world, else the lab's home tenant. */
+	tenantId?: string;
 	permissionModel?: 'rbac' | 'access-policy';
 	secrets?: Record<string, string | {value: string; contentType?: string}>;
 }
@@ -50,7 +54,14 @@ export const DEMO_VAULT_NAME = 'kv-contoso-demo';
 /** Contoso Dev in the demo topology: the vault sits next to the VMs whose profiles use it. */
 export const DEMO_VAULT_SUBSCRIPTION = '3f2a6c1e-7d4b-4e8a-9c5f-1b2d3e4f5a6b';
 
-/** The demo vault: the keys of web-01 and db-01 and dev-01's password are the demo run's own credentials. */
+/** The second tenant's vault (Fabrikam Ops in the demo topology), next to ops-01 whose password it holds. */
+export const DEMO_FABRIKAM_VAULT_NAME = 'kv-fabrikam-demo';
+export const DEMO_FABRIKAM_SUBSCRIPTION = 'c4d5e6f7-a8b9-4c0d-9e1f-2a3b4c5d6e7f';
+
+/**
+ * The demo vaults: the keys of web-01 and db-01 and dev-01's password are the demo run's own credentials, in
+ * Contoso's vault; ops-01's password is in Fabrikam's, a tenant where the demo user is a guest.
+ */
 export function demoVaultSeeds(credentials: LabCredentials): LabVaultSeed[] {
 	const key = credentials.privateKey;
 	return [
@@ -66,10 +77,18 @@ export function demoVaultSeeds(credentials: LabCredentials): LabVaultSeed[] {
 				'dev-01-password': credentials.password,
 			},
 		},
+		{
+			name: DEMO_FABRIKAM_VAULT_NAME,
+			subscriptionId: DEMO_FABRIKAM_SUBSCRIPTION,
+			resourceGroup: 'rg-ops',
+			location: 'westeurope',
+			permissionModel: 'rbac',
+			secrets: {'ops-01-password': credentials.password},
+		},
 	];
 }
 
-export function vaultFromSeed(seed: LabVaultSeed, now = Math.floor(Date.now() / 1000)): LabVault {
+export function vaultFromSeed(seed: LabVaultSeed, tenantId: string, now = Math.floor(Date.now() / 1000)): LabVault {
 	const secrets = new Map<string, LabSecretVersion[]>();
 	let counter = 0;
 	for (const [name, entry] of Object.entries(seed.secrets ?? {})) {
@@ -83,6 +102,7 @@ export function vaultFromSeed(seed: LabVaultSeed, now = Math.floor(Date.now() / 
 		subscriptionId: seed.subscriptionId,
 		resourceGroup: seed.resourceGroup,
 		location: seed.location ?? 'westeurope',
+		tenantId: seed.tenantId ?? tenantId,
 		permissionModel: seed.permissionModel ?? 'rbac',
 		secrets,
 		deleted: new Map(),

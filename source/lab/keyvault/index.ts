@@ -6,7 +6,7 @@ import {createKeyVaultDataHandler, type LabKeyVaultFirewallRule, type LabKeyVaul
 import {demoVaultSeeds, vaultFromSeed, type LabVault, type LabVaultSeed} from './data.js';
 import {createVaultListHandler, VAULT_LIST_PATH} from './management.js';
 
-export {DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION, demoVaultSeeds, vaultFromSeed, vaultResourceId, type LabVault, type LabVaultSeed, type LabSecretVersion} from './data.js';
+export {DEMO_FABRIKAM_SUBSCRIPTION, DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION, demoVaultSeeds, vaultFromSeed, vaultResourceId, type LabVault, type LabVaultSeed, type LabSecretVersion} from './data.js';
 export type {LabKeyVaultFirewallRule, LabKeyVaultForbidRule, LabSecretOperation} from './data-plane.js';
 export type {LabDeletedSecret} from './data.js';
 
@@ -26,6 +26,11 @@ export interface LabKeyVaultOptions {
 	pageSize?: number;
 	/** The authority named in the 401 challenge (the tenant is appended). */
 	authority?: string;
+	/**
+	 * The tenant of a subscription in the lab's world (the topology's `tenantOf`): a vault belongs to its
+	 * subscription's tenant. Subscriptions it does not know, and all of them without it, are the issuer's home tenant.
+	 */
+	tenantOf?(subscriptionId: string): string | undefined;
 }
 
 export interface LabKeyVault {
@@ -50,8 +55,9 @@ export interface LabKeyVault {
 /** Mounts Key Vault (data plane on `*.vault.localhost`, vault list next to ARM) on the lab server. */
 export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOptions): LabKeyVault {
 	const vaults = new Map<string, LabVault>();
+	const tenantOf = (subscriptionId: string) => options.tenantOf?.(subscriptionId) ?? options.tokens.tenantId;
 	const addVault = (seed: LabVaultSeed) => {
-		const vault = vaultFromSeed(seed);
+		const vault = vaultFromSeed(seed, tenantOf(seed.subscriptionId));
 		vaults.set(vault.name, vault);
 		return vault;
 	};
@@ -71,7 +77,14 @@ export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOpt
 		// list on any host and leaves every other ARM path to ARM.
 		server.mount(
 			{host: /./, pathPrefix: '/subscriptions', match: (_req, url) => VAULT_LIST_PATH.test(url.pathname)},
-			createVaultListHandler({vaults, tokens: options.tokens, armFaults: options.armFaults, vaultUri: vaultUrl, config: {pageSize: 1000, authority: 'https://login.windows.net/'}}),
+			createVaultListHandler({
+				vaults,
+				tokens: options.tokens,
+				armFaults: options.armFaults,
+				vaultUri: vaultUrl,
+				tenantOf,
+				config: {pageSize: 1000, authority: 'https://login.windows.net/'},
+			}),
 		),
 	];
 	return {

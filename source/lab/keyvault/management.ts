@@ -2,8 +2,8 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {LabHandler} from '../https-server.js';
 import type {LabArmFaults} from '../arm/faults.js';
 import {decodeSkipToken, encodeSkipToken, pageOf} from '../arm/paging.js';
-import {armError, authorizationFailed, missingApiVersion, missingAuthorization, sendArm, unauthorized} from '../arm/responses.js';
-import {ARM_AUDIENCES, type LabIdentity, type LabTokenIssuer} from '../arm/tokens.js';
+import {armError, authorizationFailed, missingApiVersion, missingAuthorization, sendArm, unauthorized, wrongTenant} from '../arm/responses.js';
+import {ARM_AUDIENCES, sameTenant, type LabTokenClaims, type LabTokenIssuer} from '../arm/tokens.js';
 import {vaultResourceId, type LabVault} from './data.js';
 
 /**
@@ -21,6 +21,8 @@ export interface LabVaultListState {
 	armFaults?: LabArmFaults;
 	/** The data-plane origin for a vault (`https://{name}.vault.localhost:{port}`), for `vaultUri`. */
 	vaultUri(name: string): string;
+	/** The tenant of a subscription: ARM takes tokens of that tenant only for it. */
+	tenantOf(subscriptionId: string): string;
 	config: {pageSize: number; authority: string};
 }
 
@@ -31,6 +33,8 @@ export function createVaultListHandler(state: LabVaultListState): LabHandler {
 		if (!ctx.url.searchParams.get('api-version')) return missingApiVersion(res);
 		if (req.method !== 'GET') return armError(res, 405, 'MethodNotAllowed', `The lab's ARM is read-only; ${req.method ?? ''} is not served.`);
 		const subscriptionId = decodeURIComponent(VAULT_LIST_PATH.exec(ctx.url.pathname)?.[1] ?? '');
+		const tenantId = state.tenantOf(subscriptionId);
+		if (!sameTenant(who, tenantId)) return wrongTenant(res, String(who.tid), tenantId, state.config.authority);
 		const scope = `/subscriptions/${subscriptionId}`;
 		const decision = state.armFaults?.listDecision(scope, VAULT_TYPE);
 		if (decision?.forbidden) return authorizationFailed(res, who, `${VAULT_TYPE}/read`, scope);
@@ -66,7 +70,7 @@ function armVault(state: LabVaultListState, vault: LabVault) {
 		location: vault.location,
 		tags: {},
 		properties: {
-			tenantId: state.tokens.tenantId,
+			tenantId: vault.tenantId,
 			sku: {family: 'A', name: 'standard'},
 			accessPolicies: [],
 			enableRbacAuthorization: vault.permissionModel === 'rbac',
@@ -77,7 +81,7 @@ function armVault(state: LabVaultListState, vault: LabVault) {
 	};
 }
 
-function authenticate(state: LabVaultListState, req: IncomingMessage, res: ServerResponse): LabIdentity | undefined {
+function authenticate(state: LabVaultListState, req: IncomingMessage, res: ServerResponse): LabTokenClaims | undefined {
 	const match = req.headers.authorization ? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization) : null;
 	if (!match) {
 		missingAuthorization(res, state.config.authority);

@@ -27,7 +27,7 @@ export function withoutSystemAssignedIdentity(topology: Topology, vmNames: strin
 	const unknown = [...names].filter(name => !found.has(name));
 	if (unknown.length > 0) throw new Error(`Lab topology ${topology.label} has no VM named ${unknown.join(', ')}.`);
 	return parseTopology(
-		{tenantId: topology.tenantId, subscriptions: structuredClone(topology.subscriptions), resources},
+		{tenantId: topology.tenantId, tenants: structuredClone(topology.tenants), subscriptions: structuredClone(topology.subscriptions), resources},
 		`${topology.label} (without the system-assigned identity of ${vmNames.join(', ')})`,
 	);
 }

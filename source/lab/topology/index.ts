@@ -9,6 +9,7 @@ export {
 	type TopologyIssue,
 	type TopologyResource,
 	type TopologySubscription,
+	type TopologyTenant,
 } from './load.js';
 export {RESOURCE_TYPES, type ResourceType} from './schema.js';
 export {withoutSystemAssignedIdentity} from './edits.js';

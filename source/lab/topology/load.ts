@@ -24,6 +24,14 @@ export interface TopologySubscription extends ArmJson {
 	tenantId: string;
 }
 
+/** A tenant of the lab's world: the home tenant first, then every other tenant a subscription sits in. */
+export interface TopologyTenant {
+	tenantId: string;
+	displayName: string;
+	defaultDomain: string;
+	domains: string[];
+}
+
 export interface TopologyResource {
 	id: string;
 	/** Canonical type (as in RESOURCE_TYPES), whatever casing the file used. */
@@ -38,10 +46,15 @@ export interface TopologyResource {
 export interface Topology {
 	/** Where it came from (a path, or a label for in-memory topologies), for messages. */
 	label: string;
+	/** The home tenant of the lab's user. */
 	tenantId: string;
+	/** Every tenant of the world (home first): the directories the lab's user is a member of. */
+	tenants: TopologyTenant[];
 	subscriptions: TopologySubscription[];
 	resources: TopologyResource[];
 	get(id: string): TopologyResource | undefined;
+	/** The tenant a subscription belongs to (undefined for a subscription the world does not have). */
+	tenantOf(subscriptionId: string): string | undefined;
 	ofType(type: ResourceType): TopologyResource[];
 	/** Child resources of `parentId` of the given child type (peerings of a VNet, extensions of a VM). */
 	childrenOf(parentId: string, type: ResourceType): TopologyResource[];
@@ -243,10 +256,25 @@ export function parseTopology(json: unknown, label = 'topology'): Topology {
 	if (issues.length > 0) throw new TopologyError(label, issues);
 
 	const tenantId = file.data.tenantId ?? subscriptions[0]?.tenantId ?? '';
-	return indexTopology(label, tenantId, subscriptions, resources);
+	return indexTopology(label, tenantId, topologyTenants(tenantId, file.data.tenants ?? [], subscriptions), subscriptions, resources);
 }
 
-function indexTopology(label: string, tenantId: string, subscriptions: TopologySubscription[], resources: TopologyResource[]): Topology {
+/** The home tenant, then the other tenants named in the file or by a subscription; unnamed ones are named by id. */
+function topologyTenants(home: string, named: ReadonlyArray<{tenantId: string; displayName?: string; defaultDomain?: string; domains?: string[]}>, subscriptions: TopologySubscription[]): TopologyTenant[] {
+	const ids = [home, ...named.map(tenant => tenant.tenantId), ...subscriptions.map(sub => sub.tenantId)].filter(Boolean);
+	const seen = new Set<string>();
+	const tenants: TopologyTenant[] = [];
+	for (const id of ids) {
+		if (seen.has(id.toLowerCase())) continue;
+		seen.add(id.toLowerCase());
+		const entry = named.find(tenant => tenant.tenantId.toLowerCase() === id.toLowerCase());
+		const defaultDomain = entry?.defaultDomain ?? entry?.domains?.[0] ?? `${id}.onmicrosoft.com`;
+		tenants.push({tenantId: id, displayName: entry?.displayName ?? id, defaultDomain, domains: entry?.domains ?? [defaultDomain]});
+	}
+	return tenants;
+}
+
+function indexTopology(label: string, tenantId: string, tenants: TopologyTenant[], subscriptions: TopologySubscription[], resources: TopologyResource[]): Topology {
 	const byId = new Map(resources.map(resource => [idKey(resource.id), resource]));
 	const byType = new Map<string, TopologyResource[]>();
 	const children = new Map<string, TopologyResource[]>();
@@ -260,12 +288,15 @@ function indexTopology(label: string, tenantId: string, subscriptions: TopologyS
 		const parent = parentResourceId(resource.id);
 		if (parent) push(children, `${idKey(parent)}|${resource.type}`, resource);
 	}
+	const tenantBySubscription = new Map(subscriptions.map(sub => [sub.subscriptionId.toLowerCase(), sub.tenantId]));
 	return {
 		label,
 		tenantId,
+		tenants,
 		subscriptions,
 		resources,
 		get: id => byId.get(idKey(id)),
+		tenantOf: subscriptionId => tenantBySubscription.get(subscriptionId.toLowerCase()),
 		ofType: type => byType.get(type) ?? [],
 		childrenOf: (parentId, type) => children.get(`${idKey(parentId)}|${type}`) ?? [],
 	};

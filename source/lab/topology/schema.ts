@@ -29,8 +29,18 @@ export const subscriptionSchema = z.looseObject({
 	tenantId: z.string().min(1).optional(),
 });
 
+/** A directory the lab's user belongs to, as `GET /tenants` lists it (subscriptions name their tenant by id). */
+export const tenantSchema = z.looseObject({
+	tenantId: z.string().min(1),
+	displayName: z.string().min(1).optional(),
+	defaultDomain: z.string().min(1).optional(),
+	domains: z.array(z.string().min(1)).optional(),
+});
+
 export const topologyFileSchema = z.looseObject({
+	/** The home tenant: where the lab's user signs in (`organizations`), and the default of each subscription. */
 	tenantId: z.string().min(1).optional(),
+	tenants: z.array(tenantSchema).optional(),
 	subscriptions: z.array(z.unknown()),
 	resources: z.array(z.unknown()),
 });

@@ -24,7 +24,7 @@ function harness(overrides?: unknown) {
 			return true;
 		};
 	const target: CommandTarget = {
-		state: () => (app.dialog ? undefined : {place: app.place, sessions: app.sessions, vmSelected: true, filterQuery: false}),
+		state: () => (app.dialog ? undefined : {place: app.place, sessions: app.sessions, vmSelected: true, filterQuery: false, copyMode: false}),
 		actions: {
 			browser: {
 				move: record('move'),
@@ -60,8 +60,17 @@ function harness(overrides?: unknown) {
 				reconnect: record('reconnect'),
 				toggleMark: record('toggleMark'),
 				toggleBroadcast: record('toggleBroadcast'),
-				scrollback: record('scrollback'),
+				copyMode: record('copyMode'),
+				paste: record('paste'),
 				sendPrefix: () => session.sendInput(Buffer.from([0x02])),
+			},
+			copyMode: {
+				move: record('move'),
+				search: record('search'),
+				searchAgain: record('searchAgain'),
+				select: record('select'),
+				copy: record('copy'),
+				cancel: record('cancel'),
 			},
 			help: record('help'),
 			quit: () => {

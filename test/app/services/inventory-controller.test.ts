@@ -35,12 +35,12 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		expect(first.current().vms).toHaveLength(0);
 		await settled(first);
 		expect(first.current().vms.map(vm => vm.name)).toContain('web-01');
-		expect(first.current().status).toMatch(/demo lab · .*7 VMs · updated/);
+		expect(first.current().status).toMatch(/demo lab · .*8 VMs · updated/);
 
 		// Second run: the first frame (synchronously after start) already has the fleet, marked as cached.
 		const second = new InventoryController(source, diskCache(config.dir, 'lab'));
 		second.start();
-		expect(second.current().vms).toHaveLength(7);
+		expect(second.current().vms).toHaveLength(8);
 		expect(second.current().status).toMatch(/cached \d+ s ago · refreshing/);
 		await settled(second);
 
@@ -48,7 +48,7 @@ describe('InventoryController with the real SDKs against the lab ARM', () => {
 		await env.lab.close();
 		second.refresh();
 		await settled(second);
-		expect(second.current().vms).toHaveLength(7);
+		expect(second.current().vms).toHaveLength(8);
 		expect(second.current().status).toMatch(/refresh failed, showing the last list: .+\(r retries\)/);
 	});
 

@@ -4,7 +4,7 @@ import {createArmClients} from '../../../source/core/azure/clients.js';
 import {LabCredential} from '../../../source/core/azure/credentials.js';
 import {describeAzureError, describeDeviceCodeFailure, describeScope} from '../../../source/core/azure/errors.js';
 import {startLabHttpsServer} from '../../../source/lab/https-server.js';
-import {collect, DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
+import {collect, DEV, FABRIKAM, FABRIKAM_TENANT, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
 
 /** Errors as the real SDKs throw them against the lab, turned into sentences. */
 
@@ -32,6 +32,20 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('describeAzureError', () => {
+	test('a token of another tenant than the subscription’s names that tenant and the fix', async () => {
+		// Always the home tenant's token, as a credential that does not follow the subscription's tenant sends.
+		const homeOnly = createArmClients({cloud: env.cloud, credential: new LabCredential(scopes => env.lab.tokens.issueForScopes(scopes))});
+		try {
+			const problem = describeAzureError(await caught(homeOnly.compute(FABRIKAM).virtualMachines.get('rg-ops', 'ops-01')), {doing: 'reading ops-01'});
+			expect(problem).toMatchObject({kind: 'unauthenticated', status: 401, code: 'InvalidAuthenticationTokenTenant'});
+			expect(problem.message).toBe(
+				`This subscription belongs to another Microsoft Entra tenant (${FABRIKAM_TENANT}) than the token vmux got while reading ops-01. Sign in to that tenant (az login --tenant ${FABRIKAM_TENANT}), and start vmux without --tenant so it reaches every tenant you belong to.`,
+			);
+		} finally {
+			homeOnly.close();
+		}
+	});
+
 	test('403 names the role, the resource and the scope, with the portal’s prerequisites', async () => {
 		env.lab.faults.deny({type: 'Microsoft.Network/bastionHosts', scope: `/subscriptions/${DEV}/resourceGroups/rg-network`});
 		const problem = describeAzureError(await caught(env.clients.network(DEV).bastionHosts.get('rg-network', 'bas-std')), {subscriptionNames: names});

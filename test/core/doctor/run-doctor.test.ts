@@ -303,7 +303,7 @@ describe('runDoctor', () => {
 		const report = await runDoctor({clients: env.clients, vm: 'jump-01'});
 		const bastion = checkOf(report, 'bastion');
 		expect(bastion.status).toBe('fail');
-		expect(bastion.detail).toBe("No Bastion host serves the virtual network 'vnet-prod-dmz': none of the 4 Bastion(s) this account can read sits in it or in a virtual network peered with it.");
+		expect(bastion.detail).toBe("No Bastion host serves the virtual network 'vnet-prod-dmz': none of the 5 Bastion(s) this account can read sits in it or in a virtual network peered with it.");
 		expect(bastion.fix).toContain('use a direct or jump transport');
 		expect(checkOf(report, 'sku')).toMatchObject({status: 'skip', detail: 'Not checked: it needs the Bastion that serves the VM, which could not be read or found.'});
 		expect(checkOf(report, 'power').status).toBe('pass');
@@ -358,7 +358,7 @@ describe('runDoctor', () => {
 			const report = await runDoctor({clients: env.clients, vm: 'web-01'});
 			expect(checkOf(report, 'vm')).toMatchObject({
 				status: 'fail',
-				detail: "No VM named web-01 is visible in the 2 subscription(s) this account can read (Contoso Dev, Contoso Prod).",
+				detail: "No VM named web-01 is visible in the 3 subscription(s) this account can read (Contoso Dev, Contoso Prod, Fabrikam Ops).",
 				fix: expect.stringContaining('ask for the Reader role on the VM'),
 			});
 		});

@@ -8,7 +8,7 @@ import {buildLocalInventory} from '../../../source/core/inventory/local-source.j
 import type {Inventory} from '../../../source/core/inventory/model.js';
 import {startLabHttpsServer} from '../../../source/lab/https-server.js';
 import {loadDemoTopology} from '../../../source/lab/topology/index.js';
-import {DEV, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
+import {CONTOSO_TENANT, DEV, FABRIKAM, FABRIKAM_TENANT, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
 
 /** Both Azure paths against the lab's ARM, through the real SDKs. */
 
@@ -58,13 +58,13 @@ describe('fetchAzureInventory', () => {
 		const progress: InventoryProgress[] = [];
 		const result = await fetchAzureInventory({clients: env.clients, method, concurrency: 2, onProgress: event => progress.push(event)});
 		expect(comparable(inventoryOf(result))).toEqual(comparable(local));
-		expect(progress[0]).toEqual({kind: 'subscriptions', count: 2});
+		expect(progress[0]).toEqual({kind: 'subscriptions', count: 3});
 		if (method === 'resource-graph') {
 			const pages = progress.filter(event => event.kind === 'graph-page');
 			expect(pages.length).toBe(env.lab.topology.resources.filter(r => r.type !== 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings').length);
 			expect(pages.at(-1)).toMatchObject({kind: 'graph-page', rows: 1});
 		} else {
-			expect(progress.filter(event => event.kind === 'arm-subscription').map(event => (event as {completed: number}).completed)).toEqual([1, 2]);
+			expect(progress.filter(event => event.kind === 'arm-subscription').map(event => (event as {completed: number}).completed)).toEqual([1, 2, 3]);
 		}
 	});
 
@@ -72,12 +72,20 @@ describe('fetchAzureInventory', () => {
 		const before = env.lab.requests.length;
 		inventoryOf(await fetchAzureInventory({clients: env.clients}));
 		const sent = env.lab.requests.slice(before);
-		expect(sent.map(request => `${request.method} ${request.path}`)).toEqual(['GET /subscriptions', 'POST /providers/Microsoft.ResourceGraph/resources']);
-		expect(sent[1]!.body).toEqual({
+		// The tenants, each tenant's subscriptions, then one query per tenant (each with that tenant's token).
+		expect(sent.map(request => `${request.method} ${request.path}`)).toEqual([
+			'GET /tenants',
+			'GET /subscriptions',
+			'GET /subscriptions',
+			'POST /providers/Microsoft.ResourceGraph/resources',
+			'POST /providers/Microsoft.ResourceGraph/resources',
+		]);
+		expect(sent[3]!.body).toEqual({
 			subscriptions: [DEV, PROD],
 			query: INVENTORY_GRAPH_QUERY,
 			options: {$top: 1000, resultFormat: 'objectArray'},
 		});
+		expect(sent[4]!.body).toMatchObject({subscriptions: [FABRIKAM], query: INVENTORY_GRAPH_QUERY});
 		expect(INVENTORY_GRAPH_QUERY).toBe(
 			"Resources | where type in~ ('microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachines/extensions', 'microsoft.network/networkinterfaces', 'microsoft.network/publicipaddresses', 'microsoft.network/virtualnetworks', 'microsoft.network/bastionhosts') | project id, name, type, location, resourceGroup, subscriptionId, tags, sku, properties = iff(type =~ 'microsoft.network/virtualnetworks', pack('virtualNetworkPeerings', properties.virtualNetworkPeerings), properties)",
 		);
@@ -88,7 +96,7 @@ describe('fetchAzureInventory', () => {
 		for (const method of METHODS) {
 			const result = await fetchAzureInventory({clients: env.clients, method, subscriptionIds: [DEV.toUpperCase(), missing]});
 			const inventory = inventoryOf(result);
-			expect(inventory.subscriptions).toEqual([{id: DEV, name: 'Contoso Dev'}]);
+			expect(inventory.subscriptions).toEqual([{id: DEV, name: 'Contoso Dev', tenantId: CONTOSO_TENANT}]);
 			expect(inventory.vms.map(vm => vm.name)).toEqual(['db-01', 'web-01', 'web-02']);
 			expect(result.problems).toEqual([expect.objectContaining({kind: 'forbidden', scope: `/subscriptions/${missing}`, message: expect.stringContaining(`Subscription ${missing} is not visible to this account`)})]);
 		}
@@ -111,7 +119,7 @@ describe('fetchAzureInventory', () => {
 	test('ARM path: a subscription without Reader on VMs is reported with ARM’s own scope, the others load', async () => {
 		env.lab.faults.deny({type: 'Microsoft.Compute/virtualMachines', scope: `/subscriptions/${PROD}`});
 		const result = await fetchAzureInventory({clients: env.clients, method: 'arm'});
-		expect(inventoryOf(result).vms.map(vm => vm.name)).toEqual(['db-01', 'web-01', 'web-02']);
+		expect(inventoryOf(result).vms.map(vm => vm.name)).toEqual(['db-01', 'ops-01', 'web-01', 'web-02']);
 		// Both VM lists (model and statusOnly) are refused; the compute SDK's pager loses ARM's message, which is restored.
 		expect(result.problems.map(problem => [problem.action, problem.scope])).toEqual([
 			['Microsoft.Compute/virtualMachines/read', `/subscriptions/${PROD}`],
@@ -193,7 +201,7 @@ describe('fetchAzureInventory', () => {
 					if (event.kind === 'subscriptions') own.lab.server.server.close(), own.lab.server.server.closeAllConnections();
 				},
 			});
-			expect(own.lab.requests.map(request => request.path)).toEqual(['/subscriptions']);
+			expect(own.lab.requests.map(request => request.path)).toEqual(['/tenants', '/subscriptions', '/subscriptions']);
 			expect(result).toMatchObject({ok: false, error: {kind: 'network'}});
 		} finally {
 			await own.close();
@@ -229,11 +237,85 @@ describe('fetchAzureInventory', () => {
 	});
 });
 
+describe('tenants', () => {
+	test('a tenant the sign-in cannot get a token for is a problem naming it; the other tenants load', async () => {
+		const refusing = new LabCredential((scopes, {tenantId}) => {
+			// As `az account get-access-token --tenant` answers for a tenant that needs its own sign-in.
+			if (tenantId === FABRIKAM_TENANT) throw Object.assign(new Error('AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.'), {name: 'AuthenticationError'});
+			return env.lab.tokens.issueForScopes(scopes, undefined, tenantId);
+		});
+		const clients = createArmClients({cloud: env.cloud, credential: refusing});
+		try {
+			for (const method of METHODS) {
+				const result = await fetchAzureInventory({clients, method});
+				expect(inventoryOf(result).vms.map(vm => vm.name)).not.toContain('ops-01');
+				expect(inventoryOf(result).vms.map(vm => vm.name)).toContain('web-01');
+				expect(result.problems).toHaveLength(1);
+				expect(result.problems[0]!.message).toMatch(
+					new RegExp(`^The subscriptions of tenant Fabrikam \\(${FABRIKAM_TENANT}\\) are not listed: .*AADSTS50076.* To see them, sign in to that tenant too \\(az login --tenant ${FABRIKAM_TENANT}\\)\\.$`),
+				);
+			}
+		} finally {
+			clients.close();
+		}
+	});
+
+	test('narrowed to one tenant (--tenant), only that tenant is listed, with the sign-in’s own tokens', async () => {
+		const asked: Array<string | undefined> = [];
+		// A credential made for Fabrikam, as AzureCliCredential({tenantId}) is with --tenant.
+		const narrowed = new LabCredential((scopes, {tenantId}) => {
+			asked.push(tenantId);
+			return env.lab.tokens.issueForScopes(scopes, undefined, tenantId ?? FABRIKAM_TENANT);
+		});
+		const clients = createArmClients({cloud: env.cloud, credential: narrowed, tenantId: FABRIKAM_TENANT});
+		try {
+			for (const method of METHODS) {
+				const before = env.lab.requests.length;
+				const result = await fetchAzureInventory({clients, method});
+				expect(inventoryOf(result).vms.map(vm => vm.name)).toEqual(['ops-01']);
+				expect(inventoryOf(result).subscriptions).toEqual([{id: FABRIKAM, name: 'Fabrikam Ops', tenantId: FABRIKAM_TENANT}]);
+				expect(env.lab.requests.slice(before).map(request => request.path)).not.toContain('/tenants');
+			}
+			expect(new Set(asked)).toEqual(new Set([undefined]));
+		} finally {
+			clients.close();
+		}
+	});
+
+	test('each call on a subscription asks for a token of the subscription’s tenant', async () => {
+		const asked: Array<{scope: string; tenantId?: string}> = [];
+		const recording = new LabCredential((scopes, {tenantId}) => {
+			asked.push({scope: scopes[0]!, ...(tenantId ? {tenantId} : {})});
+			return env.lab.tokens.issueForScopes(scopes, undefined, tenantId);
+		});
+		const clients = createArmClients({cloud: env.cloud, credential: recording});
+		const later = createArmClients({cloud: env.cloud, credential: recording});
+		try {
+			inventoryOf(await fetchAzureInventory({clients, method: 'arm'}));
+			// Only the tenants list goes with the sign-in's own tenant; every other call names one.
+			expect(asked[0]).toEqual({scope: 'https://management.azure.com/.default'});
+			expect(asked.slice(1).every(entry => entry.tenantId)).toBe(true);
+			expect(new Set(asked.slice(1).map(entry => entry.tenantId))).toEqual(new Set([CONTOSO_TENANT, FABRIKAM_TENANT]));
+			expect(clients.tenants.tenantOf(DEV)).toBe(CONTOSO_TENANT);
+			expect(clients.tenants.tenantOf(FABRIKAM)).toBe(FABRIKAM_TENANT);
+			// Clients told the tenants by an earlier list (the app seeds them from its cache) use them at once (the doctor).
+			later.tenants.remember(inventoryOf(await fetchAzureInventory({clients})).subscriptions);
+			asked.length = 0;
+			expect(await listVmExtensions(later, local.vms.find(vm => vm.name === 'ops-01')!.id)).toEqual([]);
+			expect(asked.map(entry => entry.tenantId)).toEqual([FABRIKAM_TENANT]);
+		} finally {
+			clients.close();
+			later.close();
+		}
+	});
+});
+
 describe('helpers', () => {
 	test('listSubscriptions', async () => {
 		expect(await listSubscriptions(env.clients)).toEqual([
-			{id: DEV, name: 'Contoso Dev', state: 'Enabled', tenantId: env.lab.topology.tenantId},
-			{id: PROD, name: 'Contoso Prod', state: 'Enabled', tenantId: env.lab.topology.tenantId},
+			{id: DEV, name: 'Contoso Dev', state: 'Enabled', tenantId: CONTOSO_TENANT},
+			{id: PROD, name: 'Contoso Prod', state: 'Enabled', tenantId: CONTOSO_TENANT},
+			{id: FABRIKAM, name: 'Fabrikam Ops', state: 'Enabled', tenantId: FABRIKAM_TENANT},
 		]);
 	});
 

@@ -137,6 +137,7 @@ describe('SettingsSchema', () => {
 		expect(defaultSettings()).toEqual({
 			prefixKey: 'C-b',
 			scrollbackLines: 5000,
+			clipboard: 'auto',
 			closePaneOnExit: false,
 			maxFps: 30,
 			cloud: {name: 'AzureCloud'},

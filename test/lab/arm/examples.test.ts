@@ -20,20 +20,21 @@ afterAll(async () => {
 	await env.close();
 });
 
-async function get(path: string, apiVersion: string): Promise<unknown> {
+/** A GET with a token of `tenantId` (default: the home tenant, the first example subscription's). */
+async function get(path: string, apiVersion: string, tenantId?: string): Promise<unknown> {
 	const response = await rawRequest(`${env.lab.url}${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`, {
 		ca: env.lab.ca,
-		headers: {authorization: `Bearer ${env.lab.issueToken().token}`},
+		headers: {authorization: `Bearer ${env.lab.issueToken(undefined, tenantId).token}`},
 	});
 	expect(response.status).toBe(200);
 	return response.json;
 }
 
-async function getAllPages(path: string, apiVersion: string): Promise<unknown[]> {
+async function getAllPages(path: string, apiVersion: string, tenantId?: string): Promise<unknown[]> {
 	const items: unknown[] = [];
 	let next: string | undefined = `${path}?api-version=${apiVersion}`;
 	while (next) {
-		const page = (await get(next.replace(env.lab.url, '').replace(/\?api-version=[^&]*&?/, '?').replace(/\?$/, ''), apiVersion)) as {value: unknown[]; nextLink?: string};
+		const page = (await get(next.replace(env.lab.url, '').replace(/\?api-version=[^&]*&?/, '?').replace(/\?$/, ''), apiVersion, tenantId)) as {value: unknown[]; nextLink?: string};
 		items.push(...page.value);
 		next = page.nextLink;
 	}
@@ -79,9 +80,13 @@ describe('the lab serves the examples unedited', () => {
 		expect(expanded.properties.instanceView).toEqual(exampleBody('compute/VirtualMachine_Get_InstanceView.json'));
 	});
 
-	test('the subscriptions example is listed unedited', async () => {
-		const served = await getAllPages('/subscriptions', '2022-12-01');
-		expect(served.slice(0, 2)).toEqual(exampleBody('subscriptions/GetSubscriptions.json').value);
+	test('the subscriptions example is listed unedited, each subscription with a token of its own tenant', async () => {
+		// The example's two subscriptions are in two tenants; ARM lists a token's own tenant's only.
+		const served: unknown[] = [];
+		for (const tenant of env.lab.topology.tenants) served.push(...(await getAllPages('/subscriptions', '2022-12-01', tenant.tenantId)));
+		const published = exampleBody('subscriptions/GetSubscriptions.json').value as Array<{subscriptionId: string}>;
+		const ids = new Set(published.map(sub => sub.subscriptionId));
+		expect(served.filter(sub => ids.has((sub as {subscriptionId: string}).subscriptionId))).toEqual(published);
 	});
 
 	test('through the SDK: the Developer host’s virtualNetwork, the flags the examples leave out', async () => {

@@ -35,12 +35,15 @@ describe('demo topology (DESIGN §8)', () => {
 	test('ships as a lab asset and loads', () => {
 		expect(DEMO_TOPOLOGY_PATH).toMatch(/lab[/\\]assets[/\\]topology[/\\]demo-topology\.json$/);
 		const topology = loadDemoTopology();
-		expect(topology.subscriptions.map(sub => sub.displayName)).toEqual(['Contoso Dev', 'Contoso Prod']);
+		expect(topology.subscriptions.map(sub => sub.displayName)).toEqual(['Contoso Dev', 'Contoso Prod', 'Fabrikam Ops']);
+		// Fabrikam Ops is in a second tenant, where the demo user is a guest.
+		expect(topology.tenants.map(tenant => tenant.displayName)).toEqual(['Contoso', 'Fabrikam']);
+		expect(topology.subscriptions.map(sub => topology.tenants.find(tenant => tenant.tenantId === sub.tenantId)?.displayName)).toEqual(['Contoso', 'Contoso', 'Fabrikam']);
 		expect(topology.ofType(RESOURCE_TYPES.virtualMachine).map(vm => vm.name).sort()).toEqual(
-			['app-01', 'db-01', 'dev-01', 'jump-01', 'legacy-01', 'web-01', 'web-02'].sort(),
+			['app-01', 'db-01', 'dev-01', 'jump-01', 'legacy-01', 'ops-01', 'web-01', 'web-02'].sort(),
 		);
 		const bastions = Object.fromEntries(topology.ofType(RESOURCE_TYPES.bastionHost).map(b => [b.name, (b.raw.sku as {name: string}).name]));
-		expect(bastions).toEqual({'bas-std': 'Standard', 'bas-prem': 'Premium', 'bas-dev': 'Developer', 'bas-basic': 'Basic'});
+		expect(bastions).toEqual({'bas-std': 'Standard', 'bas-prem': 'Premium', 'bas-dev': 'Developer', 'bas-basic': 'Basic', 'bas-fab': 'Standard'});
 	});
 
 	test('peerings written as child resources hang off their VNet', () => {
@@ -59,8 +62,8 @@ describe('demo topology (DESIGN §8)', () => {
 		expect(labVmAddress(topology, 'web-01')?.publicIp).toBeUndefined();
 		expect(labVmAddress(topology, 'nope')).toBeUndefined();
 		const all = labVmAddresses(topology);
-		expect(all.size).toBe(7);
-		expect(new Set([...all.values()].map(a => a.privateIp)).size).toBe(7);
+		expect(all.size).toBe(8);
+		expect(new Set([...all.values()].map(a => a.privateIp)).size).toBe(8);
 	});
 });
 

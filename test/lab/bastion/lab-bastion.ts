@@ -19,7 +19,8 @@ export interface LabWithBastion {
 	bastion: LabBastion;
 	vms: VmRecord[];
 	vm(name: string): VmRecord;
-	armToken(): string;
+	/** An ARM token for the home tenant, or for `tenantId`. */
+	armToken(tenantId?: string): string;
 	stop(): Promise<void>;
 }
 
@@ -33,8 +34,8 @@ export async function startLabWithBastion(options: {bastionVms?: (demo: VmRecord
 	const vms = options.bastionVms ? options.bastionVms(demoVms) : demoVms;
 	const lab = await startLab(demoVms, {credentials: TEST_LAB_CREDENTIALS});
 	const server = await startLabHttpsServer();
-	const tokens = new LabTokenIssuer({tenantId: topology.tenantId});
-	const bastion = mountLabBastion(server, {tokens, vms, resolve: lab.resolve});
+	const tokens = new LabTokenIssuer({tenantId: topology.tenantId, tenants: topology.tenants.map(tenant => tenant.tenantId)});
+	const bastion = mountLabBastion(server, {tokens, vms, resolve: lab.resolve, tenantOf: id => topology.tenantOf(id)});
 	return {
 		lab,
 		server,
@@ -46,7 +47,7 @@ export async function startLabWithBastion(options: {bastionVms?: (demo: VmRecord
 			if (!vm) throw new Error(`no VM ${name}`);
 			return vm;
 		},
-		armToken: () => tokens.issue().token,
+		armToken: tenantId => tokens.issue(tenantId ? {tenantId} : {}).token,
 		async stop() {
 			await bastion.close();
 			await server.close();

@@ -8,7 +8,7 @@ import {DEMO_SEEDED_FILE, seedDemoProfiles} from '../../../source/lab/demo-profi
 import {loadDemoTopology} from '../../../source/lab/topology/index.js';
 
 const vms = buildLocalInventory(loadDemoTopology()).vms;
-const DEMO_NAMES = ['app-01', 'db-01', 'dev-01', 'jump-01', 'web-01'];
+const DEMO_NAMES = ['app-01', 'db-01', 'dev-01', 'jump-01', 'ops-01', 'web-01'];
 
 let work: string;
 let configDir: string;

@@ -11,17 +11,28 @@ export interface LabWithKeyVault {
 	credential: LabCredential;
 	/** Every scope the SDKs asked the credential for. */
 	scopes: string[];
+	/** The tenant of each of those requests (undefined: none named). */
+	tenants: Array<string | undefined>;
 	close(): Promise<void>;
 }
 
 /** The lab's ARM and Key Vault on one server, one token issuer, and the lab cloud pointed at them. */
 export async function startLabWithKeyVault(options: Omit<LabKeyVaultOptions, 'tokens'> = {}): Promise<LabWithKeyVault> {
 	const arm = await startLabArm();
-	const keyVault = mountLabKeyVault(arm.server, {credentials: TEST_LAB_CREDENTIALS, ...options, tokens: arm.tokens, armFaults: arm.faults});
+	const keyVault = mountLabKeyVault(arm.server, {
+		credentials: TEST_LAB_CREDENTIALS,
+		tenantOf: id => arm.topology.tenantOf(id),
+		...options,
+		tokens: arm.tokens,
+		armFaults: arm.faults,
+	});
 	const scopes: string[] = [];
-	const credential = new LabCredential(requested => {
+	const tenants: Array<string | undefined> = [];
+	// A sign-in that is a member of every tenant of the lab's world: a token for the tenant asked for.
+	const credential = new LabCredential((requested, {tenantId}) => {
 		scopes.push(...requested);
-		return arm.tokens.issueForScopes(requested);
+		tenants.push(tenantId);
+		return arm.tokens.issueForScopes(requested, undefined, tenantId);
 	});
 	return {
 		arm,
@@ -29,6 +40,7 @@ export async function startLabWithKeyVault(options: Omit<LabKeyVaultOptions, 'to
 		cloud: labCloud(arm.url, arm.ca),
 		credential,
 		scopes,
+		tenants,
 		close: async () => {
 			keyVault.close();
 			await arm.close();
