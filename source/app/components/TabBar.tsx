@@ -3,6 +3,7 @@ import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {displayText} from '../../core/text/display-text.js';
 import {loginText} from '../../core/session/login-text.js';
+import {broadcastTargets, type BroadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {SessionRecorder} from '../../core/recording/session-recorder.js';
@@ -79,6 +80,25 @@ export function tabWindow(costs: readonly number[], focused: number, room: numbe
 	return {start, end, markers};
 }
 
+/** The marked-for-broadcast glyph (`prefix m`), in the tab bar and the session picker. */
+export const MARK_GLYPH = '◆';
+/** A tab whose session receives broadcast input. */
+export const RECEIVING_GLYPH = '»';
+
+/** The loud banner while broadcasting: how many sessions receive, and whether they are the marked ones or all. */
+export function broadcastBanner(targets: BroadcastTargets): string {
+	const count = targets.receivers.length;
+	const who = targets.scope === 'marked' ? `${count} marked` : `all ${count}`;
+	const skipped = targets.skipped.length > 0 ? ` · ${targets.skipped.length} skipped` : '';
+	return ` BROADCAST → ${who}${skipped} `;
+}
+
+/** The broadcast targets the input router uses (same pure function), for drawing. */
+function currentBroadcast(manager: SessionManager): BroadcastTargets | undefined {
+	const {broadcast} = manager;
+	return broadcast.active ? broadcastTargets({sessions: manager.sessions, focused: manager.focused, marked: broadcast.marked}) : undefined;
+}
+
 export interface TabBarProps {
 	manager: SessionManager;
 	width: number;
@@ -92,6 +112,8 @@ export interface TabBarProps {
 
 export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash}: TabBarProps) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
+	const broadcast = currentBroadcast(manager);
+	const banner = broadcast ? broadcastBanner(broadcast) : '';
 	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry),
 	// and whether its Bastion records it too; a flash message takes their place for a while. Dropped first when
 	// the bar is narrow.
@@ -102,23 +124,29 @@ export function TabBar({manager, width, prefixPending, prefixLabel, recorder, fl
 	const right = status && width - status.length - help.length >= 40 ? `${status}${help}` : help;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
-		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
+		const marked = manager.broadcast.isMarked(session);
+		const receiving = broadcast?.receivers.includes(session) ?? false;
+		const skipped = broadcast?.skipped.includes(session) ?? false;
+		const flags = `${receiving ? RECEIVING_GLYPH : ''}${marked ? MARK_GLYPH : ''}`;
+		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}${skipped ? ' skipped' : ''}`;
 		const recording = recorder?.recordingOf(session) !== undefined;
-		return {session, index, badge, label, recording, cost: label.length + 4 + (recording ? REC_MARK.length : 0)};
+		return {session, index, badge, label, flags, receiving, skipped, recording, cost: label.length + flags.length + 4 + (recording ? REC_MARK.length : 0)};
 	});
 	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.
 	const {start, end, markers} = tabWindow(
 		entries.map(entry => entry.cost),
 		manager.focusedIndex,
-		width - 6 - right.length,
+		width - 6 - right.length - banner.length,
 	);
-	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label, recording}) => {
+	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label, flags, receiving, skipped, recording}) => {
 		const focused = index === manager.focusedIndex;
 		return (
 			<Text key={session.id}>
-				<Text inverse={focused} bold={focused}>
+				<Text inverse={focused} bold={focused || receiving}>
 					{' '}
-					<Text color={badge.colour}>{badge.glyph}</Text> {label}{' '}
+					<Text color={badge.colour}>{badge.glyph}</Text>{' '}
+					{flags ? <Text color={receiving ? 'red' : 'magenta'}>{flags}</Text> : null}
+					<Text color={receiving ? 'red' : skipped ? 'yellow' : undefined}>{label}</Text>{' '}
 				</Text>
 				{recording ? (
 					<Text backgroundColor="red" color="white" bold>
@@ -136,6 +164,11 @@ export function TabBar({manager, width, prefixPending, prefixLabel, recorder, fl
 				<Text bold color="cyan">
 					{' vmux '}
 				</Text>
+				{banner ? (
+					<Text bold inverse color="red">
+						{banner}
+					</Text>
+				) : null}
 				{tabs}
 			</Box>
 			<Text>

@@ -209,9 +209,11 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 	 * the remote did not ask for them), with line breaks as a terminal pastes them (CR).
 	 */
 	paste(): void {
-		const session = this.options.manager.focused;
-		if (!session || this.pasteBuffer === undefined) return;
-		session.sendInput(Buffer.from(PASTE_START + this.pasteBuffer.replace(/\r?\n/g, '\r') + PASTE_END, 'utf8'));
+		if (this.pasteBuffer === undefined) return;
+		// Broadcast includes pastes: every receiver gets the buffer, the focused session first.
+		for (const session of this.options.manager.inputReceivers()) {
+			session.sendInput(Buffer.from(PASTE_START + this.pasteBuffer.replace(/\r?\n/g, '\r') + PASTE_END, 'utf8'));
+		}
 	}
 
 	private end(): void {

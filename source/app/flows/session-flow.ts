@@ -76,7 +76,18 @@ export class SessionFlow implements SessionCommands {
 	}
 
 	sendPrefix(): void {
-		if (this.ui.view === 'sessions') this.manager.focused?.sendInput(Buffer.from([this.prefixByte]));
+		if (this.ui.view !== 'sessions') return;
+		// The prefix typed twice is typed input like any other: while broadcasting, every receiver gets it.
+		for (const session of this.manager.inputReceivers()) session.sendInput(Buffer.from([this.prefixByte]));
+	}
+
+	toggleMark(): void {
+		const focused = this.manager.focused;
+		if (focused) this.manager.broadcast.toggleMark(focused);
+	}
+
+	toggleBroadcast(): void {
+		this.manager.broadcast.toggle();
 	}
 
 	toggleRecording(): void {

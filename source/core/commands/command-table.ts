@@ -63,10 +63,14 @@ export interface SessionCommands {
 	copyMode(): void;
 	/** Pastes the paste buffer (the last copy) into the focused session. */
 	paste(): void;
-	/** Sends the prefix key's own byte to the focused session. */
+	/** Sends the prefix key's own byte to the focused session (and, while broadcasting, to the others). */
 	sendPrefix(): void;
 	/** Starts or stops recording the focused session (asciicast). */
 	toggleRecording(): void;
+	/** Marks the focused session for broadcast, or unmarks it. */
+	toggleMark(): void;
+	/** Starts or stops copying typed input to the marked sessions (all sessions when none is marked). */
+	toggleBroadcast(): void;
 }
 
 /** Copy mode's cursor motions (vi's keys). */
@@ -171,6 +175,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'detach-to-browser', scope: 'session', keys: ['prefix d'], help: 'back to the browser (sessions keep running)', run: ctx => ctx.sessions.detach()},
 	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the session (asks first)', run: ctx => ctx.sessions.close()},
 	{name: 'reconnect', scope: 'session', keys: ['prefix r'], help: 'reconnect now', run: ctx => ctx.sessions.reconnect()},
+	{name: 'mark-pane', scope: 'session', keys: ['prefix m'], help: 'mark or unmark the session for broadcast', run: ctx => ctx.sessions.toggleMark()},
+	{
+		name: 'broadcast',
+		scope: 'session',
+		keys: ['prefix b'],
+		help: 'type into the marked sessions at once (all if none is); again stops',
+		run: ctx => ctx.sessions.toggleBroadcast(),
+	},
 	{
 		name: 'copy-mode',
 		aliases: ['scrollback'],

@@ -33,6 +33,28 @@ export interface TerminalModes {
 	title: string;
 }
 
+/** The cursor shape the remote asked for with DECSCUSR (`CSI n SP q`); `undefined` style = never asked (or `CSI 0 SP q`). */
+export interface CursorShape {
+	style: 'block' | 'underline' | 'bar' | undefined;
+	blink: boolean;
+}
+
+/** The DECSCUSR parameter that asks a terminal for `shape`: 0 (its own default), 1/2 block, 3/4 underline, 5/6 bar; odd blinks. */
+export function decscusrParam(shape: CursorShape): number {
+	if (!shape.style) return 0;
+	const steady = {block: 2, underline: 4, bar: 6}[shape.style];
+	return shape.blink ? steady - 1 : steady;
+}
+
+/**
+ * xterm keeps DECSCUSR's result in its core service's private modes (`cursorStyle`/`cursorBlink`, both
+ * undefined until the remote asks and again after `CSI 0 SP q` or a reset); the public API only has the
+ * options a renderer was started with. This is the one place that reaches in, and a test pins it.
+ */
+interface XTermCorePrivateModes {
+	_core?: {coreService?: {decPrivateModes?: {cursorStyle?: 'block' | 'underline' | 'bar'; cursorBlink?: boolean}}};
+}
+
 export interface TerminalEmulatorOptions extends FlowControlOptions {
 	cols: number;
 	rows: number;
@@ -166,6 +188,12 @@ export class TerminalEmulator {
 			synchronizedOutput: modes.synchronizedOutputMode,
 			title: this.currentTitle,
 		};
+	}
+
+	/** The cursor shape the remote asked for (DECSCUSR); the pane painter gives the user's cursor that shape. */
+	get cursorShape(): CursorShape {
+		const modes = (this.term as unknown as XTermCorePrivateModes)._core?.coreService?.decPrivateModes;
+		return {style: modes?.cursorStyle, blink: modes?.cursorBlink ?? false};
 	}
 
 	/** Bytes written but not yet parsed. */

@@ -58,6 +58,8 @@ function harness(overrides?: unknown) {
 				detach: record('detach'),
 				close: record('close'),
 				reconnect: record('reconnect'),
+				toggleMark: record('toggleMark'),
+				toggleBroadcast: record('toggleBroadcast'),
 				copyMode: record('copyMode'),
 				paste: record('paste'),
 				sendPrefix: () => session.sendInput(Buffer.from([0x02])),
@@ -136,6 +138,10 @@ describe('keys reach commands through one router and the command table', () => {
 		expect(app.ran).toEqual(['enter']);
 		await type('ls\x02c\x02n\x023\x02\x02x');
 		expect(app.ran).toEqual(['enter', 'newShell', 'next(1)', 'select(3)']);
+		expect(session.received).toBe('ls\x02x');
+		// Broadcast: prefix m marks, prefix b toggles; neither key reaches the session.
+		await type('\x02m\x02b');
+		expect(app.ran.slice(-2)).toEqual(['toggleMark', 'toggleBroadcast']);
 		expect(session.received).toBe('ls\x02x');
 	});
 

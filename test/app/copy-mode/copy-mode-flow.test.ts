@@ -27,7 +27,7 @@ async function setup(text: string, clipboard: ClipboardSetting = 'auto') {
 	ui.setView('sessions');
 	let clipboardWrites = '';
 	const flow = new CopyModeFlow({
-		manager: {focused: session} as unknown as SessionManager,
+		manager: {focused: session, inputReceivers: () => [session]} as unknown as SessionManager,
 		ui,
 		painter,
 		terminal: {write: (data: string) => (clipboardWrites += data)},
@@ -51,8 +51,12 @@ describe('copy mode in the app (flow, painter, clipboard, paste buffer)', () => 
 		app.flow.enter();
 		expect(app.ui.view).toBe('copy-mode');
 		await settle();
-		// Copy mode starts at the remote's cursor with the live screen in view: nothing to repaint.
-		expect(app.out.written).toBe('');
+		// Copy mode starts at the remote's cursor with the live screen in view: only the cursor's row is
+		// repainted, with copy mode's own cursor cell, and the user's real cursor is hidden.
+		expect(app.out.written.match(/\x1b\[\d+;1H/g)).toEqual(['\x1b[6;1H']);
+		expect(app.out.written).toContain('\x1b[6;1Hrow 19 ab\x1b[7m \x1b[0m');
+		expect(app.out.written.endsWith('\x1b8\x1b[?25l\x1b[?2026l')).toBe(true);
+		app.out.written = '';
 		app.flow.move('left');
 		await settle();
 		// The copy cursor (inverse) moved onto the b: that row alone is repainted.
