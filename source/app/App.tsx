@@ -14,6 +14,8 @@ import {DoctorView} from './views/doctor/DoctorView.js';
 import {HelpView} from './views/help/HelpView.js';
 import {ProfileEditor} from './views/profile-editor/index.js';
 import {KeyVaultPicker} from './views/profile-editor/KeyVaultPicker.js';
+import {deleteRecording} from '../core/recording/recordings-dir.js';
+import {RecordingsView} from './views/recordings/RecordingsView.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
 import {SubscriptionPicker} from './views/subscriptions/SubscriptionPicker.js';
@@ -28,9 +30,10 @@ export function App({services, controller}: {services: AppServices; controller: 
 	const {manager, router} = services;
 	const {ui, keymap} = controller;
 	const {columns, rows} = useTerminalSize();
-	const {view, dialogs, notice, editor, doctorVm} = useSyncExternalStore(ui.subscribe, ui.getSnapshot);
+	const {view, dialogs, notice, editor, doctorVm, flash} = useSyncExternalStore(ui.subscribe, ui.getSnapshot);
 	const inventory = useInventory(services.inventory);
 	useSessionChanges(manager);
+	useSessionChanges(services.recorder);
 	const dialog = dialogs[0];
 
 	// Ink redraws the whole screen when its output is as tall as the terminal, so stay one row short.
@@ -67,19 +70,47 @@ export function App({services, controller}: {services: AppServices; controller: 
 						onClose={() => ui.closeOverlay()}
 					/>
 				);
+			case 'recordings':
+				return (
+					<RecordingsView
+						dir={services.recorder.dir}
+						activePaths={services.recorder.activePaths}
+						width={columns}
+						height={height}
+						isActive={!dialog}
+						notice={flash}
+						onDelete={file =>
+							controller.dialogs.confirm({title: `Delete the recording ${file.name}?`, message: `${file.path} will be removed for good.`, yesLabel: 'delete'}, () => {
+								try {
+									deleteRecording(file);
+									ui.flash({text: `Deleted ${file.name}.`, tone: 'info'});
+								} catch (error) {
+									ui.flash({text: `Could not delete ${file.name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, tone: 'error'});
+								}
+							})
+						}
+						onClose={() => ui.closeOverlay()}
+					/>
+				);
 			case 'sessions':
-			case 'scrollback':
+			case 'copy-mode':
 				return (
 					<Box flexDirection="column" width={columns} height={height}>
-						<TabBar manager={manager} width={columns} prefixPending={router.prefixPending} prefixLabel={services.prefixLabel} />
+						<TabBar
+							manager={manager}
+							width={columns}
+							prefixPending={router.prefixPending}
+							prefixLabel={services.prefixLabel}
+							recorder={services.recorder}
+							flash={flash}
+						/>
 						<SessionsView
 							manager={manager}
 							painter={services.painter}
 							top={1}
 							width={columns}
 							height={paneHeight}
-							scrollback={view === 'scrollback' && !dialog}
-							onLeaveScrollback={() => ui.setView('sessions')}
+							copyMode={view === 'copy-mode' && !dialog ? controller.copyMode : undefined}
 						/>
 					</Box>
 				);
@@ -151,7 +182,9 @@ export function App({services, controller}: {services: AppServices; controller: 
 	// The tab bar stays above a dialog: which session is asking (a host key, a passphrase) and what else runs.
 	return (
 		<Box flexDirection="column" width={columns} height={height}>
-			{manager.sessions.length > 0 && <TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} />}
+			{manager.sessions.length > 0 && (
+				<TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} recorder={services.recorder} flash={flash} />
+			)}
 			<Box flexDirection="column" width={columns} flexGrow={1} alignItems="center" justifyContent="center">
 				<DialogView dialog={dialog} width={columns} />
 			</Box>

@@ -10,7 +10,8 @@ import {Dialogs} from './dialogs/dialogs.js';
 import {ConnectFlow} from './flows/connect-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
-import type {UiState} from './focus/ui-state.js';
+import {CopyModeFlow} from './copy-mode/copy-mode-flow.js';
+import type {Notice, UiState} from './focus/ui-state.js';
 import type {BrowserModel} from './views/browser/use-browser-state.js';
 
 /** Everything the App draws from and the input router dispatches to, wired once, outside React. */
@@ -23,6 +24,7 @@ export interface AppController {
 	connect: ConnectFlow;
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
+	copyMode: CopyModeFlow;
 	/** The `?` view's sections, from the command table and the keys in force. */
 	help: HelpSection[];
 	/** The browser's hint bar. */
@@ -40,6 +42,8 @@ export interface AppControllerOptions {
 	prefixByte: number;
 	/** Told about every command run (the debug log). */
 	onCommand?: (command: CommandDefinition) => void;
+	/** The debug log (clipboard programs that failed). */
+	log?: (message: string) => void;
 }
 
 /**
@@ -47,13 +51,28 @@ export interface AppControllerOptions {
  * commands and the command dispatcher over one UI state. The App component only draws what they leave in
  * the UI state; keys reach them through the input router and the dispatcher, never through React.
  */
-export function createAppController({services, ui, browser, keymap, prefixByte, onCommand}: AppControllerOptions): AppController {
+export function createAppController({services, ui, browser, keymap, prefixByte, onCommand, log}: AppControllerOptions): AppController {
 	const dialogs = new Dialogs(ui);
 	services.prompter.target = dialogs.prompter;
 	const profiles: ProfileFlow = new ProfileFlow(services.profiles, ui, dialogs, vm => void connect.connect(vm));
 	const connect: ConnectFlow = new ConnectFlow(services, ui, dialogs, target => profiles.open(target));
-	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte);
-	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions}), onCommand);
+	const copyMode = new CopyModeFlow({
+		manager: services.manager,
+		ui,
+		painter: services.painter,
+		terminal: services.clipboard.terminal,
+		clipboard: services.clipboard.setting,
+		program: services.clipboard.program,
+		...(log ? {log} : {}),
+	});
+	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder);
+	// Recording notices (started, stopped, disk full) show in the tab bar for a while; errors stay in the browser too.
+	const onRecordingNotice = (notice: Notice) => {
+		ui.flash(notice);
+		if (notice.tone === 'error') ui.setNotice(notice);
+	};
+	services.recorder.on('notice', onRecordingNotice);
+	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode}), onCommand);
 	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
 	return {
 		ui,
@@ -64,9 +83,11 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		connect,
 		profiles,
 		sessions,
+		copyMode,
 		help: helpSections(keymap),
 		hints: browserHints(keymap),
 		dispose: () => {
+			services.recorder.off('notice', onRecordingNotice);
 			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
 		},
 	};

@@ -1,7 +1,10 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import type {Profile} from '../core/profiles/schema.js';
+import type {SessionRecorder} from '../core/recording/session-recorder.js';
 import type {SessionManager} from '../core/session/session-manager.js';
 import type {ConnectionSpec, Prompter} from '../core/session/types.js';
+import type {ClipboardProgram} from '../core/clipboard/local-clipboard.js';
+import type {ClipboardSetting} from '../core/profiles/schema.js';
 import type {InputRouter} from './input/input-router.js';
 import type {PanePainter} from './screen/pane-painter.js';
 import type {VmFilter} from './views/browser/filter.js';
@@ -36,6 +39,8 @@ export interface InventoryView {
 
 export interface AppServices {
 	manager: SessionManager;
+	/** Session recordings (prefix R, profiles that record from the start). */
+	recorder: SessionRecorder;
 	router: InputRouter;
 	/** The forwarding prompter the session manager holds; the App installs its dialogs into it. */
 	prompter: {target: Prompter | undefined};
@@ -43,6 +48,8 @@ export interface AppServices {
 	maxFps: number;
 	/** Draws the focused session's screen outside Ink (see screen/pane-painter). */
 	painter: PanePainter;
+	/** Where copy mode's copies go: settings.json "clipboard", the desktop's program, the user's terminal (OSC 52). */
+	clipboard: {setting: ClipboardSetting; program: ClipboardProgram | undefined; terminal: {write(data: string): unknown}};
 	/** Problems found at start (broken settings or profiles file, bad key bindings): shown until the user acts. */
 	startupNotices: string[];
 	inventory: {current(): InventoryView; refresh(): void; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};

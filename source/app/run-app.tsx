@@ -171,14 +171,20 @@ export async function runApp(options: RunOptions): Promise<number> {
 		keymap,
 		prefixByte,
 		onCommand: command => options.logger.debug(`command: ${command.name}`),
+		log: message => options.logger.debug(message),
 	});
-	const focus = new FocusSource(ui, services.app.manager, stdout, browser);
+	const focus = new FocusSource(ui, services.app.manager, stdout, browser, controller.copyMode);
 	stdout.on('resize', () => focus.resized());
 	router.follow(() => focus.current());
 	router.dispatchTo(controller.dispatcher);
 	painter.follow(focus);
-	// Ink wrote some rows of the screen: the pane repaints whatever Ink may have drawn over.
-	const inkStdout = watchWrites(stdout, () => painter.invalidate());
+	// Ink wrote some rows of the screen: the pane repaints whatever Ink may have drawn over. Before Ink
+	// writes, the user's cursor goes back to where Ink left it; the repaint places it in the pane again.
+	const inkStdout = watchWrites(
+		stdout,
+		() => painter.invalidate(),
+		() => painter.releaseCursor(),
+	);
 	const instance = render(createElement(App, {services: services.app, controller}), {
 		stdin: appStdin as unknown as NodeJS.ReadStream,
 		stdout: inkStdout,

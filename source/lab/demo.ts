@@ -45,7 +45,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 	let lab: Lab | undefined;
 	try {
 		// The lab's Entra signs SSH certificates with this CA and the VMs trust it (app-01 logs in with Entra ID).
-		const sshCa = await createLabSshCaAsync();
+		const sshCa = await createLabSshCaAsync({bits: 2048});
 		if (options.ssh) {
 			const running = world.vms.filter(vm => vm.powerState === 'running').length;
 			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'}`);

@@ -168,7 +168,7 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		expect(output).not.toContain('\x1b]8;');
 	});
 
-	it('shows scrollback with the prefix and [ and leaves it with q', async () => {
+	it('shows the scrollback in copy mode with the prefix and [ and leaves it with q', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);
 		vmux.write('seq 1 300\r');
@@ -176,7 +176,7 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/^264$[\s\S]*^300$/m);
 		expect(vmux.screen()).not.toMatch(/^1$/m);
 		vmux.write(`${PREFIX}[`);
-		await vmux.waitFor('scrollback');
+		await vmux.waitFor('copy mode');
 		vmux.write('g');
 		await vmux.waitFor(/^1$/m);
 		vmux.write('q');

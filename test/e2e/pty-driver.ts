@@ -80,6 +80,12 @@ export class VmuxPty {
 		return text;
 	}
 
+	/** Where the user's terminal cursor is (0-based), as the emulator reading vmux's output has it. */
+	get cursor(): {x: number; y: number} {
+		const buffer = this.term.buffer.active;
+		return {x: buffer.cursorX, y: buffer.cursorY};
+	}
+
 	get altScreen(): boolean {
 		return this.term.buffer.active.type === 'alternate';
 	}

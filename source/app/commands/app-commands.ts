@@ -6,6 +6,7 @@ import type {UiState} from '../focus/ui-state.js';
 import type {ConnectFlow} from '../flows/connect-flow.js';
 import type {ProfileFlow} from '../flows/profile-flow.js';
 import type {SessionFlow} from '../flows/session-flow.js';
+import type {CopyModeFlow} from '../copy-mode/copy-mode-flow.js';
 import {offerSignIn} from '../flows/sign-in-flow.js';
 import type {BrowserModel} from '../views/browser/use-browser-state.js';
 import type {CommandTarget} from './dispatcher.js';
@@ -18,12 +19,13 @@ export interface AppCommandParts {
 	connect: ConnectFlow;
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
+	copyMode: CopyModeFlow;
 }
 
 /** Where the keyboard is, in the command table's terms. */
 export function placeOf(view: View): CommandPlace {
 	if (view === 'browser') return 'browser';
-	return view === 'sessions' || view === 'scrollback' ? 'session' : 'other';
+	return view === 'sessions' || view === 'copy-mode' ? 'session' : 'other';
 }
 
 /** The app as the command table sees it: its state at each key, and what commands can do. */
@@ -59,11 +61,14 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 						sessions: services.manager.sessions.length,
 						vmSelected: selectedVm() !== undefined,
 						filterQuery: browser.query !== '',
+						copyMode: ui.view === 'copy-mode',
 					},
 		actions: {
 			browser: browserCommands,
 			sessions: parts.sessions,
+			copyMode: parts.copyMode,
 			help: () => ui.showOverlay('help'),
+			recordings: () => ui.showOverlay('recordings'),
 			quit: () => parts.sessions.quit(() => services.quit()),
 		},
 	};

@@ -3,8 +3,14 @@ import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {displayText} from '../../core/text/display-text.js';
 import {loginText} from '../../core/session/login-text.js';
+import {broadcastTargets, type BroadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
+import type {SessionRecorder} from '../../core/recording/session-recorder.js';
+import type {Notice} from '../focus/ui-state.js';
+
+/** The loud mark on a tab being recorded. */
+export const REC_MARK = ' ● REC ';
 
 /** A session's state in one glyph and colour, shared by the tab bar and the picker. */
 export function sessionBadge(session: ShellSession): {glyph: string; colour: string; word: string} {
@@ -74,30 +80,79 @@ export function tabWindow(costs: readonly number[], focused: number, room: numbe
 	return {start, end, markers};
 }
 
-export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: SessionManager; width: number; prefixPending: boolean; prefixLabel: string}) {
+/** The marked-for-broadcast glyph (`prefix m`), in the tab bar and the session picker. */
+export const MARK_GLYPH = '◆';
+/** A tab whose session receives broadcast input. */
+export const RECEIVING_GLYPH = '»';
+
+/** The loud banner while broadcasting: how many sessions receive, and whether they are the marked ones or all. */
+export function broadcastBanner(targets: BroadcastTargets): string {
+	const count = targets.receivers.length;
+	const who = targets.scope === 'marked' ? `${count} marked` : `all ${count}`;
+	const skipped = targets.skipped.length > 0 ? ` · ${targets.skipped.length} skipped` : '';
+	return ` BROADCAST → ${who}${skipped} `;
+}
+
+/** The broadcast targets the input router uses (same pure function), for drawing. */
+function currentBroadcast(manager: SessionManager): BroadcastTargets | undefined {
+	const {broadcast} = manager;
+	return broadcast.active ? broadcastTargets({sessions: manager.sessions, focused: manager.focused, marked: broadcast.marked}) : undefined;
+}
+
+export interface TabBarProps {
+	manager: SessionManager;
+	width: number;
+	prefixPending: boolean;
+	prefixLabel: string;
+	/** Marks the tabs being recorded. */
+	recorder?: SessionRecorder;
+	/** A short message (recording started, stopped) shown on the right for a while. */
+	flash?: Notice;
+}
+
+export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash}: TabBarProps) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
-	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry);
-	// dropped first when the bar is narrow.
+	const broadcast = currentBroadcast(manager);
+	const banner = broadcast ? broadcastBanner(broadcast) : '';
+	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry),
+	// and whether its Bastion records it too; a flash message takes their place for a while. Dropped first when
+	// the bar is narrow.
 	const connection = manager.focused?.connection.state;
 	const login = connection?.kind === 'open' && connection.login ? ` ${displayText(loginText(connection.login))} ·` : '';
-	const right = login && width - login.length - help.length >= 40 ? `${login}${help}` : help;
+	const bastion = manager.focused?.connection.spec.bastionRecords ? ' Bastion records ·' : '';
+	const status = flash ? ` ${displayText(flash.text).slice(0, Math.max(0, width - help.length - 30))} ·` : `${bastion}${login}`;
+	const right = status && width - status.length - help.length >= 40 ? `${status}${help}` : help;
 	const entries = manager.sessions.map((session, index) => {
 		const badge = sessionBadge(session);
-		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}`;
-		return {session, index, badge, label, cost: label.length + 4};
+		const marked = manager.broadcast.isMarked(session);
+		const receiving = broadcast?.receivers.includes(session) ?? false;
+		const skipped = broadcast?.skipped.includes(session) ?? false;
+		const flags = `${receiving ? RECEIVING_GLYPH : ''}${marked ? MARK_GLYPH : ''}`;
+		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}${skipped ? ' skipped' : ''}`;
+		const recording = recorder?.recordingOf(session) !== undefined;
+		return {session, index, badge, label, flags, receiving, skipped, recording, cost: label.length + flags.length + 4 + (recording ? REC_MARK.length : 0)};
 	});
 	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.
 	const {start, end, markers} = tabWindow(
 		entries.map(entry => entry.cost),
 		manager.focusedIndex,
-		width - 6 - right.length,
+		width - 6 - right.length - banner.length,
 	);
-	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label}) => {
+	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label, flags, receiving, skipped, recording}) => {
 		const focused = index === manager.focusedIndex;
 		return (
-			<Text key={session.id} inverse={focused} bold={focused}>
-				{' '}
-				<Text color={badge.colour}>{badge.glyph}</Text> {label}{' '}
+			<Text key={session.id}>
+				<Text inverse={focused} bold={focused || receiving}>
+					{' '}
+					<Text color={badge.colour}>{badge.glyph}</Text>{' '}
+					{flags ? <Text color={receiving ? 'red' : 'magenta'}>{flags}</Text> : null}
+					<Text color={receiving ? 'red' : skipped ? 'yellow' : undefined}>{label}</Text>{' '}
+				</Text>
+				{recording ? (
+					<Text backgroundColor="red" color="white" bold>
+						{REC_MARK}
+					</Text>
+				) : null}
 			</Text>
 		);
 	});
@@ -109,10 +164,15 @@ export function TabBar({manager, width, prefixPending, prefixLabel}: {manager: S
 				<Text bold color="cyan">
 					{' vmux '}
 				</Text>
+				{banner ? (
+					<Text bold inverse color="red">
+						{banner}
+					</Text>
+				) : null}
 				{tabs}
 			</Box>
 			<Text>
-				{right !== help ? <Text color="green">{right.slice(0, right.length - help.length)}</Text> : null}
+				{right !== help ? <Text color={flash?.tone === 'error' ? 'red' : flash ? 'yellow' : 'green'}>{right.slice(0, right.length - help.length)}</Text> : null}
 				<Text inverse={prefixPending} dimColor={!prefixPending}>
 					{help}
 				</Text>

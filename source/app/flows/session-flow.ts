@@ -1,3 +1,4 @@
+import type {SessionRecorder} from '../../core/recording/session-recorder.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {SessionCommands} from '../../core/commands/command-table.js';
 import {closeSessionMessage} from '../dialogs/close-session-message.js';
@@ -12,6 +13,9 @@ export class SessionFlow implements SessionCommands {
 		private readonly dialogs: Dialogs,
 		/** The prefix key's byte, for send-prefix. */
 		private readonly prefixByte: number,
+		/** Copy mode and the paste buffer. */
+		private readonly copy: {enter(): void; paste(): void},
+		private readonly recorder?: SessionRecorder,
 	) {}
 
 	enter(): boolean {
@@ -63,12 +67,32 @@ export class SessionFlow implements SessionCommands {
 		this.manager.reconnect();
 	}
 
-	scrollback(): void {
-		this.ui.setView('scrollback');
+	copyMode(): void {
+		this.copy.enter();
+	}
+
+	paste(): void {
+		if (this.ui.view === 'sessions') this.copy.paste();
 	}
 
 	sendPrefix(): void {
-		if (this.ui.view === 'sessions') this.manager.focused?.sendInput(Buffer.from([this.prefixByte]));
+		if (this.ui.view !== 'sessions') return;
+		// The prefix typed twice is typed input like any other: while broadcasting, every receiver gets it.
+		for (const session of this.manager.inputReceivers()) session.sendInput(Buffer.from([this.prefixByte]));
+	}
+
+	toggleMark(): void {
+		const focused = this.manager.focused;
+		if (focused) this.manager.broadcast.toggleMark(focused);
+	}
+
+	toggleBroadcast(): void {
+		this.manager.broadcast.toggle();
+	}
+
+	toggleRecording(): void {
+		const focused = this.manager.focused;
+		if (focused && this.recorder) this.recorder.toggle(focused);
 	}
 
 	/** `q`: quits at once, or asks first while sessions are live. */

@@ -1,8 +1,9 @@
 import type {KeyTable} from '../../core/commands/key-spec.js';
+import {broadcastTargets, type BroadcastTargets} from '../../core/session/broadcast.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 
-export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'scrollback' | 'editor' | 'subscriptions' | 'doctor';
+export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'copy-mode' | 'editor' | 'subscriptions' | 'doctor' | 'recordings';
 
 /** Everything that decides where keys go and what the pane shows. */
 export interface FocusInputs {
@@ -15,6 +16,17 @@ export interface FocusInputs {
 	tooSmall: boolean;
 	/** The browser's filter box is being typed in: it takes plain keys as text. */
 	filtering: boolean;
+	/** Copy mode's search prompt is being typed in: it takes plain keys as text. */
+	copySearching?: boolean;
+	/** `prefix b` / `prefix m` (core/session/broadcast): absent means off. */
+	broadcast?: BroadcastInputState;
+}
+
+export interface BroadcastInputState {
+	on: boolean;
+	marked: ReadonlySet<ShellSession>;
+	/** Every session, in tab order. */
+	sessions: readonly ShellSession[];
 }
 
 export interface Focus {
@@ -28,9 +40,17 @@ export interface Focus {
 	prefixInAppMode: boolean;
 	/**
 	 * The key table plain keys are looked up in before the views see them: `root` while the VM list has the
-	 * keyboard; undefined when they are text (the filter box, dialogs, editors) or a session's.
+	 * keyboard, `copy-mode` in copy mode; undefined when they are text (the filter box, copy mode's search
+	 * prompt, dialogs, editors) or a session's.
 	 */
 	plainKeys: KeyTable | undefined;
+	/** While broadcast is on: who receives typed input and who is skipped (the tab bar shows both). */
+	broadcast: BroadcastTargets | undefined;
+	/**
+	 * The sessions that receive a copy of every byte `inputSession` receives (typed keys and pastes), in
+	 * tab order; empty while broadcast is off or the views have the keyboard.
+	 */
+	broadcastTo: readonly ShellSession[];
 }
 
 /**
@@ -40,13 +60,18 @@ export interface Focus {
  * renders (a session switch used to be applied during the next render, and a tag typed right after
  * `Ctrl-b p` in one burst went to the session being left).
  */
-export function deriveFocus({view, dialog, focused, tooSmall, filtering}: FocusInputs): Focus {
-	const paneVisible = !tooSmall && !dialog && (view === 'sessions' || view === 'scrollback') && focused !== undefined;
+export function deriveFocus({view, dialog, focused, tooSmall, filtering, copySearching = false, broadcast}: FocusInputs): Focus {
+	const paneVisible = !tooSmall && !dialog && (view === 'sessions' || view === 'copy-mode') && focused !== undefined;
+	const keysFree = !dialog && !tooSmall;
+	const inputSession = view === 'sessions' && keysFree ? focused : undefined;
+	const targets = broadcast?.on ? broadcastTargets({sessions: broadcast.sessions, focused, marked: broadcast.marked}) : undefined;
 	return {
-		inputSession: view === 'sessions' && !dialog && !tooSmall ? focused : undefined,
+		inputSession,
 		paneSession: paneVisible ? focused : undefined,
 		paneVisible,
 		prefixInAppMode: view !== 'editor' && dialog?.kind !== 'secret',
-		plainKeys: view === 'browser' && !dialog && !tooSmall && !filtering ? 'root' : undefined,
+		plainKeys: view === 'browser' && keysFree && !filtering ? 'root' : view === 'copy-mode' && keysFree && !copySearching ? 'copy-mode' : undefined,
+		broadcast: targets,
+		broadcastTo: inputSession && targets ? targets.receivers.filter(session => session !== inputSession) : [],
 	};
 }

@@ -23,6 +23,8 @@ export class FocusSource extends EventEmitter<{change: []}> {
 		private readonly size: TerminalSizeSource,
 		/** The browser's filter box (views/browser's model): while it is typed in, plain keys are text. */
 		private readonly browser: {readonly filtering: boolean},
+		/** Copy mode (app/copy-mode): while its search prompt is typed in, plain keys are text. */
+		private readonly copyMode: {readonly searching: boolean} = {searching: false},
 	) {
 		super();
 		ui.on('change', this.onChange);
@@ -36,6 +38,8 @@ export class FocusSource extends EventEmitter<{change: []}> {
 			focused: this.manager.focused,
 			tooSmall: isTooSmall(this.size.columns || 0, this.size.rows || 0),
 			filtering: this.browser.filtering,
+			copySearching: this.copyMode.searching,
+			broadcast: {on: this.manager.broadcast.active, marked: this.manager.broadcast.marked, sessions: this.manager.sessions},
 		});
 	}
 

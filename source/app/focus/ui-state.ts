@@ -26,10 +26,15 @@ interface Snapshot {
 	editor: EditorTarget | undefined;
 	/** The doctor's VM while the view is 'doctor'. */
 	doctorVm: VmRecord | undefined;
+	/** A short message the tab bar shows for a few seconds (recording started or stopped). */
+	flash: Notice | undefined;
 }
 
+/** How long a flash stays in the tab bar. */
+const FLASH_MS = 8000;
+
 /** Views shown over another one (help, the session picker): closing them goes back to it. */
-const OVERLAYS: readonly View[] = ['help', 'picker'];
+const OVERLAYS: readonly View[] = ['help', 'picker', 'recordings'];
 
 /**
  * The app's view, dialog stack and view arguments, outside React. Commands and dialogs' callbacks change it
@@ -37,7 +42,8 @@ const OVERLAYS: readonly View[] = ['help', 'picker'];
  * sees the change at once: several keys can arrive in one chunk, before React renders again.
  */
 export class UiState extends EventEmitter<{change: []}> {
-	private snapshot: Snapshot = {view: 'browser', dialogs: [], notice: undefined, editor: undefined, doctorVm: undefined};
+	private snapshot: Snapshot = {view: 'browser', dialogs: [], notice: undefined, editor: undefined, doctorVm: undefined, flash: undefined};
+	private flashTimer: NodeJS.Timeout | undefined;
 	/** Where an overlay returns to. */
 	private underOverlay: View = 'browser';
 
@@ -64,7 +70,7 @@ export class UiState extends EventEmitter<{change: []}> {
 	}
 
 	/** Shows help or the picker over the current view; `closeOverlay` comes back to it. */
-	showOverlay(view: 'help' | 'picker'): void {
+	showOverlay(view: 'help' | 'picker' | 'recordings'): void {
 		if (!OVERLAYS.includes(this.snapshot.view)) this.underOverlay = this.snapshot.view;
 		this.setView(view);
 	}
@@ -89,6 +95,21 @@ export class UiState extends EventEmitter<{change: []}> {
 	setNotice(notice: Notice | undefined): void {
 		if (notice === this.snapshot.notice) return;
 		this.replace({...this.snapshot, notice});
+	}
+
+	get flashNotice(): Notice | undefined {
+		return this.snapshot.flash;
+	}
+
+	/** Shows a notice in the tab bar for a few seconds. */
+	flash(notice: Notice): void {
+		if (this.flashTimer) clearTimeout(this.flashTimer);
+		this.flashTimer = setTimeout(() => {
+			this.flashTimer = undefined;
+			this.replace({...this.snapshot, flash: undefined});
+		}, FLASH_MS);
+		this.flashTimer.unref();
+		this.replace({...this.snapshot, flash: notice});
 	}
 
 	pushDialog(dialog: Dialog): void {

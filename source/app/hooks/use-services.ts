@@ -16,13 +16,14 @@ export function useInventory(inventory: AppServices['inventory']): InventoryView
 	return current;
 }
 
-/** Redraws on every session change (states, focus, titles). */
-export function useSessionChanges(manager: SessionManager): void {
+/** Redraws on every change of an emitter's state (sessions: states, focus, titles; the recorder: ● REC). */
+export function useSessionChanges(manager: Pick<SessionManager, 'on' | 'off'> | {on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown}): void {
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
 	useEffect(() => {
-		manager.on('change', redraw);
+		const source = manager as {on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown};
+		source.on('change', redraw);
 		return () => {
-			manager.off('change', redraw);
+			source.off('change', redraw);
 		};
 	}, [manager]);
 }

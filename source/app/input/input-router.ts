@@ -26,6 +26,11 @@ export interface RouteTarget {
 	prefixInAppMode: boolean;
 	/** The key table plain keys are offered to before the views see them (undefined: straight to the views). */
 	plainKeys: KeyTable | undefined;
+	/**
+	 * Broadcast (`prefix b`): sessions that get a copy of every byte `inputSession` gets, typed or pasted,
+	 * in this order, right after it. Never the prefix or a command key.
+	 */
+	broadcastTo?: readonly KeystrokeSink[];
 }
 
 /** Where keys that name commands go (app/commands' dispatcher, reading the command table). */
@@ -37,6 +42,7 @@ export interface KeyCommands {
 }
 
 const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true, plainKeys: undefined};
+const NOBODY: readonly KeystrokeSink[] = [];
 const NO_COMMANDS: KeyCommands = {prefixKey: () => {}, plainKey: () => false};
 
 /**
@@ -101,6 +107,7 @@ export class InputRouter {
 		while (this.backlog.length > 0 && !this.viewsBusy) {
 			const target = this.target();
 			const session = target.inputSession;
+			const copies = session ? (target.broadcastTo ?? NOBODY) : NOBODY;
 			if (this.awaitingCommand && session !== this.prefixSession) {
 				// A dialog or another view took the keyboard between the prefix and this key (a host-key
 				// question from a reconnect): the key belongs to it, not to a command.
@@ -118,12 +125,12 @@ export class InputRouter {
 				const end = this.backlog.indexOf(PASTE_END);
 				if (end === 0) {
 					this.inPaste = false;
-					this.deliver(session, this.take(PASTE_END.length));
+					this.deliver(session, this.take(PASTE_END.length), copies);
 					continue;
 				}
 				// Pasted text up to the end marker: all of it for a session, one key at a time for the views.
 				const run = end === -1 ? this.backlog.length : end;
-				this.deliver(session, this.take(session ? run : Math.min(run, firstKey(this.backlog).length)));
+				this.deliver(session, this.take(session ? run : Math.min(run, firstKey(this.backlog).length)), copies);
 				continue;
 			}
 			const intercept = session !== undefined || target.prefixInAppMode;
@@ -135,7 +142,7 @@ export class InputRouter {
 			}
 			if (this.backlog.startsWith(PASTE_START)) {
 				this.inPaste = true;
-				this.deliver(session, this.take(PASTE_START.length));
+				this.deliver(session, this.take(PASTE_START.length), copies);
 				continue;
 			}
 			if (!session) {
@@ -149,12 +156,17 @@ export class InputRouter {
 			const prefixAt = intercept ? this.backlog.indexOf(String.fromCharCode(this.prefixByte)) : -1;
 			const pasteAt = this.backlog.indexOf(PASTE_START);
 			const stops = [prefixAt, pasteAt].filter(at => at > 0);
-			this.deliver(session, this.take(stops.length > 0 ? Math.min(...stops) : this.backlog.length));
+			this.deliver(session, this.take(stops.length > 0 ? Math.min(...stops) : this.backlog.length), copies);
 		}
 	}
 
-	private deliver(session: KeystrokeSink | undefined, raw: string): void {
-		if (session) return session.sendInput(Buffer.from(raw, 'latin1'));
+	private deliver(session: KeystrokeSink | undefined, raw: string, copies: readonly KeystrokeSink[] = NOBODY): void {
+		if (session) {
+			session.sendInput(Buffer.from(raw, 'latin1'));
+			// Each receiver gets its own buffer: a session may keep it (type-ahead) while the next is written.
+			for (const copy of copies) if (copy !== session) copy.sendInput(Buffer.from(raw, 'latin1'));
+			return;
+		}
 		// Ink's own key parser does not understand paste markers; it gets the pasted text alone.
 		if (raw === PASTE_START || raw === PASTE_END) return;
 		this.appInput.write(Buffer.from(raw, 'latin1').toString('utf8'));

@@ -5,8 +5,11 @@
  */
 
 export const ENTER_SEQUENCE = '\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[H\x1b[2J';
-/** Leaves bracketed paste and mouse modes, resets attributes, shows the cursor, returns to the main screen. */
-export const RESTORE_SEQUENCE = '\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[?25h\x1b[?1049l';
+/**
+ * Leaves bracketed paste and mouse modes, resets attributes, puts the cursor back in the terminal's own
+ * shape (DECSCUSR 0: the pane gave it the remote's) and shows it, returns to the main screen.
+ */
+export const RESTORE_SEQUENCE = '\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[0 q\x1b[?25h\x1b[?1049l';
 
 export interface FullScreen {
 	restore(): void;

@@ -1,4 +1,14 @@
 import type {ShellSession} from '../../core/session/shell-session.js';
+import {decscusrParam} from '../../core/terminal/emulator.js';
+import type {CellMark} from '../../core/terminal/snapshot.js';
+
+/** What copy mode draws instead of the live screen: its view of the buffer and the marks on each line. */
+export interface PaneOverlay {
+	/** Called at every paint with the pane's rows: the absolute buffer line drawn at the top. */
+	layout(rows: number): number;
+	/** Matches, selection and cursor on one absolute line. */
+	marksOf(line: number): readonly CellMark[] | undefined;
+}
 
 export interface PaneRegion {
 	/** 0-based screen row of the pane's first line. */
@@ -16,6 +26,15 @@ const SYNC_END = '\x1b[?2026l';
 // DECSC/DECRC: Ink moves the cursor relative to where it left it, so every paint must put it back.
 const SAVE_CURSOR = '\x1b7';
 const RESTORE_CURSOR = '\x1b8';
+const SHOW_CURSOR = '\x1b[?25h';
+const HIDE_CURSOR = '\x1b[?25l';
+
+/** Where the user's real cursor stands in the pane: 0-based screen row and column, and its DECSCUSR shape. */
+interface PlacedCursor {
+	row: number;
+	col: number;
+	shape: number;
+}
 
 /**
  * Draws the focused session's screen straight onto the terminal, row by row, only the rows that changed,
@@ -41,7 +60,15 @@ export class PanePainter {
 	private readonly frameMs: number;
 	private readonly onChange = () => this.schedule();
 	private visible = false;
+	private overlay: PaneOverlay | undefined;
 	private unfollow: (() => void) | undefined;
+	/**
+	 * Where the user's cursor is shown in the pane, or undefined while it is hidden at Ink's position. While
+	 * placed, Ink's position is in the terminal's DECSC slot, and `releaseCursor` must put it back before Ink writes.
+	 */
+	private placed: PlacedCursor | undefined;
+	/** The DECSCUSR shape last sent to the user's terminal (0: its own default, as vmux found it). */
+	private shapeSent = 0;
 
 	private readonly onResize = () => this.invalidate();
 
@@ -93,6 +120,20 @@ export class PanePainter {
 	}
 
 	/**
+	 * Draws copy mode's view (or, with undefined, the live screen again). Only rows whose text or marks
+	 * changed are written, as for output.
+	 */
+	setOverlay(overlay: PaneOverlay | undefined): void {
+		this.overlay = overlay;
+		this.refresh();
+	}
+
+	/** The overlay moved (a motion, a search): paint what changed. */
+	refresh(): void {
+		if (this.session) this.schedule();
+	}
+
+	/**
 	 * Whether the pane is on screen at all. Follows the focus (see `follow`), which changes before Ink
 	 * writes the next frame, so a paint already scheduled can never land on top of a dialog or another view.
 	 */
@@ -102,6 +143,7 @@ export class PanePainter {
 		this.painted = [];
 		if (!visible) {
 			this.cancel();
+			this.releaseCursor();
 			this.erase();
 		} else this.schedule();
 	}
@@ -112,7 +154,19 @@ export class PanePainter {
 		if (this.session) this.schedule();
 	}
 
+	/**
+	 * Hides the user's cursor and puts it back where Ink left it (DECRC). Called before every write Ink makes
+	 * (screen/watched-stdout): Ink moves the cursor relative to where it left it. The paint that follows
+	 * Ink's frame places the cursor in the pane again.
+	 */
+	releaseCursor(): void {
+		if (!this.placed) return;
+		this.placed = undefined;
+		this.out.write(RESTORE_CURSOR + HIDE_CURSOR);
+	}
+
 	dispose(): void {
+		this.releaseCursor();
 		this.unfollow?.();
 		this.unfollow = undefined;
 		this.out.off('resize', this.onResize);
@@ -172,21 +226,50 @@ export class PanePainter {
 		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
 		this.lastPaint = performance.now();
 		this.paintedBytes = session.receivedBytes;
-		const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset, drawCursor: this.scrollOffset === 0});
 		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
 		// The session's resize emits a change, which paints again once both agree.
-		if (snapshot.cols > cols) return;
-		// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
-		const lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));
+		const terminalCols = session.terminal.cols;
+		if (terminalCols > cols) return;
+		let lines: string[];
+		/** The remote's cursor in the region's rows, when the live screen is shown and the cursor is visible. */
+		let cursor: {row: number; col: number} | undefined;
+		const overlay = this.overlay;
+		if (overlay) {
+			// Copy mode draws its own cursor among its marks: the user's cursor stays hidden.
+			lines = session.terminal.renderLines(overlay.layout(rows), rows, line => overlay.marksOf(line));
+		} else {
+			// No painted block: the user's own cursor is placed at the remote's (below), in the shape it asked for.
+			const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset});
+			// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
+			const skipped = Math.max(0, snapshot.lines.length - rows);
+			lines = snapshot.lines.slice(skipped);
+			if (snapshot.cursor.visible) cursor = {row: snapshot.cursor.y - skipped, col: snapshot.cursor.x};
+		}
 		let out = '';
 		for (let i = 0; i < rows; i++) {
-			const line = fitLine(lines[i] ?? '', cols, snapshot.cols);
+			const line = fitLine(lines[i] ?? '', cols, terminalCols);
 			if (this.painted[i] === line) continue;
 			this.painted[i] = line;
 			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;
 		}
+		const want: PlacedCursor | undefined =
+			cursor && cursor.row >= 0 && cursor.row < rows && cursor.col < cols ? {row: top + cursor.row, col: cursor.col, shape: decscusrParam(session.terminal.cursorShape)} : undefined;
+		const cursorMoves = want?.row !== this.placed?.row || want?.col !== this.placed?.col || want?.shape !== this.placed?.shape;
+		if (!out && !cursorMoves) return;
+		// While the cursor is placed, Ink's position is already in the DECSC slot: saving again would lose it.
+		let write = SYNC_START + (this.placed ? '' : SAVE_CURSOR) + out;
+		if (want) {
+			write += `\x1b[${want.row + 1};${want.col + 1}H`;
+			if (want.shape !== this.shapeSent) write += `\x1b[${want.shape} q`;
+			this.shapeSent = want.shape;
+			if (!this.placed) write += SHOW_CURSOR;
+		} else {
+			write += RESTORE_CURSOR;
+			if (this.placed) write += HIDE_CURSOR;
+		}
+		this.placed = want;
+		this.out.write(write + SYNC_END);
 		if (!out) return;
-		this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
 		// The union of what was drawn: a region that moved or shrank still has old rows to blank.
 		const was = this.drawn ? this.drawnRegion : this.region;
 		const drawnTop = Math.min(was.top, top);

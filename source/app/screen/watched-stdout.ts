@@ -6,13 +6,18 @@
  * the writes themselves is the only reliable signal that Ink drew over some rows. The callback runs in a
  * microtask, after the frame's synchronous writes (begin-sync, rows, end-sync) have all gone out.
  */
-export function watchWrites(stdout: NodeJS.WriteStream, onWrite: () => void): NodeJS.WriteStream {
+/**
+ * `beforeWrite` runs before each of Ink's writes: the pane painter takes the user's cursor back to where Ink
+ * left it (Ink moves it relative to there).
+ */
+export function watchWrites(stdout: NodeJS.WriteStream, onWrite: () => void, beforeWrite?: () => void): NodeJS.WriteStream {
 	let pending = false;
 	const notify = () => {
 		pending = false;
 		onWrite();
 	};
 	const write = (...args: unknown[]): boolean => {
+		beforeWrite?.();
 		const result = (stdout.write as (...a: unknown[]) => boolean)(...args);
 		if (!pending) {
 			pending = true;

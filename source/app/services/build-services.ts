@@ -24,6 +24,8 @@ import {fuzzyVmFilter} from './fuzzy-filter.js';
 import {InventoryController} from './inventory-controller.js';
 import {HOST_ROW_PREFIX} from './host-rows.js';
 import {PanePainter} from '../screen/pane-painter.js';
+import {findClipboardProgram} from '../../core/clipboard/local-clipboard.js';
+import {SessionRecorder} from '../../core/recording/session-recorder.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -64,6 +66,9 @@ export async function buildServices(
 			return bastion ? maxConcurrentSessions(bastion.sku) : undefined;
 		},
 	});
+
+	const recorder = new SessionRecorder({dir: options.paths.recordingsDir});
+	const stopWatching = recorder.watch(manager);
 
 	let resolveAddress: ((host: string, port: number) => {host: string; port: number} | undefined) | undefined;
 	const stops: Array<() => Promise<void> | void> = [];
@@ -217,11 +222,17 @@ export async function buildServices(
 
 	const app: AppServices = {
 		manager,
+		recorder,
 		router: options.router,
 		prompter: prompterHolder,
 		prefixLabel: options.prefixLabel,
 		maxFps: options.settings.settings.maxFps,
 		painter: new PanePainter(process.stdout, options.settings.settings.maxFps),
+		clipboard: {
+			setting: options.settings.settings.clipboard,
+			program: options.settings.settings.clipboard === 'auto' || options.settings.settings.clipboard === 'program' ? findClipboardProgram() : undefined,
+			terminal: process.stdout,
+		},
 		startupNotices: [...options.settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : []), ...cacheProblems],
 		inventory: browserInventory,
 		filter: fuzzyVmFilter(),
@@ -293,6 +304,9 @@ export async function buildServices(
 	return {
 		app,
 		async dispose() {
+			stopWatching();
+			// What was recorded reaches the disk before the sessions go.
+			recorder.stopAll();
 			manager.closeAll();
 			inventory.dispose();
 			for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});

@@ -11,8 +11,12 @@
 /** Where the keyboard is, in the table's terms: the VM list, a session's pane (or its scrollback), or any other view. */
 export type CommandPlace = 'browser' | 'session' | 'other';
 
-/** Where a command applies: the browser, sessions, or anywhere (`both`: e.g. the prefix's session switching from the browser). */
-export type CommandScope = 'browser' | 'session' | 'both';
+/**
+ * Where a command applies: the browser, sessions, or anywhere (`both`: e.g. the prefix's session switching
+ * from the browser), or copy mode (its plain keys are its own key table, `copy-mode`; the session's prefix
+ * keys keep working there).
+ */
+export type CommandScope = 'browser' | 'session' | 'both' | 'copy-mode';
 
 /** What `when` sees of the app when a key arrives. */
 export interface CommandState {
@@ -23,6 +27,8 @@ export interface CommandState {
 	vmSelected: boolean;
 	/** The browser's filter holds a query. */
 	filterQuery: boolean;
+	/** Copy mode has the keyboard (the place is then `session`). */
+	copyMode: boolean;
 }
 
 /** The browser's actions; those about a VM act on the selected one. */
@@ -53,9 +59,33 @@ export interface SessionCommands {
 	detach(): void;
 	close(): void;
 	reconnect(): void;
-	scrollback(): void;
-	/** Sends the prefix key's own byte to the focused session. */
+	/** Enters copy mode on the focused session. */
+	copyMode(): void;
+	/** Pastes the paste buffer (the last copy) into the focused session. */
+	paste(): void;
+	/** Sends the prefix key's own byte to the focused session (and, while broadcasting, to the others). */
 	sendPrefix(): void;
+	/** Starts or stops recording the focused session (asciicast). */
+	toggleRecording(): void;
+	/** Marks the focused session for broadcast, or unmarks it. */
+	toggleMark(): void;
+	/** Starts or stops copying typed input to the marked sessions (all sessions when none is marked). */
+	toggleBroadcast(): void;
+}
+
+/** Copy mode's cursor motions (vi's keys). */
+export type CopyMotion = 'left' | 'right' | 'up' | 'down' | 'word-forward' | 'word-back' | 'line-start' | 'line-end' | 'top' | 'bottom' | 'half-page-up' | 'half-page-down' | 'page-up' | 'page-down';
+
+export interface CopyModeCommands {
+	move(motion: CopyMotion): void;
+	/** Opens the search prompt: forward (`/`) or back (`?`). */
+	search(direction: 1 | -1): void;
+	/** The next match in the search's direction, or (`reverse`) the other way. */
+	searchAgain(reverse: boolean): void;
+	select(kind: 'char' | 'line'): void;
+	/** Copies the selection (clipboard and paste buffer) and leaves copy mode. */
+	copy(): void;
+	cancel(): void;
 }
 
 /** What a command can do: the app implements it (app/commands). */
@@ -63,13 +93,18 @@ export interface CommandContext {
 	state: CommandState;
 	browser: BrowserCommands;
 	sessions: SessionCommands;
+	copyMode: CopyModeCommands;
 	help(): void;
+	/** The recordings view (list, delete). */
+	recordings(): void;
 	quit(): void;
 }
 
 export interface CommandDefinition {
 	/** kebab-case, tmux's name where tmux has the command. */
 	name: string;
+	/** Former names settings.json may still use for it. */
+	aliases?: readonly string[];
 	scope: CommandScope;
 	/** Default bindings as settings.json writes them: `"o"`, `"Enter"`, `"prefix c"` (./key-spec.ts). */
 	keys: readonly string[];
@@ -140,20 +175,75 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'detach-to-browser', scope: 'session', keys: ['prefix d'], help: 'back to the browser (sessions keep running)', run: ctx => ctx.sessions.detach()},
 	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the session (asks first)', run: ctx => ctx.sessions.close()},
 	{name: 'reconnect', scope: 'session', keys: ['prefix r'], help: 'reconnect now', run: ctx => ctx.sessions.reconnect()},
-	{name: 'scrollback', scope: 'session', keys: ['prefix ['], help: 'scrollback (PgUp/PgDn, ↑/↓, g/G; q or Esc leaves)', run: ctx => ctx.sessions.scrollback()},
+	{name: 'mark-pane', scope: 'session', keys: ['prefix m'], help: 'mark or unmark the session for broadcast', run: ctx => ctx.sessions.toggleMark()},
+	{
+		name: 'broadcast',
+		scope: 'session',
+		keys: ['prefix b'],
+		help: 'type into the marked sessions at once (all if none is); again stops',
+		run: ctx => ctx.sessions.toggleBroadcast(),
+	},
+	{
+		name: 'copy-mode',
+		aliases: ['scrollback'],
+		scope: 'session',
+		keys: ['prefix ['],
+		help: 'copy mode: scroll back, search, select, copy',
+		run: ctx => ctx.sessions.copyMode(),
+	},
+	{name: 'paste-buffer', scope: 'session', keys: ['prefix ]'], help: 'paste the last copy into the session', run: ctx => ctx.sessions.paste()},
+	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 
+	// Copy mode (tmux's copy-mode-vi names): plain keys while it has the keyboard.
+	...copyModeCommands(),
+
 	// Both.
+	{name: 'recordings', scope: 'both', keys: ['prefix A'], help: 'recordings: list (VM, start, duration, size) and delete', run: ctx => ctx.recordings()},
 	{name: 'help', scope: 'both', keys: ['?', 'prefix ?'], help: 'this help (every key, and the command names settings.json rebinds)', run: ctx => ctx.help()},
 ];
 
+function copyModeCommands(): CommandDefinition[] {
+	const motion = (name: string, keys: string[], help: string, move: CopyMotion): CommandDefinition => ({name, scope: 'copy-mode', keys, help, run: ctx => ctx.copyMode.move(move)});
+	return [
+		motion('cursor-left', ['h', 'Left'], 'cursor left', 'left'),
+		motion('cursor-down', ['j', 'Down'], 'cursor down', 'down'),
+		motion('cursor-up', ['k', 'Up'], 'cursor up', 'up'),
+		motion('cursor-right', ['l', 'Right'], 'cursor right', 'right'),
+		motion('next-word', ['w'], 'start of the next word', 'word-forward'),
+		motion('previous-word', ['b'], 'start of this or the previous word', 'word-back'),
+		motion('start-of-line', ['0', 'Home'], 'start of the line', 'line-start'),
+		motion('end-of-line', ['$', 'End'], 'end of the line', 'line-end'),
+		motion('history-top', ['g'], 'top of the scrollback', 'top'),
+		motion('history-bottom', ['G'], 'bottom (the live screen)', 'bottom'),
+		motion('halfpage-up', ['C-u'], 'half a page up', 'half-page-up'),
+		motion('halfpage-down', ['C-d'], 'half a page down', 'half-page-down'),
+		motion('scroll-page-up', ['PageUp'], 'a page up', 'page-up'),
+		motion('scroll-page-down', ['PageDown', 'C-f'], 'a page down', 'page-down'),
+		{name: 'search-forward', scope: 'copy-mode', keys: ['/'], help: 'search forward (text, or /regex/)', run: ctx => ctx.copyMode.search(1)},
+		{name: 'search-backward', scope: 'copy-mode', keys: ['?'], help: 'search back', run: ctx => ctx.copyMode.search(-1)},
+		{name: 'search-again', scope: 'copy-mode', keys: ['n'], help: 'next match', run: ctx => ctx.copyMode.searchAgain(false)},
+		{name: 'search-reverse', scope: 'copy-mode', keys: ['N'], help: 'previous match', run: ctx => ctx.copyMode.searchAgain(true)},
+		{name: 'begin-selection', scope: 'copy-mode', keys: ['v', 'Space'], help: 'start (or clear) a selection', run: ctx => ctx.copyMode.select('char')},
+		{name: 'select-line', scope: 'copy-mode', keys: ['V'], help: 'select whole lines', run: ctx => ctx.copyMode.select('line')},
+		{name: 'copy-selection-and-cancel', scope: 'copy-mode', keys: ['y', 'Enter'], help: 'copy the selection and leave', run: ctx => ctx.copyMode.copy()},
+		{name: 'cancel', scope: 'copy-mode', keys: ['q', 'Escape'], help: 'leave copy mode', run: ctx => ctx.copyMode.cancel()},
+	];
+}
+
 /** Whether a command applies where the keyboard is now, and its own condition holds. */
 export function isAvailable(command: CommandDefinition, state: CommandState): boolean {
-	const inScope = command.scope === 'both' || command.scope === state.place;
+	const inScope = command.scope === 'both' || command.scope === state.place || (command.scope === 'copy-mode' && state.copyMode);
 	return inScope && (command.when?.(state) ?? true);
 }
 
-/** Two commands' scopes overlap: one key cannot start both. */
+/** Two commands' scopes overlap: one key cannot start both (copy mode keeps the session's prefix keys). */
 export function scopesOverlap(a: CommandScope, b: CommandScope): boolean {
+	if (a === 'copy-mode' || b === 'copy-mode') return a !== 'browser' && b !== 'browser';
 	return a === 'both' || b === 'both' || a === b;
+}
+
+/** The table a command's plain keys are in: copy mode's own, or the root table (the browser's). */
+export function plainTableOf(command: CommandDefinition): 'root' | 'copy-mode' {
+	return command.scope === 'copy-mode' ? 'copy-mode' : 'root';
 }

@@ -16,7 +16,7 @@ export interface HelpRow {
 }
 
 export interface HelpSection {
-	id: 'browser' | 'session';
+	id: 'browser' | 'session' | 'copy-mode';
 	title: string;
 	rows: HelpRow[];
 	/** A line under the rows (which session keys also work from the browser). */
@@ -31,13 +31,13 @@ export function helpSections(keymap: Keymap, style: BindingStyle = 'full'): Help
 	const show = (binding: KeyBinding) => (style === 'after-prefix' && binding.table === 'prefix' ? displayKey(binding.key) : displayBinding(binding, keymap.prefixKey));
 	const browser = rowsFor(
 		keymap,
-		keymap.commands.filter(command => command.scope !== 'session'),
+		keymap.commands.filter(command => command.scope === 'browser' || command.scope === 'both'),
 		// The browser's own commands with every key; a command of both with its plain keys (its prefix keys are in Sessions).
 		(command, binding) => command.scope === 'browser' || binding.table === 'root',
 		command => command.scope === 'browser',
 		binding => displayBinding(binding, keymap.prefixKey),
 	);
-	const sessionCommands = keymap.commands.filter(command => command.scope !== 'browser');
+	const sessionCommands = keymap.commands.filter(command => command.scope === 'session' || command.scope === 'both');
 	const session = rowsFor(
 		keymap,
 		sessionCommands,
@@ -49,6 +49,14 @@ export function helpSections(keymap: Keymap, style: BindingStyle = 'full'): Help
 		.filter(command => command.scope === 'both')
 		.flatMap(command => keymap.bindingsOf(command.name).filter(binding => binding.table === 'prefix'))
 		.map(binding => displayKey(binding.key));
+	const copyMode = rowsFor(
+		keymap,
+		keymap.commands.filter(command => command.scope === 'copy-mode'),
+		() => true,
+		() => true,
+		show,
+	);
+	const enterCopyMode = keymap.bindingsOf('copy-mode')[0];
 	return [
 		{id: 'browser', title: 'Browser', rows: browser},
 		{
@@ -56,6 +64,12 @@ export function helpSections(keymap: Keymap, style: BindingStyle = 'full'): Help
 			title: `Sessions, after the prefix ${prefix}`,
 			rows: session,
 			...(fromBrowser.length > 0 ? {note: `From the browser too: ${prefix} ${compactKeys(fromBrowser).join(' ')}`} : {}),
+		},
+		{
+			id: 'copy-mode',
+			title: `Copy mode${enterCopyMode ? ` (${displayBinding(enterCopyMode, keymap.prefixKey)})` : ''}`,
+			rows: copyMode,
+			note: 'A search is plain text (case-insensitive unless it has a capital); write /like this/ (or /…/i) for a regular expression.',
 		},
 	];
 }

@@ -8,7 +8,7 @@
  * table here and names it in the focus (app/focus/derive-focus) while it has the keyboard.
  */
 
-export type KeyTable = 'root' | 'prefix';
+export type KeyTable = 'root' | 'prefix' | 'copy-mode';
 
 export interface KeyBinding {
 	table: KeyTable;
@@ -164,10 +164,10 @@ const NAMED_TABLES: readonly KeyTable[] = ['prefix'];
 
 /**
  * One binding as settings.json writes it: `"!"` (a plain key: the root table, which the browser list
- * takes) or `"prefix c"` (the key after the prefix). `prefix prefix` is the prefix key typed twice
+ * takes, or `plainTable` for a copy-mode command) or `"prefix c"` (the key after the prefix). `prefix prefix` is the prefix key typed twice
  * (`prefixKey` names it). Throws KeySpecError.
  */
-export function parseKeySpec(spec: string, prefixKey: string): KeyBinding {
+export function parseKeySpec(spec: string, prefixKey: string, plainTable: KeyTable = 'root'): KeyBinding {
 	const words = spec.trim().split(/\s+/);
 	const table = NAMED_TABLES.find(name => name === words[0]!.toLowerCase());
 	if (words.length === 2 && table) {
@@ -175,8 +175,8 @@ export function parseKeySpec(spec: string, prefixKey: string): KeyBinding {
 		return {table, key};
 	}
 	if (words.length > 1) throw new KeySpecError(`"${spec.trim()}" is more than one key (only "prefix <key>" takes two words)`);
-	if (spec === ' ') return {table: 'root', key: 'Space'};
-	return {table: 'root', key: canonicalKey(spec)};
+	if (spec === ' ') return {table: plainTable, key: 'Space'};
+	return {table: plainTable, key: canonicalKey(spec)};
 }
 
 /** How help and hints show a key: `Enter`, `Esc`, `↑`, `PgUp`, `Ctrl-b`. */
@@ -216,7 +216,7 @@ export function displayBinding(binding: KeyBinding, prefixKey: string): string {
 
 /** A binding as settings.json writes it (what `parseKeySpec` reads back). */
 export function bindingSpec(binding: KeyBinding): string {
-	return binding.table === 'root' ? binding.key : `${binding.table} ${binding.key}`;
+	return binding.table === 'prefix' ? `prefix ${binding.key}` : binding.key;
 }
 
 /** The key name of the prefix key, from the byte it sends (`C-b` for 0x02). */

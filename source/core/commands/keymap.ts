@@ -1,4 +1,4 @@
-import {COMMANDS, isAvailable, scopesOverlap, type CommandDefinition, type CommandState} from './command-table.js';
+import {COMMANDS, isAvailable, plainTableOf, scopesOverlap, type CommandDefinition, type CommandState} from './command-table.js';
 import {bindingSpec, KeySpecError, parseKeySpec, type KeyBinding, type KeyTable} from './key-spec.js';
 
 /** Where the user's bindings come from, as notices name it. */
@@ -19,7 +19,7 @@ export class Keymap {
 		/** The prefix key's name (`C-b`), for help and for `prefix prefix`. */
 		readonly prefixKey: string,
 	) {
-		this.byName = new Map(commands.map(command => [command.name, command]));
+		this.byName = new Map(commands.flatMap(command => [command.name, ...(command.aliases ?? [])].map(name => [name, command] as const)));
 		for (const command of commands) {
 			for (const binding of this.bindingsOf(command.name)) {
 				const slot = slotOf(binding);
@@ -33,7 +33,7 @@ export class Keymap {
 	}
 
 	bindingsOf(name: string): readonly KeyBinding[] {
-		return this.bindings.get(name) ?? [];
+		return this.bindings.get(this.byName.get(name)?.name ?? name) ?? [];
 	}
 
 	/** The command this key starts in this state, if any (a key may serve a browser and a session command). */
@@ -61,7 +61,7 @@ export function buildKeymap(options: {overrides?: unknown; prefixKey: string; co
 	const commands = options.commands ?? COMMANDS;
 	const {prefixKey} = options;
 	const notices: string[] = [];
-	const defaults = new Map(commands.map(command => [command.name, command.keys.map(spec => parseKeySpec(spec, prefixKey))]));
+	const defaults = new Map(commands.map(command => [command.name, command.keys.map(spec => parseKeySpec(spec, prefixKey, plainTableOf(command)))]));
 	const chosen = new Map<string, KeyBinding[]>();
 	const overrides = options.overrides;
 	if (overrides !== undefined && overrides !== null) {
@@ -69,15 +69,16 @@ export function buildKeymap(options: {overrides?: unknown; prefixKey: string; co
 			notices.push(`${SETTING} should be an object such as {"new-window": "prefix c", "doctor": "!"}, not ${Array.isArray(overrides) ? 'a list' : typeof overrides}; using the default keys.`);
 		} else {
 			for (const [name, value] of Object.entries(overrides as Record<string, unknown>)) {
-				const command = commands.find(c => c.name === name);
+				// A former name (scrollback, now copy-mode) still rebinds its command.
+				const command = commands.find(c => c.name === name) ?? commands.find(c => c.aliases?.includes(name));
 				if (!command) {
 					const near = closestName(name, commands.map(c => c.name));
 					notices.push(`${SETTING} names "${name}", which is not a vmux command${near ? ` (did you mean "${near}"?)` : ''}; vmux --help lists the command names. The setting is ignored.`);
 					continue;
 				}
-				const bindings = userBindings(command, value, prefixKey, defaults.get(name)!);
+				const bindings = userBindings(command, value, prefixKey, defaults.get(command.name)!);
 				if (typeof bindings === 'string') notices.push(bindings);
-				else chosen.set(name, bindings);
+				else chosen.set(command.name, bindings);
 			}
 		}
 	}
@@ -124,7 +125,7 @@ function userBindings(command: CommandDefinition, value: unknown, prefixKey: str
 		let binding: KeyBinding;
 		try {
 			if (spec.trim().toLowerCase() === 'none') throw new KeySpecError('"none" unbinds a command on its own, not in a list of keys');
-			binding = parseKeySpec(spec, prefixKey);
+			binding = parseKeySpec(spec, prefixKey, plainTableOf(command));
 		} catch (error) {
 			if (!(error instanceof KeySpecError)) throw error;
 			return `${where}: ${error.message}; write a key such as ${EXAMPLES}. ${keepsDefault(command.name, defaults)}`;
@@ -132,7 +133,7 @@ function userBindings(command: CommandDefinition, value: unknown, prefixKey: str
 		if (binding.table === 'root' && command.scope === 'session') {
 			return `${where}: "${spec.trim()}" is a plain key, which in a session goes to the remote shell; session commands follow the prefix ("prefix ${binding.key}"). ${keepsDefault(command.name, defaults)}`;
 		}
-		if (binding.table === 'root' && binding.key === prefixKey) {
+		if (binding.table !== 'prefix' && binding.key === prefixKey) {
 			return `${where}: "${spec.trim()}" is the prefix key itself (prefixKey); use "prefix prefix" for the prefix typed twice. ${keepsDefault(command.name, defaults)}`;
 		}
 		if (!bindings.some(other => slotOf(other) === slotOf(binding))) bindings.push(binding);

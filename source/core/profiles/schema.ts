@@ -163,6 +163,10 @@ export const ProfileOptionsSchema = z
 	.strictObject({
 		keepaliveIntervalSec: z.number({error: 'a whole number of seconds from 0 (off) to 3600'}).int().min(0).max(3600).default(15),
 		keepaliveCountMax: z.number({error: 'a whole number from 1 to 100'}).int().min(1).max(100).default(3),
+		/** Record every session of this profile from its start (asciicast v2, core/recording). */
+		record: z.boolean({error: 'true or false'}).default(false),
+		/** Record typed input too (never at a recognised password prompt). */
+		recordInput: z.boolean({error: 'true or false'}).default(false),
 	})
 	.prefault({});
 
@@ -263,6 +267,14 @@ export const CloudSettingsSchema = z
 export const ENTRA_CERTIFICATE_SOURCES = ['auto', 'cli', 'device-code'] as const;
 export type EntraCertificateSource = (typeof ENTRA_CERTIFICATE_SOURCES)[number];
 
+/**
+ * Where copy mode's copies go besides vmux's paste buffer: `auto` both OSC 52 (the user's terminal, which
+ * works over ssh) and the desktop's clipboard program when one is on PATH, `osc52` or `program` only one of
+ * them, `off` neither.
+ */
+export const CLIPBOARD_SETTINGS = ['auto', 'osc52', 'program', 'off'] as const;
+export type ClipboardSetting = (typeof CLIPBOARD_SETTINGS)[number];
+
 export const SettingsSchema = z
 	.strictObject({
 		prefixKey: str('a key chord such as C-b or C-a').regex(/^(?:C-)?[a-z\][\\^_@]$/).default('C-b'),
@@ -283,6 +295,11 @@ export const SettingsSchema = z
 		 * instead of setting every other setting back to its default too.
 		 */
 		keys: z.unknown().optional(),
+		clipboard: z
+			.enum(CLIPBOARD_SETTINGS, {
+				error: 'one of "auto" (OSC 52 and wl-copy/xclip/pbcopy when present), "osc52" (only the terminal), "program" (only wl-copy/xclip/pbcopy) or "off" (only vmux\'s paste buffer)',
+			})
+			.default('auto'),
 	})
 	.prefault({});
 

@@ -53,6 +53,8 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 		keepaliveIntervalSec: profile.options.keepaliveIntervalSec,
 		keepaliveCountMax: profile.options.keepaliveCountMax,
 		bastionId: profile.transport.kind === 'bastion' ? profile.transport.bastionId : undefined,
+		record: {fromStart: profile.options.record, input: profile.options.recordInput},
+		bastionRecords: bastionRecords(profile, vm),
 		...(profile.auth.type === 'entra' ? {entraVm: entraVmOf(profile, vm)} : {}),
 	});
 
@@ -115,6 +117,13 @@ function notRunningMessage(vm: VmRecord): string | undefined {
 	if (vm.powerState === 'running' || vm.powerState === 'unknown') return undefined;
 	if (vm.powerState === 'starting') return `${vm.name} is starting. Wait until it is running, then connect again.`;
 	return stoppedMessage(vm);
+}
+
+/** Whether the profile's Bastion is a Premium one that records sessions itself (its enableSessionRecording). */
+function bastionRecords(profile: Profile, vm: VmRecord | undefined): boolean {
+	if (profile.transport.kind !== 'bastion' || !vm?.bastion) return false;
+	const bastion = vm.bastion;
+	return bastion.id.toLowerCase() === profile.transport.bastionId.toLowerCase() && bastion.sku === 'Premium' && bastion.flags.enableSessionRecording;
 }
 
 /** The VM an Entra ID refusal is explained for: the profile's VM, else the inventory's, else the host as named. */

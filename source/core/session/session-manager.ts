@@ -1,4 +1,5 @@
 import {EventEmitter} from 'node:events';
+import {BroadcastState, broadcastTargets} from './broadcast.js';
 import {SshConnection} from './connection.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
 import {ShellSession} from './shell-session.js';
@@ -17,17 +18,32 @@ export interface SessionManagerOptions {
  * All live sessions and which one has focus. Sessions are shells; several may share one connection
  * (`Ctrl-b c` opens a channel on the focused session's connection, with no new TCP connection or login).
  */
-export class SessionManager extends EventEmitter<{change: []}> {
+/** `added`: a new shell (a recorder starts on it when its profile says so). */
+export class SessionManager extends EventEmitter<{change: []; added: [ShellSession]}> {
 	readonly sessions: ShellSession[] = [];
 	focusedIndex = 0;
 	private size = {cols: 80, rows: 24};
+	/** `prefix b` and `prefix m`: its changes are the manager's changes (tab bar, picker, input routing). */
+	readonly broadcast = new BroadcastState();
 
 	constructor(private readonly options: SessionManagerOptions) {
 		super();
+		this.broadcast.on('change', () => this.emit('change'));
 	}
 
 	get focused(): ShellSession | undefined {
 		return this.sessions[this.focusedIndex];
+	}
+
+	/**
+	 * Who input the app itself sends (the prefix typed twice, the paste buffer) goes to: the focused session,
+	 * and while broadcasting every receiver, by the same rule as typed keys (app/focus/derive-focus).
+	 */
+	inputReceivers(): ShellSession[] {
+		const focused = this.focused;
+		if (!focused) return [];
+		if (!this.broadcast.active) return [focused];
+		return broadcastTargets({sessions: this.sessions, focused, marked: this.broadcast.marked}).receivers;
 	}
 
 	get connections(): SshConnection[] {
@@ -74,6 +90,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		if (index === -1) return;
 		this.sessions.splice(index, 1);
 		session.close();
+		this.broadcast.prune(this.sessions);
 		if (this.sessionsOf(session.connection).length === 0) session.connection.close();
 		if (this.focusedIndex >= this.sessions.length) this.focusedIndex = Math.max(0, this.sessions.length - 1);
 		else if (index < this.focusedIndex) this.focusedIndex -= 1;
@@ -132,6 +149,7 @@ export class SessionManager extends EventEmitter<{change: []}> {
 		this.sessions.push(session);
 		this.focusedIndex = this.sessions.length - 1;
 		this.updatePriorities();
+		this.emit('added', session);
 		this.emit('change');
 		return session;
 	}

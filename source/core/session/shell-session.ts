@@ -19,7 +19,20 @@ let nextId = 1;
  * scrollback. The emulator outlives channels: after a reconnect a new channel continues in the same
  * screen, below a separator line.
  */
-export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}> {
+/**
+ * `output`: every byte that goes into the pane (the remote's, and vmux's own separator lines); `input`: bytes
+ * sent to the remote as typed; `resize`: the PTY's new size; `closed`: the session is gone. A recorder listens.
+ */
+export interface ShellSessionEvents {
+	change: [];
+	state: [ShellState];
+	output: [Buffer | string];
+	input: [Buffer | string];
+	resize: [cols: number, rows: number];
+	closed: [];
+}
+
+export class ShellSession extends EventEmitter<ShellSessionEvents> {
 	readonly id = nextId++;
 	readonly createdAt = Date.now();
 	readonly terminal: TerminalEmulator;
@@ -62,13 +75,13 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 	/** Opens a channel on the connection (first start, or after a reconnect). */
 	async attach(reconnected: boolean): Promise<void> {
 		if (this.state.kind === 'exited') return;
-		if (reconnected) this.terminal.write(separatorBlock({title: `reconnected ${new Date().toLocaleTimeString()}`, style: '2', cols: this.cols}));
+		if (reconnected) this.show(separatorBlock({title: `reconnected ${new Date().toLocaleTimeString()}`, style: '2', cols: this.cols}));
 		this.setState({kind: 'starting'});
 		let channel: ClientChannel;
 		try {
 			channel = await this.connection.openShell({cols: this.cols, rows: this.rows});
 		} catch (error) {
-			this.terminal.write(`\r\n\x1b[31mCould not open a shell: ${(error as Error).message}\x1b[0m\r\n`);
+			this.show(`\r\n\x1b[31mCould not open a shell: ${(error as Error).message}\x1b[0m\r\n`);
 			this.setState({kind: 'waiting'});
 			return;
 		}
@@ -78,7 +91,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		if (this.pausedByTerminal) channel.pause();
 		const receive = (data: Buffer) => {
 			this.receivedBytes += data.length;
-			this.terminal.write(data);
+			this.show(data);
 		};
 		channel.on('data', receive);
 		channel.stderr.on('data', receive);
@@ -114,7 +127,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		if (state.reason !== this.lastNotice) {
 			const title = !this.everAttached ? 'could not connect' : this.lastNotice === undefined ? 'disconnected' : 'reconnect failed';
 			const refused = !state.retriable;
-			this.terminal.write(
+			this.show(
 				separatorBlock({
 					title: `${title} ${new Date().toLocaleTimeString()}`,
 					body: [state.reason, disconnectActions(state)],
@@ -138,6 +151,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		if (translated.length > 0) {
 			this.channel.write(translated);
 			this.terminal.noteUserInput();
+			this.emit('input', translated);
 		}
 	}
 
@@ -147,6 +161,7 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 		this.rows = rows;
 		this.terminal.resize(cols, rows);
 		this.channel?.setWindow(rows, cols, 0, 0);
+		this.emit('resize', cols, rows);
 		// The screen reflowed: whoever shows it must redraw even if the remote prints nothing.
 		this.emit('change');
 	}
@@ -160,6 +175,18 @@ export class ShellSession extends EventEmitter<{change: []; state: [ShellState]}
 			channel.close();
 		}
 		this.terminal.dispose();
+		this.emit('closed');
+	}
+
+	/** The size the PTY has (the pane's). */
+	get size(): {cols: number; rows: number} {
+		return {cols: this.cols, rows: this.rows};
+	}
+
+	/** Puts bytes into the pane, and tells whoever records it. */
+	private show(data: Buffer | string): void {
+		this.terminal.write(data);
+		this.emit('output', data);
 	}
 
 	private setState(state: ShellState): void {

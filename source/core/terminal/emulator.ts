@@ -5,7 +5,7 @@
 import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
 import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
-import {RowRenderer, snapshotBuffer, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
+import {RowRenderer, snapshotBuffer, type CellMark, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
 
 /** How much a background terminal parses per turn of the event loop (see setBackground). */
@@ -33,11 +33,62 @@ export interface TerminalModes {
 	title: string;
 }
 
+/** The cursor shape the remote asked for with DECSCUSR (`CSI n SP q`); `undefined` style = never asked (or `CSI 0 SP q`). */
+export interface CursorShape {
+	style: 'block' | 'underline' | 'bar' | undefined;
+	blink: boolean;
+}
+
+/** The DECSCUSR parameter that asks a terminal for `shape`: 0 (its own default), 1/2 block, 3/4 underline, 5/6 bar; odd blinks. */
+export function decscusrParam(shape: CursorShape): number {
+	if (!shape.style) return 0;
+	const steady = {block: 2, underline: 4, bar: 6}[shape.style];
+	return shape.blink ? steady - 1 : steady;
+}
+
+/**
+ * xterm keeps DECSCUSR's result in its core service's private modes (`cursorStyle`/`cursorBlink`, both
+ * undefined until the remote asks and again after `CSI 0 SP q` or a reset); the public API only has the
+ * options a renderer was started with. This is the one place that reaches in, and a test pins it.
+ */
+interface XTermCorePrivateModes {
+	_core?: {coreService?: {decPrivateModes?: {cursorStyle?: 'block' | 'underline' | 'bar'; cursorBlink?: boolean}}};
+}
+
 export interface TerminalEmulatorOptions extends FlowControlOptions {
 	cols: number;
 	rows: number;
 	/** Lines of history kept above the screen. Default 5000. */
 	scrollback?: number;
+}
+
+/** One cell of a buffer row as copy mode reads it: where it starts, how wide it is, what it holds ('' never written). */
+export interface RowCell {
+	col: number;
+	width: 1 | 2;
+	chars: string;
+}
+
+/** One buffer row's cells (the right halves of wide characters left out). */
+export interface RowCells {
+	/** The row continues the one above (the remote's line wrapped here). */
+	wrapped: boolean;
+	cells: RowCell[];
+}
+
+/** The whole active buffer (history and screen) by absolute line, read for copy mode (core/copy-mode). */
+export interface BufferText {
+	/** Lines in the buffer: history then screen. */
+	readonly length: number;
+	/** The line at the top of the live screen (= lines of history). */
+	readonly baseY: number;
+	readonly cols: number;
+	readonly rows: number;
+	/** Bumped on every parse and resize: what was read before may have moved. */
+	readonly version: number;
+	/** The remote's cursor, as an absolute line. */
+	readonly cursor: {line: number; col: number};
+	row(line: number): RowCells | undefined;
 }
 
 type Listener<T> = (value: T) => void;
@@ -73,6 +124,7 @@ export class TerminalEmulator {
 	private cursorHidden = false;
 	private currentTitle = '';
 	private disposed = false;
+	private changes = 0;
 
 	constructor(options: TerminalEmulatorOptions) {
 		const {cols, rows} = validSize(options.cols, options.rows);
@@ -99,7 +151,10 @@ export class TerminalEmulator {
 				// Empty data is our own user-input marker (noteUserInput), not a reply.
 				if (data.length > 0) this.replyListeners.emit(data);
 			}),
-			this.term.onWriteParsed(() => this.changeListeners.emit()),
+			this.term.onWriteParsed(() => {
+				this.changes++;
+				this.changeListeners.emit();
+			}),
 			this.term.onTitleChange((title) => {
 				this.currentTitle = title;
 				this.titleListeners.emit(title);
@@ -133,6 +188,12 @@ export class TerminalEmulator {
 			synchronizedOutput: modes.synchronizedOutputMode,
 			title: this.currentTitle,
 		};
+	}
+
+	/** The cursor shape the remote asked for (DECSCUSR); the pane painter gives the user's cursor that shape. */
+	get cursorShape(): CursorShape {
+		const modes = (this.term as unknown as XTermCorePrivateModes)._core?.coreService?.decPrivateModes;
+		return {style: modes?.cursorStyle, blink: modes?.cursorBlink ?? false};
 	}
 
 	/** Bytes written but not yet parsed. */
@@ -205,11 +266,71 @@ export class TerminalEmulator {
 		const size = validSize(cols, rows);
 		if (size.cols === this.term.cols && size.rows === this.term.rows) return;
 		this.term.resize(size.cols, size.rows);
+		this.changes++;
 		this.changeListeners.emit();
+	}
+
+	/** The text on the cursor's row left of the cursor (what a prompt the remote is waiting at says). */
+	textBeforeCursor(): string {
+		if (this.disposed) return '';
+		const buffer = this.term.buffer.active;
+		return buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(true, 0, buffer.cursorX) ?? '';
 	}
 
 	snapshot(options: SnapshotOptions = {}): ScreenSnapshot {
 		return snapshotBuffer(this.term.buffer.active, this.term.cols, this.term.rows, !this.cursorHidden, this.renderer, options);
+	}
+
+	/** The active buffer as text cells by absolute line (copy mode's motions, search and selection read it). */
+	get text(): BufferText {
+		const emulator = this;
+		const buffer = () => this.term.buffer.active;
+		const cell = buffer().getNullCell();
+		return {
+			get length() {
+				return buffer().length;
+			},
+			get baseY() {
+				return buffer().baseY;
+			},
+			get cols() {
+				return emulator.term.cols;
+			},
+			get rows() {
+				return emulator.term.rows;
+			},
+			get version() {
+				return emulator.changes;
+			},
+			get cursor() {
+				const active = buffer();
+				return {line: active.baseY + active.cursorY, col: Math.min(active.cursorX, emulator.term.cols - 1)};
+			},
+			row(line: number): RowCells | undefined {
+				const row = buffer().getLine(line);
+				if (!row) return undefined;
+				const cells: RowCell[] = [];
+				for (let x = 0; x < row.length; x++) {
+					const loaded = row.getCell(x, cell);
+					if (!loaded) break;
+					const width = loaded.getWidth();
+					if (width === 0) continue;
+					cells.push({col: x, width: width === 2 ? 2 : 1, chars: loaded.getChars()});
+				}
+				return {wrapped: row.isWrapped, cells};
+			},
+		};
+	}
+
+	/**
+	 * `count` rows from absolute line `top` (history and screen alike), styled like a snapshot, with copy
+	 * mode's marks (`marksOf(line)`) drawn over them. No cursor: copy mode draws its own.
+	 */
+	renderLines(top: number, count: number, marksOf?: (line: number) => readonly CellMark[] | undefined): string[] {
+		const buffer = this.term.buffer.active;
+		const lines: string[] = new Array(count);
+		for (let i = 0; i < count; i++) lines[i] = this.renderer.render(buffer.getLine(top + i), this.term.cols, -1, marksOf?.(top + i));
+		return lines;
 	}
 
 	dispose(): void {

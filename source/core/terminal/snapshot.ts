@@ -20,6 +20,16 @@ export interface ScreenSnapshot {
 	altScreen: boolean;
 }
 
+/** How a copy-mode mark draws its cells (later marks in a row's list win where they overlap). */
+export type MarkKind = 'match' | 'current-match' | 'selection' | 'cursor';
+
+/** Cells of one row drawn differently: columns `from` up to (not including) `to`. */
+export interface CellMark {
+	from: number;
+	to: number;
+	kind: MarkKind;
+}
+
 export interface SnapshotOptions {
 	/** Lines to scroll back into history; clamped to [0, scrollbackLength]. */
 	scrollOffset?: number;
@@ -43,7 +53,7 @@ export class RowRenderer {
 	 * One row as text exactly `cols` cells wide. `cursorX` (or -1) is drawn inverted.
 	 * A missing line (beyond the buffer) renders as blanks.
 	 */
-	render(line: IBufferLine | undefined, cols: number, cursorX = -1): string {
+	render(line: IBufferLine | undefined, cols: number, cursorX = -1, marks?: readonly CellMark[]): string {
 		const cell = this.cell;
 		const style = this.style;
 		const current = copyStyle(DEFAULT_STYLE, this.current);
@@ -79,6 +89,12 @@ export class RowRenderer {
 				target = copyStyle(style, this.cursorStyle);
 				target.flags ^= Attr.inverse;
 			}
+			if (marks) {
+				for (const mark of marks) {
+					// A wide character is marked when either of its halves is.
+					if (mark.from < x + width && mark.to > x) target = markStyle(mark.kind, target, this.cursorStyle);
+				}
+			}
 			out += sgrTransition(current, target);
 			copyStyle(target, current);
 			out += chars;
@@ -87,6 +103,35 @@ export class RowRenderer {
 		if (!isDefaultStyle(current)) out += RESET;
 		return out;
 	}
+}
+
+/**
+ * Copy mode's colours (tmux's defaults): matches on cyan, the current match on magenta, the selection on
+ * yellow, the copy cursor in inverse video. Written into `scratch` (the renderer's spare style).
+ */
+function markStyle(kind: MarkKind, base: CellStyle, scratch: CellStyle): CellStyle {
+	const style = copyStyle(base, scratch);
+	switch (kind) {
+		case 'match':
+			style.fg = 0;
+			style.bg = 6;
+			style.flags &= ~Attr.inverse;
+			break;
+		case 'current-match':
+			style.fg = 15;
+			style.bg = 5;
+			style.flags = (style.flags & ~Attr.inverse) | Attr.bold;
+			break;
+		case 'selection':
+			style.fg = 0;
+			style.bg = 3;
+			style.flags &= ~Attr.inverse;
+			break;
+		case 'cursor':
+			style.flags ^= Attr.inverse;
+			break;
+	}
+	return style;
 }
 
 /** The screen (or a view scrolled back into history) of `buffer`. */

@@ -24,7 +24,7 @@ function harness(overrides?: unknown) {
 			return true;
 		};
 	const target: CommandTarget = {
-		state: () => (app.dialog ? undefined : {place: app.place, sessions: app.sessions, vmSelected: true, filterQuery: false}),
+		state: () => (app.dialog ? undefined : {place: app.place, sessions: app.sessions, vmSelected: true, filterQuery: false, copyMode: false}),
 		actions: {
 			browser: {
 				move: record('move'),
@@ -58,10 +58,23 @@ function harness(overrides?: unknown) {
 				detach: record('detach'),
 				close: record('close'),
 				reconnect: record('reconnect'),
-				scrollback: record('scrollback'),
+				toggleMark: record('toggleMark'),
+				toggleBroadcast: record('toggleBroadcast'),
+				copyMode: record('copyMode'),
+				paste: record('paste'),
 				sendPrefix: () => session.sendInput(Buffer.from([0x02])),
+				toggleRecording: record('toggleRecording'),
+			},
+			copyMode: {
+				move: record('move'),
+				search: record('search'),
+				searchAgain: record('searchAgain'),
+				select: record('select'),
+				copy: record('copy'),
+				cancel: record('cancel'),
 			},
 			help: record('help'),
+			recordings: record('recordings'),
 			quit: () => {
 				app.ran.push('quit');
 				app.dialog = true;
@@ -125,6 +138,10 @@ describe('keys reach commands through one router and the command table', () => {
 		expect(app.ran).toEqual(['enter']);
 		await type('ls\x02c\x02n\x023\x02\x02x');
 		expect(app.ran).toEqual(['enter', 'newShell', 'next(1)', 'select(3)']);
+		expect(session.received).toBe('ls\x02x');
+		// Broadcast: prefix m marks, prefix b toggles; neither key reaches the session.
+		await type('\x02m\x02b');
+		expect(app.ran.slice(-2)).toEqual(['toggleMark', 'toggleBroadcast']);
 		expect(session.received).toBe('ls\x02x');
 	});
 

@@ -2,7 +2,10 @@ import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {TabBar, tabWindow} from '../../../source/app/components/TabBar.js';
+import type {SessionRecorder} from '../../../source/core/recording/session-recorder.js';
+import {BroadcastState} from '../../../source/core/session/broadcast.js';
 import type {SessionManager} from '../../../source/core/session/session-manager.js';
+import type {ShellSession} from '../../../source/core/session/shell-session.js';
 
 afterEach(() => cleanup());
 
@@ -12,9 +15,9 @@ function sessions(count: number, focusedIndex: number): SessionManager {
 		id: `s${i}`,
 		label: `web-${String(i).padStart(2, '0')}`,
 		state: {kind: 'running'},
-		connection: {state: {kind: 'open'}},
+		connection: {state: {kind: 'open'}, spec: {}},
 	}));
-	return {sessions: list, focusedIndex} as unknown as SessionManager;
+	return {sessions: list, focusedIndex, focused: list[focusedIndex], broadcast: new BroadcastState()} as unknown as SessionManager;
 }
 
 function bar(count: number, focused: number, width: number): string {
@@ -78,8 +81,8 @@ describe('TabBar with more sessions than fit', () => {
 
 describe('TabBar login identity', () => {
 	function withLogin(user: string, validUntil: number | undefined, width: number, raw = false): string {
-		const session = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0, login: {user, validUntil, via: 'Microsoft Entra ID certificate'}}}};
-		const manager = {sessions: [session], focusedIndex: 0, focused: session} as unknown as SessionManager;
+		const session = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0, login: {user, validUntil, via: 'Microsoft Entra ID certificate'}}, spec: {}}};
+		const manager = {sessions: [session], focusedIndex: 0, focused: session, broadcast: new BroadcastState()} as unknown as SessionManager;
 		const {lastFrame, unmount} = render(<TabBar manager={manager} width={width} prefixPending={false} prefixLabel="Ctrl-b" />);
 		const text = raw ? (lastFrame() ?? '') : stripVTControlCharacters(lastFrame() ?? '');
 		unmount();
@@ -105,5 +108,51 @@ describe('TabBar login identity', () => {
 		} finally {
 			Date.now = realNow;
 		}
+	});
+});
+
+describe('TabBar recording marks', () => {
+	it('marks a recorded tab with ● REC, says when the Bastion records too, and shows a flash on the right', () => {
+		const recorded = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {bastionRecords: true}}};
+		const other = {id: 's1', label: 'web-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {}}};
+		const manager = {sessions: [recorded, other], focusedIndex: 0, focused: recorded, broadcast: new BroadcastState()} as unknown as SessionManager;
+		const recorder = {recordingOf: (session: unknown) => (session === recorded ? {path: '/r/app-01.cast', startedAt: 0, input: false} : undefined)} as unknown as SessionRecorder;
+		const draw = (flash?: {text: string; tone: 'info' | 'error'}) => {
+			const {lastFrame, unmount} = render(<TabBar manager={manager} width={120} prefixPending={false} prefixLabel="Ctrl-b" recorder={recorder} flash={flash} />);
+			const text = stripVTControlCharacters(lastFrame() ?? '');
+			unmount();
+			return text;
+		};
+		const text = draw();
+		expect(text).toMatch(/0:app-01 +● REC +● 1:web-01 +Bastion records · Ctrl-b \? help/);
+		expect(text.match(/REC/g)).toHaveLength(1);
+		expect(draw({text: 'Recording of app-01 stopped', tone: 'info'})).toMatch(/Recording of app-01 stopped · Ctrl-b \? help/);
+	});
+});
+
+describe('TabBar while broadcasting', () => {
+	function draw(manager: SessionManager): string {
+		const {lastFrame, unmount} = render(<TabBar manager={manager} width={120} prefixPending={false} prefixLabel="Ctrl-b" />);
+		const text = stripVTControlCharacters(lastFrame() ?? '');
+		unmount();
+		return text;
+	}
+
+	it('marks tabs, shows a loud banner with the count and scope, a » on receivers and "skipped" on those not connected', () => {
+		const manager = sessions(3, 0);
+		const [s0, s1, s2] = manager.sessions as unknown as Array<{connection: {state: {kind: string}}}>;
+		manager.broadcast.toggleMark(s1 as unknown as ShellSession);
+		expect(draw(manager)).toMatch(/● ◆1:web-01/);
+		expect(draw(manager)).not.toContain('BROADCAST');
+
+		manager.broadcast.toggle();
+		expect(draw(manager)).toMatch(/BROADCAST → 2 marked .*● »0:web-00 .*● »◆1:web-01 .*● 2:web-02 /);
+
+		manager.broadcast.toggleMark(s1 as unknown as ShellSession);
+		s2!.connection.state = {kind: 'disconnected'};
+		const all = draw(manager);
+		expect(all).toContain('BROADCAST → all 2 · 1 skipped');
+		expect(all).toMatch(/○ 2:web-02 disconnected skipped/);
+		expect(s0).toBeDefined();
 	});
 });

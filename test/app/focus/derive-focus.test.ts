@@ -12,7 +12,17 @@ describe('where plain keys go, derived in one place', () => {
 		expect(deriveFocus({...base, filtering: true}).plainKeys).toBeUndefined();
 		expect(deriveFocus({...base, dialog: confirm}).plainKeys).toBeUndefined();
 		expect(deriveFocus({...base, tooSmall: true}).plainKeys).toBeUndefined();
-		for (const view of ['sessions', 'scrollback', 'help', 'picker', 'editor', 'subscriptions', 'doctor'] as View[]) expect(deriveFocus({...base, view}).plainKeys, view).toBeUndefined();
+		for (const view of ['sessions', 'help', 'picker', 'editor', 'subscriptions', 'doctor'] as View[]) expect(deriveFocus({...base, view}).plainKeys, view).toBeUndefined();
+	});
+
+	it("looks plain keys up in copy mode's own table, except while its search prompt is typed in", () => {
+		const copy = {...base, view: 'copy-mode' as const};
+		expect(deriveFocus(copy).plainKeys).toBe('copy-mode');
+		expect(deriveFocus({...copy, copySearching: true}).plainKeys).toBeUndefined();
+		expect(deriveFocus({...copy, dialog: confirm}).plainKeys).toBeUndefined();
+		// No session takes typed bytes in copy mode; the prefix still works.
+		expect(deriveFocus(copy).inputSession).toBeUndefined();
+		expect(deriveFocus(copy).prefixInAppMode).toBe(true);
 	});
 
 	it('keeps the prefix from text fields that take every key (the editor, a password)', () => {

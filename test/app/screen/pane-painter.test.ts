@@ -114,4 +114,96 @@ describe('PanePainter', () => {
 		focus.emit('change');
 		expect(out.written).toContain('\x1b[2;1H\x1b[2K');
 	});
+
+	describe('the user’s real cursor', () => {
+		async function painted(text: string, region = {top: 1, cols: 40, rows: 10}) {
+			const out = fakeStdout({columns: 40, rows: 12});
+			const painter = new PanePainter(out, 60);
+			const fake = fakeSession(text);
+			cleanups.push(() => painter.dispose(), fake.dispose);
+			await fake.ready;
+			painter.setSession(fake.session);
+			painter.setRegion(region);
+			painter.setVisible(true);
+			await settle();
+			return {out, painter, fake};
+		}
+
+		it('is moved to the remote’s cursor after the rows are painted and shown, with no painted block', async () => {
+			const {out} = await painted('hello\r\nprompt$ ');
+			// Ink's position saved, rows, then the cursor at row 2 of the pane (screen row 3), column 9, shown.
+			expect(out.written).toMatch(/^\x1b\[\?2026h\x1b7\x1b\[2;1Hhello.*\x1b\[3;1Hprompt\$ .*\x1b\[3;9H\x1b\[\?25h\x1b\[\?2026l$/s);
+			expect(out.written).not.toContain('\x1b[7m');
+			// The terminal's own shape until the remote asks for one.
+			expect(out.written).not.toMatch(/\x1b\[\d q/);
+		});
+
+		it('takes the shape the remote asked for (DECSCUSR), sent once until it changes', async () => {
+			const {out, fake} = await painted('$ ');
+			out.written = '';
+			await fake.write('\x1b[5 q');
+			await settle();
+			expect(out.written).toBe('\x1b[?2026h\x1b[2;3H\x1b[5 q\x1b[?2026l');
+			out.written = '';
+			await fake.write('x');
+			await settle();
+			expect(out.written).not.toContain(' q');
+			expect(out.written).toContain('\x1b[2;4H');
+			await fake.write('\x1b[2 q');
+			await settle();
+			expect(out.written).toContain('\x1b[2 q');
+		});
+
+		it('moves alone when only the cursor moved (a left arrow at the prompt repaints no row)', async () => {
+			const {out, fake} = await painted('$ abc');
+			out.written = '';
+			await fake.write('\x1b[D');
+			await settle();
+			expect(out.written).toBe('\x1b[?2026h\x1b[2;5H\x1b[?2026l');
+		});
+
+		it('is hidden, back at Ink’s position, when the remote hides it (DECTCEM), and shown again after', async () => {
+			const {out, fake} = await painted('$ ');
+			out.written = '';
+			await fake.write('\x1b[?25l');
+			await settle();
+			expect(out.written).toBe('\x1b[?2026h\x1b8\x1b[?25l\x1b[?2026l');
+			out.written = '';
+			await fake.write('\x1b[?25h');
+			await settle();
+			expect(out.written).toBe('\x1b[?2026h\x1b7\x1b[2;3H\x1b[?25h\x1b[?2026l');
+		});
+
+		it('goes back to Ink’s position, hidden, before Ink writes and when the pane leaves the screen', async () => {
+			const {out, painter} = await painted('$ ');
+			out.written = '';
+			painter.releaseCursor();
+			painter.releaseCursor();
+			expect(out.written).toBe('\x1b8\x1b[?25l');
+			// Ink wrote: the repaint saves Ink's new position and places the cursor again.
+			painter.invalidate();
+			await settle();
+			expect(out.written).toMatch(/\x1b7.*\x1b\[2;3H\x1b\[\?25h/s);
+			out.written = '';
+			painter.setVisible(false);
+			expect(out.written.startsWith('\x1b8\x1b[?25l')).toBe(true);
+		});
+
+		it('is hidden when its row is not among those shown (a short region keeps the bottom rows) or the pane is scrolled back', async () => {
+			// The cursor on row 0 of 10; a 3-row region shows rows 7-9.
+			const {out, painter, fake} = await painted('x\x1b[H', {top: 1, cols: 40, rows: 3});
+			expect(out.written).toContain('\x1b[2;1H');
+			expect(out.written).not.toContain('\x1b[?25h');
+			painter.setRegion({top: 1, cols: 40, rows: 10});
+			await settle();
+			expect(out.written).toMatch(/\x1b\[2;1H\x1b\[\?25h\x1b\[\?2026l$/);
+			await fake.write(`\x1b[2J${Array.from({length: 15}, (_, i) => `line ${i}`).join('\r\n')}`);
+			await settle();
+			out.written = '';
+			painter.setRegion({top: 1, cols: 40, rows: 10}, 2);
+			await settle();
+			expect(out.written).toContain('line 3');
+			expect(out.written).toMatch(/\x1b8\x1b\[\?25l\x1b\[\?2026l$/);
+		});
+	});
 });

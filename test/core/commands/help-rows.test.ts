@@ -30,7 +30,7 @@ describe('help generated from the command table', () => {
 		expect(line('new-window')).toBe('Ctrl-b c');
 		expect(line('select-window-0 … 9')).toBe('Ctrl-b 0-9');
 		expect(line('send-prefix')).toBe('Ctrl-b Ctrl-b');
-		expect(sections[1]!.note).toBe('From the browser too: Ctrl-b n p 0-9 w ?');
+		expect(sections[1]!.note).toBe('From the browser too: Ctrl-b n p 0-9 w A ?');
 		expect(keysText(rowNamed(helpSections(defaultKeymap('C-a'), 'after-prefix'), 'send-prefix')[0]!)).toBe('Ctrl-a');
 	});
 

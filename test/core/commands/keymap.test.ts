@@ -2,12 +2,12 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {COMMANDS, isAvailable, scopesOverlap, type CommandPlace, type CommandState} from '../../../source/core/commands/command-table.js';
+import {COMMANDS, isAvailable, plainTableOf, scopesOverlap, type CommandPlace, type CommandState} from '../../../source/core/commands/command-table.js';
 import {bindingSpec, parseKeySpec, type KeyBinding} from '../../../source/core/commands/key-spec.js';
 import {buildKeymap, defaultKeymap} from '../../../source/core/commands/keymap.js';
 import {SettingsStore} from '../../../source/core/profiles/settings-store.js';
 
-const state = (place: CommandPlace, extra: Partial<CommandState> = {}): CommandState => ({place, sessions: 1, vmSelected: true, filterQuery: true, ...extra});
+const state = (place: CommandPlace, extra: Partial<CommandState> = {}): CommandState => ({place, sessions: 1, vmSelected: true, filterQuery: true, copyMode: false, ...extra});
 const specs = (bindings: readonly KeyBinding[]) => bindings.map(bindingSpec);
 
 describe('the command table', () => {
@@ -26,7 +26,7 @@ describe('the command table', () => {
 		const seen = new Map<string, string[]>();
 		for (const command of COMMANDS) {
 			for (const spec of command.keys) {
-				const binding = parseKeySpec(spec, 'C-b');
+				const binding = parseKeySpec(spec, 'C-b', plainTableOf(command));
 				const slot = `${binding.table} ${binding.key}`;
 				for (const other of seen.get(slot) ?? []) {
 					const otherScope = COMMANDS.find(c => c.name === other)!.scope;
@@ -39,7 +39,7 @@ describe('the command table', () => {
 	});
 
 	it('puts session commands on prefix keys only (plain keys in a session belong to the remote shell)', () => {
-		for (const command of COMMANDS.filter(c => c.scope !== 'browser')) {
+		for (const command of COMMANDS.filter(c => c.scope === 'session' || c.scope === 'both')) {
 			for (const spec of command.keys) if (command.name !== 'help') expect(parseKeySpec(spec, 'C-b').table, `${command.name}: ${spec}`).toBe('prefix');
 		}
 	});
@@ -56,7 +56,8 @@ describe('the command table', () => {
 			'detach-to-browser': ['prefix d'],
 			'kill-pane': ['prefix x'],
 			reconnect: ['prefix r'],
-			scrollback: ['prefix ['],
+			'copy-mode': ['prefix ['],
+			'paste-buffer': ['prefix ]'],
 			'send-prefix': ['prefix C-b'],
 			help: ['?', 'prefix ?'],
 			connect: ['Enter'],
@@ -180,6 +181,41 @@ describe('settings.json "keys"', () => {
 		expect(keymap.resolve('prefix', 'C-a', state('session'))?.name).toBe('send-prefix');
 		// C-b is a plain key again when the prefix is C-a.
 		expect(build({refresh: 'C-b'}, 'C-a').notices).toEqual([]);
+	});
+});
+
+describe('copy mode in the keymap', () => {
+	it("puts copy mode's plain keys in its own table, apart from the browser's, and its prefix key among the session's", () => {
+		const keymap = defaultKeymap();
+		const copy = state('session', {copyMode: true});
+		expect(keymap.resolve('copy-mode', 'q', copy)?.name).toBe('cancel');
+		expect(keymap.resolve('copy-mode', '?', copy)?.name).toBe('search-backward');
+		expect(keymap.resolve('copy-mode', 'C-u', copy)?.name).toBe('halfpage-up');
+		expect(keymap.resolve('root', 'q', state('browser'))?.name).toBe('quit');
+		expect(keymap.resolve('copy-mode', 'q', state('session'))).toBeUndefined();
+		// The session's prefix keys still work in copy mode.
+		expect(keymap.resolve('prefix', 'n', copy)?.name).toBe('next-window');
+		expect(keymap.resolve('prefix', '[', state('session'))?.name).toBe('copy-mode');
+		expect(keymap.resolve('prefix', ']', state('session'))?.name).toBe('paste-buffer');
+	});
+
+	it('rebinds copy-mode commands with plain keys, and the old name scrollback still rebinds copy-mode', () => {
+		const {keymap, notices} = buildKeymap({prefixKey: 'C-b', overrides: {'search-forward': 'F', scrollback: 'prefix Escape', cancel: ['q', 'C-c']}});
+		expect(notices).toEqual([]);
+		const copy = state('session', {copyMode: true});
+		expect(keymap.resolve('copy-mode', 'F', copy)?.name).toBe('search-forward');
+		expect(keymap.resolve('copy-mode', '/', copy)).toBeUndefined();
+		expect(keymap.resolve('copy-mode', 'C-c', copy)?.name).toBe('cancel');
+		expect(specs(keymap.bindingsOf('copy-mode'))).toEqual(['prefix Escape']);
+		expect(specs(keymap.bindingsOf('scrollback'))).toEqual(['prefix Escape']);
+	});
+
+	it('reports two copy-mode commands on one key, and the prefix key as a copy-mode key', () => {
+		const {keymap, notices} = buildKeymap({prefixKey: 'C-b', overrides: {'search-again': 'N', 'cursor-left': 'C-b'}});
+		expect(notices).toHaveLength(2);
+		expect(notices.join('\n')).toMatch(/"search-again" is bound to "N", which is already the key of "search-reverse"/);
+		expect(notices.join('\n')).toMatch(/"cursor-left".*is the prefix key itself/);
+		expect(specs(keymap.bindingsOf('search-again'))).toEqual(['n']);
 	});
 });
 

@@ -37,7 +37,7 @@ describe('ProfileSchema', () => {
 		const parsed = ProfileSchema.parse(rest);
 		expect(parsed.port).toBe(22);
 		expect(parsed.protocol).toBe('ssh');
-		expect(parsed.options).toEqual({keepaliveIntervalSec: 15, keepaliveCountMax: 3});
+		expect(parsed.options).toEqual({keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false});
 		// A flag missing from ARM means false (DESIGN §4); the result is the inventory's BastionFlags.
 		const flags: BastionFlags = parsed.transport.kind === 'bastion' ? parsed.transport.flags : ({} as BastionFlags);
 		expect(Object.values(flags)).toEqual([false, false, false, false, false, false, false, false]);
@@ -137,6 +137,7 @@ describe('SettingsSchema', () => {
 		expect(defaultSettings()).toEqual({
 			prefixKey: 'C-b',
 			scrollbackLines: 5000,
+			clipboard: 'auto',
 			closePaneOnExit: false,
 			maxFps: 30,
 			cloud: {name: 'AzureCloud'},

@@ -69,7 +69,7 @@ class QueuedPrompter implements Prompter {
 		this.asked.push({
 			title: request.title,
 			state: session ? session.connection.state.kind : 'none',
-			status: session ? statusLine(session, false, 0)?.text : undefined,
+			status: session ? statusLine(session)?.text : undefined,
 		});
 		return this.answers.shift();
 	}
@@ -136,7 +136,7 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 		expect(impostor.authAttempts).toHaveLength(0);
 		// Nothing on disk to remove, and no retry can succeed in this run: none is offered.
 		expect(state.reason).not.toContain('ssh-keygen');
-		expect(statusLine(session, false, 0)!.text).not.toContain('Ctrl-b r');
+		expect(statusLine(session)!.text).not.toContain('Ctrl-b r');
 		await waitForPane(session, fingerprintOfPub('changed'));
 	});
 
@@ -158,7 +158,7 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 		expect(pane).toMatch(/The connection to jump-01 \(127\.0\.0\.1:\d+\) was closed\..*CHANGED/); // the drop came first, above
 		// Every line of the pane fits its width: the message was wrapped, not cut.
 		for (const line of screenText(session).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-		const status = statusLine(session, false, 0)!.text;
+		const status = statusLine(session)!.text;
 		expect(status.length).toBeLessThanOrEqual(120);
 		expect(status).not.toMatch(FINGERPRINT);
 		expect(status).toContain('Ctrl-b r');
@@ -183,7 +183,7 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 		// Inside a session: no retry that cannot succeed, no browser key ("e") that would go to the VM.
 		const pane = await waitForPane(session, 'Ctrl-b x closes this session');
 		expect(pane).toContain('Ctrl-b d goes back to the browser, where e edits it');
-		const status = statusLine(session, false, 0)!.text;
+		const status = statusLine(session)!.text;
 		for (const text of [status, pane]) {
 			expect(text).not.toContain('Ctrl-b r');
 			expect(text).not.toMatch(/\(e\)|\(e to edit\)/);
@@ -209,7 +209,7 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 		const spec = {...keySpec(server.address), credentials: async () => [{type: 'publickey' as const, key: readLabUserKey('demo_rsa'), label: 'publickey (demo rsa)'}]};
 		const session = manager.open(spec);
 		await waitUntil(() => disconnected(session), 'the refusal');
-		const status = statusLine(session, false, 0)!.text;
+		const status = statusLine(session)!.text;
 		expect(status).toMatch(/refused the credentials/);
 		const pane = await waitForPane(session, 'Ctrl-b x closes this session');
 		expect(pane).toMatch(/Authentication failed for azureuser@jump-01; tried publickey \(demo rsa\)\./);
@@ -257,7 +257,7 @@ describe('host keys and what a session says (real ssh2 against lab servers)', ()
 		const session = manager.open(keySpec({host: '127.0.0.1', port}));
 		const state = await waitUntil(() => disconnected(session), 'the failure');
 		expect(state.retryAt).toBeDefined();
-		const status = statusLine(session, false, 0)!.text;
+		const status = statusLine(session)!.text;
 		expect(status).toMatch(/^Connection to jump-01 \(127\.0\.0\.1:\d+\) failed: .*[a-z]\. Retrying in \d+ s\. Ctrl-b r reconnects now\.$/);
 	});
 

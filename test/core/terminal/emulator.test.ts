@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {TerminalEmulator} from '../../../source/core/terminal/emulator.js';
+import {decscusrParam, TerminalEmulator} from '../../../source/core/terminal/emulator.js';
 import {cellWidth, feed, screenText, stripSgr} from './helpers.js';
 
 const emulators: TerminalEmulator[] = [];
@@ -115,6 +115,23 @@ describe('TerminalEmulator snapshot', () => {
 		const emulator = make(3, 1);
 		await feed(emulator, '\x1b[7mab\x1b[m\x1b[1;1H');
 		expect(emulator.snapshot({drawCursor: true}).lines[0]).toBe('a\x1b[7mb\x1b[0m ');
+	});
+
+	it('reads the cursor shape the remote asked for (DECSCUSR), back to the default on CSI 0 SP q and on a reset', async () => {
+		const emulator = make(6, 2);
+		expect(emulator.cursorShape).toEqual({style: undefined, blink: false});
+		expect(decscusrParam(emulator.cursorShape)).toBe(0);
+		const asked: number[] = [];
+		for (const n of [1, 2, 3, 4, 5, 6]) {
+			await feed(emulator, `\x1b[${n} q`);
+			asked.push(decscusrParam(emulator.cursorShape));
+		}
+		expect(asked).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(emulator.cursorShape).toEqual({style: 'bar', blink: false});
+		await feed(emulator, '\x1b[0 q');
+		expect(decscusrParam(emulator.cursorShape)).toBe(0);
+		await feed(emulator, '\x1b[3 q\x1bc');
+		expect(decscusrParam(emulator.cursorShape)).toBe(0);
 	});
 
 	it('clamps the cursor to the last column while a wrap is pending', async () => {

@@ -40,7 +40,13 @@ export type FieldId =
 	| 'keyPath'
 	| 'vaultSubscriptionId'
 	| 'vaultUrl'
-	| 'secretName';
+	| 'secretName'
+	| 'record'
+	| 'recordInput';
+
+/** The recording fields' choices: `prefix R` only or from the start; typed input or not. */
+export type RecordChoice = 'on-demand' | 'from-start';
+export type RecordInputChoice = 'no' | 'yes';
 
 /** Everything the user can change, as typed (text stays text until the profile is built). */
 export interface FormValues {
@@ -56,6 +62,8 @@ export interface FormValues {
 	vaultSubscriptionId: string;
 	vaultUrl: string;
 	secretName: string;
+	record: RecordChoice;
+	recordInput: RecordInputChoice;
 }
 
 type AzureVmTarget = Extract<Profile['target'], {kind: 'azure-vm'}>;
@@ -121,7 +129,7 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
 		vm,
 		bastion,
 		bastionVia: draftFrom?.bastion?.via,
-		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3},
+		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
 		originalName,
 		takenNames: existingNames.filter(name => name !== originalName),
 		jumpHosts: jumpHostNames(profilesByName, originalName),
@@ -153,6 +161,8 @@ const EMPTY_VALUES: FormValues = {
 	vaultSubscriptionId: '',
 	vaultUrl: '',
 	secretName: '',
+	record: 'on-demand',
+	recordInput: 'no',
 };
 
 export function initialValues({initial, draftFrom}: ContextInput, context: FormContext): FormValues {
@@ -183,6 +193,8 @@ export function valuesFromProfile(profile: Profile): FormValues {
 		vaultSubscriptionId: (auth.type === 'keyvault-key' || auth.type === 'keyvault-password') && auth.subscriptionId ? auth.subscriptionId : '',
 		vaultUrl: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.vaultUrl : '',
 		secretName: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.secretName : '',
+		record: profile.options.record ? 'from-start' : 'on-demand',
+		recordInput: profile.options.recordInput ? 'yes' : 'no',
 	};
 }
 
@@ -266,6 +278,10 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 			{id: 'secretName', kind: 'text', label: 'Secret', placeholder: 'secret name'},
 		);
 	}
+	fields.push(
+		{id: 'record', kind: 'choice', label: 'Record', options: ['on-demand', 'from-start'], optionLabels: ['When asked (Ctrl-b R)', 'Every session, from the start']},
+		{id: 'recordInput', kind: 'choice', label: 'Record input', options: ['no', 'yes'], optionLabels: ['No (output only)', 'Yes, except at password prompts']},
+	);
 	return fields;
 }
 
@@ -282,6 +298,8 @@ const FIELD_VALUE_KEYS: Record<FieldId, keyof FormValues> = {
 	vaultSubscriptionId: 'vaultSubscriptionId',
 	vaultUrl: 'vaultUrl',
 	secretName: 'secretName',
+	record: 'record',
+	recordInput: 'recordInput',
 };
 
 /** The text, or the chosen option, a field shows. */
@@ -394,7 +412,7 @@ export function toProfileInput(values: FormValues, context: FormContext): Profil
 		port: lock ? 22 : (parsePort(values.port) ?? Number.NaN),
 		...(values.authType === 'entra' ? {} : {username: values.username}),
 		auth,
-		options: context.options,
+		options: {...context.options, record: values.record === 'from-start', recordInput: values.recordInput === 'yes'},
 	};
 }
 

@@ -85,6 +85,8 @@ const CHOICE_KEYS: Partial<Record<FieldId, keyof FormValues>> = {
 	transport: 'transportKind',
 	via: 'via',
 	authType: 'authType',
+	record: 'record',
+	recordInput: 'recordInput',
 };
 
 export const KEY_VAULT_FIELDS: readonly FieldId[] = ['vaultSubscriptionId', 'vaultUrl', 'secretName'];

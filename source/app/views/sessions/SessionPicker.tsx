@@ -3,7 +3,7 @@ import {Text} from '../../components/SafeText.js';
 import {loginText} from '../../../core/session/login-text.js';
 import {displayText} from '../../../core/text/display-text.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
-import {sessionBadge} from '../../components/TabBar.js';
+import {MARK_GLYPH, sessionBadge} from '../../components/TabBar.js';
 import {useLiveState} from '../../hooks/use-live-state.js';
 
 function age(ms: number): string {
@@ -38,7 +38,8 @@ export function SessionPicker({manager, width, height, onPick, onClose}: {manage
 				return (
 					<Text key={session.id} inverse={i === index} wrap="truncate">
 						{i === index ? ' ▸ ' : '   '}
-						{String(i).padEnd(3)}
+						{String(i).padEnd(2)}
+						<Text color="magenta">{manager.broadcast.isMarked(session) ? MARK_GLYPH : ' '}</Text>
 						{displayText(session.label).padEnd(20)}
 						<Text color={badge.colour}>{`${badge.glyph} ${badge.word}`.padEnd(26)}</Text>
 						{age(now - session.createdAt).padEnd(8)}
@@ -47,7 +48,7 @@ export function SessionPicker({manager, width, height, onPick, onClose}: {manage
 				);
 			})}
 			<Text> </Text>
-			<Text dimColor> Enter focuses, 0-9 jumps, Esc closes.</Text>
+			<Text dimColor>{` Enter focuses, 0-9 jumps, Esc closes. ${MARK_GLYPH}: marked for broadcast.`}</Text>
 		</Box>
 	);
 }

@@ -1,10 +1,11 @@
-import {useEffect, useState} from 'react';
+import {useEffect, useReducer, useState} from 'react';
 import {Box, useInput} from 'ink';
 import {disconnectStatus} from '../../../core/session/disconnect-text.js';
 import {Text} from '../../components/SafeText.js';
 import type {SessionManager} from '../../../core/session/session-manager.js';
 import type {ShellSession} from '../../../core/session/shell-session.js';
 import type {PanePainter} from '../../screen/pane-painter.js';
+import {copyModeStatus, type CopyModeFlow} from '../../copy-mode/copy-mode-flow.js';
 
 export interface SessionsViewProps {
 	manager: SessionManager;
@@ -13,15 +14,19 @@ export interface SessionsViewProps {
 	top: number;
 	width: number;
 	height: number;
-	scrollback: boolean;
-	onLeaveScrollback(): void;
+	/** Copy mode, while it has the pane (its keys are the command table's; only the search prompt's text is typed here). */
+	copyMode: CopyModeFlow | undefined;
 }
 
-/** The focused session's pane, with a status line while it is not live, and scrollback mode. */
-export function SessionsView({manager, painter, top, width, height, scrollback, onLeaveScrollback}: SessionsViewProps) {
+/** The focused session's pane, with a status line while it is not live or in copy mode. */
+export function SessionsView({manager, painter, top, width, height, copyMode}: SessionsViewProps) {
 	const session = manager.focused;
-	const [offset, setOffset] = useState(0);
-	useEffect(() => setOffset(0), [scrollback, session]);
+	const [, redraw] = useReducer((n: number) => n + 1, 0);
+	useEffect(() => {
+		if (!copyMode) return;
+		copyMode.on('change', redraw);
+		return () => void copyMode.off('change', redraw);
+	}, [copyMode]);
 	// While a retry is scheduled, redraw each second so the countdown moves.
 	const [, tick] = useState(0);
 	const retryAt = session?.connection.state.kind === 'disconnected' ? session.connection.state.retryAt : undefined;
@@ -30,20 +35,18 @@ export function SessionsView({manager, painter, top, width, height, scrollback, 
 		const timer = setInterval(() => tick(n => n + 1), 1000);
 		return () => clearInterval(timer);
 	}, [retryAt]);
+	// The search prompt is text: the focus gives its keys to the views while it is open.
 	useInput(
 		(input, key) => {
-			if (!session) return;
-			const max = session.terminal.snapshot({scrollOffset: Number.MAX_SAFE_INTEGER}).scrollbackLength;
-			const page = Math.max(1, height - 2);
-			if (key.escape || input === 'q') return onLeaveScrollback();
-			if (key.pageUp || (key.ctrl && input === 'b')) return setOffset(o => Math.min(max, o + page));
-			if (key.pageDown || (key.ctrl && input === 'f')) return setOffset(o => Math.max(0, o - page));
-			if (key.upArrow || input === 'k') return setOffset(o => Math.min(max, o + 1));
-			if (key.downArrow || input === 'j') return setOffset(o => Math.max(0, o - 1));
-			if (input === 'g') return setOffset(max);
-			if (input === 'G') return setOffset(0);
+			const prompt = copyMode?.prompt;
+			if (!copyMode || !prompt) return;
+			if (key.escape) return copyMode.cancelSearch();
+			if (key.return) return copyMode.submitSearch();
+			if (key.backspace || key.delete) return copyMode.editSearch([...prompt.text].slice(0, -1).join(''));
+			if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return;
+			if (input) copyMode.editSearch(prompt.text + input);
 		},
-		{isActive: scrollback},
+		{isActive: copyMode?.prompt !== undefined},
 	);
 	if (!session) {
 		return (
@@ -52,11 +55,11 @@ export function SessionsView({manager, painter, top, width, height, scrollback, 
 			</Box>
 		);
 	}
-	const status = statusLine(session, scrollback, offset);
+	const status = copyMode?.active ? {text: copyModeStatus(copyMode), colour: 'cyan'} : statusLine(session);
 	const paneHeight = status ? height - 1 : height;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<PaneArea painter={painter} top={top} width={width} height={paneHeight} scrollOffset={offset} />
+			<PaneArea painter={painter} top={top} width={width} height={paneHeight} />
 			{status ? (
 				<Text wrap="truncate" inverse color={status.colour}>
 					{` ${status.text}`.padEnd(width)}
@@ -67,16 +70,15 @@ export function SessionsView({manager, painter, top, width, height, scrollback, 
 }
 
 /** The pane's place in Ink's layout: Ink leaves it blank, the painter draws the session into it. */
-function PaneArea({painter, top, width, height, scrollOffset}: {painter: PanePainter; top: number; width: number; height: number; scrollOffset: number}) {
+function PaneArea({painter, top, width, height}: {painter: PanePainter; top: number; width: number; height: number}) {
 	// Geometry only (which session is painted, and whether, comes from focus/derive-focus). During render,
 	// not in an effect: the region must be right before Ink writes this frame, or a paint with the old
 	// region could land on the status line Ink is about to draw.
-	painter.setRegion({top, cols: width, rows: height}, scrollOffset);
+	painter.setRegion({top, cols: width, rows: height});
 	return <Box width={width} height={height} />;
 }
 
-export function statusLine(session: ShellSession, scrollback: boolean, offset: number): {text: string; colour: string} | undefined {
-	if (scrollback) return {text: `scrollback: ${offset} lines up · PgUp/PgDn ↑/↓ g/G · q or Esc leaves`, colour: 'cyan'};
+export function statusLine(session: ShellSession): {text: string; colour: string} | undefined {
 	if (session.state.kind === 'exited') {
 		const how = session.state.signal ? `killed by ${session.state.signal}` : `exited with status ${session.state.code}`;
 		return {text: `The shell ${how}. Ctrl-b x closes this pane, Ctrl-b c opens another shell.`, colour: 'gray'};
