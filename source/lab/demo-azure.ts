@@ -1,13 +1,21 @@
+import {randomBytes} from 'node:crypto';
+import {ClientSecretCredential} from '@azure/identity';
 import {createArmClients, type ArmClients} from '../core/azure/clients.js';
-import {labCloud} from '../core/azure/cloud.js';
-import {LabCredential} from '../core/azure/credentials.js';
+import {identityClientOptions} from '../core/azure/credentials.js';
+import {labCloud} from './cloud.js';
 import type {VmRecord} from '../core/inventory/model.js';
 import {startLabArm, type LabArm} from './arm/index.js';
 import type {LabCredentials} from './credentials.js';
 import {mountLabBastion} from './bastion/index.js';
 import {mountLabKeyVault} from './keyvault/index.js';
-import {mountLabEntra, type LabEntra} from './entra/index.js';
+import {mountLabEntra, type LabConfidentialClient, type LabEntra} from './entra/index.js';
 import type {LabSshCa} from './entra/ssh-ca.js';
+
+/** The demo's app registration (a confidential client); the secret is made per run. */
+const DEMO_APP: Omit<LabConfidentialClient, 'secret'> = {
+	clientId: '3c1f6b2a-7d4e-4a9b-8e2f-5a6b7c8d9e0f',
+	identity: {oid: '8b2e4f6a-1c3d-4e5f-9a7b-2c4d6e8f0a1b', upn: '3c1f6b2a-7d4e-4a9b-8e2f-5a6b7c8d9e0f', name: 'vmux demo'},
+};
 
 /** How long the demo's device code stays on screen before the lab approves it. */
 export const DEMO_SIGN_IN_APPROVE_MS = 2500;
@@ -40,10 +48,20 @@ export async function startDemoAzure(
 		: undefined;
 	// Entra ID (device-code sign-in and SSH certificates) on the same server: the demo shows the code for a moment,
 	// then approves it by itself, as if the user had entered it in a browser.
-	const entra = mountLabEntra(arm.server, {tokens: arm.tokens, interval: 1, autoApprove: {afterMs: DEMO_SIGN_IN_APPROVE_MS}, ...(sshCa ? {sshCa} : {})});
-	// The demo's sign-in is a member of every tenant of the world, as a user who is a guest in the others.
-	const credential = new LabCredential((scopes, {tenantId}) => arm.tokens.issueForScopes(scopes, undefined, tenantId));
-	const clients = createArmClients({cloud: labCloud(arm.url, arm.ca), credential});
+	// The demo's app registration has a new secret each run; its service principal is in every tenant of the world.
+	const app = {...DEMO_APP, secret: randomBytes(32).toString('base64url')};
+	const entra = mountLabEntra(arm.server, {
+		tokens: arm.tokens,
+		interval: 1,
+		autoApprove: {afterMs: DEMO_SIGN_IN_APPROVE_MS},
+		confidentialClients: [app],
+		...(sshCa ? {sshCa} : {}),
+	});
+	// The lab is a custom cloud, and the demo signs in to it as a service principal would to any cloud: a client
+	// secret over HTTPS to the cloud's Entra, with the options vmux's own sign-in chain uses for that cloud.
+	const cloud = labCloud(arm.url, arm.ca);
+	const credential = new ClientSecretCredential(topology.tenantId, app.clientId, app.secret, {...identityClientOptions(cloud), additionallyAllowedTenants: ['*']});
+	const clients = createArmClients({cloud, credential});
 	return {
 		arm,
 		clients,

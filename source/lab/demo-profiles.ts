@@ -2,13 +2,23 @@ import {existsSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync} 
 import {basename, dirname, join} from 'node:path';
 import type {Profile} from '../core/profiles/schema.js';
 import type {VmRecord} from '../core/inventory/model.js';
+import {LAB_VAULT_SUFFIX} from './cloud.js';
 import {LAB_USERNAME} from './credentials.js';
 import {DEMO_KEY_FILE, DEMO_RUN_DIR_PREFIX} from './demo-run-dir.js';
 
-/** The demo's Key Vault (served by the lab once Key Vault arrives). */
-export const DEMO_VAULT_URL = 'https://kv-contoso-demo.vault.azure.net';
+/**
+ * The demo's vaults, by the URL the lab's ARM lists for them (`vaultUri`): the lab cloud's own vault domain and no
+ * port, so a saved profile stays right across runs while the lab's port changes; the lab cloud's `dataPlanePort`
+ * says where vaults listen, as for any custom cloud.
+ */
+export const DEMO_VAULT_URL = `https://kv-contoso-demo.${LAB_VAULT_SUFFIX}`;
 /** The second tenant's vault (Fabrikam, where the demo user is a guest): its challenge names Fabrikam's tenant. */
-export const DEMO_FABRIKAM_VAULT_URL = 'https://kv-fabrikam-demo.vault.azure.net';
+export const DEMO_FABRIKAM_VAULT_URL = `https://kv-fabrikam-demo.${LAB_VAULT_SUFFIX}`;
+/** Earlier versions saved the demo vaults under the public cloud's domain; seeding moves them to the lab's. */
+const OLD_DEMO_VAULT_URLS = new Map([
+	['https://kv-contoso-demo.vault.azure.net', DEMO_VAULT_URL],
+	['https://kv-fabrikam-demo.vault.azure.net', DEMO_FABRIKAM_VAULT_URL],
+]);
 
 /**
  * Which demo profiles `--demo` has already put into a config dir, so that one the user deleted stays deleted
@@ -83,6 +93,10 @@ export function seedDemoProfiles(store: SeedableStore, vms: VmRecord[], options:
 	for (const profile of store.list()) {
 		if (profile.auth.type === 'key-file' && isStaleDemoKey(profile.auth.path)) {
 			trySave(store, {...profile, auth: {...profile.auth, path: options.keyPath}}, profile.name);
+		}
+		if (profile.auth.type === 'keyvault-key' || profile.auth.type === 'keyvault-password') {
+			const moved = OLD_DEMO_VAULT_URLS.get(profile.auth.vaultUrl.toLowerCase().replace(/\/+$/, ''));
+			if (moved) trySave(store, {...profile, auth: {...profile.auth, vaultUrl: moved}}, profile.name);
 		}
 	}
 	if (seeded.size !== before) writeSeededNames(options.configDir, seeded);

@@ -1,5 +1,4 @@
 import type {VmRecord} from '../core/inventory/model.js';
-import {buildLocalInventory} from '../core/inventory/local-source.js';
 import {generateLabCredentials, LAB_USERNAME, type LabCredentials} from './credentials.js';
 import {LAB_DEFAULT_IDENTITY} from './arm/tokens.js';
 import {startDemoAzure} from './demo-azure.js';
@@ -7,7 +6,7 @@ import {createLabSshCaAsync} from './entra/ssh-ca.js';
 import {seedDemoProfiles} from './demo-profiles.js';
 import {createDemoRunDir, type DemoRunDir} from './demo-run-dir.js';
 import {startLab, type Lab} from './lab.js';
-import type {Topology} from './topology/index.js';
+import {readLabWorld, type Topology} from './topology/index.js';
 
 export interface DemoOptions {
 	topology: Topology;
@@ -41,7 +40,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 	bypassProxyForLab();
 	const credentials = generateLabCredentials();
 	const runDir = createDemoRunDir(credentials);
-	const world = buildLocalInventory(options.topology);
+	// The lab's own reading of its world (not vmux's inventory parsers): its servers follow the topology itself.
+	const world = {vms: readLabWorld(options.topology)};
 	let lab: Lab | undefined;
 	try {
 		// The lab's Entra signs SSH certificates with this CA and the VMs trust it (app-01 logs in with Entra ID).

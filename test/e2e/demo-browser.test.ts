@@ -94,12 +94,12 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		await vmux.waitFor(/dev-01-password/);
 		vmux.write('k\r');
 		const form = await vmux.waitFor(/^ {2}Secret\s+dev-01-password$/m);
-		expect(form).toMatch(/Azure Key Vault\s+https:\/\/kv-contoso-demo\.vault\.azure\.net$/m);
+		expect(form).toMatch(/Azure Key Vault\s+https:\/\/kv-contoso-demo\.vault\.localhost$/m);
 		vmux.write('\x13');
 		await vmux.waitFor('Saved the profile "web-01"');
 		const {readFileSync} = await import('node:fs');
 		const saved = JSON.parse(readFileSync(`${vmux.configDir}/profiles.json`, 'utf8')).profiles.find((p: {name: string}) => p.name === 'web-01');
-		expect(saved.auth).toMatchObject({type: 'keyvault-key', vaultUrl: 'https://kv-contoso-demo.vault.azure.net', secretName: 'dev-01-password'});
+		expect(saved.auth).toMatchObject({type: 'keyvault-key', vaultUrl: 'https://kv-contoso-demo.vault.localhost', secretName: 'dev-01-password'});
 	});
 
 	it('opens with a hand-broken profiles file, says which file and what is wrong once, and never rewrites it', async () => {

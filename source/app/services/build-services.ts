@@ -2,7 +2,6 @@ import {EventEmitter} from 'node:events';
 import {authStepsFor, type EntraLoginSource, type ReadSecret} from '../../core/credentials/auth-steps.js';
 import type {EntraCertificates} from '../../core/entra/certificates.js';
 import type {ArmClients} from '../../core/azure/clients.js';
-import {vaultUrlInCloud} from '../../core/azure/cloud.js';
 import {secretReader} from '../../core/azure/secret-reader.js';
 import {AzureSignIn, armInventorySource, cloudFromSettings, diskCache} from './azure-services.js';
 import {bastionTunnels} from './bastion-tunnels.js';
@@ -259,10 +258,9 @@ export async function buildServices(
 			: {}),
 		keyVault: {
 			loadSubscriptions: async () => (await listSubscriptions(await clients())).map(s => ({subscriptionId: s.id, displayName: s.name})),
-			// Demo vaults are listed with public-cloud URLs, like the demo profiles (see vaultUrlInCloud).
-			loadVaults: async subscriptionId =>
-				(await (await keyVault()).listVaults(subscriptionId)).map(vault => (options.demo ? {...vault, vaultUrl: `https://${vault.name}.vault.azure.net`} : vault)),
-			loadSecrets: async vaultUrl => (await keyVault()).listSecretNames(vaultUrlInCloud((await clients()).cloud, vaultUrl)),
+			loadVaults: async subscriptionId => (await keyVault()).listVaults(subscriptionId),
+			// The vault URL as listed and saved (no port); the Key Vault clients read it in the cloud (vaultUrlInCloud).
+			loadSecrets: async vaultUrl => (await keyVault()).listSecretNames(vaultUrl),
 		},
 		profiles: {
 			list: () => store.list(),

@@ -1,19 +1,20 @@
 import {Agent as HttpAgent} from 'node:http';
-import {Agent as HttpsAgent} from 'node:https';
+import type {Agent as HttpsAgent} from 'node:https';
 import {ComputeManagementClient} from '@azure/arm-compute';
 import {NetworkManagementClient} from '@azure/arm-network';
 import {ResourceGraphClient} from '@azure/arm-resourcegraph';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {TokenCredential} from '@azure/identity';
 import {armScope, type CloudSettings} from './cloud.js';
+import {cloudHttpsAgent} from './cloud-agent.js';
 import {sendWithRetries, type RetryOptions} from './retry.js';
 import {SubscriptionTenants, tenantCredential} from './tenants.js';
 import type {ThrottleListener} from './throttle.js';
 import {cachingCredential} from './token-cache.js';
 
 /**
- * The Azure SDK clients vmux uses, built from the cloud setting: endpoint and token scope come from it, the lab's
- * CA is trusted through a per-client HTTPS agent only when the cloud carries one (never globally), and every
+ * The Azure SDK clients vmux uses, built from the cloud setting: endpoint and token scope come from it, a custom
+ * cloud's CA is trusted through a per-client HTTPS agent only when the cloud carries one (never globally), and every
  * client shares one retry policy: 429s with progress, transient 5xx and dropped connections with backoff, all
  * within one bound on the total wait (see retry.ts).
  */
@@ -75,9 +76,8 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 		listeners,
 	};
 	const scope = armScope(cloud);
-	// Node's `ca` replaces the default roots for this agent only: lab clients trust the lab CA and nothing else,
-	// every other connection in the process keeps the system's roots.
-	const httpsAgent = cloud.tlsCa ? new HttpsAgent({ca: cloud.tlsCa, keepAlive: true}) : undefined;
+	// A cloud with its own CA trusts it for these clients only; every other connection keeps the system's roots.
+	const httpsAgent = cloudHttpsAgent(cloud);
 	const coreOptions = {
 		endpoint: cloud.armEndpoint,
 		// One retry policy (below) instead of the SDK's silent ones.

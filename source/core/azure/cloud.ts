@@ -4,15 +4,15 @@ import {expandHome} from '../credentials/home-path.js';
 import type {CloudSettings as CloudSettingsFields} from '../profiles/schema.js';
 
 /**
- * Where Azure lives. One settings shape serves the public cloud, the sovereign clouds, custom endpoints (Azure
- * Stack and the like) and the lab: the app only ever reads endpoints from here.
+ * Where Azure lives. One settings shape serves the public cloud, the sovereign clouds and custom endpoints (Azure
+ * Stack and the like; the lab is one of these): the app only ever reads endpoints from here.
  */
 
 export type KnownCloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment';
 
 export interface CloudSettings {
-	/** `AzureCloud`, `AzureChinaCloud`, `AzureUSGovernment`, `custom` or `lab`. */
-	name: KnownCloudName | 'custom' | 'lab';
+	/** `AzureCloud`, `AzureChinaCloud`, `AzureUSGovernment` or `custom`. */
+	name: KnownCloudName | 'custom';
 	/** Resource Manager (and Resource Graph) endpoint, no trailing slash. */
 	armEndpoint: string;
 	/** The audience ARM tokens are requested for; the token scope is `${armAudience}/.default`. */
@@ -27,11 +27,14 @@ export interface CloudSettings {
 	sshCertificateScope: string;
 	/** Portal base URL, for "open in browser" hints. */
 	portalUrl: string;
-	/** Port of the Key Vault hosts when not 443 (the lab's one HTTPS port). */
-	keyVaultPort?: number;
 	/**
-	 * Extra CA (PEM) to trust for this cloud's endpoints only — set for the lab, whose certificates a test CA
-	 * signs. Never applied globally.
+	 * Port of the cloud's data-plane hosts (Key Vault vaults, Bastion hosts) when not 443: a custom cloud served
+	 * from one HTTPS port, such as the lab's. Saved vault URLs carry no port; it is added when a vault is read.
+	 */
+	dataPlanePort?: number;
+	/**
+	 * Extra CA (PEM) to trust for this cloud's endpoints only (an Azure Stack Hub's private CA, the lab's test
+	 * CA). Never applied globally.
 	 */
 	tlsCa?: string;
 }
@@ -77,7 +80,7 @@ export interface CustomCloudInput {
 	keyVaultAudience?: string;
 	sshCertificateScope?: string;
 	portalUrl?: string;
-	keyVaultPort?: number;
+	dataPlanePort?: number;
 	tlsCa?: string;
 }
 
@@ -89,15 +92,18 @@ export class CloudSettingsError extends Error {
 }
 
 /** Validates custom endpoints; every error names the setting and what it needs. */
-export function customCloud(input: CustomCloudInput, name: 'custom' | 'lab' = 'custom'): CloudSettings {
+export function customCloud(input: CustomCloudInput): CloudSettings {
 	const armEndpoint = httpsUrl('armEndpoint', input.armEndpoint);
 	const authorityHost = httpsUrl('authorityHost', input.authorityHost);
 	const suffix = input.keyVaultSuffix.trim().replace(/^\.+|\.+$/g, '');
 	if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(suffix)) {
 		throw new CloudSettingsError(`keyVaultSuffix '${input.keyVaultSuffix}' must be a DNS suffix such as vault.azure.net.`);
 	}
+	if (input.dataPlanePort !== undefined && !(Number.isInteger(input.dataPlanePort) && input.dataPlanePort > 0 && input.dataPlanePort < 65536)) {
+		throw new CloudSettingsError(`dataPlanePort '${input.dataPlanePort}' must be a TCP port number (1-65535), or left out for 443.`);
+	}
 	return {
-		name,
+		name: 'custom',
 		armEndpoint,
 		armAudience: input.armAudience ? stripSlash(input.armAudience) : armEndpoint,
 		authorityHost,
@@ -105,32 +111,9 @@ export function customCloud(input: CustomCloudInput, name: 'custom' | 'lab' = 'c
 		keyVaultAudience: input.keyVaultAudience ? stripSlash(input.keyVaultAudience) : `https://${suffix}`,
 		sshCertificateScope: input.sshCertificateScope ?? AZURE_CLOUDS.AzureCloud.sshCertificateScope,
 		portalUrl: input.portalUrl ? stripSlash(input.portalUrl) : AZURE_CLOUDS.AzureCloud.portalUrl,
-		...(input.keyVaultPort ? {keyVaultPort: input.keyVaultPort} : {}),
+		...(input.dataPlanePort && input.dataPlanePort !== 443 ? {dataPlanePort: input.dataPlanePort} : {}),
 		...(input.tlsCa ? {tlsCa: input.tlsCa} : {}),
 	};
-}
-
-/**
- * The lab's cloud: every endpoint on the lab's HTTPS server, tokens with the public cloud's audiences (the lab's
- * stand-ins check them as the real services do), and the lab CA trusted for these endpoints only.
- */
-export function labCloud(labUrl: string, ca: string): CloudSettings {
-	const base = stripSlash(labUrl);
-	const port = Number(new URL(base).port) || undefined;
-	return customCloud(
-		{
-			armEndpoint: base,
-			armAudience: AZURE_CLOUDS.AzureCloud.armAudience,
-			authorityHost: base,
-			keyVaultSuffix: 'vault.localhost',
-			keyVaultPort: port,
-			keyVaultAudience: AZURE_CLOUDS.AzureCloud.keyVaultAudience,
-			sshCertificateScope: AZURE_CLOUDS.AzureCloud.sshCertificateScope,
-			portalUrl: AZURE_CLOUDS.AzureCloud.portalUrl,
-			tlsCa: ca,
-		},
-		'lab',
-	);
 }
 
 /** A known cloud by name (case-insensitive, as `az cloud` names them), or a readable error. */
@@ -149,15 +132,26 @@ export function armScope(cloud: CloudSettings): string {
 
 /** `https://{vault}.{suffix}[:port]` — a vault's data-plane URL in this cloud. */
 export function keyVaultUrl(cloud: CloudSettings, vaultName: string): string {
-	return `https://${vaultName.toLowerCase()}.${cloud.keyVaultSuffix}${cloud.keyVaultPort ? `:${cloud.keyVaultPort}` : ''}`;
+	return `https://${vaultName.toLowerCase()}.${cloud.keyVaultSuffix}${cloud.dataPlanePort ? `:${cloud.dataPlanePort}` : ''}`;
 }
 
 /**
- * Where a saved vault URL is read in this cloud. Profiles keep a vault's public URL; the lab serves each vault
- * under its own host on the lab's port (`{vault}.vault.localhost:{port}`), found by the vault's name.
+ * Where a saved vault URL is read in this cloud. Profiles keep a vault's URL as Azure lists it (`vaultUri`, no
+ * port); in a cloud whose data plane is on another port (dataPlanePort), a vault under the cloud's own Key Vault
+ * suffix is reached on that port. Any other URL is read as it is.
  */
 export function vaultUrlInCloud(cloud: CloudSettings, vaultUrl: string): string {
-	return cloud.name === 'lab' ? keyVaultUrl(cloud, new URL(vaultUrl).hostname.split('.')[0]!) : vaultUrl;
+	if (!cloud.dataPlanePort) return vaultUrl;
+	let url: URL;
+	try {
+		url = new URL(vaultUrl);
+	} catch {
+		return vaultUrl;
+	}
+	const host = url.hostname.toLowerCase();
+	if (url.port || !host.endsWith(`.${cloud.keyVaultSuffix.toLowerCase()}`)) return vaultUrl;
+	url.port = String(cloud.dataPlanePort);
+	return stripSlash(url.toString());
 }
 
 function stripSlash(url: string): string {
@@ -200,6 +194,8 @@ export function cloudFromSettings(settings: CloudSettingsFields, settingsFile = 
 			authorityHost: settings.authorityHost,
 			keyVaultSuffix: settings.keyVaultDnsSuffix,
 			...(settings.resourceManagerAudience ? {armAudience: settings.resourceManagerAudience} : {}),
+			...(settings.keyVaultAudience ? {keyVaultAudience: settings.keyVaultAudience} : {}),
+			...(settings.dataPlanePort ? {dataPlanePort: settings.dataPlanePort} : {}),
 			...(settings.caFile ? {tlsCa: readCaFile(settings.caFile, settingsFile)} : {}),
 		});
 	} catch (error) {

@@ -5,12 +5,12 @@ import {
 	EnvironmentCredential,
 	ManagedIdentityCredential,
 	WorkloadIdentityCredential,
-	type AccessToken,
-	type GetTokenOptions,
 	type ManagedIdentityCredentialClientIdOptions,
 	type TokenCredential,
 } from '@azure/identity';
+import type {Agent as HttpsAgent} from 'node:https';
 import type {CloudSettings} from './cloud.js';
+import {cloudHttpsAgent} from './cloud-agent.js';
 
 export {AZURE_CLI_CLIENT_ID, type DeviceCodePrompt} from './public-client.js';
 
@@ -42,17 +42,18 @@ export interface NamedCredential {
  */
 export function signInChain(options: CredentialOptions): NamedCredential[] {
 	const authorityHost = options.cloud.authorityHost;
+	const identity = identityClientOptions(options.cloud);
 	const tenantId = options.tenantId;
 	const additionallyAllowedTenants = tenantId ? [tenantId] : ['*'];
 	return [
 		{name: 'AzureCliCredential', credential: new AzureCliCredential(tenantId ? {tenantId} : {additionallyAllowedTenants})},
 		// Its tenant is AZURE_TENANT_ID's; `--tenant` may name another, which it then allows too.
-		{name: 'EnvironmentCredential', credential: new EnvironmentCredential({authorityHost, additionallyAllowedTenants})},
+		{name: 'EnvironmentCredential', credential: new EnvironmentCredential({...identity, additionallyAllowedTenants})},
 		{
 			name: 'WorkloadIdentityCredential',
 			// Throws in its constructor when its environment is missing; DefaultAzureCredential treats that as
 			// "unavailable", and so does this chain.
-			credential: unavailableOnThrow('WorkloadIdentityCredential', () => new WorkloadIdentityCredential({authorityHost, additionallyAllowedTenants, ...(tenantId ? {tenantId} : {})})),
+			credential: unavailableOnThrow('WorkloadIdentityCredential', () => new WorkloadIdentityCredential({...identity, additionallyAllowedTenants, ...(tenantId ? {tenantId} : {})})),
 		},
 		{
 			name: 'ManagedIdentityCredential',
@@ -70,29 +71,20 @@ export function signInChain(options: CredentialOptions): NamedCredential[] {
 	];
 }
 
+/**
+ * How @azure/identity's Entra credentials (a service principal's secret or certificate, workload identity) reach
+ * this cloud's Entra: its authority host; for a custom cloud, no instance discovery (Microsoft's discovery does
+ * not know its host; MSAL then reads the authority's OpenID metadata directly) and an agent trusting its CA, if
+ * it has one. The chain uses it, and so does anything else that signs in a service principal to the cloud.
+ */
+export function identityClientOptions(cloud: CloudSettings): {authorityHost: string; disableInstanceDiscovery?: boolean; agent?: HttpsAgent} {
+	const agent = cloudHttpsAgent(cloud);
+	return {authorityHost: cloud.authorityHost, ...(cloud.name === 'custom' ? {disableInstanceDiscovery: true} : {}), ...(agent ? {agent} : {})};
+}
+
 /** Azure CLI first, then environment, workload identity and managed identity. */
 export function createAzureCredential(options: CredentialOptions): TokenCredential {
 	return new ChainedTokenCredential(...signInChain(options).map(entry => entry.credential));
-}
-
-export type LabTokenSource = (scopes: string[], options: {tenantId?: string}) => AccessToken | Promise<AccessToken>;
-
-/**
- * A TokenCredential for the lab: the token comes from the lab's issuer (in-process for `vmux --demo`), so the
- * real SDK clients authenticate against the lab's stand-ins exactly as against Azure. The tenant asked for (a
- * subscription's, a Key Vault challenge's) goes to the source, as a credential allowing every tenant would.
- */
-export class LabCredential implements TokenCredential {
-	private readonly source: LabTokenSource;
-
-	constructor(source: LabTokenSource | AccessToken) {
-		this.source = typeof source === 'function' ? source : () => source;
-	}
-
-	async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-		const token = await this.source(Array.isArray(scopes) ? scopes : [scopes], options?.tenantId ? {tenantId: options.tenantId} : {});
-		return {token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, tokenType: 'Bearer'};
-	}
 }
 
 function unavailableOnThrow(name: string, create: () => TokenCredential): TokenCredential {

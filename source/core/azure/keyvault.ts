@@ -1,9 +1,8 @@
-import {Agent as HttpsAgent} from 'node:https';
 import {KeyVaultManagementClient} from '@azure/arm-keyvault';
 import {SecretClient} from '@azure/keyvault-secrets';
 import type {TokenCredential} from '@azure/identity';
-import {armScope, keyVaultUrl, type CloudSettings} from './cloud.js';
-import {localhostLookup} from './localhost-lookup.js';
+import {armScope, keyVaultUrl, vaultUrlInCloud, type CloudSettings} from './cloud.js';
+import {cloudHttpsAgent} from './cloud-agent.js';
 import {describeAzureError, type AzureProblem} from './errors.js';
 
 /**
@@ -60,7 +59,7 @@ export class KeyVaultError extends Error {
 
 export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 	const {cloud, credential} = access;
-	const agent = keyVaultAgent(cloud);
+	const agent = cloudHttpsAgent(cloud);
 	const common = {
 		userAgentOptions: {userAgentPrefix: 'vmux'},
 		...(agent ? {agent} : {}),
@@ -74,9 +73,6 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 			client = new SecretClient(url, credential, {
 				...common,
 				additionalPolicies: [{policy: errorBodyPolicy, position: 'perCall'}],
-				// The lab's vault hosts (`*.vault.localhost`) are not under the challenge's `vault.azure.net`
-				// resource, so the SDK's domain check must be off there — and only there.
-				...(cloud.name === 'lab' ? {disableChallengeResourceVerification: true} : {}),
 			});
 			secrets.set(url.toLowerCase(), client);
 		}
@@ -100,7 +96,7 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 					if (!vault.name) continue;
 					vaults.push({
 						name: vault.name,
-						// vaultUri is authoritative (custom clouds, the lab's port); the name gives it when absent.
+						// vaultUri is authoritative (custom clouds); the name gives it when absent.
 						vaultUrl: stripSlash(vault.properties?.vaultUri ?? keyVaultUrl(cloud, vault.name)),
 						resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(vault.id ?? '')?.[1] ?? '',
 						location: vault.location ?? '',
@@ -113,7 +109,7 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 			}
 		},
 		async listSecretNames(vaultUrl, options = {}) {
-			const url = stripSlash(vaultUrl);
+			const url = stripSlash(vaultUrlInCloud(cloud, vaultUrl));
 			const client = secretClientFor(url);
 			try {
 				const found: SecretSummary[] = [];
@@ -133,7 +129,7 @@ export function createKeyVaultClients(access: KeyVaultAccess): KeyVaultClients {
 			}
 		},
 		async getSecret(vaultUrl, secretName, options = {}) {
-			const url = stripSlash(vaultUrl);
+			const url = stripSlash(vaultUrlInCloud(cloud, vaultUrl));
 			const name = secretName.trim();
 			const context = {vaultUrl: url, operation: 'get' as const, secretName: name};
 			const client = secretClientFor(url);
@@ -317,18 +313,6 @@ const errorBodyPolicy: SecretPipelinePolicy = {
 	},
 };
 
-/**
- * The HTTPS agent for Key Vault calls: the cloud's extra CA for its endpoints only (as the ARM clients do), and
- * for the lab, `*.localhost` resolved to loopback — Node's resolver does not map `*.localhost` names.
- */
-function keyVaultAgent(cloud: CloudSettings): HttpsAgent | undefined {
-	if (!cloud.tlsCa && cloud.name !== 'lab') return undefined;
-	return new HttpsAgent({
-		keepAlive: true,
-		...(cloud.tlsCa ? {ca: cloud.tlsCa} : {}),
-		...(cloud.name === 'lab' ? {lookup: localhostLookup} : {}),
-	});
-}
 
 function innerCode(err: Record<string, unknown>): string | undefined {
 	// core's RestError keeps the parsed body under `details` (newer) or on the response (older).

@@ -3,8 +3,8 @@ import {lookup as dnsLookup, type LookupAddress, type LookupOptions} from 'node:
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * A `lookup` for HTTPS agents talking to the lab: `localhost` and `*.localhost` resolve to loopback (RFC 6761
- * says they should; Node's resolver does not map the subdomains), anything else goes to DNS as usual.
+ * A `lookup` for vmux's own HTTPS agents, whatever the cloud: `localhost` and `*.localhost` resolve to loopback
+ * (RFC 6761 says they do; Node's resolver does not map the subdomains), anything else goes to DNS as usual.
  */
 export function localhostLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
 	if (hostname === 'localhost' || hostname.endsWith('.localhost')) {

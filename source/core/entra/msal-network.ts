@@ -1,4 +1,5 @@
 import {Agent, request} from 'node:https';
+import {localhostLookup} from '../azure/localhost-lookup.js';
 import {proxyAgentCache, proxyFromEnvironment, type ProxyLookup} from '../transport/proxy.js';
 import {AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse} from '@azure/msal-node';
 
@@ -33,7 +34,7 @@ export class MsalHttpsClient implements INetworkModule {
 
 	constructor(options: {ca?: string; proxy?: ProxyLookup} = {}) {
 		// No keep-alive: a sign-in is a handful of requests, and an idle socket would hold the process open.
-		this.agent = options.ca ? new Agent({ca: options.ca, keepAlive: false}) : undefined;
+		this.agent = options.ca ? new Agent({ca: options.ca, keepAlive: false, lookup: localhostLookup}) : undefined;
 		this.ca = options.ca;
 		// Behind a corporate proxy Entra is reached through it, as the Azure SDK and the Bastion tunnel do.
 		this.proxyFor = options.proxy ?? proxyFromEnvironment;

@@ -72,12 +72,12 @@ export class EntraSignIn {
 		this.cloud = options.cloud;
 		this.tenantId = options.tenantId;
 		this.network = new MsalHttpsClient(options.cloud.tlsCa ? {ca: options.cloud.tlsCa} : {});
-		const custom = options.cloud.name === 'custom' || options.cloud.name === 'lab';
+		const custom = options.cloud.name === 'custom';
 		this.app = new PublicClientApplication({
 			auth: {
 				clientId: options.clientId ?? AZURE_CLI_CLIENT_ID,
 				authority: this.authority(options.tenantId),
-				// A custom cloud (Azure Stack Hub, the lab) is not in Microsoft's instance discovery; listing its host
+				// A custom cloud (Azure Stack Hub, the lab's) is not in Microsoft's instance discovery; listing its host
 				// as known makes MSAL trust it as configured and read its OpenID metadata directly.
 				...(custom ? {knownAuthorities: [options.cloud.authorityHost]} : {}),
 			},

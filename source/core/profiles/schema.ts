@@ -239,7 +239,7 @@ const httpsUrl = (what: string) =>
 
 /**
  * Which Azure cloud to talk to. The named clouds carry their well-known endpoints (core/azure owns them);
- * the overrides point vmux at a sovereign cloud, an Azure Stack, or the lab (DESIGN §8).
+ * the overrides point vmux at a sovereign cloud, an Azure Stack, or any other custom cloud (the lab is one).
  */
 export const CloudSettingsSchema = z
 	.strictObject({
@@ -249,6 +249,10 @@ export const CloudSettingsSchema = z
 		keyVaultDnsSuffix: str('a Key Vault DNS suffix such as .vault.azure.net').min(1).optional(),
 		/** The token audience for ARM when it is not the endpoint itself (az: --endpoint-active-directory-resource-id). */
 		resourceManagerAudience: httpsUrl('the Azure Resource Manager token audience').optional(),
+		/** The token audience for Key Vault when it is not `https://{keyVaultDnsSuffix}` (az: --endpoint-vault-resource-id). */
+		keyVaultAudience: httpsUrl('the Key Vault token audience').optional(),
+		/** The port of Key Vault and Bastion hosts when not 443 (a custom cloud served from one HTTPS port). */
+		dataPlanePort: z.number({error: 'a TCP port number (1-65535)'}).int({error: 'a TCP port number (1-65535)'}).min(1, {error: 'a TCP port number (1-65535)'}).max(65535, {error: 'a TCP port number (1-65535)'}).optional(),
 		/** Extra CA certificates (PEM) trusted for this cloud's endpoints only, e.g. an Azure Stack Hub's private CA. */
 		caFile: str('the path of a PEM file of CA certificates').min(1).optional(),
 		tenantId: str('a tenant id or domain').min(1).optional(),

@@ -5,34 +5,24 @@ import type {BastionEndpoint} from './bastion.js';
 import {describeProxy, proxyAgentCache, proxyFromEnvironment, type ProxyLookup} from './proxy.js';
 
 /**
- * Where a cloud's Bastion hosts are reached. In Azure, the Bastion's own `dnsName` (with the cloud's extra CA
- * when it has one). In the lab, every Bastion lives on the lab's HTTPS port under `{first label}.bastion.localhost`
- * (see labBastionHost), resolved to loopback here: Node's resolver does not map `*.localhost` names.
- * Either way, a proxy from HTTPS_PROXY (unless NO_PROXY lists the host) carries the connection; the proxy
- * resolves the name then, and the CA still checks the Bastion's certificate end to end.
+ * Where a cloud's Bastion hosts are reached: at the Bastion's own `dnsName` (and the data-pod hosts it hands
+ * out), on the cloud's data-plane port when it is not 443, trusting the cloud's extra CA when it has one. Every
+ * cloud takes this one path; names under `*.localhost` resolve to loopback (RFC 6761; Node's resolver does not),
+ * which is all a cloud on this machine, such as the lab, needs.
+ * A proxy from HTTPS_PROXY (unless NO_PROXY lists the host) carries the connection; the proxy resolves the name
+ * then, and the CA still checks the Bastion's certificate end to end.
  */
 export function bastionEndpoints(cloud: CloudSettings, proxyFor: ProxyLookup = proxyFromEnvironment): (host: string) => BastionEndpoint {
 	const ca = cloud.tlsCa ? {ca: cloud.tlsCa} : {};
 	const proxyAgent = proxyAgentCache();
-	const lab = cloud.name === 'lab';
-	const port = lab ? new URL(cloud.armEndpoint).port : '';
-	const direct = lab ? new HttpsAgent({...ca, lookup: localhostLookup}) : cloud.tlsCa ? new HttpsAgent(ca) : undefined;
+	const port = cloud.dataPlanePort ? `:${cloud.dataPlanePort}` : '';
+	const direct = new HttpsAgent({...ca, lookup: localhostLookup});
 	return dnsName => {
-		const host = lab ? labBastionHost(dnsName) : dnsName;
-		const origin = `https://${host}${port ? `:${port}` : ''}`;
+		const host = dnsName.trim().toLowerCase();
+		const origin = `https://${host}${port}`;
 		// Read at every connect, so a changed environment (or a test's) applies to the next tunnel.
 		const proxy = proxyFor(origin);
 		if (proxy) return {origin, host, agent: proxyAgent(proxy), ...ca, proxy: describeProxy(proxy)};
-		return {origin, host, ...(direct ? {agent: direct} : {}), ...ca};
+		return {origin, host, agent: direct, ...ca};
 	};
 }
-
-/**
- * `bst-1234.bastion.azure.com` -> `bst-1234.bastion.localhost`: one label under `bastion.localhost`, which the
- * lab certificate's `*.bastion.localhost` covers (Node refuses a bare `*.localhost` wildcard).
- */
-export function labBastionHost(host: string): string {
-	const lower = host.toLowerCase();
-	return /^[a-z0-9-]+\.bastion\.localhost$/.test(lower) ? lower : `${lower.split('.')[0]!}.bastion.localhost`;
-}
-

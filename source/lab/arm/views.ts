@@ -1,4 +1,3 @@
-import {powerCodeFromStatuses} from '../../core/inventory/facts.js';
 import {RESOURCE_TYPES, type ArmJson, type Topology, type TopologyResource} from '../topology/index.js';
 
 /**
@@ -47,9 +46,10 @@ export function instanceView(resource: TopologyResource): ArmJson {
 /** The instance view's `PowerState/*` status, for Resource Graph's `properties.extended`. */
 export function powerStatus(resource: TopologyResource): {code: string; displayStatus: string} | undefined {
 	const statuses = instanceView(resource).statuses as Array<{code?: string; displayStatus?: string}> | undefined;
-	const code = powerCodeFromStatuses(statuses);
+	// The lab's own reading (not the product's parser): the first `PowerState/…` status of the instance view.
+	const status = statuses?.find(candidate => typeof candidate.code === 'string' && candidate.code.toLowerCase().startsWith('powerstate/'));
+	const code = status?.code;
 	if (!code) return undefined;
-	const status = statuses?.find(candidate => candidate.code === code);
 	return {code, displayStatus: status?.displayStatus ?? code.replace('PowerState/', 'VM ')};
 }
 

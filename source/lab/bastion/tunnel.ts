@@ -22,9 +22,11 @@ import {clientFrameScanner, MAX_CLIENT_FRAME} from './frame-rules.js';
  * - The WebSocket upgrade must carry `Origin: https://{host}` (the Host it was sent to), as the Azure CLI's client
  *   sends it; the client's frames must be binary, complete (no continuation frames) and at most 4096 bytes.
  *
- * Addressing in the lab: a Bastion whose `dnsName` is `bst-1234.bastion.azure.com` answers at Host
- * `bst-1234.localhost` (first DNS label + `.localhost`, case-insensitive), at `bst-1234.bastion.localhost` (the
- * form Node's TLS check accepts against the lab certificate, see `labBastionTlsHost`) and at its full dnsName.
+ * Addressing in the lab: the lab's ARM lists each Bastion's `dnsName` in the lab's own domain
+ * (`bst-1234.bastion.localhost`), and vmux connects to it as listed, on the lab cloud's data-plane port, exactly as
+ * to a Bastion of any cloud (core/transport/bastion-endpoints.ts). A topology with public names (Microsoft's
+ * examples: `bst-1234.bastion.azure.com`) is answered at its first label under `.localhost` and `.bastion.localhost`
+ * too (labBastionHost, labBastionTlsHost), for the lab's own tests; the client knows nothing of these aliases.
  * Developer data pods are `dp-<hex>.bastion.localhost`.
  */
 
@@ -114,7 +116,7 @@ export interface LabBastion {
 	close(): Promise<void>;
 }
 
-/** `bst-1234.bastion.azure.com` -> `bst-1234.localhost`: the lab's address for a Bastion (the client uses the same rule). */
+/** `bst-1234.bastion.azure.com` -> `bst-1234.localhost`: an alias the lab answers on (a lab-side rule; vmux never rewrites names). */
 export function labBastionHost(dnsName: string): string {
 	const label = dnsName.trim().toLowerCase().split('.')[0] ?? '';
 	return `${label}.localhost`;

@@ -5,6 +5,7 @@ import {AZURE_CLOUDS} from '../../core/azure/cloud.js';
 import {AZURE_CLI_CLIENT_ID} from '../../core/azure/public-client.js';
 import {LAB_DEFAULT_IDENTITY, scopeToAudience, type LabIdentity, type LabTokenIssuer} from '../arm/tokens.js';
 import {createLabSshCa, type LabSshCa} from './ssh-ca.js';
+import {CLIENT_CREDENTIALS_GRANT, clientCredentialsGrant, type LabConfidentialClient} from './client-credentials.js';
 import {SSH_CERT_TOKEN_TYPE, sshCertGrant} from './ssh-cert-grant.js';
 
 /**
@@ -39,6 +40,8 @@ export interface LabEntraOptions {
 	 * naming one of them in its authority path gets a token for it (`tid`). Default: the issuer's tenants.
 	 */
 	tenants?: readonly string[];
+	/** Confidential clients (app registrations with a secret) for the client-credentials grant; default none. */
+	confidentialClients?: readonly LabConfidentialClient[];
 	/** Public clients registered in the lab directory; default: the Azure CLI's. */
 	clientIds?: string[];
 	/** Who signs in when a code is approved (per-code override in `approve`). */
@@ -338,6 +341,10 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			oauthError(req, res, ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
 			return;
 		}
+		if (grantType === CLIENT_CREDENTIALS_GRANT) {
+			appToken(req, res, ctx, form, read.tenantId);
+			return;
+		}
 		if (!DEVICE_CODE_GRANTS.has(grantType) && grantType !== 'refresh_token') {
 			oauthError(req, res, ctx, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`, grantType);
 			return;
@@ -421,6 +428,19 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			return;
 		}
 		sendTokens(req, res, ctx, 'refresh_token', clientId, grant.identity, scopes, forTenant);
+	}
+
+	/** The client-credentials grant (client-credentials.ts): an app-only token for the tenant of the path. */
+	function appToken(req: IncomingMessage, res: ServerResponse, ctx: LabRequestContext, form: URLSearchParams, forTenant: string): void {
+		const outcome = clientCredentialsGrant(form, options.confidentialClients ?? [], forTenant);
+		if (!outcome.ok) {
+			oauthError(req, res, ctx, outcome.status, outcome.error, outcome.aadsts, outcome.description, CLIENT_CREDENTIALS_GRANT);
+			return;
+		}
+		const issued = options.tokens.issue({audience: outcome.audience, identity: outcome.client.identity, lifetimeSeconds: options.tokenLifetimeSeconds, tenantId: forTenant});
+		const lifetime = issued.claims.exp - Math.floor(Date.now() / 1000);
+		record(req, ctx, 200, {grantType: CLIENT_CREDENTIALS_GRANT, tokenType: 'Bearer'});
+		sendJson(res, 200, {token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issued.token}, {'cache-control': 'no-store', pragma: 'no-cache'});
 	}
 
 	function labSshCa(): LabSshCa {

@@ -11,3 +11,4 @@ export {
 } from './device-code.js';
 export {createLabSshCa, PERMIT_EXTENSIONS, type LabSshCa} from './ssh-ca.js';
 export {SSH_CERT_TOKEN_TYPE} from './ssh-cert-grant.js';
+export {CLIENT_CREDENTIALS_GRANT, type LabConfidentialClient} from './client-credentials.js';

@@ -1,3 +1,4 @@
+import {LAB_KEY_VAULT_AUDIENCE, LAB_VAULT_SUFFIX} from '../cloud.js';
 import type {LabHttpsServer} from '../https-server.js';
 import type {LabArmFaults} from '../arm/faults.js';
 import {generateLabCredentials, type LabCredentials} from '../credentials.js';
@@ -10,8 +11,7 @@ export {DEMO_FABRIKAM_SUBSCRIPTION, DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME, D
 export type {LabKeyVaultFirewallRule, LabKeyVaultForbidRule, LabSecretOperation} from './data-plane.js';
 export type {LabDeletedSecret} from './data.js';
 
-/** The DNS suffix of lab vault hosts; matches `labCloud().keyVaultSuffix` and the lab certificate's SAN. */
-export const LAB_VAULT_SUFFIX = 'vault.localhost';
+export {LAB_VAULT_SUFFIX} from '../cloud.js';
 
 export interface LabKeyVaultOptions {
 	/** The issuer the lab's ARM uses, so one lab sign-in serves both planes. */
@@ -68,7 +68,7 @@ export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOpt
 		tokens: options.tokens,
 		forbidden: [],
 		firewalls: [],
-		config: {pageSize: options.pageSize ?? 25, authority: options.authority ?? 'https://login.microsoftonline.com', resource: 'https://vault.azure.net'},
+		config: {pageSize: options.pageSize ?? 25, authority: options.authority ?? 'https://login.microsoftonline.com', resource: LAB_KEY_VAULT_AUDIENCE},
 		requests: [],
 	};
 	const unmount = [
@@ -81,7 +81,8 @@ export function mountLabKeyVault(server: LabHttpsServer, options: LabKeyVaultOpt
 				vaults,
 				tokens: options.tokens,
 				armFaults: options.armFaults,
-				vaultUri: vaultUrl,
+				// As Azure lists it: the vault's host, no port. The lab cloud's dataPlanePort says where it listens.
+				vaultUri: name => `https://${name.toLowerCase()}.${LAB_VAULT_SUFFIX}`,
 				tenantOf,
 				config: {pageSize: 1000, authority: 'https://login.windows.net/'},
 			}),

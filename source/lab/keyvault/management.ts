@@ -19,7 +19,7 @@ export interface LabVaultListState {
 	vaults: Map<string, LabVault>;
 	tokens: LabTokenIssuer;
 	armFaults?: LabArmFaults;
-	/** The data-plane origin for a vault (`https://{name}.vault.localhost:{port}`), for `vaultUri`. */
+	/** A vault's `vaultUri` as ARM lists it (`https://{name}.vault.localhost`, no port, as in Azure). */
 	vaultUri(name: string): string;
 	/** The tenant of a subscription: ARM takes tokens of that tenant only for it. */
 	tenantOf(subscriptionId: string): string;

@@ -14,3 +14,4 @@ export {
 export {RESOURCE_TYPES, type ResourceType} from './schema.js';
 export {withoutSystemAssignedIdentity} from './edits.js';
 export {labVmAddress, labVmAddresses, type LabVmAddress} from './addresses.js';
+export {readLabWorld} from './world.js';

@@ -59,7 +59,8 @@ describe('KeyVaultPicker', () => {
 		await press(view.stdin, 'j', KEY.down);
 		await waitForScreen(view.lastFrame, text => text.includes('› web-01-key'), 'the cursor on web-01-key');
 		await press(view.stdin, KEY.enter);
-		expect(view.picked).toEqual([{subscriptionId: DEMO_VAULT_SUBSCRIPTION, vaultUrl: env.keyVault.vaultUrl(DEMO_VAULT_NAME), secretName: 'web-01-key'}]);
+		// As ARM lists it (no port): the lab cloud's dataPlanePort is added when the vault is read.
+		expect(view.picked).toEqual([{subscriptionId: DEMO_VAULT_SUBSCRIPTION, vaultUrl: `https://${DEMO_VAULT_NAME}.vault.localhost`, secretName: 'web-01-key'}]);
 	});
 
 	it('starts on what the profile already names', async () => {

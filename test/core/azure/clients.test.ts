@@ -1,8 +1,9 @@
 import {globalAgent} from 'node:https';
 import {describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
-import {AZURE_CLOUDS, labCloud} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {AZURE_CLOUDS} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {rawRequest} from '../../lab/arm/helpers.js';
 import {collect, DEV, startLabWithClients} from '../../lab/arm/lab-clients.js';
 

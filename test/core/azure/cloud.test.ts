@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {armScope, AZURE_CLOUDS, cloudByName, CloudSettingsError, customCloud, keyVaultUrl, labCloud, vaultUrlInCloud} from '../../../source/core/azure/cloud.js';
+import {armScope, AZURE_CLOUDS, cloudByName, CloudSettingsError, customCloud, keyVaultUrl, vaultUrlInCloud} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
 
 describe('cloud settings', () => {
 	test('the public and sovereign clouds', () => {
@@ -42,20 +43,33 @@ describe('cloud settings', () => {
 		expect(() => customCloud({armEndpoint: 'https://arm.example', authorityHost: 'https://login.example', keyVaultSuffix: 'vault'})).toThrow(/keyVaultSuffix 'vault' must be a DNS suffix/);
 	});
 
-	test('the lab cloud points everything at the lab, keeps public audiences, and carries the lab CA', () => {
+	test('a custom cloud whose data plane is on another port: vault URLs are saved without it and read with it', () => {
+		const cloud = customCloud({armEndpoint: 'https://arm.stack.example', authorityHost: 'https://login.stack.example', keyVaultSuffix: 'vault.stack.example', dataPlanePort: 8443});
+		expect(cloud).toMatchObject({name: 'custom', dataPlanePort: 8443, keyVaultAudience: 'https://vault.stack.example'});
+		expect(keyVaultUrl(cloud, 'web-kv')).toBe('https://web-kv.vault.stack.example:8443');
+		expect(vaultUrlInCloud(cloud, 'https://web-kv.vault.stack.example/')).toBe('https://web-kv.vault.stack.example:8443');
+		// A URL that names its port, or a vault outside the cloud's suffix, is read as saved.
+		expect(vaultUrlInCloud(cloud, 'https://web-kv.vault.stack.example:9443')).toBe('https://web-kv.vault.stack.example:9443');
+		expect(vaultUrlInCloud(cloud, 'https://web-kv.vault.azure.net')).toBe('https://web-kv.vault.azure.net');
+		expect(vaultUrlInCloud(AZURE_CLOUDS.AzureCloud, 'https://web-kv.vault.azure.net')).toBe('https://web-kv.vault.azure.net');
+		// Port 443 is no port at all.
+		expect(customCloud({armEndpoint: 'https://arm.example', authorityHost: 'https://login.example', keyVaultSuffix: 'vault.example', dataPlanePort: 443}).dataPlanePort).toBeUndefined();
+		expect(() => customCloud({armEndpoint: 'https://arm.example', authorityHost: 'https://login.example', keyVaultSuffix: 'vault.example', dataPlanePort: 70000})).toThrow(/dataPlanePort '70000' must be a TCP port number/);
+	});
+
+	test('the lab cloud is a custom cloud: its endpoints, its vault domain as the Key Vault audience, its port and CA', () => {
 		const cloud = labCloud('https://127.0.0.1:4443/', '-----BEGIN CERTIFICATE-----\nlab\n-----END CERTIFICATE-----\n');
 		expect(cloud).toMatchObject({
-			name: 'lab',
+			name: 'custom',
 			armEndpoint: 'https://127.0.0.1:4443',
 			authorityHost: 'https://127.0.0.1:4443',
 			armAudience: 'https://management.azure.com',
 			keyVaultSuffix: 'vault.localhost',
-			keyVaultPort: 4443,
+			keyVaultAudience: 'https://vault.localhost',
+			dataPlanePort: 4443,
 			tlsCa: expect.stringContaining('lab'),
 		});
 		expect(keyVaultUrl(cloud, 'web-kv')).toBe('https://web-kv.vault.localhost:4443');
-		// A saved public vault URL is read from the lab's host for that vault; other clouds keep it as saved.
-		expect(vaultUrlInCloud(cloud, 'https://web-kv.vault.azure.net')).toBe('https://web-kv.vault.localhost:4443');
-		expect(vaultUrlInCloud(AZURE_CLOUDS.AzureCloud, 'https://web-kv.vault.azure.net')).toBe('https://web-kv.vault.azure.net');
+		expect(vaultUrlInCloud(cloud, 'https://web-kv.vault.localhost/')).toBe('https://web-kv.vault.localhost:4443');
 	});
 });

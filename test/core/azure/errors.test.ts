@@ -1,7 +1,7 @@
 import {AggregateAuthenticationError, CredentialUnavailableError} from '@azure/identity';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {describeAzureError, describeDeviceCodeFailure, describeScope} from '../../../source/core/azure/errors.js';
 import {startLabHttpsServer} from '../../../source/lab/https-server.js';
 import {collect, DEV, FABRIKAM, FABRIKAM_TENANT, PROD, startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
@@ -105,7 +105,7 @@ describe('describeAzureError', () => {
 		const server = await startLabHttpsServer();
 		const url = server.url;
 		await server.close();
-		const {labCloud} = await import('../../../source/core/azure/cloud.js');
+		const {labCloud} = await import('../../../source/lab/cloud.js');
 		const clients = createArmClients({cloud: labCloud(url, env.lab.ca), credential: env.credential});
 		const problem = describeAzureError(await caught(collect(clients.subscriptions().subscriptions.list())), {endpoint: url});
 		clients.close();

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {createKeyVaultClients, KeyVaultError, listSecretNames, listVaults, type KeyVaultClients} from '../../../source/core/azure/keyvault.js';
 import {DEMO_VAULT_NAME, DEMO_VAULT_SUBSCRIPTION} from '../../../source/lab/keyvault/index.js';
 import {PROD} from '../../lab/arm/lab-clients.js';
@@ -28,9 +28,9 @@ describe('Key Vault listing against the lab', () => {
 		await env.close();
 	});
 
-	test('listVaults lists the demo vault with its lab data-plane URL (arm-keyvault over the lab ARM)', async () => {
+	test('listVaults lists the demo vault with its vaultUri as ARM lists it, no port (arm-keyvault over the lab ARM)', async () => {
 		const vaults = await listVaults({cloud: env.cloud, credential: env.credential}, DEMO_VAULT_SUBSCRIPTION);
-		expect(vaults).toEqual([{name: DEMO_VAULT_NAME, vaultUrl: demoVaultUrl, resourceGroup: 'rg-security', location: 'westeurope', subscriptionId: DEMO_VAULT_SUBSCRIPTION}]);
+		expect(vaults).toEqual([{name: DEMO_VAULT_NAME, vaultUrl: `https://${DEMO_VAULT_NAME}.vault.localhost`, resourceGroup: 'rg-security', location: 'westeurope', subscriptionId: DEMO_VAULT_SUBSCRIPTION}]);
 		expect(await clients.listVaults(PROD)).toEqual([]);
 	});
 
@@ -44,7 +44,21 @@ describe('Key Vault listing against the lab', () => {
 			[false, 401],
 			[true, 200],
 		]);
-		expect(env.scopes).toContain('https://vault.azure.net/.default');
+		// The challenge names the lab cloud's Key Vault audience, and the SDK's check that the vault is under it stays on.
+		expect(env.scopes).toContain('https://vault.localhost/.default');
+	});
+
+	test("the SDK's challenge check stays on for the lab, as for any cloud: a challenge naming another domain is refused", async () => {
+		const fresh = createKeyVaultClients({cloud: env.cloud, credential: env.credential});
+		const before = env.keyVault.requests.length;
+		env.keyVault.config.resource = 'https://vault.azure.net';
+		try {
+			await expect(fresh.listSecretNames(demoVaultUrl)).rejects.toThrow(/challenge resource|does not match/i);
+			// Refused after the challenge: no token was sent to a vault the challenge does not cover.
+			expect(env.keyVault.requests.slice(before).map(request => request.authorized)).toEqual([false]);
+		} finally {
+			env.keyVault.config.resource = 'https://vault.localhost';
+		}
 	});
 
 	test('every page is followed', async () => {

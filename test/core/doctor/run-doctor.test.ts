@@ -261,7 +261,7 @@ describe('runDoctor', () => {
 		});
 		afterEach(() => keyVault.clearFaults());
 		const kv = (type: 'keyvault-key' | 'keyvault-password', secretName: string) =>
-			profileFor('web-01', {auth: {type, vaultUrl: 'https://kv-contoso-demo.vault.azure.net', secretName}});
+			profileFor('web-01', {auth: {type, vaultUrl: 'https://kv-contoso-demo.vault.localhost', secretName}});
 
 		test('a readable key and a readable password pass', async () => {
 			const key = await runDoctor({clients: env.clients, vm: 'web-01', profile: kv('keyvault-key', 'web-01-key'), readSecret});

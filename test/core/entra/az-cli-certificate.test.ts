@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {AZ_CLI_INSTALL_URL, AzCliCertificateError, azCliCertificates, type AzCliCertificateOptions} from '../../../source/core/entra/az-cli-certificate.js';
 import {azErrorLine, runAz} from '../../../source/core/entra/az-cli-run.js';
-import {labCloud} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
 import {EntraCertificates} from '../../../source/core/entra/certificates.js';
 import {createEphemeralKey} from '../../../source/core/entra/ephemeral-key.js';
 import {certificateValidity, parseSshCertificate, verifyCertificateSignature} from '../../../source/core/entra/ssh-certificate.js';

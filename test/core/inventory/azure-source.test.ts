@@ -1,7 +1,7 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
-import {labCloud} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {fetchAzureInventory, listSubscriptions, listVmExtensions, type InventoryMethod, type InventoryProgress, type InventoryResult} from '../../../source/core/inventory/azure-source.js';
 import {INVENTORY_GRAPH_QUERY} from '../../../source/core/inventory/resource-graph.js';
 import {buildLocalInventory} from '../../../source/core/inventory/local-source.js';

@@ -36,7 +36,7 @@ describe('local source on the demo topology (DESIGN §8)', () => {
 		expect(vm('web-01').bastion!.flags).toMatchObject({enableTunneling: true, enableSessionRecording: false});
 		expect(vm('app-01').bastion!.flags).toMatchObject({enableTunneling: true, enableSessionRecording: true, enableIpConnect: true, enableFileCopy: true});
 		expect(Object.values(vm('legacy-01').bastion!.flags).every(flag => flag === false)).toBe(true);
-		expect(vm('dev-01').bastion!.dnsName).toBe('omnibrain.eastus.bastion.localhost');
+		expect(vm('dev-01').bastion!.dnsName).toBe('omnibrain-eastus.bastion.localhost');
 	});
 
 	test('addresses, size, OS, location, tags, extensions', () => {

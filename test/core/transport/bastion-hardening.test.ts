@@ -1,8 +1,8 @@
 import ssh2 from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bastionTunnels} from '../../../source/app/services/bastion-tunnels.js';
-import {labCloud} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
 import {BastionError} from '../../../source/core/transport/bastion.js';
 import {LAB_PASSWORD, LAB_USERNAME} from '../../helpers/lab-credentials.js';
@@ -14,7 +14,7 @@ import {startLabWithBastion, type LabWithBastion} from '../../lab/bastion/lab-ba
  * open, and handles QuickConnect like Developer, on a host several data-pod Bastions share.
  */
 
-const SHARED_DNS = 'omnibrain.eastus.bastion.localhost';
+const SHARED_DNS = 'omnibrain-eastus.bastion.localhost';
 const version = (await import('../../../package.json', {with: {type: 'json'}})).default.version;
 
 let lab: LabWithBastion;

@@ -2,11 +2,10 @@ import {rootCertificates} from 'node:tls';
 import ssh2 from 'ssh2';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {bastionTunnels} from '../../../source/app/services/bastion-tunnels.js';
-import {labCloud} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
 import {BastionError} from '../../../source/core/transport/bastion.js';
-import {labBastionHost} from '../../../source/core/transport/bastion-endpoints.js';
 import {LAB_PASSWORD, LAB_USERNAME} from '../../helpers/lab-credentials.js';
 import {NSS_WRAPPER_PATH, startTinyproxy, TINYPROXY_INSTALL_HINT, TINYPROXY_PATH, type Tinyproxy} from '../../helpers/tinyproxy.js';
 import {startLabWithBastion, type LabWithBastion} from '../../lab/bastion/lab-bastion.js';
@@ -30,7 +29,8 @@ describe.skipIf(!haveProxy)('the Bastion tunnel behind a proxy', () => {
 
 	beforeAll(async () => {
 		lab = await startLabWithBastion();
-		stdHost = labBastionHost(lab.vm('web-01').bastion!.dnsName!);
+		// The Bastion's own dnsName (the lab's ARM lists it in the lab's domain): vmux connects to it as listed.
+		stdHost = lab.vm('web-01').bastion!.dnsName!.toLowerCase();
 		// Only bas-std's host resolves for the proxy: bas-prem's does not, to see a proxy's refusal.
 		proxy = await startTinyproxy({hosts: [stdHost]});
 	});

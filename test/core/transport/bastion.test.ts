@@ -1,12 +1,13 @@
 import ssh2 from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bastionTunnels} from '../../../source/app/services/bastion-tunnels.js';
-import {labCloud} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
 import {ipConnectResourceId} from '../../../source/core/azure/resource-id.js';
 import {BastionError} from '../../../source/core/transport/bastion.js';
-import {labBastionHost} from '../../../source/core/transport/bastion-endpoints.js';
+import {bastionEndpoints} from '../../../source/core/transport/bastion-endpoints.js';
+import {AZURE_CLOUDS, customCloud} from '../../../source/core/azure/cloud.js';
 import {LAB_PASSWORD, LAB_USERNAME} from '../../helpers/lab-credentials.js';
 import {startLabWithBastion, type LabWithBastion} from '../../lab/bastion/lab-bastion.js';
 import {makeManager, ScriptedPrompter, screenText, tempDir, waitUntil as waitFor} from '../../helpers/lab-session.js';
@@ -50,10 +51,17 @@ function sshEcho(sock: NodeJS.ReadWriteStream, command: string): Promise<{output
 }
 
 describe('BastionTransport against the lab Bastion', () => {
-	it('maps Bastion host names to one label under bastion.localhost, which the lab certificate covers', () => {
-		expect(labBastionHost('bst-1234.bastion.azure.com')).toBe('bst-1234.bastion.localhost');
-		expect(labBastionHost('omnibrain.eastus.bastion.localhost')).toBe('omnibrain.bastion.localhost');
-		expect(labBastionHost('DP-abc.bastion.localhost')).toBe('dp-abc.bastion.localhost');
+	it("reaches a Bastion at its own dnsName, on the cloud's data-plane port when it has one: one path for every cloud", () => {
+		const noProxy = () => undefined;
+		const publicCloud = bastionEndpoints(AZURE_CLOUDS.AzureCloud, noProxy)('BST-1234.bastion.azure.com');
+		expect(publicCloud).toMatchObject({origin: 'https://bst-1234.bastion.azure.com', host: 'bst-1234.bastion.azure.com'});
+		const stack = customCloud({armEndpoint: 'https://management.stack.example', authorityHost: 'https://login.stack.example', keyVaultSuffix: 'vault.stack.example', dataPlanePort: 8443});
+		expect(bastionEndpoints(stack, noProxy)('bst-1.bastion.stack.example').origin).toBe('https://bst-1.bastion.stack.example:8443');
+		// The lab cloud is built the same way: its port and its CA, nothing named after the lab.
+		const cloud = labCloud(lab.server.url, lab.server.ca);
+		expect(cloud.name).toBe('custom');
+		const dnsName = lab.vm('web-01').bastion!.dnsName!;
+		expect(bastionEndpoints(cloud, noProxy)(dnsName)).toMatchObject({origin: `https://${dnsName}:${lab.server.port}`, host: dnsName, ca: lab.server.ca});
 	});
 
 	it('tunnels ssh to a Standard-SKU VM and deletes the tunnel token when the connection ends', async () => {

@@ -1,6 +1,6 @@
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {LAB_DEFAULT_IDENTITY} from '../../../source/lab/arm/index.js';
 import {exampleBody} from '../../fixtures/topology/examples-topology.js';
 import {rawRequest} from './helpers.js';

@@ -1,6 +1,7 @@
 import {createArmClients, type ArmClients} from '../../../source/core/azure/clients.js';
-import {labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import type {CloudSettings} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {startLabArm, type LabArm, type LabArmOptions} from '../../../source/lab/arm/index.js';
 
 export interface LabWithClients {

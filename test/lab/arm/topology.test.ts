@@ -1,3 +1,6 @@
+import {buildLocalInventory} from '../../../source/core/inventory/local-source.js';
+import type {VmRecord} from '../../../source/core/inventory/model.js';
+import {readLabWorld} from '../../../source/lab/topology/world.js';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -64,6 +67,47 @@ describe('demo topology (DESIGN §8)', () => {
 		const all = labVmAddresses(topology);
 		expect(all.size).toBe(8);
 		expect(new Set([...all.values()].map(a => a.privateIp)).size).toBe(8);
+	});
+});
+
+describe("the product's inventory against the lab's own reading", () => {
+	// Two independent readings of one topology: core/inventory's parsers (what vmux shows and dials) and the
+	// lab's (lab/topology/addresses.ts, which shares no code with them). A parser bug breaks this instead of
+	// being mirrored by the lab.
+	test.each([
+		['the demo topology', loadDemoTopology],
+		["Microsoft's examples", examplesTopology],
+	])('every VM of %s: same private and public IP', (_label, load) => {
+		const topology = load();
+		const lab = labVmAddresses(topology);
+		const inventory = buildLocalInventory(topology);
+		expect(inventory.vms.length).toBe(lab.size);
+		for (const vm of inventory.vms) {
+			const own = lab.get(vm.name.toLowerCase());
+			expect({name: vm.name, privateIp: vm.privateIp, publicIp: vm.publicIp}).toEqual({name: vm.name, privateIp: own?.privateIp, publicIp: own?.publicIp});
+		}
+	});
+});
+
+describe("the product's inventory against the lab's own world", () => {
+	// The demo's SSH servers, Bastions and profiles are built from readLabWorld (lab/topology/world.ts), which
+	// shares no code with core/inventory: both must read the same VMs, power states, addresses and Bastions.
+	test.each([
+		['the demo topology', loadDemoTopology],
+		["Microsoft's examples", examplesTopology],
+	])('%s: same VMs, power states, addresses and serving Bastion', (_label, load) => {
+		const topology = load();
+		const pick = (vm: VmRecord) => ({
+			id: vm.id,
+			name: vm.name,
+			subscriptionId: vm.subscriptionId,
+			resourceGroup: vm.resourceGroup,
+			powerState: vm.powerState,
+			privateIp: vm.privateIp,
+			publicIp: vm.publicIp,
+			bastion: vm.bastion,
+		});
+		expect(buildLocalInventory(topology).vms.map(pick)).toEqual(readLabWorld(topology).map(pick));
 	});
 });
 

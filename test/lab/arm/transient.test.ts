@@ -125,7 +125,7 @@ describe('ARM and Resource Graph clients retry transient failures', () => {
 
 	test('a refused connection is not retried (it does not heal in seconds)', async () => {
 		const {startLabHttpsServer} = await import('../../../source/lab/https-server.js');
-		const {labCloud} = await import('../../../source/core/azure/cloud.js');
+		const {labCloud} = await import('../../../source/lab/cloud.js');
 		const server = await startLabHttpsServer();
 		const url = server.url;
 		await server.close();

@@ -11,7 +11,7 @@ import {execText, form, FORM, labRequest, labWebSocket, sshOver, startLabWithBas
  * sharing one host, told apart by bastionResourceId.
  */
 
-const SHARED_DNS = 'omnibrain.eastus.bastion.localhost';
+const SHARED_DNS = 'omnibrain-eastus.bastion.localhost';
 
 /** Besides the demo: a second Developer Bastion and a QuickConnect one on dev-01's shared host, each with a VM. */
 function withSharedHost(demo: VmRecord[]): VmRecord[] {

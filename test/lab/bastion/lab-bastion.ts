@@ -1,7 +1,7 @@
 import {request} from 'node:https';
 import {WebSocket, type ClientOptions} from 'ws';
 import ssh2 from 'ssh2';
-import {buildLocalInventory} from '../../../source/core/inventory/local-source.js';
+import {readLabWorld} from '../../../source/lab/topology/world.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
 import {tunnelStream} from '../../../source/core/transport/tunnel-stream.js';
 import {LabTokenIssuer} from '../../../source/lab/arm/tokens.js';
@@ -30,7 +30,8 @@ export interface LabWithBastion {
  */
 export async function startLabWithBastion(options: {bastionVms?: (demo: VmRecord[]) => VmRecord[]} = {}): Promise<LabWithBastion> {
 	const topology = loadDemoTopology();
-	const demoVms = buildLocalInventory(topology).vms;
+	// The lab's own reading of its world (lab/topology/world.ts), not vmux's inventory parsers.
+	const demoVms = readLabWorld(topology);
 	const vms = options.bastionVms ? options.bastionVms(demoVms) : demoVms;
 	const lab = await startLab(demoVms, {credentials: TEST_LAB_CREDENTIALS});
 	const server = await startLabHttpsServer();

@@ -1,8 +1,8 @@
 import ssh2 from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {bastionTunnels} from '../../../source/app/services/bastion-tunnels.js';
-import {labCloud} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {loadDemoTopology} from '../../../source/lab/topology/index.js';
 import {labBastionTlsHost} from '../../../source/lab/bastion/index.js';
 import {BastionError} from '../../../source/core/transport/bastion.js';

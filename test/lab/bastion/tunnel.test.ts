@@ -67,8 +67,8 @@ describe('lab Bastion: addressing', () => {
 			const res = await labRequest(env.server, host, 'POST', '/api/tokens', {body: tokenForm('web-01'), contentType: FORM, servername: stdHost});
 			expect(res.status, `${host}: ${res.text}`).toBe(200);
 		}
-		// The short Developer form too (omnibrain.eastus.bastion.localhost -> omnibrain.localhost).
-		const dev = await labRequest(env.server, 'omnibrain.localhost', 'POST', '/api/connection', {body: '{}', contentType: 'application/json', servername: devHost});
+		// The short Developer form too (omnibrain-eastus.bastion.localhost -> omnibrain-eastus.localhost).
+		const dev = await labRequest(env.server, 'omnibrain-eastus.localhost', 'POST', '/api/connection', {body: '{}', contentType: 'application/json', servername: devHost});
 		expect(dev.status).toBe(400);
 		const unknown = await labRequest(env.server, 'bst-nope.bastion.localhost', 'POST', '/api/tokens', {body: tokenForm('web-01'), contentType: FORM});
 		expect(unknown.status).toBe(404);

@@ -2,12 +2,11 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {buildLocalInventory} from '../../../source/core/inventory/local-source.js';
 import {ProfileStore} from '../../../source/core/profiles/store.js';
 import {DEMO_SEEDED_FILE, seedDemoProfiles} from '../../../source/lab/demo-profiles.js';
-import {loadDemoTopology} from '../../../source/lab/topology/index.js';
+import {loadDemoTopology, readLabWorld} from '../../../source/lab/topology/index.js';
 
-const vms = buildLocalInventory(loadDemoTopology()).vms;
+const vms = readLabWorld(loadDemoTopology());
 const DEMO_NAMES = ['app-01', 'db-01', 'dev-01', 'jump-01', 'ops-01', 'web-01'];
 
 let work: string;
@@ -54,6 +53,20 @@ describe('demo profiles are seeded once per name', () => {
 		const web = store.get('web-01')!;
 		store.save({...web, port: 22, username: 'someone-else'}, {replacing: 'web-01'});
 		expect(startDemoOnce().get('web-01')?.username).toBe('someone-else');
+	});
+
+	it("keeps the demo vaults' URLs as the lab lists them (no port), and moves older public-cloud demo URLs there", () => {
+		const store = startDemoOnce();
+		expect(store.get('web-01')?.auth).toMatchObject({type: 'keyvault-key', vaultUrl: 'https://kv-contoso-demo.vault.localhost'});
+		// Saved by an earlier vmux, whose demo profiles named the public cloud's vault domain.
+		const dev = store.get('dev-01')!;
+		store.save({...dev, auth: {type: 'keyvault-password', vaultUrl: 'https://kv-contoso-demo.vault.azure.net/', secretName: 'dev-01-password'}}, {replacing: 'dev-01'});
+		const ops = store.get('ops-01')!;
+		store.save({...ops, auth: {type: 'keyvault-password', vaultUrl: 'https://my-own-vault.vault.azure.net', secretName: 'mine'}}, {replacing: 'ops-01'});
+		const again = startDemoOnce();
+		expect(again.get('dev-01')?.auth).toEqual({type: 'keyvault-password', vaultUrl: 'https://kv-contoso-demo.vault.localhost', secretName: 'dev-01-password'});
+		// A vault that is not a demo vault is the user's: left as it is.
+		expect(again.get('ops-01')?.auth).toMatchObject({vaultUrl: 'https://my-own-vault.vault.azure.net'});
 	});
 
 	it("points a profile at this run's key only when its key is an old demo key that is gone", () => {

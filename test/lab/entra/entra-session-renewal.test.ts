@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {labCloud} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
 import {authStepsFor} from '../../../source/core/credentials/auth-steps.js';
 import {EntraCertificates} from '../../../source/core/entra/certificates.js';
 import {createEphemeralKey} from '../../../source/core/entra/ephemeral-key.js';

@@ -1,5 +1,6 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {armScope, labCloud} from '../../../source/core/azure/cloud.js';
+import {armScope} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
 import {EntraSignIn} from '../../../source/core/entra/msal-sign-in.js';
 import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';

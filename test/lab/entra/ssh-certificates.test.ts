@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {armScope, labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
+import {armScope, type CloudSettings} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
 import {AZURE_CLI_CLIENT_ID, type DeviceCodePrompt} from '../../../source/core/azure/public-client.js';
 import {EntraCertificates, type CliCertificateSource} from '../../../source/core/entra/certificates.js';
 import {createEphemeralKey, entraJwk, entraKid, type EphemeralKey} from '../../../source/core/entra/ephemeral-key.js';

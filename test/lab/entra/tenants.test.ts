@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
-import {armScope, labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
+import {armScope, type CloudSettings} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
 import {createKeyVaultClients} from '../../../source/core/azure/keyvault.js';
 import {EntraSignIn} from '../../../source/core/entra/msal-sign-in.js';
 import {fetchAzureInventory, listSubscriptions} from '../../../source/core/inventory/azure-source.js';

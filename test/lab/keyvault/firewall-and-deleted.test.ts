@@ -30,7 +30,7 @@ afterAll(async () => {
 afterEach(() => env.keyVault.clearFaults());
 
 const raw = (path: string) =>
-	rawRequest(`${env.arm.url}${path}`, {ca: env.arm.ca, host, headers: {authorization: `Bearer ${env.arm.tokens.issueForScopes('https://vault.azure.net/.default').token}`}});
+	rawRequest(`${env.arm.url}${path}`, {ca: env.arm.ca, host, headers: {authorization: `Bearer ${env.arm.tokens.issueForScopes('https://vault.localhost/.default').token}`}});
 
 async function problemOf(promise: Promise<unknown>) {
 	const error = await promise.then(
@@ -58,7 +58,7 @@ describe('lab Key Vault: firewall and soft-deleted secrets', () => {
 		env.keyVault.addVault({name: 'kv-deleted', subscriptionId: 'sub', resourceGroup: 'rg', secrets: {gone: 'value'}});
 		expect(env.keyVault.deleteSecret('kv-deleted', 'gone')).toBe(true);
 		const deletedHost = 'kv-deleted.vault.localhost';
-		const token = env.arm.tokens.issueForScopes('https://vault.azure.net/.default').token;
+		const token = env.arm.tokens.issueForScopes('https://vault.localhost/.default').token;
 		const get = (path: string) => rawRequest(`${env.arm.url}${path}`, {ca: env.arm.ca, host: deletedHost, headers: {authorization: `Bearer ${token}`}});
 		const secret = await get('/secrets/gone?api-version=7.4');
 		expect(secret.status).toBe(404);

@@ -22,12 +22,12 @@ describe('lab Key Vault', () => {
 		await env.close();
 	});
 	const raw = (path: string, headers: Record<string, string> = {}) => rawRequest(`${env.arm.url}${path}`, {ca: env.arm.ca, host, headers});
-	const vaultToken = () => env.arm.tokens.issueForScopes('https://vault.azure.net/.default').token;
+	const vaultToken = () => env.arm.tokens.issueForScopes('https://vault.localhost/.default').token;
 
 	test('an unauthenticated request gets the 401 challenge the SDK reads (contract §5)', async () => {
 		const res = await raw('/secrets?api-version=7.4');
 		expect(res.status).toBe(401);
-		expect(res.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${env.arm.tokens.tenantId}", resource="https://vault.azure.net"`);
+		expect(res.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${env.arm.tokens.tenantId}", resource="https://vault.localhost"`);
 		expect(res.json).toMatchObject({error: {code: 'Unauthorized'}});
 	});
 
@@ -99,7 +99,7 @@ describe('lab Key Vault', () => {
 		const sample = example('keyvault-mgmt/listVaultBySubscription.json').responses['200']!.body as {value: Array<Record<string, unknown>>};
 		const vault = (res.json as {value: Array<Record<string, unknown>>}).value[0]!;
 		expect(Object.keys(vault)).toEqual(expect.arrayContaining(Object.keys(sample.value[0]!).filter(key => key !== 'systemData')));
-		expect(vault).toMatchObject({name: DEMO_VAULT_NAME, type: 'Microsoft.KeyVault/vaults', properties: {vaultUri: `${vaultUrl}/`}});
+		expect(vault).toMatchObject({name: DEMO_VAULT_NAME, type: 'Microsoft.KeyVault/vaults', properties: {vaultUri: `https://${DEMO_VAULT_NAME}.vault.localhost/`}});
 		// ARM's own routes are untouched.
 		const subs = await rawRequest(`${env.arm.url}/subscriptions?api-version=2022-12-01`, {ca: env.arm.ca, headers: {authorization: `Bearer ${env.arm.issueToken().token}`}});
 		expect(subs.status).toBe(200);
@@ -117,7 +117,7 @@ describe('lab Key Vault', () => {
 		const seen = env.keyVault.requests.slice(before);
 		expect(seen[0]).toMatchObject({authorized: false, status: 401});
 		expect(seen[1]).toMatchObject({authorized: true, status: 200});
-		expect(env.scopes).toContain('https://vault.azure.net/.default');
+		expect(env.scopes).toContain('https://vault.localhost/.default');
 		const secret = await client.getSecret('dev-01-password');
 		expect(secret.value).toBe('Demo-Passw0rd!');
 	});

@@ -1,5 +1,6 @@
-import {labCloud, type CloudSettings} from '../../../source/core/azure/cloud.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import type {CloudSettings} from '../../../source/core/azure/cloud.js';
+import {labCloud} from '../../../source/lab/cloud.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
 import {mountLabKeyVault, type LabKeyVault, type LabKeyVaultOptions} from '../../../source/lab/keyvault/index.js';
 import {TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';

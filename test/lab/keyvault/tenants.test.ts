@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {createKeyVaultClients} from '../../../source/core/azure/keyvault.js';
-import {LabCredential} from '../../../source/core/azure/credentials.js';
+import {LabCredential} from '../../helpers/lab-credential.js';
 import {DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME} from '../../../source/lab/keyvault/index.js';
 import {LAB_PASSWORD} from '../../helpers/lab-credentials.js';
 import {rawRequest} from '../arm/helpers.js';
@@ -23,16 +23,16 @@ afterAll(async () => {
 
 const host = (vault: string) => `${vault}.vault.localhost`;
 const raw = (vault: string, path: string, headers: Record<string, string> = {}) => rawRequest(`${env.arm.url}${path}`, {ca: env.arm.ca, host: host(vault), headers});
-const vaultToken = (tenantId?: string) => env.arm.tokens.issueForScopes('https://vault.azure.net/.default', undefined, tenantId).token;
+const vaultToken = (tenantId?: string) => env.arm.tokens.issueForScopes('https://vault.localhost/.default', undefined, tenantId).token;
 
 describe('lab Key Vault with two tenants', () => {
 	test('each vault’s challenge names its own tenant', async () => {
 		const contoso = await raw(DEMO_VAULT_NAME, '/secrets?api-version=7.4');
 		expect(contoso.status).toBe(401);
-		expect(contoso.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${CONTOSO_TENANT}", resource="https://vault.azure.net"`);
+		expect(contoso.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${CONTOSO_TENANT}", resource="https://vault.localhost"`);
 		const fabrikam = await raw(DEMO_FABRIKAM_VAULT_NAME, '/secrets?api-version=7.4');
 		expect(fabrikam.status).toBe(401);
-		expect(fabrikam.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${FABRIKAM_TENANT}", resource="https://vault.azure.net"`);
+		expect(fabrikam.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${FABRIKAM_TENANT}", resource="https://vault.localhost"`);
 	});
 
 	test('a token of another tenant is refused with Key Vault’s 401 (AKV10032) and the challenge again', async () => {
