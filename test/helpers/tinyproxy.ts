@@ -1,8 +1,8 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer, connect} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {freeLoopbackPort, waitForListening} from '../../source/lab/local-port.js';
 
 /**
  * A real HTTP proxy (tinyproxy, from apt) for the proxy tests, started per test file on a free loopback port and
@@ -32,7 +32,7 @@ export interface Tinyproxy {
 export async function startTinyproxy(options: {hosts: string[]}): Promise<Tinyproxy> {
 	if (!TINYPROXY_PATH || !NSS_WRAPPER_PATH) throw new Error(`The proxy tests need tinyproxy and libnss_wrapper: ${TINYPROXY_INSTALL_HINT}`);
 	const dir = mkdtempSync(join(tmpdir(), 'vmux-tinyproxy-'));
-	const port = await freePort();
+	const port = await freeLoopbackPort();
 	const logFile = join(dir, 'tinyproxy.log');
 	writeFileSync(join(dir, 'hosts'), options.hosts.map(host => `127.0.0.1 ${host}\n`).join(''));
 	writeFileSync(
@@ -48,7 +48,7 @@ export async function startTinyproxy(options: {hosts: string[]}): Promise<Tinypr
 	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 	try {
-		await waitForPort(port, child, () => output);
+		await waitForListening(port, child, 'tinyproxy', () => output);
 	} catch (error) {
 		child.kill('SIGKILL');
 		rmSync(dir, {recursive: true, force: true});
@@ -69,31 +69,4 @@ export async function startTinyproxy(options: {hosts: string[]}): Promise<Tinypr
 	};
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
-}
 
-async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
-	const deadline = Date.now() + 10_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`tinyproxy exited (${child.exitCode}): ${output()}`);
-		const open = await new Promise<boolean>(resolve => {
-			const socket = connect(port, '127.0.0.1');
-			socket.once('connect', () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.once('error', () => resolve(false));
-		});
-		if (open) return;
-		if (Date.now() > deadline) throw new Error(`tinyproxy did not listen on ${port} within 10 s: ${output()}`);
-		await new Promise(resolve => setTimeout(resolve, 50));
-	}
-}

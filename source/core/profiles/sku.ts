@@ -38,36 +38,25 @@ export interface SkuRule {
 	sessionRecording: Gate;
 }
 
+const DEVELOPER_RULE: Readonly<SkuRule> = {
+	vmuxSession: true,
+	dataPod: true,
+	portEditable: false,
+	fixedPort: 22,
+	maxConcurrentSessions: 1,
+	peeredVnets: false,
+	ipConnect: false,
+	ipConnectPorts: [],
+	entraOverIp: false,
+	keyVault: true,
+	fileCopy: false,
+	sessionRecording: false,
+};
+
 export const SKU_RULES: Readonly<Record<BastionSku, Readonly<SkuRule>>> = {
-	Developer: {
-		vmuxSession: true,
-		dataPod: true,
-		portEditable: false,
-		fixedPort: 22,
-		maxConcurrentSessions: 1,
-		peeredVnets: false,
-		ipConnect: false,
-		ipConnectPorts: [],
-		entraOverIp: false,
-		keyVault: true,
-		fileCopy: false,
-		sessionRecording: false,
-	},
+	Developer: DEVELOPER_RULE,
 	// Handled like Developer, as the Azure CLI does (contracts §3).
-	QuickConnect: {
-		vmuxSession: true,
-		dataPod: true,
-		portEditable: false,
-		fixedPort: 22,
-		maxConcurrentSessions: 1,
-		peeredVnets: false,
-		ipConnect: false,
-		ipConnectPorts: [],
-		entraOverIp: false,
-		keyVault: true,
-		fileCopy: false,
-		sessionRecording: false,
-	},
+	QuickConnect: DEVELOPER_RULE,
 	Basic: {
 		vmuxSession: false,
 		dataPod: false,

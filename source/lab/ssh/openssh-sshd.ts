@@ -1,9 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import {labAssetPath} from '../assets.js';
+import {freeLoopbackPort, waitForListening} from '../local-port.js';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 export const SSHD_INSTALL_HINT = 'apt-get install -y openssh-server';
@@ -68,7 +68,7 @@ export async function startOpenSshServer(options: OpenSshServerOptions): Promise
 		writeFileSync(principalsFile, options.authorizedPrincipals.join('\n') + '\n', {mode: 0o644});
 		certificateConfig.push(`AuthorizedPrincipalsFile ${principalsFile}`);
 	}
-	const port = await freePort();
+	const port = await freeLoopbackPort();
 	const username = userInfo().username;
 	const config = [
 		`Port ${port}`,
@@ -98,7 +98,7 @@ export async function startOpenSshServer(options: OpenSshServerOptions): Promise
 	let stderr = '';
 	const child: ChildProcess = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']});
 	child.stderr!.on('data', chunk => (stderr += chunk.toString()));
-	await waitForListening(port, child, () => stderr);
+	await waitForListening(port, child, 'sshd', () => stderr);
 	const hostKeyPublic = readFileSync(`${labAssetPath(`hostkeys/${options.hostKeyName ?? 'jump-01'}`)}.pub`, 'utf8').trim();
 	return {
 		host: '127.0.0.1',
@@ -118,32 +118,4 @@ export async function startOpenSshServer(options: OpenSshServerOptions): Promise
 	};
 }
 
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as {port: number};
-			server.close(() => resolve(port));
-		});
-	});
-}
 
-async function waitForListening(port: number, child: ChildProcess, log: () => string): Promise<void> {
-	const {connect} = await import('node:net');
-	const deadline = Date.now() + 10_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${log()}`);
-		const ok = await new Promise<boolean>(resolve => {
-			const socket = connect(port, '127.0.0.1');
-			socket.once('connect', () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.once('error', () => resolve(false));
-		});
-		if (ok) return;
-		await new Promise(resolve => setTimeout(resolve, 50));
-	}
-	throw new Error(`sshd did not start listening on 127.0.0.1:${port}: ${log()}`);
-}
