@@ -64,7 +64,8 @@ export function App({services, controller}: {services: AppServices; controller: 
 						width={columns}
 						height={height}
 						onPick={index => {
-							manager.focus(index);
+							const session = manager.sessions[index];
+							if (session) manager.focusSession(session);
 							ui.setView('sessions');
 						}}
 						onClose={() => ui.closeOverlay()}

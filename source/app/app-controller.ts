@@ -65,7 +65,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		program: services.clipboard.program,
 		...(log ? {log} : {}),
 	});
-	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder);
+	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder, placement => connect.pickInto(placement));
 	// Recording notices (started, stopped, disk full) show in the tab bar for a while; errors stay in the browser too.
 	const onRecordingNotice = (notice: Notice) => {
 		ui.flash(notice);
@@ -88,6 +88,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		hints: browserHints(keymap),
 		dispose: () => {
 			services.recorder.off('notice', onRecordingNotice);
+			connect.dispose();
 			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
 		},
 	};

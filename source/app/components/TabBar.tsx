@@ -85,10 +85,10 @@ export const MARK_GLYPH = '◆';
 /** A tab whose session receives broadcast input. */
 export const RECEIVING_GLYPH = '»';
 
-/** The loud banner while broadcasting: how many sessions receive, and whether they are the marked ones or all. */
+/** The loud banner while broadcasting: how many sessions receive, and whether they are the marked ones or the tab's panes. */
 export function broadcastBanner(targets: BroadcastTargets): string {
 	const count = targets.receivers.length;
-	const who = targets.scope === 'marked' ? `${count} marked` : `all ${count}`;
+	const who = targets.scope === 'marked' ? `${count} marked` : `${count} pane${count === 1 ? '' : 's'} of this tab`;
 	const skipped = targets.skipped.length > 0 ? ` · ${targets.skipped.length} skipped` : '';
 	return ` BROADCAST → ${who}${skipped} `;
 }
@@ -96,7 +96,7 @@ export function broadcastBanner(targets: BroadcastTargets): string {
 /** The broadcast targets the input router uses (same pure function), for drawing. */
 function currentBroadcast(manager: SessionManager): BroadcastTargets | undefined {
 	const {broadcast} = manager;
-	return broadcast.active ? broadcastTargets({sessions: manager.sessions, focused: manager.focused, marked: broadcast.marked}) : undefined;
+	return broadcast.active ? broadcastTargets({sessions: manager.sessions, focused: manager.focused, marked: broadcast.marked, unmarkedGroup: manager.activeWindow?.panes ?? []}) : undefined;
 }
 
 export interface TabBarProps {
@@ -122,26 +122,30 @@ export function TabBar({manager, width, prefixPending, prefixLabel, recorder, fl
 	const bastion = manager.focused?.connection.spec.bastionRecords ? ' Bastion records ·' : '';
 	const status = flash ? ` ${displayText(flash.text).slice(0, Math.max(0, width - help.length - 30))} ·` : `${bastion}${login}`;
 	const right = status && width - status.length - help.length >= 40 ? `${status}${help}` : help;
-	const entries = manager.sessions.map((session, index) => {
+	// One tab per window: its name (or its active pane's VM), how many panes it holds, and the states of all of them.
+	const entries = manager.windows.map((window, index) => {
+		const session = window.active;
+		const panes = window.panes;
 		const badge = sessionBadge(session);
-		const marked = manager.broadcast.isMarked(session);
-		const receiving = broadcast?.receivers.includes(session) ?? false;
-		const skipped = broadcast?.skipped.includes(session) ?? false;
+		const marked = panes.some(pane => manager.broadcast.isMarked(pane));
+		const receiving = panes.some(pane => broadcast?.receivers.includes(pane) ?? false);
+		const skipped = panes.some(pane => broadcast?.skipped.includes(pane) ?? false);
 		const flags = `${receiving ? RECEIVING_GLYPH : ''}${marked ? MARK_GLYPH : ''}`;
-		const label = `${index}:${displayText(session.label)}${badge.word === 'open' ? '' : ` ${badge.word}`}${skipped ? ' skipped' : ''}`;
-		const recording = recorder?.recordingOf(session) !== undefined;
-		return {session, index, badge, label, flags, receiving, skipped, recording, cost: label.length + flags.length + 4 + (recording ? REC_MARK.length : 0)};
+		const count = panes.length > 1 ? ` [${panes.length}${window.zoomed ? ' Z' : ''}]` : '';
+		const label = `${index}:${displayText(window.name ?? session.label)}${count}${badge.word === 'open' ? '' : ` ${badge.word}`}${skipped ? ' skipped' : ''}`;
+		const recording = panes.some(pane => recorder?.recordingOf(pane) !== undefined);
+		return {key: window.id, index, badge, label, flags, receiving, skipped, recording, cost: label.length + flags.length + 4 + (recording ? REC_MARK.length : 0)};
 	});
 	// The focused tab is always on the bar (with 9+ sessions they do not all fit): scroll the others around it.
 	const {start, end, markers} = tabWindow(
 		entries.map(entry => entry.cost),
-		manager.focusedIndex,
+		manager.activeWindowIndex,
 		width - 6 - right.length - banner.length,
 	);
-	const tabs: ReactElement[] = entries.slice(start, end).map(({session, index, badge, label, flags, receiving, skipped, recording}) => {
-		const focused = index === manager.focusedIndex;
+	const tabs: ReactElement[] = entries.slice(start, end).map(({key, index, badge, label, flags, receiving, skipped, recording}) => {
+		const focused = index === manager.activeWindowIndex;
 		return (
-			<Text key={session.id}>
+			<Text key={key}>
 				<Text inverse={focused} bold={focused || receiving}>
 					{' '}
 					<Text color={badge.colour}>{badge.glyph}</Text>{' '}

@@ -37,6 +37,8 @@ function DialogBody({dialog}: {dialog: Dialog}) {
 			return <SecretBody dialog={dialog} />;
 		case 'message':
 			return <MessageBody dialog={dialog} />;
+		case 'text':
+			return <TextBody dialog={dialog} />;
 	}
 }
 
@@ -92,6 +94,22 @@ function SecretBody({dialog}: {dialog: Extract<Dialog, {kind: 'secret'}>}) {
 				<MaskedInput onSubmit={value => dialog.onAnswer(value)} />
 			</Box>
 			<Paragraph dimColor>Enter to send, Esc to cancel. Kept in memory for this session only.</Paragraph>
+		</>
+	);
+}
+
+function TextBody({dialog}: {dialog: Extract<Dialog, {kind: 'text'}>}) {
+	useInput((_input, key) => {
+		if (key.escape) dialog.onAnswer(undefined);
+	});
+	return (
+		<>
+			<Text bold>{dialog.title}</Text>
+			<Box>
+				<Text>{dialog.prompt} </Text>
+				<MaskedInput reveal initial={dialog.initial} maxLength={60} onSubmit={value => dialog.onAnswer(value)} />
+			</Box>
+			<Paragraph dimColor>{dialog.hint}</Paragraph>
 		</>
 	);
 }

@@ -22,6 +22,19 @@ export class Dialogs {
 		this.ui.pushDialog(dialog);
 	}
 
+	/** Asks for one line of text; `onAnswer` runs after the dialog is gone, not at all when cancelled. */
+	text(question: {title: string; prompt: string; initial: string; hint: string}, onAnswer: (value: string) => void): void {
+		const dialog: Dialog = {
+			kind: 'text',
+			...question,
+			onAnswer: value => {
+				this.ui.closeDialog(dialog);
+				if (value !== undefined) onAnswer(value);
+			},
+		};
+		this.ui.pushDialog(dialog);
+	}
+
 	/** Shows a message until the user closes it (or `close` is called); returns `close`. */
 	message(message: {title: string; message: string; tone: 'info' | 'error'; closeHint?: string}, onClose?: () => void): () => void {
 		const dialog: Dialog = {

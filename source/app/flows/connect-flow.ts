@@ -1,4 +1,5 @@
 import type {VmRecord} from '../../core/inventory/model.js';
+import {NoSpaceError, type Placement} from '../../core/session/session-manager.js';
 import type {AppServices, ConnectOutcome} from '../app-services.js';
 import type {Dialogs} from '../dialogs/dialogs.js';
 import type {EditorTarget, UiState} from '../focus/ui-state.js';
@@ -6,14 +7,35 @@ import type {EditorTarget, UiState} from '../focus/ui-state.js';
 /**
  * Enter on a VM: plan the connection (profile, transport, credentials), open the session and show it; the
  * first connect to a VM opens the profile editor instead, and a plan that cannot work is a dialog saying why.
+ * After `prefix S` the next VM connected opens beside the pane it was pressed in, not in a tab of its own.
  */
 export class ConnectFlow {
+	/** `prefix S`: where the next connection goes, until one is made or the user goes back to the sessions. */
+	private pending: Placement | undefined;
+	private readonly onUiChange = () => {
+		if (this.pending && this.ui.view === 'sessions') this.pending = undefined;
+	};
+
 	constructor(
 		private readonly services: Pick<AppServices, 'planConnect' | 'manager'>,
 		private readonly ui: UiState,
 		private readonly dialogs: Dialogs,
 		private readonly openEditor: (target: EditorTarget) => void,
-	) {}
+	) {
+		ui.on('change', this.onUiChange);
+	}
+
+	/** The pane the next connection will split, while the browser is picking for it. */
+	get pickingFor(): Placement | undefined {
+		return this.pending;
+	}
+
+	/** `prefix S`: shows the browser to pick a VM or profile for a split beside `placement.splitOf`. */
+	pickInto(placement: Placement): void {
+		this.ui.setView('browser');
+		this.pending = placement;
+		this.ui.setNotice({text: `Pick a VM or profile to open beside ${placement.splitOf.label}: Enter connects.`, tone: 'info'});
+	}
 
 	async connect(vm: VmRecord): Promise<void> {
 		this.ui.setNotice({text: `Connecting to ${vm.name}…`, tone: 'info'});
@@ -26,11 +48,25 @@ export class ConnectFlow {
 		this.ui.setNotice(undefined);
 		if (outcome.kind === 'needs-profile') return this.openEditor({draftFrom: vm, connectAfterSave: vm});
 		if (outcome.kind === 'error') return this.dialogs.error(outcome.title, outcome.message);
+		const {manager} = this.services;
+		// The pane to split may have closed while the user picked: a tab of its own then.
+		const placement = this.pending && manager.windowOf(this.pending.splitOf) ? this.pending : undefined;
 		try {
-			this.services.manager.open(outcome.spec);
+			try {
+				manager.open(outcome.spec, placement);
+			} catch (error) {
+				if (!(error instanceof NoSpaceError)) throw error;
+				manager.open(outcome.spec);
+				this.ui.flash({text: `${error.message} It opened in a tab of its own.`, tone: 'info'});
+			}
+			this.pending = undefined;
 			this.ui.setView('sessions');
 		} catch (error) {
 			this.dialogs.error(`Cannot connect to ${vm.name}`, (error as Error).message);
 		}
+	}
+
+	dispose(): void {
+		this.ui.off('change', this.onUiChange);
 	}
 }

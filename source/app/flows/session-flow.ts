@@ -1,6 +1,6 @@
 import type {SessionRecorder} from '../../core/recording/session-recorder.js';
-import type {SessionManager} from '../../core/session/session-manager.js';
-import type {SessionCommands} from '../../core/commands/command-table.js';
+import {NoSpaceError, type Placement, type SessionManager} from '../../core/session/session-manager.js';
+import type {PaneDirection, SessionCommands} from '../../core/commands/command-table.js';
 import {closeSessionMessage} from '../dialogs/close-session-message.js';
 import type {Dialogs} from '../dialogs/dialogs.js';
 import type {UiState} from '../focus/ui-state.js';
@@ -16,6 +16,8 @@ export class SessionFlow implements SessionCommands {
 		/** Copy mode and the paste buffer. */
 		private readonly copy: {enter(): void; paste(): void},
 		private readonly recorder?: SessionRecorder,
+		/** `prefix S`: the connect flow opens the next VM picked in the browser at this placement. */
+		private readonly pickInto?: (placement: Placement) => void,
 	) {}
 
 	enter(): boolean {
@@ -32,7 +34,7 @@ export class SessionFlow implements SessionCommands {
 	}
 
 	select(index: number): void {
-		if (this.enter()) this.manager.focus(index);
+		if (this.enter()) this.manager.selectWindow(index);
 	}
 
 	picker(): void {
@@ -52,7 +54,7 @@ export class SessionFlow implements SessionCommands {
 		if (!focused) return;
 		this.dialogs.confirm(
 			{
-				title: `Close session ${this.manager.focusedIndex}: ${focused.label}?`,
+				title: `Close ${this.manager.sessions.length > 1 ? `pane ${this.manager.focusedIndex}` : 'session'}: ${focused.label}?`,
 				message: closeSessionMessage(focused, this.manager.sessionsOf(focused.connection).length - 1),
 				yesLabel: 'close',
 			},
@@ -87,12 +89,78 @@ export class SessionFlow implements SessionCommands {
 	}
 
 	toggleBroadcast(): void {
-		this.manager.broadcast.toggle();
+		const on = this.manager.broadcast.toggle();
+		// With nothing marked, broadcast reaches the tab's panes: alone in its tab, a pane would type only into itself.
+		if (on && this.manager.broadcast.marked.size === 0 && (this.manager.activeWindow?.panes.length ?? 0) < 2) {
+			this.ui.flash({text: 'Broadcast types into the panes of this tab, and it has one: split it (prefix %) or mark sessions (prefix m).', tone: 'info'});
+		}
 	}
 
 	toggleRecording(): void {
 		const focused = this.manager.focused;
 		if (focused && this.recorder) this.recorder.toggle(focused);
+	}
+
+	split(arrangement: 'side-by-side' | 'stacked'): void {
+		try {
+			this.manager.split(arrangement);
+		} catch (error) {
+			if (!(error instanceof NoSpaceError)) throw error;
+			this.ui.flash({text: error.message, tone: 'error'});
+		}
+	}
+
+	splitPick(): void {
+		const focused = this.manager.focused;
+		if (!focused || !this.pickInto) return;
+		this.pickInto({splitOf: focused, arrangement: 'side-by-side'});
+	}
+
+	selectPane(direction: PaneDirection): void {
+		this.leaveCopyMode();
+		this.manager.selectPane(direction);
+	}
+
+	nextPane(): void {
+		this.leaveCopyMode();
+		this.manager.nextPane();
+	}
+
+	resizePane(direction: PaneDirection): void {
+		if (!this.manager.resizePane(direction) && (this.manager.activeWindow?.panes.length ?? 0) < 2) {
+			this.ui.flash({text: 'One pane: nothing to resize. Split it first (prefix % or prefix ").', tone: 'info'});
+		}
+	}
+
+	zoom(): void {
+		if (!this.manager.toggleZoom()) this.ui.flash({text: 'One pane: nothing to zoom.', tone: 'info'});
+	}
+
+	nextLayout(): void {
+		const name = this.manager.nextLayout();
+		this.ui.flash(name ? {text: `Layout: ${name}.`, tone: 'info'} : {text: 'One pane: no layout to change.', tone: 'info'});
+	}
+
+	breakPane(): void {
+		this.leaveCopyMode();
+		if (!this.manager.breakPane()) this.ui.flash({text: 'This pane is alone in its tab already.', tone: 'info'});
+	}
+
+	renameWindow(): void {
+		const window = this.manager.activeWindow;
+		if (!window) return;
+		this.dialogs.text({title: 'Rename this tab', prompt: 'Name:', initial: window.name ?? '', hint: 'Enter renames; empty gives back the VM name; Esc cancels.'}, name => {
+			// The tab may have closed while the dialog was up.
+			if (this.manager.windows.includes(window)) {
+				this.manager.selectWindow(this.manager.windows.indexOf(window));
+				this.manager.renameWindow(name);
+			}
+		});
+	}
+
+	/** Copy mode belongs to the pane it started on: moving to another pane leaves it. */
+	private leaveCopyMode(): void {
+		if (this.ui.view === 'copy-mode') this.ui.setView('sessions');
 	}
 
 	/** `q`: quits at once, or asks first while sessions are live. */

@@ -27,6 +27,8 @@ export interface BroadcastInputState {
 	marked: ReadonlySet<ShellSession>;
 	/** Every session, in tab order. */
 	sessions: readonly ShellSession[];
+	/** Who receives when nothing is marked: the panes of the focused tab. */
+	group?: readonly ShellSession[];
 }
 
 export interface Focus {
@@ -64,7 +66,7 @@ export function deriveFocus({view, dialog, focused, tooSmall, filtering, copySea
 	const paneVisible = !tooSmall && !dialog && (view === 'sessions' || view === 'copy-mode') && focused !== undefined;
 	const keysFree = !dialog && !tooSmall;
 	const inputSession = view === 'sessions' && keysFree ? focused : undefined;
-	const targets = broadcast?.on ? broadcastTargets({sessions: broadcast.sessions, focused, marked: broadcast.marked}) : undefined;
+	const targets = broadcast?.on ? broadcastTargets({sessions: broadcast.sessions, focused, marked: broadcast.marked, ...(broadcast.group ? {unmarkedGroup: broadcast.group} : {})}) : undefined;
 	return {
 		inputSession,
 		paneSession: paneVisible ? focused : undefined,

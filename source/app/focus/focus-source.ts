@@ -39,7 +39,7 @@ export class FocusSource extends EventEmitter<{change: []}> {
 			tooSmall: isTooSmall(this.size.columns || 0, this.size.rows || 0),
 			filtering: this.browser.filtering,
 			copySearching: this.copyMode.searching,
-			broadcast: {on: this.manager.broadcast.active, marked: this.manager.broadcast.marked, sessions: this.manager.sessions},
+			broadcast: {on: this.manager.broadcast.active, marked: this.manager.broadcast.marked, sessions: this.manager.sessions, group: this.manager.activeWindow?.panes ?? []},
 		});
 	}
 

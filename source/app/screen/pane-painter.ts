@@ -1,6 +1,8 @@
+import type {LayoutGeometry, PanePlacement} from '../../core/layout/layout-geometry.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import {decscusrParam} from '../../core/terminal/emulator.js';
 import type {CellMark} from '../../core/terminal/snapshot.js';
+import {chromeSegments, type PaneTitleInfo} from './pane-chrome.js';
 
 /** What copy mode draws instead of the live screen: its view of the buffer and the marks on each line. */
 export interface PaneOverlay {
@@ -11,10 +13,32 @@ export interface PaneOverlay {
 }
 
 export interface PaneRegion {
-	/** 0-based screen row of the pane's first line. */
+	/** 0-based screen row of the pane area's first line. */
 	top: number;
 	cols: number;
+	/** The rows drawn (a status line below may take the area's last one). */
 	rows: number;
+	/** The rows the panes are laid out in (the PTYs' sizes come from them); `rows` when absent. */
+	layoutRows?: number;
+}
+
+/** Where the painter learns the active tab's panes and their places (the session manager). */
+export interface PaneSource {
+	activeGeometry(area: {x: number; y: number; cols: number; rows: number}): LayoutGeometry<ShellSession> | undefined;
+	on(event: 'change', listener: () => void): unknown;
+	off(event: 'change', listener: () => void): unknown;
+}
+
+/** How the painter titles a pane of a split tab (its number, whether it is active, broadcast). */
+export type TitleInfo = (session: ShellSession, number: number) => PaneTitleInfo;
+
+/** Per pane: what was painted, and when. */
+interface PaneState {
+	lastPaint: number;
+	paintedBytes: number;
+	/** Output arrived since its last paint. */
+	dirty: boolean;
+	onChange: () => void;
 }
 
 /** Output smaller than this since the last paint counts as interactive (echoes, prompts, status lines). */
@@ -37,28 +61,36 @@ interface PlacedCursor {
 }
 
 /**
- * Draws the focused session's screen straight onto the terminal, row by row, only the rows that changed,
- * while Ink draws the chrome around it (DESIGN §7: an Ink frame of a full pane costs tens of ms, which
- * shows as keystroke latency). A change is painted at once when the last paint is older than a frame,
- * otherwise at the next frame boundary, so a flood costs at most `maxFps` paints a second.
+ * Draws the active tab's panes straight onto the terminal, row by row, only the rows that changed, while
+ * Ink draws the chrome around them (DESIGN §7: an Ink frame of a full pane costs tens of ms, which shows as
+ * keystroke latency). A split tab's title rows and borders are drawn here too (./pane-chrome.ts).
+ *
+ * Each pane is scheduled on its own: a little output (an echo, a prompt) after a quiet spell is painted at
+ * once, that pane alone; bulk output waits for the frame boundary, so a flood costs at most `maxFps` paints a
+ * second and never delays the echo in the pane beside it.
  *
  * The snapshot's rows hold text and SGR sequences only (core/terminal), so nothing the remote sent other
  * than styled text reaches the user's terminal.
  */
 export class PanePainter {
+	/** The focused session: its pane gets the user's cursor and copy mode's overlay. */
 	private session: ShellSession | undefined;
+	private source: PaneSource | undefined;
+	private titleInfo: TitleInfo = (_session, number) => ({number, active: false, receiving: false});
 	private region: PaneRegion = {top: 1, cols: 0, rows: 0};
 	private scrollOffset = 0;
-	private painted: string[] = [];
+	/** What each screen segment ("row;col") shows now. */
+	private painted = new Map<string, string>();
 	/** Whether pane rows are on screen (in `drawnRegion`) that Ink believes are blank. */
 	private drawn = false;
 	private drawnRegion: PaneRegion = {top: 1, cols: 0, rows: 0};
-	private lastPaint = 0;
-	private paintedBytes = 0;
+	private panes = new Map<ShellSession, PaneState>();
+	/** The layout painted last, as text: a different one repaints everything. */
+	private layoutKey = '';
+	private chromeDirty = true;
 	private timer: NodeJS.Timeout | undefined;
 	private immediate: NodeJS.Immediate | undefined;
 	private readonly frameMs: number;
-	private readonly onChange = () => this.schedule();
 	private visible = false;
 	private overlay: PaneOverlay | undefined;
 	private unfollow: (() => void) | undefined;
@@ -71,6 +103,7 @@ export class PanePainter {
 	private shapeSent = 0;
 
 	private readonly onResize = () => this.invalidate();
+	private readonly onSourceChange = () => this.syncPanes();
 
 	constructor(
 		private readonly out: NodeJS.WriteStream,
@@ -82,8 +115,8 @@ export class PanePainter {
 	}
 
 	/**
-	 * Paints what `focus` says, from now on: the pane's session and whether it is on screen follow every
-	 * focus change at once (synchronously, so the pane is blanked before Ink draws a dialog over it).
+	 * Paints what `focus` says, from now on: the focused session and whether the panes are on screen follow
+	 * every focus change at once (synchronously, so the panes are blanked before Ink draws a dialog over them).
 	 */
 	follow(focus: {
 		current(): {paneSession: ShellSession | undefined; paneVisible: boolean};
@@ -95,33 +128,53 @@ export class PanePainter {
 			const now = focus.current();
 			this.setSession(now.paneSession);
 			this.setVisible(now.paneVisible);
+			// Titles show the view and broadcast too: compared segment by segment, so mostly nothing is written.
+			this.chromeDirty = true;
+			this.schedule();
 		};
 		focus.on('change', apply);
 		this.unfollow = () => focus.off('change', apply);
 		apply();
 	}
 
-	/** The session whose screen is painted. */
-	setSession(session: ShellSession | undefined): void {
-		if (session === this.session) return;
-		this.session?.off('change', this.onChange);
-		session?.on('change', this.onChange);
-		this.session = session;
-		this.invalidate();
+	/**
+	 * Takes the active tab's panes from `source` (the session manager): every pane of a split tab is painted,
+	 * with titles from `titleInfo`. Without a source only the focused session is painted, filling the region.
+	 */
+	setPaneSource(source: PaneSource, titleInfo?: TitleInfo): void {
+		this.source?.off('change', this.onSourceChange);
+		this.source = source;
+		if (titleInfo) this.titleInfo = titleInfo;
+		source.on('change', this.onSourceChange);
+		this.syncPanes();
 	}
 
-	/** Where the pane is (from the layout being rendered) and how far it is scrolled back. */
+	/** The focused session (the one with the cursor). */
+	setSession(session: ShellSession | undefined): void {
+		if (session === this.session) return;
+		this.session = session;
+		this.syncPanes();
+		// The cursor and the active title move: titles and borders are repainted.
+		this.chromeDirty = true;
+		this.schedule();
+	}
+
+	/** Where the pane area is (from the layout being rendered) and how far the focused pane is scrolled back. */
 	setRegion(region: PaneRegion, scrollOffset = 0): void {
-		const moved = region.top !== this.region.top || region.cols !== this.region.cols || region.rows !== this.region.rows;
-		if (moved || scrollOffset !== this.scrollOffset) this.invalidate();
+		const r = this.region;
+		const moved = region.top !== r.top || region.cols !== r.cols || region.rows !== r.rows || region.layoutRows !== r.layoutRows;
 		this.region = region;
-		this.scrollOffset = scrollOffset;
-		if (this.session) this.schedule();
+		if (moved || scrollOffset !== this.scrollOffset) {
+			this.scrollOffset = scrollOffset;
+			this.syncPanes();
+			this.invalidate();
+		}
+		this.schedule();
 	}
 
 	/**
-	 * Draws copy mode's view (or, with undefined, the live screen again). Only rows whose text or marks
-	 * changed are written, as for output.
+	 * Draws copy mode's view over the focused pane (or, with undefined, the live screen again). Only rows
+	 * whose text or marks changed are written, as for output.
 	 */
 	setOverlay(overlay: PaneOverlay | undefined): void {
 		this.overlay = overlay;
@@ -130,28 +183,32 @@ export class PanePainter {
 
 	/** The overlay moved (a motion, a search): paint what changed. */
 	refresh(): void {
-		if (this.session) this.schedule();
+		const state = this.session && this.panes.get(this.session);
+		if (state) state.dirty = true;
+		this.schedule();
 	}
 
 	/**
-	 * Whether the pane is on screen at all. Follows the focus (see `follow`), which changes before Ink
+	 * Whether the panes are on screen at all. Follows the focus (see `follow`), which changes before Ink
 	 * writes the next frame, so a paint already scheduled can never land on top of a dialog or another view.
 	 */
 	setVisible(visible: boolean): void {
 		if (visible === this.visible) return;
 		this.visible = visible;
-		this.painted = [];
+		this.painted.clear();
 		if (!visible) {
 			this.cancel();
 			this.releaseCursor();
 			this.erase();
-		} else this.schedule();
+		} else this.invalidate();
 	}
 
 	/** Forgets what is on screen (Ink redrew, the window resized): the next paint rewrites every row. */
 	invalidate(): void {
-		this.painted = [];
-		if (this.session) this.schedule();
+		this.painted.clear();
+		this.chromeDirty = true;
+		for (const state of this.panes.values()) state.dirty = true;
+		this.schedule();
 	}
 
 	/**
@@ -170,9 +227,63 @@ export class PanePainter {
 		this.unfollow?.();
 		this.unfollow = undefined;
 		this.out.off('resize', this.onResize);
-		this.session?.off('change', this.onChange);
+		this.source?.off('change', this.onSourceChange);
+		for (const [session, state] of this.panes) session.off('change', state.onChange);
+		this.panes.clear();
 		this.session = undefined;
 		this.cancel();
+	}
+
+	/** The drawn panes and where they go, relative to the pane area. */
+	private geometry(): LayoutGeometry<ShellSession> | undefined {
+		const {cols, rows, layoutRows} = this.region;
+		const area = {x: 0, y: 0, cols, rows: layoutRows ?? rows};
+		if (this.source) return this.source.activeGeometry(area);
+		if (!this.session) return undefined;
+		return {panes: [{pane: this.session, rect: area, content: area, titled: false}], borders: []};
+	}
+
+	/**
+	 * Follows the set of drawn panes: listens to each one's output, and repaints everything when the layout
+	 * (which panes, where, which is active) changed; a state change alone repaints the titles.
+	 */
+	private syncPanes(): void {
+		const geometry = this.geometry();
+		const drawn = new Set(geometry?.panes.map(placement => placement.pane));
+		for (const [session, state] of this.panes) {
+			if (drawn.has(session)) continue;
+			session.off('change', state.onChange);
+			this.panes.delete(session);
+		}
+		for (const session of drawn) {
+			if (this.panes.has(session)) continue;
+			const state: PaneState = {lastPaint: 0, paintedBytes: session.receivedBytes, dirty: true, onChange: () => this.paneChanged(session)};
+			session.on('change', state.onChange);
+			this.panes.set(session, state);
+		}
+		const key = geometry ? geometry.panes.map(({pane, rect}) => `${pane.id}@${rect.x},${rect.y},${rect.cols}x${rect.rows}`).join(' ') : '';
+		if (key !== this.layoutKey) {
+			this.layoutKey = key;
+			this.invalidate();
+			return;
+		}
+		this.chromeDirty = true;
+		this.schedule();
+	}
+
+	private paneChanged(session: ShellSession): void {
+		const state = this.panes.get(session);
+		if (!state) return;
+		state.dirty = true;
+		if (!this.visible || this.timer || this.immediate) return;
+		// Little output since the pane's last paint (an echo, a prompt) right after a quiet spell is painted
+		// in this very turn, that pane alone: every hop costs typing latency.
+		if (this.interactive(session, state) && performance.now() - state.lastPaint > SYNC_PAINT_QUIET_MS) return this.paint(session);
+		this.schedule();
+	}
+
+	private interactive(session: ShellSession, state: PaneState): boolean {
+		return session.receivedBytes - state.paintedBytes < INTERACTIVE_BYTES;
 	}
 
 	private cancel(): void {
@@ -195,16 +306,21 @@ export class PanePainter {
 		this.out.write(SYNC_START + SAVE_CURSOR + out + RESTORE_CURSOR + SYNC_END);
 	}
 
+	/**
+	 * Paints the panes that are due at the next opportunity: interactive output at once (after the batch
+	 * of data that arrived together, hence setImmediate), bulk output at the pane's next frame boundary.
+	 */
 	private schedule(): void {
-		if (this.timer || this.immediate || !this.session || !this.visible) return;
-		// Little output since the last paint (an echo, a prompt) is painted at once: typing must not wait
-		// for a frame. Bulk output waits for the frame boundary, so a flood costs at most maxFps paints.
-		const interactive = this.session.receivedBytes - this.paintedBytes < INTERACTIVE_BYTES;
-		// An echo right after a quiet spell is painted in this very turn: every hop costs typing latency.
-		if (interactive && performance.now() - this.lastPaint > SYNC_PAINT_QUIET_MS) return this.paint();
-		const wait = interactive ? 0 : this.lastPaint + this.frameMs - performance.now();
+		if (this.timer || this.immediate || !this.visible) return;
+		const now = performance.now();
+		let wait = Number.POSITIVE_INFINITY;
+		if (this.chromeDirty) wait = 0;
+		for (const [session, state] of this.panes) {
+			if (!state.dirty) continue;
+			wait = Math.min(wait, this.interactive(session, state) ? 0 : state.lastPaint + this.frameMs - now);
+		}
+		if (wait === Number.POSITIVE_INFINITY) return;
 		if (wait <= 0) {
-			// setImmediate, not a direct paint: lets the emulator finish the batch of data that arrived together.
 			this.immediate = setImmediate(() => {
 				this.immediate = undefined;
 				this.paint();
@@ -217,43 +333,94 @@ export class PanePainter {
 		}
 	}
 
-	private paint(): void {
-		const session = this.session;
+	/** Paints `only` that pane, or every pane that is due, and the titles and borders when they changed. */
+	private paint(only?: ShellSession): void {
 		const {top, cols, rows} = this.region;
-		if (!session || !this.visible || rows <= 0 || cols <= 0) return;
+		if (!this.visible || rows <= 0 || cols <= 0) return;
 		// Right after a shrink the region is still the old size until the App re-renders (which shows the
 		// pane again and so paints): rows wider than the window would wrap and smear the screen.
 		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
-		this.lastPaint = performance.now();
-		this.paintedBytes = session.receivedBytes;
-		// Mid-resize the emulator can be wider than the region; a too-long row would wrap into the next one.
+		const geometry = this.geometry();
+		if (!geometry) return;
+		const now = performance.now();
+		let out = '';
+		let cursor: PlacedCursor | undefined;
+		let later = false;
+		for (const placement of geometry.panes) {
+			const session = placement.pane;
+			const state = this.panes.get(session);
+			if (!state) continue;
+			const due = only ? session === only : state.dirty && (this.interactive(session, state) || now - state.lastPaint >= this.frameMs - 1);
+			if (!due) {
+				if (state.dirty) later = true;
+				// The focused pane's cursor is placed even when its rows are not repainted now.
+				if (session === this.session && this.placed) cursor = this.placed;
+				continue;
+			}
+			state.dirty = false;
+			state.lastPaint = now;
+			state.paintedBytes = session.receivedBytes;
+			const painted = this.paintPane(placement, session === this.session);
+			out += painted.out;
+			if (painted.cursor) cursor = painted.cursor;
+		}
+		if (this.chromeDirty && !only) {
+			this.chromeDirty = false;
+			for (const segment of chromeSegments(geometry, {top}, this.titleInfo, rows)) out += this.segment(segment.x, segment.y, segment.text);
+		}
+		this.writeFrame(out, cursor);
+		if (later) this.schedule();
+	}
+
+	/** One pane's changed rows, and where the cursor goes when it is the focused one. */
+	private paintPane(placement: PanePlacement<ShellSession>, focused: boolean): {out: string; cursor?: PlacedCursor} {
+		const session = placement.pane;
+		const {content} = placement;
+		const top = this.region.top;
+		// Rows the area shows of this pane (a status line may cover the area's last row).
+		const rows = Math.max(0, Math.min(content.rows, this.region.rows - content.y));
+		const cols = content.cols;
+		// Mid-resize the emulator can be wider than the pane; a too-long row would spill into the next pane.
 		// The session's resize emits a change, which paints again once both agree.
 		const terminalCols = session.terminal.cols;
-		if (terminalCols > cols) return;
+		if (rows <= 0 || terminalCols > cols) return {out: ''};
 		let lines: string[];
-		/** The remote's cursor in the region's rows, when the live screen is shown and the cursor is visible. */
-		let cursor: {row: number; col: number} | undefined;
-		const overlay = this.overlay;
+		/** The remote's cursor in the pane's rows, when the live screen is shown and the cursor is visible. */
+		let cursorAt: {row: number; col: number} | undefined;
+		const overlay = focused ? this.overlay : undefined;
 		if (overlay) {
 			// Copy mode draws its own cursor among its marks: the user's cursor stays hidden.
 			lines = session.terminal.renderLines(overlay.layout(rows), rows, line => overlay.marksOf(line));
 		} else {
-			// No painted block: the user's own cursor is placed at the remote's (below), in the shape it asked for.
-			const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset});
+			// No painted block: the user's own cursor is placed at the remote's, in the shape it asked for.
+			const snapshot = session.terminal.snapshot({scrollOffset: focused ? this.scrollOffset : 0});
 			// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
 			const skipped = Math.max(0, snapshot.lines.length - rows);
 			lines = snapshot.lines.slice(skipped);
-			if (snapshot.cursor.visible) cursor = {row: snapshot.cursor.y - skipped, col: snapshot.cursor.x};
+			if (focused && snapshot.cursor.visible) cursorAt = {row: snapshot.cursor.y - skipped, col: snapshot.cursor.x};
 		}
 		let out = '';
-		for (let i = 0; i < rows; i++) {
-			const line = fitLine(lines[i] ?? '', cols, terminalCols);
-			if (this.painted[i] === line) continue;
-			this.painted[i] = line;
-			out += `\x1b[${top + i + 1};1H${line}\x1b[0m`;
-		}
-		const want: PlacedCursor | undefined =
-			cursor && cursor.row >= 0 && cursor.row < rows && cursor.col < cols ? {row: top + cursor.row, col: cursor.col, shape: decscusrParam(session.terminal.cursorShape)} : undefined;
+		for (let i = 0; i < rows; i++) out += this.segment(content.x, top + content.y + i, fitLine(lines[i] ?? '', cols, terminalCols));
+		const cursor =
+			cursorAt && cursorAt.row >= 0 && cursorAt.row < rows && cursorAt.col < cols
+				? {row: top + content.y + cursorAt.row, col: content.x + cursorAt.col, shape: decscusrParam(session.terminal.cursorShape)}
+				: undefined;
+		return {out, cursor};
+	}
+
+	/** The escape sequence that writes `text` at (x, y), or nothing when that is already on screen. */
+	private segment(x: number, y: number, text: string): string {
+		const key = `${y};${x}`;
+		if (this.painted.get(key) === text) return '';
+		this.painted.set(key, text);
+		return `\x1b[${y + 1};${x + 1}H${text}\x1b[0m`;
+	}
+
+	/**
+	 * Writes the changed rows in one synchronized update and puts the user's cursor at the focused pane's
+	 * cursor (or back at Ink's position, hidden).
+	 */
+	private writeFrame(out: string, want: PlacedCursor | undefined): void {
 		const cursorMoves = want?.row !== this.placed?.row || want?.col !== this.placed?.col || want?.shape !== this.placed?.shape;
 		if (!out && !cursorMoves) return;
 		// While the cursor is placed, Ink's position is already in the DECSC slot: saving again would lose it.
@@ -271,6 +438,7 @@ export class PanePainter {
 		this.out.write(write + SYNC_END);
 		if (!out) return;
 		// The union of what was drawn: a region that moved or shrank still has old rows to blank.
+		const {top, cols, rows} = this.region;
 		const was = this.drawn ? this.drawnRegion : this.region;
 		const drawnTop = Math.min(was.top, top);
 		const drawnBottom = Math.max(was.top + was.rows, top + rows);
@@ -279,7 +447,7 @@ export class PanePainter {
 	}
 }
 
-/** Rows are exactly the emulator's width; pad or blank the rest of the region so old content never shows through. */
+/** Rows are exactly the emulator's width; pad or blank the rest of the pane so old content never shows through. */
 function fitLine(line: string, regionCols: number, lineCols: number): string {
 	if (lineCols >= regionCols) return line;
 	return line + ' '.repeat(regionCols - lineCols);

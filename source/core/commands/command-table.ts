@@ -69,9 +69,29 @@ export interface SessionCommands {
 	toggleRecording(): void;
 	/** Marks the focused session for broadcast, or unmarks it. */
 	toggleMark(): void;
-	/** Starts or stops copying typed input to the marked sessions (all sessions when none is marked). */
+	/** Starts or stops copying typed input to the marked sessions (the tab's panes when none is marked). */
 	toggleBroadcast(): void;
+	/** Another shell on the focused pane's connection, beside it: right of it or below it. */
+	split(arrangement: 'side-by-side' | 'stacked'): void;
+	/** Picks a VM or profile in the browser and opens it beside the focused pane. */
+	splitPick(): void;
+	/** Focuses the pane in that direction. */
+	selectPane(direction: PaneDirection): void;
+	/** Focuses the next pane of the tab. */
+	nextPane(): void;
+	/** Moves the focused pane's nearest border that way. */
+	resizePane(direction: PaneDirection): void;
+	/** The focused pane fills the tab, or the layout comes back. */
+	zoom(): void;
+	/** The next preset layout (even-horizontal, even-vertical, tiled). */
+	nextLayout(): void;
+	/** The focused pane becomes a tab of its own. */
+	breakPane(): void;
+	/** Names the tab. */
+	renameWindow(): void;
 }
+
+export type PaneDirection = 'left' | 'right' | 'up' | 'down';
 
 /** Copy mode's cursor motions (vi's keys). */
 export type CopyMotion = 'left' | 'right' | 'up' | 'down' | 'word-forward' | 'word-back' | 'line-start' | 'line-end' | 'top' | 'bottom' | 'half-page-up' | 'half-page-down' | 'page-up' | 'page-down';
@@ -118,12 +138,37 @@ export interface CommandDefinition {
 
 const vmSelected = (state: CommandState) => state.vmSelected;
 
+const ARROWS: readonly [PaneDirection, string][] = [
+	['left', 'Left'],
+	['right', 'Right'],
+	['up', 'Up'],
+	['down', 'Down'],
+];
+
+const SELECT_PANE: CommandDefinition[] = ARROWS.map(([direction, key]) => ({
+	name: `select-pane-${direction}`,
+	scope: 'session' as const,
+	keys: [`prefix ${key}`],
+	help: `focus the pane ${direction === 'up' ? 'above' : direction === 'down' ? 'below' : `to the ${direction}`}`,
+	family: {name: 'select-pane-*', help: 'focus the pane that way (-left -right -up -down)'},
+	run: (ctx: CommandContext) => ctx.sessions.selectPane(direction),
+}));
+
+const RESIZE_PANE: CommandDefinition[] = ARROWS.map(([direction, key]) => ({
+	name: `resize-pane-${direction}`,
+	scope: 'session' as const,
+	keys: [`prefix C-${key}`],
+	help: `move the pane's border ${direction}`,
+	family: {name: 'resize-pane-*', help: 'resize: move the nearest border (-left -right -up -down)'},
+	run: (ctx: CommandContext) => ctx.sessions.resizePane(direction),
+}));
+
 const SELECT_WINDOW: CommandDefinition[] = Array.from({length: 10}, (_, index) => ({
 	name: `select-window-${index}`,
 	scope: 'both' as const,
 	keys: [`prefix ${index}`],
-	help: `jump to session ${index}`,
-	family: {name: 'select-window-0 … 9', help: 'jump to a session by number'},
+	help: `jump to tab ${index}`,
+	family: {name: 'select-window-0 … 9', help: 'jump to a tab by number'},
 	run: (ctx: CommandContext) => ctx.sessions.select(index),
 }));
 
@@ -148,20 +193,30 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'sign-in', scope: 'browser', keys: ['L'], help: 'sign in to Azure with a device code', run: ctx => ctx.browser.signIn()},
 	{name: 'quit', scope: 'browser', keys: ['q'], help: 'quit (asks while sessions are live)', run: ctx => ctx.quit()},
 
-	// Sessions: the key after the prefix. Switching sessions works from every view.
-	{name: 'new-window', scope: 'session', keys: ['prefix c'], help: 'new shell on the same connection (no new login)', run: ctx => ctx.sessions.newShell()},
+	// Sessions: the key after the prefix. Switching tabs works from every view.
+	{name: 'new-window', scope: 'session', keys: ['prefix c'], help: 'new tab: another shell on the same connection (no new login)', run: ctx => ctx.sessions.newShell()},
+	{name: 'split-right', scope: 'session', keys: ['prefix %'], help: 'split the pane: another shell on the same connection, to the right', run: ctx => ctx.sessions.split('side-by-side')},
+	{name: 'split-down', scope: 'session', keys: ['prefix "'], help: 'split the pane: another shell on the same connection, below', run: ctx => ctx.sessions.split('stacked')},
+	{name: 'split-pick', scope: 'session', keys: ['prefix S'], help: 'split the pane with a VM or profile picked in the browser', run: ctx => ctx.sessions.splitPick()},
+	...SELECT_PANE,
+	{name: 'next-pane', scope: 'session', keys: ['prefix o'], help: 'focus the next pane of the tab', run: ctx => ctx.sessions.nextPane()},
+	...RESIZE_PANE,
+	{name: 'zoom-pane', scope: 'session', keys: ['prefix z'], help: 'zoom: the pane fills the tab, or the layout comes back', run: ctx => ctx.sessions.zoom()},
+	{name: 'next-layout', scope: 'session', keys: ['prefix Space'], help: 'next layout: even-horizontal, even-vertical, tiled', run: ctx => ctx.sessions.nextLayout()},
+	{name: 'break-pane', scope: 'session', keys: ['prefix !'], help: 'move the pane to a tab of its own', run: ctx => ctx.sessions.breakPane()},
+	{name: 'rename-window', scope: 'session', keys: ['prefix ,'], help: 'rename the tab (empty: its VM again)', run: ctx => ctx.sessions.renameWindow()},
 	{
 		name: 'next-window',
 		scope: 'both',
 		keys: ['prefix n'],
-		help: 'next session (from the browser: back to the sessions)',
+		help: 'next tab (from the browser: back to the sessions)',
 		run: ctx => (ctx.state.place === 'session' ? ctx.sessions.next(1) : void ctx.sessions.enter()),
 	},
 	{
 		name: 'previous-window',
 		scope: 'both',
 		keys: ['prefix p'],
-		help: 'previous session (from the browser: back to the sessions)',
+		help: 'previous tab (from the browser: back to the sessions)',
 		run: ctx => (ctx.state.place === 'session' ? ctx.sessions.next(-1) : void ctx.sessions.enter()),
 	},
 	...SELECT_WINDOW,
@@ -173,14 +228,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		run: ctx => (ctx.state.sessions > 0 ? ctx.sessions.picker() : void ctx.sessions.enter()),
 	},
 	{name: 'detach-to-browser', scope: 'session', keys: ['prefix d'], help: 'back to the browser (sessions keep running)', run: ctx => ctx.sessions.detach()},
-	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the session (asks first)', run: ctx => ctx.sessions.close()},
+	{name: 'kill-pane', scope: 'session', keys: ['prefix x'], help: 'close the pane (asks first)', run: ctx => ctx.sessions.close()},
 	{name: 'reconnect', scope: 'session', keys: ['prefix r'], help: 'reconnect now', run: ctx => ctx.sessions.reconnect()},
 	{name: 'mark-pane', scope: 'session', keys: ['prefix m'], help: 'mark or unmark the session for broadcast', run: ctx => ctx.sessions.toggleMark()},
 	{
 		name: 'broadcast',
 		scope: 'session',
 		keys: ['prefix b'],
-		help: 'type into the marked sessions at once (all if none is); again stops',
+		help: "type into the marked sessions, or the tab's panes; again stops",
 		run: ctx => ctx.sessions.toggleBroadcast(),
 	},
 	{

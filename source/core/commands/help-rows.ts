@@ -112,7 +112,21 @@ function familyKeys(members: KeyBinding[][], show: (binding: KeyBinding) => stri
 	if (single && single.length > 2 && single.every(b => b.table === single[0]!.table && b.key.length === 1 && b.key.charCodeAt(0) === single[0]!.key.charCodeAt(0) + single.indexOf(b))) {
 		return [`${show(single[0]!)}-${single[single.length - 1]!.key}`];
 	}
+	// `Ctrl-b ←`, `Ctrl-b →`, … -> `Ctrl-b ←→↑↓`: the shared prefix once, then each member's key.
+	if (single && single.length > 1) {
+		const shown = single.map(show);
+		const prefix = sharedPrefix(shown);
+		const cut = Math.max(prefix.lastIndexOf(' '), prefix.lastIndexOf('-')) + 1;
+		const rests = shown.map(text => text.slice(cut));
+		if (cut > 0 && rests.every(rest => [...rest].length === 1)) return [`${shown[0]!.slice(0, cut)}${rests.join('')}`];
+	}
 	return members.flat().map(show);
+}
+
+function sharedPrefix(texts: string[]): string {
+	let prefix = texts[0] ?? '';
+	for (const text of texts) while (!text.startsWith(prefix)) prefix = prefix.slice(0, -1);
+	return prefix;
 }
 
 /** `n p 0 1 … 9 w` -> `n p 0-9 w`. */

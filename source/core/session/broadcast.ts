@@ -3,8 +3,8 @@ import type {ShellSession} from './shell-session.js';
 
 /**
  * Who typed input is copied to while broadcasting: the sessions marked with `prefix m`, or, with none
- * marked, the group the focus belongs to. Today every session is its own tab, so that group is all
- * sessions; once a tab holds panes it becomes the tab's panes (the caller passes that group in).
+ * marked, the group the focus belongs to: the panes of the focused tab (the caller passes that group in),
+ * as tmux's synchronize-panes does.
  */
 export type BroadcastScope = 'marked' | 'all';
 
@@ -22,7 +22,7 @@ export interface BroadcastInputs {
 	/** The session being typed into: it always receives (what you type shows where you type it). */
 	focused: ShellSession | undefined;
 	marked: ReadonlySet<ShellSession>;
-	/** Who receives when nothing is marked (today: all sessions; with panes: the focused tab's panes). */
+	/** Who receives when nothing is marked (the focused tab's panes; all sessions when absent). */
 	unmarkedGroup?: readonly ShellSession[];
 }
 

@@ -4,20 +4,41 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {TabBar, tabWindow} from '../../../source/app/components/TabBar.js';
 import type {SessionRecorder} from '../../../source/core/recording/session-recorder.js';
 import {BroadcastState} from '../../../source/core/session/broadcast.js';
+import {SessionWindow} from '../../../source/core/session/session-window.js';
 import type {SessionManager} from '../../../source/core/session/session-manager.js';
 import type {ShellSession} from '../../../source/core/session/shell-session.js';
 
 afterEach(() => cleanup());
 
-/** What the tab bar reads of a session manager: sessions with a label and states, and the focus. */
-function sessions(count: number, focusedIndex: number): SessionManager {
+/**
+ * What the tab bar reads of a session manager: tabs (real SessionWindows) of sessions with a label and
+ * states, and the active tab. `tabs` groups the sessions' indexes into tabs (default: one tab each).
+ */
+function managerOf(list: unknown[], activeWindowIndex: number, tabs: number[][] = list.map((_, i) => [i])): SessionManager {
+	const windows = tabs.map(indexes => {
+		const window = new SessionWindow(list[indexes[0]!]);
+		for (const index of indexes.slice(1)) window.split(window.active, list[index], 'side-by-side', {x: 0, y: 0, cols: 200, rows: 50});
+		window.activate(list[indexes[0]!]);
+		return window;
+	});
+	return {
+		sessions: windows.flatMap(window => window.panes),
+		windows,
+		activeWindowIndex,
+		activeWindow: windows[activeWindowIndex],
+		focused: windows[activeWindowIndex]?.active,
+		broadcast: new BroadcastState(),
+	} as unknown as SessionManager;
+}
+
+function sessions(count: number, focusedIndex: number, tabs?: number[][]): SessionManager {
 	const list = Array.from({length: count}, (_, i) => ({
 		id: `s${i}`,
 		label: `web-${String(i).padStart(2, '0')}`,
 		state: {kind: 'running'},
 		connection: {state: {kind: 'open'}, spec: {}},
 	}));
-	return {sessions: list, focusedIndex, focused: list[focusedIndex], broadcast: new BroadcastState()} as unknown as SessionManager;
+	return managerOf(list, focusedIndex, tabs);
 }
 
 function bar(count: number, focused: number, width: number): string {
@@ -82,7 +103,7 @@ describe('TabBar with more sessions than fit', () => {
 describe('TabBar login identity', () => {
 	function withLogin(user: string, validUntil: number | undefined, width: number, raw = false): string {
 		const session = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0, login: {user, validUntil, via: 'Microsoft Entra ID certificate'}}, spec: {}}};
-		const manager = {sessions: [session], focusedIndex: 0, focused: session, broadcast: new BroadcastState()} as unknown as SessionManager;
+		const manager = managerOf([session], 0);
 		const {lastFrame, unmount} = render(<TabBar manager={manager} width={width} prefixPending={false} prefixLabel="Ctrl-b" />);
 		const text = raw ? (lastFrame() ?? '') : stripVTControlCharacters(lastFrame() ?? '');
 		unmount();
@@ -115,7 +136,7 @@ describe('TabBar recording marks', () => {
 	it('marks a recorded tab with ● REC, says when the Bastion records too, and shows a flash on the right', () => {
 		const recorded = {id: 's0', label: 'app-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {bastionRecords: true}}};
 		const other = {id: 's1', label: 'web-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {}}};
-		const manager = {sessions: [recorded, other], focusedIndex: 0, focused: recorded, broadcast: new BroadcastState()} as unknown as SessionManager;
+		const manager = managerOf([recorded, other], 0);
 		const recorder = {recordingOf: (session: unknown) => (session === recorded ? {path: '/r/app-01.cast', startedAt: 0, input: false} : undefined)} as unknown as SessionRecorder;
 		const draw = (flash?: {text: string; tone: 'info' | 'error'}) => {
 			const {lastFrame, unmount} = render(<TabBar manager={manager} width={120} prefixPending={false} prefixLabel="Ctrl-b" recorder={recorder} flash={flash} />);
@@ -131,8 +152,8 @@ describe('TabBar recording marks', () => {
 });
 
 describe('TabBar while broadcasting', () => {
-	function draw(manager: SessionManager): string {
-		const {lastFrame, unmount} = render(<TabBar manager={manager} width={120} prefixPending={false} prefixLabel="Ctrl-b" />);
+	function draw(manager: SessionManager, width = 120): string {
+		const {lastFrame, unmount} = render(<TabBar manager={manager} width={width} prefixPending={false} prefixLabel="Ctrl-b" />);
 		const text = stripVTControlCharacters(lastFrame() ?? '');
 		unmount();
 		return text;
@@ -147,12 +168,27 @@ describe('TabBar while broadcasting', () => {
 
 		manager.broadcast.toggle();
 		expect(draw(manager)).toMatch(/BROADCAST → 2 marked .*● »0:web-00 .*● »◆1:web-01 .*● 2:web-02 /);
-
 		manager.broadcast.toggleMark(s1 as unknown as ShellSession);
-		s2!.connection.state = {kind: 'disconnected'};
-		const all = draw(manager);
-		expect(all).toContain('BROADCAST → all 2 · 1 skipped');
-		expect(all).toMatch(/○ 2:web-02 disconnected skipped/);
+		// Nothing marked: the focused tab's panes, and this tab has one.
+		expect(draw(manager)).toContain('BROADCAST → 1 pane of this tab ');
 		expect(s0).toBeDefined();
+		expect(s2).toBeDefined();
+	});
+
+	it('with nothing marked reaches the panes of the focused tab, and a tab shows when one of its panes is skipped', () => {
+		// Tab 0: web-00 beside web-02; tab 1: web-01; tab 2: web-03.
+		const manager = sessions(4, 0, [[0, 2], [1], [3]]);
+		const byLabel = (label: string) => (manager.sessions as unknown as Array<{label: string; connection: {state: {kind: string}}}>).find(s => s.label === label)!;
+		const [s2, s3] = [byLabel('web-02'), byLabel('web-03')];
+		manager.broadcast.toggle();
+		expect(draw(manager)).toMatch(/BROADCAST → 2 panes of this tab .*● »0:web-00 \[2\] .*● 1:web-01 /);
+		s2.connection.state = {kind: 'disconnected'};
+		s3.connection.state = {kind: 'disconnected'};
+		const skipped = draw(manager, 160);
+		expect(skipped).toContain('BROADCAST → 1 pane of this tab · 1 skipped');
+		expect(skipped).toMatch(/»0:web-00 \[2\] skipped/);
+		// Another tab's disconnected session is outside the scope: not skipped.
+		expect(skipped).toMatch(/○ 2:web-03 disconnected/);
+		expect(skipped).not.toMatch(/web-03 disconnected skipped/);
 	});
 });

@@ -59,7 +59,7 @@ export function SessionsView({manager, painter, top, width, height, copyMode}: S
 	const paneHeight = status ? height - 1 : height;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<PaneArea painter={painter} top={top} width={width} height={paneHeight} />
+			<PaneArea painter={painter} top={top} width={width} height={paneHeight} layoutHeight={height} />
 			{status ? (
 				<Text wrap="truncate" inverse color={status.colour}>
 					{` ${status.text}`.padEnd(width)}
@@ -69,12 +69,16 @@ export function SessionsView({manager, painter, top, width, height, copyMode}: S
 	);
 }
 
-/** The pane's place in Ink's layout: Ink leaves it blank, the painter draws the session into it. */
-function PaneArea({painter, top, width, height}: {painter: PanePainter; top: number; width: number; height: number}) {
+/**
+ * The panes' place in Ink's layout: Ink leaves it blank, the painter draws the active tab's panes into it.
+ * The panes are laid out over `layoutHeight` rows (the PTYs' sizes) and drawn in the first `height` (a
+ * status line may take the last row for a while, without resizing any PTY).
+ */
+function PaneArea({painter, top, width, height, layoutHeight}: {painter: PanePainter; top: number; width: number; height: number; layoutHeight: number}) {
 	// Geometry only (which session is painted, and whether, comes from focus/derive-focus). During render,
 	// not in an effect: the region must be right before Ink writes this frame, or a paint with the old
 	// region could land on the status line Ink is about to draw.
-	painter.setRegion({top, cols: width, rows: height});
+	painter.setRegion({top, cols: width, rows: height, layoutRows: layoutHeight});
 	return <Box width={width} height={height} />;
 }
 
