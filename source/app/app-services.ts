@@ -1,8 +1,9 @@
+import type {InventoryView} from '../core/inventory/inventory-controller.js';
 import type {VmRecord} from '../core/inventory/model.js';
-import type {Profile} from '../core/profiles/schema.js';
 import type {SessionRecorder} from '../core/recording/session-recorder.js';
 import type {SessionManager} from '../core/session/session-manager.js';
-import type {ConnectionSpec, Prompter} from '../core/session/types.js';
+import type {Prompter} from '../core/session/types.js';
+import type {ConnectOutcome, ProfilesService} from '../core/wiring/core-services.js';
 import type {ClipboardProgram} from '../core/clipboard/local-clipboard.js';
 import type {ClipboardSetting} from '../core/profiles/schema.js';
 import type {InputRouter} from './input/input-router.js';
@@ -12,30 +13,10 @@ import type {RunDoctor} from './views/doctor/DoctorView.js';
 import type {KeyVaultPickerProps} from './views/profile-editor/KeyVaultPicker.js';
 import type {SubscriptionChoice} from './views/subscriptions/SubscriptionPicker.js';
 
-/** What the app needs from the rest of vmux (services/build-services wires it). */
+/** What the app needs from the rest of vmux (services/build-services wires it, mostly from core/wiring). */
 
-export type ConnectOutcome =
-	| {kind: 'spec'; spec: ConnectionSpec}
-	| {kind: 'error'; title: string; message: string}
-	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
-	| {kind: 'needs-profile'};
-
-/** The profile store as the App uses it (core/profiles/store). */
-export interface ProfilesService {
-	list(): Profile[];
-	profileFor(vm: VmRecord): Profile | undefined;
-	save(profile: Profile, replacing?: string): void;
-	delete(name: string): void;
-	/** Set when the profiles file is broken: profiles are read-only until it is fixed. */
-	readOnlyReason(): string | undefined;
-}
-
-export interface InventoryView {
-	vms: VmRecord[];
-	status: string;
-	/** Why the list is empty or old, in full (the status line truncates). */
-	problem?: string;
-}
+export type {ConnectOutcome, ProfilesService} from '../core/wiring/core-services.js';
+export type {InventoryView} from '../core/inventory/inventory-controller.js';
 
 export interface AppServices {
 	manager: SessionManager;

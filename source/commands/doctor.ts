@@ -3,12 +3,9 @@
  * needs, and says what to fix. Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.
  */
 import {parseArgs} from 'node:util';
-import type {TokenCredential} from '@azure/identity';
-import {createArmClients, type ArmClients} from '../core/azure/clients.js';
-import {createKeyVaultClients, type KeyVaultClients} from '../core/azure/keyvault.js';
-import {secretReader} from '../core/azure/secret-reader.js';
-import {AZURE_CLOUDS, CloudSettingsError, cloudFromSettings, type CloudSettings} from '../core/azure/cloud.js';
-import {createAzureCredential} from '../core/azure/credentials.js';
+import {azureTarget, openAzureAccess, type AzureAccess, type AzureSource} from '../core/azure/azure-access.js';
+import type {ArmClients} from '../core/azure/clients.js';
+import {CloudSettingsError, type CloudSettings} from '../core/azure/cloud.js';
 import {idKey} from '../core/azure/resource-id.js';
 import {isVmId, runDoctor, STATUS_SYMBOLS, type CheckStatus, type DoctorReport} from '../core/doctor/index.js';
 import type {Profile} from '../core/profiles/schema.js';
@@ -27,11 +24,7 @@ export interface DoctorCommandIo {
 export interface DoctorCommandDeps {
 	/** Ready clients (the demo's lab, tests): used as they are and left open for their owner. */
 	clients?: ArmClients;
-	/** Otherwise clients are built from this credential (default: the Azure CLI-first chain)… */
-	credential?: TokenCredential;
-	/** …for this cloud (default: the public cloud). */
-	cloud?: CloudSettings;
-	/** `--tenant` for the default credential. */
+	/** Otherwise Azure is reached as the app reaches it (core/azure/azure-access, from settings.json) with `--tenant` over its tenantId. */
 	tenantId?: string;
 	/** For `~` in key paths; defaults to env HOME, then the OS home. */
 	homeDir?: string;
@@ -94,27 +87,36 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 		}
 	}
 
-	const ownClients = deps.clients === undefined;
-	if (ownClients && deps.cloud === undefined) {
-		// The cloud comes from settings.json, checked as the app checks it: a broken file is not quietly replaced by
-		// the public cloud's defaults (the doctor would then check the wrong Azure).
-		const fromSettings = cloudFromSettingsFile(io.configDir);
-		if (!fromSettings.ok) {
-			io.stderr.write(`vmux doctor: ${fromSettings.problem}\n`);
+	let source: AzureSource;
+	if (deps.clients) source = {kind: 'clients', clients: deps.clients, label: 'Azure'};
+	else {
+		// settings.json is checked as the app checks it, but a broken file is not quietly replaced by the defaults'
+		// public cloud as the app does: the doctor would then check the wrong Azure.
+		const settings = settingsForDoctor(io.configDir);
+		if (!settings.ok) {
+			io.stderr.write(`vmux doctor: ${settings.problem}\n`);
 			return 1;
 		}
-		deps = {...deps, cloud: fromSettings.cloud, ...(deps.tenantId || !fromSettings.tenantId ? {} : {tenantId: fromSettings.tenantId})};
+		source = {kind: 'settings', settings: settings.store.settings, settingsPath: settings.store.path, tenant: deps.tenantId};
 	}
-	const clients = deps.clients ?? defaultClients(deps);
-	// Azure's throttling can make a check wait; say so rather than look stuck (stderr keeps --json clean).
-	const stopThrottle = clients.onThrottle(event => {
-		io.stderr.write(`vmux doctor: Azure is throttling requests; retrying in ${Math.ceil(event.retryAfterMs / 1000)} s (attempt ${event.attempt} of ${event.maxAttempts}).\n`);
-	});
-	// Key Vault profiles: the secret is read as connecting would (loaded only when a profile needs it).
-	let keyVaultPromise: Promise<KeyVaultClients> | undefined;
-	const keyVault = () => (keyVaultPromise ??= Promise.resolve(createKeyVaultClients(clients)));
-	let report: DoctorReport;
+	// The same Azure side as the app's: cloud, tenant, sign-in, clients and their retry policy, Key Vault.
+	let azure: AzureAccess;
 	try {
+		azure = openAzureAccess(source);
+	} catch (error) {
+		if (!(error instanceof CloudSettingsError)) throw error;
+		io.stderr.write(`vmux doctor: ${error.message}\n`);
+		return 1;
+	}
+	let report: DoctorReport;
+	let stopThrottle = () => {};
+	try {
+		const clients = await azure.clients();
+		// Azure's throttling can make a check wait; say so rather than look stuck (stderr keeps --json clean).
+		const stop = clients.onThrottle(event => {
+			io.stderr.write(`vmux doctor: Azure is throttling requests; retrying in ${Math.ceil(event.retryAfterMs / 1000)} s (attempt ${event.attempt} of ${event.maxAttempts}).\n`);
+		});
+		stopThrottle = () => void stop();
 		const homeDir = deps.homeDir ?? (io.env ?? process.env).HOME;
 		report = await runDoctor({
 			clients,
@@ -122,42 +124,40 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 			...(profile ? {profile} : {}),
 			...(deps.signal ? {signal: deps.signal} : {}),
 			...(homeDir ? {homeDir} : {}),
-			readSecret: secretReader(keyVault, async () => clients.cloud),
+			// Key Vault profiles: the secret is read as connecting would (loaded only when a profile needs it).
+			readSecret: azure.readSecret,
 		});
 	} catch (error) {
 		io.stderr.write(`vmux doctor: ${displayText((error as Error).message, {multiline: true})}\n`);
 		return 1;
 	} finally {
 		stopThrottle();
-		if (ownClients) clients.close();
-		(await keyVaultPromise)?.close();
+		// Injected clients stay open for their owner.
+		await azure.close();
 	}
 	io.stdout.write(values.json ? `${JSON.stringify(report, undefined, '\t')}\n` : formatDoctorReport(report));
 	return report.ok ? 0 : 1;
 }
 
-/** settings.json's cloud and tenant, or one message naming the file, the field and the fix. */
-export function cloudFromSettingsFile(configDir: string): {ok: true; cloud: CloudSettings; tenantId?: string} | {ok: false; problem: string} {
+/** settings.json for the doctor, or one message naming the file, the field and the fix. */
+function settingsForDoctor(configDir: string): {ok: true; store: SettingsStore} | {ok: false; problem: string} {
 	const store = new SettingsStore(configDir);
-	if (store.problems.length > 0) {
-		// The app runs on defaults meanwhile; the doctor does not, so the store's "using default settings" is dropped.
-		const problems = store.problems.map(problem => problem.replace(/;? ?using (the )?default settings[^.]*\./i, '.'));
-		return {ok: false, problem: `${problems.join(' ').replace(/\s+/g, ' ').replace(/\.+\s*$/, '')}. Fix it, then run vmux doctor again.`};
-	}
+	if (store.problems.length === 0) return {ok: true, store};
+	// The app runs on defaults meanwhile; the doctor does not, so the store's "using default settings" is dropped.
+	const problems = store.problems.map(problem => problem.replace(/;? ?using (the )?default settings[^.]*\./i, '.'));
+	return {ok: false, problem: `${problems.join(' ').replace(/\s+/g, ' ').replace(/\.+\s*$/, '')}. Fix it, then run vmux doctor again.`};
+}
+
+/** settings.json's cloud and tenant as the doctor (and the app) reads them, or one message naming the file, the field and the fix. */
+export function cloudFromSettingsFile(configDir: string): {ok: true; cloud: CloudSettings; tenantId?: string} | {ok: false; problem: string} {
+	const settings = settingsForDoctor(configDir);
+	if (!settings.ok) return settings;
 	try {
-		const {tenantId} = store.settings.cloud;
-		return {ok: true, cloud: cloudFromSettings(store.settings.cloud, store.path), ...(tenantId ? {tenantId} : {})};
+		return {ok: true, ...azureTarget(settings.store.settings, settings.store.path)};
 	} catch (error) {
 		if (error instanceof CloudSettingsError) return {ok: false, problem: error.message};
 		throw error;
 	}
-}
-
-function defaultClients(deps: DoctorCommandDeps): ArmClients {
-	const cloud = deps.cloud ?? AZURE_CLOUDS.AzureCloud;
-	const credential = deps.credential ?? createAzureCredential({cloud, ...(deps.tenantId ? {tenantId: deps.tenantId} : {})});
-	// As the app: --tenant narrows the lists to that tenant, otherwise every tenant of the user is read.
-	return createArmClients({cloud, credential, ...(deps.tenantId ? {tenantId: deps.tenantId} : {})});
 }
 
 /**

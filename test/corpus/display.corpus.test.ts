@@ -12,7 +12,7 @@ import {formatDoctorReport} from '../../source/commands/doctor.js';
 import {formatTable} from '../../source/commands/profiles.js';
 import {DialogView} from '../../source/app/dialogs/DialogView.js';
 import {paintSplash} from '../../source/app/screen/splash.js';
-import {fuzzyVmFilter} from '../../source/app/services/fuzzy-filter.js';
+import {fuzzyVmFilter} from '../../source/core/inventory/fuzzy-filter.js';
 import {BrowserView} from '../../source/app/views/browser/BrowserView.js';
 import {BrowserModel} from '../../source/app/views/browser/use-browser-state.js';
 import {ProfileEditor} from '../../source/app/views/profile-editor/index.js';

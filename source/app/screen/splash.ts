@@ -1,5 +1,5 @@
 import type {Inventory} from '../../core/inventory/model.js';
-import {formatAge} from '../format-age.js';
+import {formatAge} from '../../core/text/format-age.js';
 import {fit, layoutColumns} from '../views/browser/columns.js';
 
 /**

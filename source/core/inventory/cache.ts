@@ -1,5 +1,6 @@
 import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync, chmodSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
+import type {InventoryCache} from './inventory-controller.js';
 import type {Inventory} from './model.js';
 import {CACHE_VERSION, parseCacheFile} from './cache-schema.js';
 
@@ -109,5 +110,18 @@ export function loadInventoryCache(configDir: string, tenant: string, options: L
 		fetchedAt: inventory.fetchedAt,
 		ageMs,
 		stale: ageMs > (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS),
+	};
+}
+
+/** The inventory cache on disk; `preloaded` (read for the splash) serves the first load instead of reading again. */
+export function diskCache(configDir: string, tenantKey: string, preloaded?: CachedInventory, onProblem?: (message: string) => void): InventoryCache {
+	let first = preloaded;
+	return {
+		load: () => {
+			const cached = first ?? loadInventoryCache(configDir, tenantKey, onProblem ? {onProblem} : {});
+			first = undefined;
+			return cached;
+		},
+		save: inventory => void saveInventoryCache(configDir, tenantKey, inventory),
 	};
 }

@@ -86,7 +86,7 @@ describe('the profile editor with empty values', () => {
 	it('editing a plain host profile from its browser row: no VM line with empty parts', async () => {
 		const store = new ProfileStore({configDir});
 		store.save({name: 'local-sshd', target: {kind: 'host', host: '127.0.0.1'}, transport: {kind: 'direct'}, username: 'me', auth: {type: 'password'}});
-		// The browser's row for a plain host: no subscription, no resource group (app/services/build-services).
+		// The browser's row for a plain host: no subscription, no resource group (core/inventory/host-rows).
 		const row: VmRecord = {id: 'profile:local-sshd', name: 'local-sshd', subscriptionId: '', subscriptionName: '', resourceGroup: '', location: '', powerState: 'unknown', privateIp: '127.0.0.1', tags: {}};
 		const view = open({store, initial: store.get('local-sshd'), draftFrom: row});
 		const text = await waitForScreen(view.lastFrame, t => t.includes('Edit profile · local-sshd'), 'the title');

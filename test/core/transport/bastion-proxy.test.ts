@@ -1,7 +1,7 @@
 import {rootCertificates} from 'node:tls';
 import ssh2 from 'ssh2';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {bastionTunnels} from '../../../source/app/services/bastion-tunnels.js';
+import {bastionTunnels} from '../../../source/core/transport/bastion-tunnels.js';
 import {labCloud} from '../../../source/lab/cloud.js';
 import {LabCredential} from '../../helpers/lab-credential.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import ssh2 from 'ssh2';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {bastionTunnels} from '../../../source/app/services/bastion-tunnels.js';
+import {bastionTunnels} from '../../../source/core/transport/bastion-tunnels.js';
 import {cloudFromSettings, type CloudSettings} from '../../../source/core/azure/cloud.js';
 import {createKeyVaultClients} from '../../../source/core/azure/keyvault.js';
 import {ProfileStore} from '../../../source/core/profiles/store.js';

@@ -1,6 +1,6 @@
 import {request as httpsRequest} from 'node:https';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {AzureSignIn} from '../../../source/app/services/azure-services.js';
+import {AzureSignIn} from '../../../source/core/azure/sign-in.js';
 import {createArmClients} from '../../../source/core/azure/clients.js';
 import {armScope, type CloudSettings} from '../../../source/core/azure/cloud.js';
 import {labCloud} from '../../../source/lab/cloud.js';

@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import {Text} from '../../components/SafeText.js';
 import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
 import {HintBar, type Hint} from '../../components/HintBar.js';
-import {describeRowCount} from '../../services/host-rows.js';
+import {describeRowCount} from '../../../core/inventory/host-rows.js';
 import {fit, layoutColumns} from './columns.js';
 import type {VmFilter, VmMatch} from './filter.js';
 import {useFilterInput} from './use-filter-input.js';

@@ -1,10 +1,9 @@
 import {EventEmitter} from 'node:events';
-import type {AzureProblem} from '../../core/azure/errors.js';
-import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from '../../core/inventory/cache.js';
-import type {Inventory, VmRecord} from '../../core/inventory/model.js';
-import type {InventoryView} from '../app-services.js';
-import {formatAge} from '../format-age.js';
+import type {AzureProblem} from '../azure/errors.js';
+import {formatAge} from '../text/format-age.js';
+import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from './cache.js';
 import {describeRowCount} from './host-rows.js';
+import type {Inventory, VmRecord} from './model.js';
 
 export type FetchResult = {ok: true; inventory: Inventory; problems: AzureProblem[]} | {ok: false; error: AzureProblem; problems: AzureProblem[]};
 
@@ -13,6 +12,14 @@ export interface InventorySource {
 	/** "Azure" or "demo lab", for the status line. */
 	label: string;
 	fetch(onProgress: (text: string) => void, signal: AbortSignal): Promise<FetchResult>;
+}
+
+/** What the browser shows: the rows, the status line, and why the list is empty or old. */
+export interface InventoryView {
+	vms: VmRecord[];
+	status: string;
+	/** Why the list is empty or old, in full (the status line truncates). */
+	problem?: string;
 }
 
 export interface InventoryCache {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {describeRowCount, HOST_ROW_PREFIX} from '../../../source/app/services/host-rows.js';
-import {InventoryController, type InventorySource} from '../../../source/app/services/inventory-controller.js';
+import {describeRowCount, HOST_ROW_PREFIX} from '../../../source/core/inventory/host-rows.js';
+import {InventoryController, type InventorySource} from '../../../source/core/inventory/inventory-controller.js';
 import type {VmRecord} from '../../../source/core/inventory/model.js';
 
 function row(name: string, host = false): VmRecord {

@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {cloudFromSettings} from '../../../source/app/services/azure-services.js';
+import {cloudFromSettings} from '../../../source/core/azure/cloud.js';
 import {armScope} from '../../../source/core/azure/cloud.js';
 
 // A real certificate: the CA file's certificates are parsed, so a placeholder PEM is refused.

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {InventoryController} from '../../../source/app/services/inventory-controller.js';
-import {armInventorySource, diskCache} from '../../../source/app/services/azure-services.js';
+import {InventoryController} from '../../../source/core/inventory/inventory-controller.js';
+import {armInventorySource} from '../../../source/core/inventory/arm-inventory-source.js';
+import {diskCache} from '../../../source/core/inventory/cache.js';
 import {startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
 import {tempDir} from '../../helpers/lab-session.js';
 

@@ -1,9 +1,9 @@
 import type {TokenCredential} from '@azure/identity';
-import {armScope, type CloudSettings} from '../../core/azure/cloud.js';
-import {parseResourceId} from '../../core/azure/resource-id.js';
-import type {Transport} from '../../core/session/types.js';
-import type {BastionInfo, BastionTunnelTarget} from '../../core/transport/bastion.js';
-import {bastionEndpoints} from '../../core/transport/bastion-endpoints.js';
+import {armScope, type CloudSettings} from '../azure/cloud.js';
+import {parseResourceId} from '../azure/resource-id.js';
+import type {Transport} from '../session/types.js';
+import type {BastionInfo, BastionTunnelTarget} from './bastion.js';
+import {bastionEndpoints} from './bastion-endpoints.js';
 
 /**
  * Builds Bastion tunnels for one cloud and sign-in: each connection gets its own tunnel, paid for with a fresh
@@ -22,7 +22,7 @@ export function bastionTunnels(
 	return (bastion, target) =>
 		// The tunnel code (and its WebSocket library) loads with the first Bastion connection, not at start.
 		new DeferredTransport(`Bastion ${bastion.name}`, async () => {
-			const {BastionTransport} = await import('../../core/transport/bastion.js');
+			const {BastionTransport} = await import('./bastion.js');
 			return new BastionTransport({
 				bastion,
 				target,
