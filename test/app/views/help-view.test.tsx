@@ -31,7 +31,7 @@ describe('the ? view, generated from the command table', () => {
 		}
 		expect(rowOf(text, 'sort')).toMatch(/^ {2}o +sort +sort by name/);
 		expect(rowOf(text, 'new-window')).toMatch(/^ {2}Ctrl-b c +new-window +new tab: another shell/);
-		expect(rowOf(text, 'select-pane-\*')).toMatch(/^ {2}Ctrl-b ←→↑↓ +select-pane-\* +focus the pane that way/);
+		expect(rowOf(text, 'select-pane-*')).toMatch(/^ {2}Ctrl-b ←→↑↓ +select-pane-\* +focus the pane that way/);
 		expect(text).toContain('From the browser too: Ctrl-b n p 0-9 w A ?');
 	});
 
