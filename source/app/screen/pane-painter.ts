@@ -1,6 +1,7 @@
 import type {ShellSession} from '../../core/session/shell-session.js';
 import {decscusrParam} from '../../core/terminal/emulator.js';
 import type {CellMark} from '../../core/terminal/snapshot.js';
+import type {PaneHit, PaneHitTest} from '../mouse/mouse-flow.js';
 
 /** What copy mode draws instead of the live screen: its view of the buffer and the marks on each line. */
 export interface PaneOverlay {
@@ -45,7 +46,7 @@ interface PlacedCursor {
  * The snapshot's rows hold text and SGR sequences only (core/terminal), so nothing the remote sent other
  * than styled text reaches the user's terminal.
  */
-export class PanePainter {
+export class PanePainter implements PaneHitTest {
 	private session: ShellSession | undefined;
 	private region: PaneRegion = {top: 1, cols: 0, rows: 0};
 	private scrollOffset = 0;
@@ -146,6 +147,23 @@ export class PanePainter {
 			this.releaseCursor();
 			this.erase();
 		} else this.schedule();
+	}
+
+	/**
+	 * The mouse's hit test for the one pane painted (app/mouse): the cell under (x, y) of the user's screen.
+	 * Rows count as `paint` draws them: the bottom of the remote's screen when the region is shorter, copy
+	 * mode's view from its top line.
+	 */
+	paneAt(x: number, y: number, clampTo?: ShellSession): PaneHit | undefined {
+		const session = this.session;
+		const {top, cols, rows} = this.region;
+		if (!session || !this.visible || rows <= 0 || cols <= 0 || (clampTo && clampTo !== session)) return undefined;
+		const width = Math.min(cols, session.terminal.cols);
+		const beyond = y < top ? -1 : y >= top + rows ? 1 : 0;
+		if (!clampTo && (beyond !== 0 || x < 0 || x >= width)) return undefined;
+		const viewRow = Math.max(0, Math.min(rows - 1, y - top));
+		const skipped = this.overlay ? 0 : Math.max(0, session.terminal.rows - rows);
+		return {session, col: Math.max(0, Math.min(width - 1, x)), row: viewRow + skipped, viewRow, beyond};
 	}
 
 	/** Forgets what is on screen (Ink redrew, the window resized): the next paint rewrites every row. */

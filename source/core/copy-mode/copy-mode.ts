@@ -95,6 +95,38 @@ export class CopyMode {
 		this.down(direction * amount);
 	}
 
+	/**
+	 * The mouse wheel: the view moves `delta` lines (negative: back into history) and the cursor keeps its
+	 * row on screen, as tmux's scroll-up and scroll-down do.
+	 */
+	scrollLines(delta: number): void {
+		const top = this.clampTop(this.top + delta);
+		const moved = top - this.top;
+		this.top = top;
+		this.cursor = {line: this.clampLine(this.cursor.line + moved), col: this.cursor.col};
+		this.snap();
+	}
+
+	/** Whether the view is as far down as it goes (the wheel leaves copy mode there, as tmux's `copy-mode -e`). */
+	get atBottom(): boolean {
+		return this.top >= this.clampTop(Number.MAX_SAFE_INTEGER);
+	}
+
+	/** A click: the cursor to a cell (clamped to the buffer, on the first column of a wide character). */
+	pointAt(point: BufferPoint): void {
+		this.cursor = {line: this.clampLine(point.line), col: Math.max(0, Math.min(this.buffer.cols - 1, point.col))};
+		this.snap();
+	}
+
+	/** A drag: a character selection from `anchor` (where the button went down) to wherever the cursor goes. */
+	selectFrom(anchor: BufferPoint): void {
+		this.selectionState = {kind: 'char', anchor: {line: this.clampLine(anchor.line), col: Math.max(0, Math.min(this.buffer.cols - 1, anchor.col))}};
+	}
+
+	clearSelection(): void {
+		this.selectionState = undefined;
+	}
+
 	lineStart(): void {
 		this.cursor = {line: this.cursor.line, col: 0};
 	}
