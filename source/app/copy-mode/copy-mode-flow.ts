@@ -68,10 +68,11 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 		return this.promptState !== undefined;
 	}
 
-	enter(): void {
+	/** Enters copy mode on the focused session, the cursor at the remote's cursor or at `at` (where a drag began). */
+	enter(at?: BufferPoint): void {
 		const session = this.options.manager.focused;
 		if (!session) return;
-		this.mode = new CopyMode(session.terminal.text, Math.max(1, session.terminal.rows - 1));
+		this.mode = new CopyMode(session.terminal.text, Math.max(1, session.terminal.rows - 1), at);
 		this.promptState = undefined;
 		this.messageText = undefined;
 		const mode = this.mode;

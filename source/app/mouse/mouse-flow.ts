@@ -38,7 +38,7 @@ export interface MouseCopyMode {
 	readonly active: object | undefined;
 	readonly searching: boolean;
 	readonly atBottom: boolean;
-	enter(): void;
+	enter(at?: BufferPoint): void;
 	cancel(): void;
 	cancelSearch(): void;
 	copy(): void;
@@ -170,7 +170,8 @@ export class MouseFlow {
 		const {copyMode} = this.options;
 		if (!this.inCopyMode(press.session)) {
 			if (press.dragged || press.session !== this.options.manager.focused) return;
-			copyMode.enter();
+			// From the cell the button went down on: the view stays where the live screen was, under the pointer.
+			copyMode.enter(press.anchor);
 			if (!this.inCopyMode(press.session)) return;
 		}
 		press.dragged = true;

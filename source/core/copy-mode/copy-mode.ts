@@ -42,8 +42,10 @@ export class CopyMode {
 		private readonly buffer: BufferText,
 		/** Rows in the view (the pane's height). */
 		public rows: number,
+		/** Where the cursor starts (the mouse: where a drag began); the remote's cursor when not given. */
+		start?: BufferPoint,
 	) {
-		const cursor = buffer.cursor;
+		const cursor = start ?? buffer.cursor;
 		this.cursor = {line: cursor.line, col: cursor.col};
 		this.top = Math.max(0, Math.min(buffer.baseY, buffer.length - rows));
 		this.reveal();

@@ -213,6 +213,22 @@ describe('the mouse in the app', () => {
 		expect(app.sessions[0]!.typed).toEqual([]);
 	});
 
+	it('a drag from the live screen keeps the view where it was: the text under the pointer does not move', async () => {
+		const app = await setup();
+		cleanups.push(app.dispose);
+		await app.write(0, `${Array.from({length: 20}, (_, i) => `line ${i}`).join('\r\n')}\r\n$ `);
+		const {baseY} = app.sessions[0]!.terminal.text;
+		// The pane's second row (screen row 3, 1-based) shows "line 17" on the live screen.
+		app.report('\x1b[<0;1;3M');
+		app.report('\x1b[<32;4;3M');
+		expect(app.ui.view).toBe('copy-mode');
+		expect(app.copyMode.cellAt(0, 0)).toEqual({line: baseY, col: 0});
+		expect(app.copyMode.active?.selectedText()).toBe('line');
+		// A drag past the pane's bottom scrolls down a line at a time (here: nothing below the screen) and keeps selecting.
+		app.report('\x1b[<32;3;20M');
+		expect(app.copyMode.active?.selectedText()).toBe('line 17\nline 18\nline 19\n$');
+	});
+
 	it('in copy mode a click moves the cursor and clears the selection; a click without a drag copies nothing', async () => {
 		const app = await setup();
 		cleanups.push(app.dispose);
