@@ -80,7 +80,7 @@ describe('the mouse in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		// A drag over "select-me" on its output row (the line, not the echoed command) copies it through OSC 52.
 		vmux.write('clear; echo please select-me now\r');
 		const screen = await vmux.waitFor(/^please select-me now$/m);
-		const row = screen.split('\n').findIndex(line => line === 'please select-me now');
+		const row = screen.split('\n').indexOf('please select-me now');
 		const before = vmux.raw.length;
 		vmux.write(sgr(0, 8, row + 1));
 		vmux.write(sgr(DRAG, 12, row + 1));
