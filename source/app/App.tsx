@@ -104,6 +104,7 @@ export function App({services, controller}: {services: AppServices; controller: 
 							prefixLabel={services.prefixLabel}
 							recorder={services.recorder}
 							flash={flash}
+							onLayout={controller.tabHits.drawn}
 						/>
 						<SessionsView
 							manager={manager}

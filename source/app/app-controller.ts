@@ -11,6 +11,8 @@ import {ConnectFlow} from './flows/connect-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
 import {CopyModeFlow} from './copy-mode/copy-mode-flow.js';
+import {MouseFlow} from './mouse/mouse-flow.js';
+import {TabHits} from './mouse/tab-hits.js';
 import type {Notice, UiState} from './focus/ui-state.js';
 import type {BrowserModel} from './views/browser/use-browser-state.js';
 
@@ -25,6 +27,10 @@ export interface AppController {
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
+	/** What clicks, drags and the wheel do (the input router hands it mouse reports when settings.json's "mouse" is on). */
+	mouse: MouseFlow;
+	/** Where the tab bar drew its tabs (the TabBar fills it in; the mouse reads it). */
+	tabHits: TabHits;
 	/** The `?` view's sections, from the command table and the keys in force. */
 	help: HelpSection[];
 	/** The browser's hint bar. */
@@ -65,6 +71,16 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		program: services.clipboard.program,
 		...(log ? {log} : {}),
 	});
+	const tabHits = new TabHits();
+	const mouse = new MouseFlow({
+		ui,
+		manager: services.manager,
+		focusTab: index => services.manager.selectWindow(index),
+		copyMode,
+		panes: services.painter,
+		tabs: tabHits,
+		browser,
+	});
 	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder, placement => connect.pickInto(placement));
 	// Recording notices (started, stopped, disk full) show in the tab bar for a while; errors stay in the browser too.
 	const onRecordingNotice = (notice: Notice) => {
@@ -84,6 +100,8 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		profiles,
 		sessions,
 		copyMode,
+		mouse,
+		tabHits,
 		help: helpSections(keymap),
 		hints: browserHints(keymap),
 		dispose: () => {

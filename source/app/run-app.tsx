@@ -104,6 +104,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 		if (exiting) return;
 		exiting = true;
 		controller.dispose();
+		router.dispose();
 		painter.dispose();
 		try {
 			instance.unmount();
@@ -177,6 +178,11 @@ export async function runApp(options: RunOptions): Promise<number> {
 	stdout.on('resize', () => focus.resized());
 	router.follow(() => focus.current());
 	router.dispatchTo(controller.dispatcher);
+	// settings.json "mouse" (on by default): the user's terminal reports clicks, drags and the wheel to vmux.
+	if (settings.settings.mouse) {
+		router.mouseTo(event => controller.mouse.handle(event));
+		fullScreen.enableMouse();
+	}
 	painter.follow(focus);
 	// Every pane of the active tab is painted, titled with its number, whether keys go to it, and broadcast.
 	const manager = services.app.manager;

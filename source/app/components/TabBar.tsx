@@ -80,6 +80,28 @@ export function tabWindow(costs: readonly number[], focused: number, room: numbe
 	return {start, end, markers};
 }
 
+/** Columns [from, to) of the tab bar where the tab at `index` is drawn. */
+export interface TabPosition {
+	index: number;
+	from: number;
+	to: number;
+}
+
+/**
+ * Where each tab of `window` is drawn, when the bar's first `lead` columns hold other things (the name, the
+ * broadcast banner): the mouse's hit test (app/mouse/tab-hits) reads these, so clicks and drawing agree.
+ */
+export function tabPositions(costs: readonly number[], window: TabWindow, lead: number): TabPosition[] {
+	let at = lead + (window.start > 0 ? MARKERS[window.markers].left(window.start).length : 0);
+	const positions: TabPosition[] = [];
+	for (let index = window.start; index < window.end; index++) {
+		const cost = costs[index] ?? 0;
+		positions.push({index, from: at, to: at + cost});
+		at += cost;
+	}
+	return positions;
+}
+
 /** The marked-for-broadcast glyph (`prefix m`), in the tab bar and the session picker. */
 export const MARK_GLYPH = '◆';
 /** A tab whose session receives broadcast input. */
@@ -108,12 +130,16 @@ export interface TabBarProps {
 	recorder?: SessionRecorder;
 	/** A short message (recording started, stopped) shown on the right for a while. */
 	flash?: Notice;
+	/** Told where the tabs are drawn, at every render (the mouse's hit test). */
+	onLayout?: (tabs: readonly TabPosition[]) => void;
 }
 
-export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash}: TabBarProps) {
+export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash, onLayout}: TabBarProps) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
 	const broadcast = currentBroadcast(manager);
-	const banner = broadcast ? broadcastBanner(broadcast) : '';
+	// On a narrow bar the banner says only how many receive, so the focused tab still fits beside it.
+	const fullBanner = broadcast ? broadcastBanner(broadcast) : '';
+	const banner = broadcast && width - 6 - help.length - fullBanner.length < 24 ? ` BROADCAST → ${broadcast.receivers.length} ` : fullBanner;
 	// Who the focused session is logged in as, when that is worth saying (an Entra ID certificate and its expiry),
 	// and whether its Bastion records it too; a flash message takes their place for a while. Dropped first when
 	// the bar is narrow.
@@ -142,6 +168,8 @@ export function TabBar({manager, width, prefixPending, prefixLabel, recorder, fl
 		manager.activeWindowIndex,
 		width - 6 - right.length - banner.length,
 	);
+	// The mouse's hit test: where these tabs land, after ' vmux ' (6 columns) and the banner.
+	onLayout?.(tabPositions(entries.map(entry => entry.cost), {start, end, markers}, 6 + banner.length));
 	const tabs: ReactElement[] = entries.slice(start, end).map(({key, index, badge, label, flags, receiving, skipped, recording}) => {
 		const focused = index === manager.activeWindowIndex;
 		return (

@@ -3,6 +3,7 @@ import {copyWithProgram, type ClipboardProgram} from '../../core/clipboard/local
 import {osc52Sequence} from '../../core/clipboard/osc52.js';
 import type {CopyModeCommands, CopyMotion} from '../../core/commands/command-table.js';
 import {CopyMode, type SearchDirection} from '../../core/copy-mode/copy-mode.js';
+import type {BufferPoint} from '../../core/copy-mode/line-index.js';
 import type {ClipboardSetting} from '../../core/profiles/schema.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
@@ -67,10 +68,11 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 		return this.promptState !== undefined;
 	}
 
-	enter(): void {
+	/** Enters copy mode on the focused session, the cursor at the remote's cursor or at `at` (where a drag began). */
+	enter(at?: BufferPoint): void {
 		const session = this.options.manager.focused;
 		if (!session) return;
-		this.mode = new CopyMode(session.terminal.text, Math.max(1, session.terminal.rows - 1));
+		this.mode = new CopyMode(session.terminal.text, Math.max(1, session.terminal.rows - 1), at);
 		this.promptState = undefined;
 		this.messageText = undefined;
 		const mode = this.mode;
@@ -186,6 +188,44 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 	cancel(): void {
 		if (this.options.ui.view === 'copy-mode') this.options.ui.setView('sessions');
 		else this.end();
+	}
+
+	// The mouse (app/mouse): the wheel, a click and a drag, in copy mode's own cells.
+
+	/** The buffer cell drawn at row `viewRow` (0: the pane's first row), column `col`, while copy mode is on. */
+	cellAt(viewRow: number, col: number): BufferPoint | undefined {
+		return this.mode ? {line: this.mode.top + viewRow, col} : undefined;
+	}
+
+	/** Whether the view is as far down as it goes. */
+	get atBottom(): boolean {
+		return this.mode?.atBottom ?? true;
+	}
+
+	/** The wheel: the view moves `delta` lines (negative: back into history). */
+	scrollLines(delta: number): void {
+		if (!this.mode) return;
+		this.mode.scrollLines(delta);
+		this.changed();
+	}
+
+	/** A click: the cursor to that cell, and no selection. */
+	pointAt(point: BufferPoint): void {
+		if (!this.mode) return;
+		this.messageText = undefined;
+		this.mode.clearSelection();
+		this.mode.pointAt(point);
+		this.changed();
+	}
+
+	/** A drag: selects characters from `anchor` (where the button went down) to `point`. */
+	dragTo(anchor: BufferPoint, point: BufferPoint): void {
+		const mode = this.mode;
+		if (!mode) return;
+		this.messageText = undefined;
+		if (!mode.selection) mode.selectFrom(anchor);
+		mode.pointAt(point);
+		this.changed();
 	}
 
 	/** Puts text in the paste buffer and on the clipboard, as settings.json "clipboard" says. */

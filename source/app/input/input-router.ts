@@ -1,6 +1,7 @@
 import type {Writable} from 'node:stream';
 import {keyNameOfInput, type KeyTable} from '../../core/commands/key-spec.js';
 import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
+import {isPartialSgrMouseReport, matchSgrMouseReport, type MouseEvent} from '../../core/terminal/mouse.js';
 
 /** Parses a prefix setting such as `C-b` or `C-a` into the control byte the terminal sends for it. */
 export function parsePrefixKey(spec: string): number {
@@ -41,6 +42,16 @@ export interface KeyCommands {
 	plainKey(table: KeyTable, key: string): boolean;
 }
 
+/** Where the user's mouse goes (app/mouse's flow): every complete SGR report read from stdin, parsed. */
+export type MouseHandler = (event: MouseEvent) => void;
+
+const MOUSE_REPORT_START = '\x1b[<';
+/**
+ * How long the start of a mouse report cut off at the end of a read waits for its rest. Terminals write a
+ * report in one go, so the rest is normally in the next read; if it never comes the bytes were typed.
+ */
+const PARTIAL_REPORT_WAIT_MS = 50;
+
 const APP_ONLY: RouteTarget = {inputSession: undefined, prefixInAppMode: true, plainKeys: undefined};
 const NOBODY: readonly KeystrokeSink[] = [];
 const NO_COMMANDS: KeyCommands = {prefixKey: () => {}, plainKey: () => false};
@@ -51,6 +62,10 @@ const NO_COMMANDS: KeyCommands = {prefixKey: () => {}, plainKey: () => false};
  * command table first when the focus names a table for plain keys (the VM list's), and the rest to Ink
  * (dialogs, text fields, views' own navigation), still watching for the prefix so session switching works from anywhere.
  * Bytes inside a bracketed paste are never taken as a prefix or a command.
+ *
+ * Mouse reports (once `mouseTo` names a handler) go to the handler whole, wherever they arrive: between typed
+ * keys, while the prefix waits for its command key (a click cancels nothing), never inside a paste; they are
+ * never typed into a session nor handed to Ink.
  *
  * The target is not stored here: it is asked of `target()` before every run of bytes, so a command that
  * switches sessions (`Ctrl-b p`) sends the rest of the same chunk to the session it switched to, and a
@@ -67,6 +82,11 @@ export class InputRouter {
 	private inPaste = false;
 	/** A key was handed to the views and React has not rendered since: the next byte waits for it. */
 	private viewsBusy = false;
+	private mouse: MouseHandler | undefined;
+	/** The start of a mouse report at the end of the backlog, waiting for its rest (see PARTIAL_REPORT_WAIT_MS). */
+	private partialTimer: NodeJS.Timeout | undefined;
+	/** The wait is over: what looked like the start of a report is typed bytes. */
+	private partialExpired = false;
 
 	constructor(
 		private readonly appInput: Writable,
@@ -83,13 +103,28 @@ export class InputRouter {
 		this.commands = commands;
 	}
 
+	/** Sends mouse reports here from now on (undefined: mouse reports are not recognised, as before the mouse). */
+	mouseTo(handler: MouseHandler | undefined): void {
+		this.mouse = handler;
+	}
+
 	get prefixPending(): boolean {
 		return this.awaitingCommand;
 	}
 
 	feed(chunk: Buffer): void {
 		this.backlog += chunk.toString('latin1');
+		if (this.partialTimer) {
+			clearTimeout(this.partialTimer);
+			this.partialTimer = undefined;
+		}
 		this.drain();
+	}
+
+	/** Stops waiting for the rest of a cut mouse report (the app is closing). */
+	dispose(): void {
+		clearTimeout(this.partialTimer);
+		this.partialTimer = undefined;
 	}
 
 	private take(length: number): string {
@@ -112,6 +147,26 @@ export class InputRouter {
 				// A dialog or another view took the keyboard between the prefix and this key (a host-key
 				// question from a reconnect): the key belongs to it, not to a command.
 				this.awaitingCommand = false;
+			}
+			if (this.mouse && !this.inPaste && this.backlog.startsWith(MOUSE_REPORT_START)) {
+				const report = matchSgrMouseReport(this.backlog);
+				if (report.length > 0) {
+					this.take(report.length);
+					if (report.event) this.mouse(report.event);
+					// A click that focused another pane keeps the prefix pending, for the pane it focused.
+					if (this.awaitingCommand) this.prefixSession = this.target().inputSession;
+					this.afterCommand();
+					continue;
+				}
+				if (isPartialSgrMouseReport(this.backlog) && !this.partialExpired) {
+					this.partialTimer ??= setTimeout(() => {
+						this.partialTimer = undefined;
+						this.partialExpired = true;
+						this.drain();
+						this.partialExpired = false;
+					}, PARTIAL_REPORT_WAIT_MS);
+					return;
+				}
 			}
 			if (this.awaitingCommand) {
 				this.awaitingCommand = false;
@@ -152,10 +207,11 @@ export class InputRouter {
 				else this.deliver(undefined, key);
 				continue;
 			}
-			// A session takes everything up to the next prefix or paste.
+			// A session takes everything up to the next prefix, paste or mouse report.
 			const prefixAt = intercept ? this.backlog.indexOf(String.fromCharCode(this.prefixByte)) : -1;
 			const pasteAt = this.backlog.indexOf(PASTE_START);
-			const stops = [prefixAt, pasteAt].filter(at => at > 0);
+			const mouseAt = this.mouse ? this.backlog.indexOf(MOUSE_REPORT_START, 1) : -1;
+			const stops = [prefixAt, pasteAt, mouseAt].filter(at => at > 0);
 			this.deliver(session, this.take(stops.length > 0 ? Math.min(...stops) : this.backlog.length), copies);
 		}
 	}

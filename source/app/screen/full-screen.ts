@@ -11,8 +11,17 @@ export const ENTER_SEQUENCE = '\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[H\x1b[2J';
  */
 export const RESTORE_SEQUENCE = '\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[0 q\x1b[?25h\x1b[?1049l';
 
+/**
+ * Asks the user's terminal for mouse reports (settings.json "mouse"): presses and releases (1000), drags with a
+ * button held (1002), in SGR form (1006: no coordinate limit, says which button was released). Not 1003: vmux
+ * has no use for every move of the pointer. RESTORE_SEQUENCE turns all three off.
+ */
+export const MOUSE_ON_SEQUENCE = '\x1b[?1000h\x1b[?1002h\x1b[?1006h';
+
 export interface FullScreen {
 	restore(): void;
+	/** Turns mouse reporting on until restore (called once settings are read: the splash comes first). */
+	enableMouse(): void;
 	readonly active: boolean;
 }
 
@@ -23,6 +32,9 @@ export function enterFullScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteSt
 	return {
 		get active() {
 			return active;
+		},
+		enableMouse() {
+			if (active) stdout.write(MOUSE_ON_SEQUENCE);
 		},
 		restore() {
 			if (!active) return;

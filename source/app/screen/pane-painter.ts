@@ -3,6 +3,7 @@ import type {ShellSession} from '../../core/session/shell-session.js';
 import {decscusrParam} from '../../core/terminal/emulator.js';
 import type {CellMark} from '../../core/terminal/snapshot.js';
 import {chromeSegments, type PaneTitleInfo} from './pane-chrome.js';
+import type {PaneHit, PaneHitTest} from '../mouse/mouse-flow.js';
 
 /** What copy mode draws instead of the live screen: its view of the buffer and the marks on each line. */
 export interface PaneOverlay {
@@ -72,7 +73,7 @@ interface PlacedCursor {
  * The snapshot's rows hold text and SGR sequences only (core/terminal), so nothing the remote sent other
  * than styled text reaches the user's terminal.
  */
-export class PanePainter {
+export class PanePainter implements PaneHitTest {
 	/** The focused session: its pane gets the user's cursor and copy mode's overlay. */
 	private session: ShellSession | undefined;
 	private source: PaneSource | undefined;
@@ -201,6 +202,31 @@ export class PanePainter {
 			this.releaseCursor();
 			this.erase();
 		} else this.invalidate();
+	}
+
+	/**
+	 * The mouse's hit test (app/mouse): the pane under (x, y) of the user's screen and the cell of its
+	 * terminal there. Rows count as `paint` draws them: the bottom of the remote's screen when fewer rows are
+	 * shown, copy mode's view from its top line. A pane's title row counts as its first row.
+	 */
+	paneAt(x: number, y: number, clampTo?: ShellSession): PaneHit | undefined {
+		const {top, rows} = this.region;
+		const geometry = this.visible ? this.geometry() : undefined;
+		if (!geometry || rows <= 0) return undefined;
+		const ry = y - top;
+		const placement = clampTo
+			? geometry.panes.find(p => p.pane === clampTo)
+			: geometry.panes.find(({rect}) => x >= rect.x && x < rect.x + rect.cols && ry >= rect.y && ry < Math.min(rect.y + rect.rows, rows));
+		if (!placement) return undefined;
+		const session = placement.pane;
+		const {content} = placement;
+		const shown = Math.max(1, Math.min(content.rows, rows - content.y));
+		const width = Math.max(1, Math.min(content.cols, session.terminal.cols));
+		const beyond = ry < content.y ? -1 : ry >= content.y + shown ? 1 : 0;
+		const viewRow = Math.max(0, Math.min(shown - 1, ry - content.y));
+		const overlaid = session === this.session && this.overlay !== undefined;
+		const skipped = overlaid ? 0 : Math.max(0, session.terminal.rows - shown);
+		return {session, col: Math.max(0, Math.min(width - 1, x - content.x)), row: viewRow + skipped, viewRow, beyond: clampTo ? beyond : 0};
 	}
 
 	/** Forgets what is on screen (Ink redrew, the window resized): the next paint rewrites every row. */

@@ -42,8 +42,10 @@ export class CopyMode {
 		private readonly buffer: BufferText,
 		/** Rows in the view (the pane's height). */
 		public rows: number,
+		/** Where the cursor starts (the mouse: where a drag began); the remote's cursor when not given. */
+		start?: BufferPoint,
 	) {
-		const cursor = buffer.cursor;
+		const cursor = start ?? buffer.cursor;
 		this.cursor = {line: cursor.line, col: cursor.col};
 		this.top = Math.max(0, Math.min(buffer.baseY, buffer.length - rows));
 		this.reveal();
@@ -93,6 +95,38 @@ export class CopyMode {
 		const amount = part === 'half' ? Math.max(1, Math.floor(this.rows / 2)) : Math.max(1, this.rows - 1);
 		this.top = this.clampTop(this.top + direction * amount);
 		this.down(direction * amount);
+	}
+
+	/**
+	 * The mouse wheel: the view moves `delta` lines (negative: back into history) and the cursor keeps its
+	 * row on screen, as tmux's scroll-up and scroll-down do.
+	 */
+	scrollLines(delta: number): void {
+		const top = this.clampTop(this.top + delta);
+		const moved = top - this.top;
+		this.top = top;
+		this.cursor = {line: this.clampLine(this.cursor.line + moved), col: this.cursor.col};
+		this.snap();
+	}
+
+	/** Whether the view is as far down as it goes (the wheel leaves copy mode there, as tmux's `copy-mode -e`). */
+	get atBottom(): boolean {
+		return this.top >= this.clampTop(Number.MAX_SAFE_INTEGER);
+	}
+
+	/** A click: the cursor to a cell (clamped to the buffer, on the first column of a wide character). */
+	pointAt(point: BufferPoint): void {
+		this.cursor = {line: this.clampLine(point.line), col: Math.max(0, Math.min(this.buffer.cols - 1, point.col))};
+		this.snap();
+	}
+
+	/** A drag: a character selection from `anchor` (where the button went down) to wherever the cursor goes. */
+	selectFrom(anchor: BufferPoint): void {
+		this.selectionState = {kind: 'char', anchor: {line: this.clampLine(anchor.line), col: Math.max(0, Math.min(this.buffer.cols - 1, anchor.col))}};
+	}
+
+	clearSelection(): void {
+		this.selectionState = undefined;
 	}
 
 	lineStart(): void {

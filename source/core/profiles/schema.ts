@@ -300,6 +300,11 @@ export const SettingsSchema = z
 				error: 'one of "auto" (OSC 52 and wl-copy/xclip/pbcopy when present), "osc52" (only the terminal), "program" (only wl-copy/xclip/pbcopy) or "off" (only vmux\'s paste buffer)',
 			})
 			.default('auto'),
+		/**
+		 * The mouse (issue 11): clicks focus tabs and panes, the wheel scrolls in copy mode, a drag selects, and
+		 * remote programs that ask for the mouse get it. False leaves the user's terminal's own mouse alone.
+		 */
+		mouse: z.boolean({error: 'true or false'}).default(true),
 	})
 	.prefault({});
 

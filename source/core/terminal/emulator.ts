@@ -7,6 +7,7 @@ import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
 import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
 import {RowRenderer, snapshotBuffer, type CellMark, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
+import {MOUSE_ENCODING_MODES, type MouseEncoding, type MouseTrackingMode} from './mouse.js';
 
 /** How much a background terminal parses per turn of the event loop (see setBackground). */
 const BACKGROUND_SINK_LIMIT = 64 * 1024;
@@ -14,7 +15,7 @@ const BACKGROUND_SINK_LIMIT = 64 * 1024;
 // The package is CommonJS: its named exports only exist under bundlers, not plain Node (DESIGN §7).
 const {Terminal} = xterm;
 
-export type MouseTrackingMode = 'none' | 'x10' | 'vt200' | 'drag' | 'any';
+export type {MouseTrackingMode} from './mouse.js';
 
 export interface TerminalModes {
 	/** DECCKM: cursor keys send `ESC O x` instead of `ESC [ x`. */
@@ -24,6 +25,8 @@ export interface TerminalModes {
 	/** The remote wants pastes wrapped in `ESC[200~` ... `ESC[201~`. */
 	bracketedPasteMode: boolean;
 	mouseTracking: MouseTrackingMode;
+	/** How mouse reports are encoded (DECSET 1005/1006/1015; `default` the X10 bytes). */
+	mouseEncoding: MouseEncoding;
 	/** DECTCEM: false after `ESC[?25l`. */
 	cursorVisible: boolean;
 	altScreen: boolean;
@@ -122,6 +125,7 @@ export class TerminalEmulator {
 	private readonly titleListeners = new Listeners<string>();
 	private readonly bellListeners = new Listeners<void>();
 	private cursorHidden = false;
+	private mouseEncoding: MouseEncoding = 'default';
 	private currentTitle = '';
 	private disposed = false;
 	private changes = 0;
@@ -160,7 +164,7 @@ export class TerminalEmulator {
 				this.titleListeners.emit(title);
 			}),
 			this.term.onBell(() => this.bellListeners.emit()),
-			...this.trackCursorVisibility(),
+			...this.trackPrivateModes(),
 		);
 	}
 
@@ -183,6 +187,7 @@ export class TerminalEmulator {
 			applicationKeypad: modes.applicationKeypadMode,
 			bracketedPasteMode: modes.bracketedPasteMode,
 			mouseTracking: modes.mouseTrackingMode,
+			mouseEncoding: this.mouseEncoding,
 			cursorVisible: !this.cursorHidden,
 			altScreen: this.term.buffer.active.type === 'alternate',
 			synchronizedOutput: modes.synchronizedOutputMode,
@@ -346,25 +351,37 @@ export class TerminalEmulator {
 	}
 
 	/**
-	 * The public API exposes no DECTCEM state, so watch the sequences that change it. Each hook
-	 * returns false so xterm's own handler still runs.
+	 * The public API exposes no DECTCEM state, and xterm.js no longer implements the UTF-8 (1005) and URXVT
+	 * (1015) mouse encodings at all, so watch the sequences that set them. Each hook returns false so xterm's
+	 * own handler still runs.
 	 */
-	private trackCursorVisibility(): IDisposable[] {
+	private trackPrivateModes(): IDisposable[] {
 		const parser = this.term.parser;
-		const setMode = (hidden: boolean) => (params: (number | number[])[]) => {
-			if (params.includes(25)) this.cursorHidden = hidden;
+		const setMode = (set: boolean) => (params: (number | number[])[]) => {
+			for (const param of params) {
+				if (param === 25) this.cursorHidden = !set;
+				const encoding = typeof param === 'number' ? MOUSE_ENCODING_MODES[param] : undefined;
+				// As in XTerm, one encoding at a time: the last one set wins, and resetting it goes back to the X10 bytes.
+				if (encoding && set) this.mouseEncoding = encoding;
+				else if (encoding && this.mouseEncoding === encoding) this.mouseEncoding = 'default';
+			}
 			return false;
 		};
-		const reset = () => {
+		const softReset = () => {
 			this.cursorHidden = false;
 			return false;
 		};
+		const fullReset = () => {
+			this.cursorHidden = false;
+			this.mouseEncoding = 'default';
+			return false;
+		};
 		return [
-			parser.registerCsiHandler({prefix: '?', final: 'h'}, setMode(false)),
-			parser.registerCsiHandler({prefix: '?', final: 'l'}, setMode(true)),
-			// DECSTR (soft reset) and RIS (full reset) show the cursor again.
-			parser.registerCsiHandler({intermediates: '!', final: 'p'}, reset),
-			parser.registerEscHandler({final: 'c'}, reset),
+			parser.registerCsiHandler({prefix: '?', final: 'h'}, setMode(true)),
+			parser.registerCsiHandler({prefix: '?', final: 'l'}, setMode(false)),
+			// DECSTR (soft reset) shows the cursor again; RIS (full reset) also ends mouse reporting.
+			parser.registerCsiHandler({intermediates: '!', final: 'p'}, softReset),
+			parser.registerEscHandler({final: 'c'}, fullReset),
 		];
 	}
 }

@@ -1,7 +1,7 @@
 import {stripVTControlCharacters} from 'node:util';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {TabBar, tabWindow} from '../../../source/app/components/TabBar.js';
+import {TabBar, tabPositions, tabWindow, type TabPosition} from '../../../source/app/components/TabBar.js';
 import type {SessionRecorder} from '../../../source/core/recording/session-recorder.js';
 import {BroadcastState} from '../../../source/core/session/broadcast.js';
 import {SessionWindow} from '../../../source/core/session/session-window.js';
@@ -190,5 +190,42 @@ describe('TabBar while broadcasting', () => {
 		// Another tab's disconnected session is outside the scope: not skipped.
 		expect(skipped).toMatch(/○ 2:web-03 disconnected/);
 		expect(skipped).not.toMatch(/web-03 disconnected skipped/);
+	});
+});
+
+describe('TabBar: where the mouse finds each tab (tabPositions)', () => {
+	it('reports the columns each tab is drawn at, scrolled or not, with the broadcast banner on', () => {
+		for (const [count, focused, width, broadcasting] of [
+			[3, 1, 120, false],
+			[12, 6, 100, false],
+			[12, 11, 60, true],
+			[12, 0, 40, false],
+		] as const) {
+			const manager = sessions(count, focused);
+			if (broadcasting) manager.broadcast.toggle();
+			let reported: readonly TabPosition[] = [];
+			const {lastFrame, unmount} = render(<TabBar manager={manager} width={width} prefixPending={false} prefixLabel="Ctrl-b" onLayout={tabs => (reported = tabs)} />);
+			const text = stripVTControlCharacters(lastFrame() ?? '').split('\n')[0]!;
+			unmount();
+			expect(reported.length, text).toBeGreaterThan(0);
+			expect(reported.some(tab => tab.index === focused)).toBe(true);
+			for (const tab of reported) {
+				// Each tab's columns hold its label, as drawn (" ● 3:web-03 ", " ● »3:web-03 " while broadcasting).
+				expect(text.slice(tab.from, tab.to), text).toBe(` ● ${broadcasting ? '»' : ''}${tab.index}:web-${String(tab.index).padStart(2, '0')} `);
+			}
+		}
+	});
+
+	it('tabPositions: after the lead and the left marker, one tab after another', () => {
+		expect(tabPositions([5, 7, 6], {start: 0, end: 3, markers: 'long'}, 6)).toEqual([
+			{index: 0, from: 6, to: 11},
+			{index: 1, from: 11, to: 18},
+			{index: 2, from: 18, to: 24},
+		]);
+		// "‹ 4 more " is 9 columns.
+		expect(tabPositions([5, 5, 5, 5, 5, 5], {start: 4, end: 6, markers: 'long'}, 6)).toEqual([
+			{index: 4, from: 15, to: 20},
+			{index: 5, from: 20, to: 25},
+		]);
 	});
 });

@@ -1,6 +1,7 @@
 import {PassThrough} from 'node:stream';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {InputRouter, type KeystrokeSink, type RouteTarget} from '../../../source/app/input/input-router.js';
+import type {MouseEvent} from '../../../source/core/terminal/mouse.js';
 
 /** A session that records what it was sent. */
 function sink(name: string): KeystrokeSink & {name: string; received: string} {
@@ -111,5 +112,87 @@ describe('InputRouter', () => {
 		router.feed(Buffer.from('\x1b[200~é\x1b[201~\x1b[A', 'utf8'));
 		await settle();
 		expect(appKeys).toEqual(['é', '\x1b[A']);
+	});
+});
+
+describe('InputRouter: mouse reports', () => {
+	function withMouse() {
+		const h = harness();
+		const events: MouseEvent[] = [];
+		h.router.mouseTo(event => events.push(event));
+		return {...h, events};
+	}
+
+	it('takes a report out of typed bytes whole: the session never sees it, the handler gets it parsed', () => {
+		const {router, sessions, events} = withMouse();
+		router.feed(Buffer.from('ab\x1b[<0;10;5Mcd\x1b[<0;10;5m'));
+		expect(sessions[0]!.received).toBe('abcd');
+		expect(events.map(e => `${e.kind} ${e.button} ${e.x},${e.y}`)).toEqual(['press left 9,4', 'release left 9,4']);
+	});
+
+	it('never hands a report to the views (Ink would read it as keys)', async () => {
+		const {router, appKeys, events, state, settle} = withMouse();
+		state.view = 'browser';
+		router.feed(Buffer.from('j\x1b[<64;3;3Mk'));
+		await settle();
+		expect(appKeys).toEqual(['j', 'k']);
+		expect(events.map(e => e.kind)).toEqual(['wheel-up']);
+	});
+
+	it('a click while the prefix waits cancels nothing: the next key is still the command', () => {
+		const {router, sessions, commands, events} = withMouse();
+		router.feed(Buffer.from('\x02\x1b[<0;1;1M\x1b[<0;1;1mn'));
+		expect(events).toHaveLength(2);
+		expect(commands).toEqual(['n']);
+		expect(sessions[0]!.received).toBe('');
+	});
+
+	it('keeps the prefix pending for the pane a click focused', () => {
+		const {router, commands, events, state, sessions} = withMouse();
+		router.mouseTo(event => {
+			events.push(event);
+			state.focused = 2;
+		});
+		router.feed(Buffer.from('\x02\x1b[<0;1;1Mp'));
+		expect(commands).toEqual(['p']);
+		expect(sessions[2]!.received).toBe('');
+	});
+
+	it('inside a bracketed paste a report is pasted text', () => {
+		const {router, sessions, events} = withMouse();
+		router.feed(Buffer.from('\x1b[200~x\x1b[<0;1;1My\x1b[201~'));
+		expect(events).toEqual([]);
+		expect(sessions[0]!.received).toBe('\x1b[200~x\x1b[<0;1;1My\x1b[201~');
+	});
+
+	it('joins a report cut by a read, and a report it has no use for (sideways wheel) is swallowed too', () => {
+		const {router, sessions, events} = withMouse();
+		router.feed(Buffer.from('ls\x1b[<0;1'));
+		expect(sessions[0]!.received).toBe('ls');
+		router.feed(Buffer.from('2;7M\x1b[<66;1;1M\r'));
+		expect(sessions[0]!.received).toBe('ls\r');
+		expect(events.map(e => `${e.kind} ${e.x},${e.y}`)).toEqual(['press 11,6']);
+	});
+
+	it('what only looked like the start of a report is typed once no rest comes', () => {
+		vi.useFakeTimers();
+		try {
+			const {router, sessions, events} = withMouse();
+			router.feed(Buffer.from('\x1b[<1'));
+			expect(sessions[0]!.received).toBe('');
+			vi.advanceTimersByTime(20);
+			expect(sessions[0]!.received).toBe('');
+			vi.advanceTimersByTime(100);
+			expect(sessions[0]!.received).toBe('\x1b[<1');
+			expect(events).toEqual([]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('without a mouse handler reports are bytes like any others (mouse off in settings.json)', () => {
+		const {router, sessions} = harness();
+		router.feed(Buffer.from('a\x1b[<0;1;1Mb'));
+		expect(sessions[0]!.received).toBe('a\x1b[<0;1;1Mb');
 	});
 });

@@ -206,4 +206,28 @@ describe('PanePainter', () => {
 			expect(out.written).toMatch(/\x1b8\x1b\[\?25l\x1b\[\?2026l$/);
 		});
 	});
+	it('paneAt: the mouse finds the cell painted under the pointer, the bottom of the remote screen when the region is shorter', async () => {
+		const out = fakeStdout({columns: 40, rows: 12});
+		const painter = new PanePainter(out, 60);
+		const fake = fakeSession('hello');
+		cleanups.push(() => painter.dispose(), fake.dispose);
+		await fake.ready;
+		expect(painter.paneAt(0, 1)).toBeUndefined();
+		painter.setSession(fake.session);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
+		painter.setVisible(true);
+		expect(painter.paneAt(5, 0)).toBeUndefined();
+		expect(painter.paneAt(5, 1)).toEqual({session: fake.session, col: 5, row: 0, viewRow: 0, beyond: 0});
+		expect(painter.paneAt(39, 10)).toMatchObject({col: 39, row: 9, viewRow: 9});
+		expect(painter.paneAt(40, 10)).toBeUndefined();
+		expect(painter.paneAt(3, 11)).toBeUndefined();
+		// A status line took a row: the painter shows the remote's rows 1-9, so screen row 1 is the remote's row 1.
+		painter.setRegion({top: 1, cols: 40, rows: 9});
+		expect(painter.paneAt(5, 1)).toMatchObject({row: 1, viewRow: 0});
+		// Clamped to the pane a drag started in: above, below, right of it.
+		expect(painter.paneAt(50, 0, fake.session)).toMatchObject({col: 39, viewRow: 0, beyond: -1});
+		expect(painter.paneAt(3, 30, fake.session)).toMatchObject({col: 3, viewRow: 8, row: 9, beyond: 1});
+		painter.setVisible(false);
+		expect(painter.paneAt(5, 1)).toBeUndefined();
+	});
 });

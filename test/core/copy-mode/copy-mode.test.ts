@@ -216,3 +216,37 @@ describe('copy mode over the buffer', () => {
 		expect(mode.searchStatus).toMatch(/of 2 for "match"/);
 	});
 });
+
+describe('copy mode under the mouse', () => {
+	it('the wheel moves the view by lines with the cursor on the same screen row, and knows the bottom', async () => {
+		const emulator = await terminal(lines(...Array.from({length: 20}, (_, i) => `row ${i}`)));
+		const mode = new CopyMode(emulator.text, 5);
+		expect(mode.top).toBe(15);
+		expect(mode.atBottom).toBe(true);
+		mode.scrollLines(-3);
+		expect(mode.top).toBe(12);
+		expect(mode.cursor.line).toBe(16);
+		expect(mode.atBottom).toBe(false);
+		mode.scrollLines(-100);
+		expect(mode.top).toBe(0);
+		expect(mode.cursor.line).toBe(4);
+		mode.scrollLines(100);
+		expect(mode.top).toBe(15);
+		expect(mode.atBottom).toBe(true);
+	});
+
+	it('a click puts the cursor on a cell (the start of a wide character), a drag selects from where it began', async () => {
+		const emulator = await terminal(lines('abc 漢字 def', 'second'));
+		const mode = new CopyMode(emulator.text, 5);
+		mode.pointAt({line: 0, col: 5});
+		expect(mode.cursor).toEqual({line: 0, col: 4});
+		mode.selectFrom({line: 0, col: 0});
+		mode.pointAt({line: 1, col: 2});
+		expect(mode.selectedText()).toBe('abc 漢字 def\nsec');
+		mode.clearSelection();
+		expect(mode.selection).toBeUndefined();
+		// Past the buffer: clamped.
+		mode.pointAt({line: 99, col: 99});
+		expect(mode.cursor).toEqual({line: emulator.text.length - 1, col: 19});
+	});
+});

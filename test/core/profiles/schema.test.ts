@@ -143,7 +143,16 @@ describe('SettingsSchema', () => {
 			cloud: {name: 'AzureCloud'},
 			selectedSubscriptions: [],
 			entraCertificateSource: 'auto',
+			mouse: true,
 		});
+	});
+
+	it('mouse: true or false, anything else named as such', () => {
+		expect(SettingsSchema.parse({mouse: false}).mouse).toBe(false);
+		const input = {mouse: 'off'};
+		const result = SettingsSchema.safeParse(input);
+		expect(result.success).toBe(false);
+		expect(describeIssues(result.error!.issues, input, {root: 'settings'})).toEqual(['Settings: mouse is "off"; expected true or false.']);
 	});
 
 	it('entraCertificateSource: auto, cli or device-code, anything else named with the choices', () => {
