@@ -8,9 +8,10 @@
 // throughput runs per side (median kept), BENCH_KEYS [200] keystrokes per echo measurement,
 // BENCH_IDLE_S [10] idle window, BENCH_PROFILE=1 adds a CPU-profile pass of vmux (throughput, idle echo,
 // echo under a flood),
-// BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,emulator] picks
-// phases (add `profile`, or drop some; a partial run writes bench/results-partial.json), BENCH_OUT
-// overrides the results path, BENCH_TIMEOUT_S [1200] hard limit for the whole run.
+// BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,split,emulator] picks
+// phases (add `profile`, or drop some; a partial run writes bench/results-partial.json), BENCH_SPLIT_REPS
+// [12] timed layout commands of each kind in the split phase, BENCH_OUT overrides the results path,
+// BENCH_TIMEOUT_S [1200] hard limit for the whole run.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync} from 'node:fs';
@@ -19,6 +20,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {formatProfile, summariseProfile} from './lib/cpu-profile.mjs';
 import {PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
+import {measureLayoutCycle, paneBeside} from './lib/split-screen.mjs';
 import {CLK_TCK, Cleanup, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,9 +37,16 @@ const CONFIG = {
 	idleSessions: 10,
 	scrollbackFill: 6000,
 	idleSeconds: num('BENCH_IDLE_S', 10),
+	splitReps: num('BENCH_SPLIT_REPS', 12),
+	splitPauseMs: 600,
 	size: '120x40',
 	floodCommand: "timeout 180 yes \"$(printf '%080d' 0)\" <token>",
 };
+// The peer's tmux.conf: vmux's scrollback. The split phase sends both programs the same keys in one write,
+// e.g. (prefix C-Left) x 5; for tmux to take them as vmux does: assume-paste-time 0 (else keys less than
+// 1 ms apart count as a paste and skip the key bindings) and repeat-time 0 (else a prefix within the
+// repeat time of C-Left is send-prefix).
+const TMUX_OPTIONS = ['history-limit 5000', 'default-terminal tmux-256color', 'assume-paste-time 0', 'repeat-time 0'];
 const FLOOD_LIMIT_S = 180; // the remote flood stops by itself after this, whatever happens here (see CONFIG.floodCommand)
 const log = (...args) => console.error('[bench]', ...args);
 
@@ -133,7 +142,7 @@ async function setup() {
 	const tmuxTmpDir = join(tmp, 'tmux');
 	mkdirSync(tmuxTmpDir, {mode: 0o700});
 	const tmuxConf = join(tmp, 'tmux.conf');
-	writeFileSync(tmuxConf, ['set -g history-limit 5000', 'set -g default-terminal tmux-256color', ''].join('\n'));
+	writeFileSync(tmuxConf, TMUX_OPTIONS.map((option) => `set -g ${option}\n`).join(''));
 	const ssh = [
 		'ssh', '-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
 		'-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-i', key, '-p', String(sshd.port), `${sshd.username}@127.0.0.1`,
@@ -161,24 +170,14 @@ function peerDriver(ctx) {
 
 // ---- measurements --------------------------------------------------------------------------------
 
-/** Starts `yes` in a second, unfocused session / invisible window. Returns {stop(), stats()}. */
-async function startFlood(driver) {
+/**
+ * Starts `yes` in a second, unfocused session / invisible window, or where `launch(command)` types it (the
+ * pane beside, in the split phase). Returns {stop(), stats()}.
+ */
+async function startFlood(driver, launch = (command) => launchBackgroundFlood(driver, command)) {
 	const token = `VMBFLOOD${randomBytes(4).toString('hex')}`;
 	// The token rides in yes's argv only to find the process; the lines are 80 zeros plus the token.
-	const command = `timeout ${FLOOD_LIMIT_S} yes "$(printf '%080d' 0)" ${token}`;
-	if (driver instanceof VmuxDriver) {
-		// Like for like: each tmux window runs its own ssh, so the flood gets its own connection here too.
-		// BENCH_FLOOD_SAME_CONNECTION=1 floods a second channel of the focused connection instead, where the
-		// echo also waits behind the flood's data in the one TCP stream (head-of-line blocking).
-		if (process.env.BENCH_FLOOD_SAME_CONNECTION === '1') await driver.newShell();
-		else await driver.newConnection();
-		driver.type(command);
-		await sleep(200);
-		await driver.focus(0);
-	} else {
-		const index = await driver.newWindow();
-		driver.sendLine(index, command);
-	}
+	await launch(`timeout ${FLOOD_LIMIT_S} yes "$(printf '%080d' 0)" ${token}`);
 	const deadline = Date.now() + 10_000;
 	let yes;
 	while (!yes && Date.now() < deadline) {
@@ -203,6 +202,23 @@ async function startFlood(driver) {
 		stats: () => ({floodMiBPerS: (wchar() - startBytes) / 1024 / 1024 / ((performance.now() - startAt) / 1000)}),
 		stop: stopFlood,
 	};
+}
+
+/** The flood in a second session (vmux) or window (tmux), not on screen. */
+async function launchBackgroundFlood(driver, command) {
+	if (driver instanceof VmuxDriver) {
+		// Like for like: each tmux window runs its own ssh, so the flood gets its own connection here too.
+		// BENCH_FLOOD_SAME_CONNECTION=1 floods a second channel of the focused connection instead, where the
+		// echo also waits behind the flood's data in the one TCP stream (head-of-line blocking).
+		if (process.env.BENCH_FLOOD_SAME_CONNECTION === '1') await driver.newShell();
+		else await driver.newConnection();
+		driver.type(command);
+		await sleep(200);
+		await driver.focus(0);
+	} else {
+		const index = await driver.newWindow();
+		driver.sendLine(index, command);
+	}
 }
 
 async function throughputRun(driver, ctx, pids = () => []) {
@@ -409,6 +425,49 @@ async function vmuxOldestLine(driver) {
 }
 
 /**
+ * Two panes side by side (vmux: prefix %, another shell on the same connection; tmux: split-window -h
+ * running its own ssh, as tmux users split), the right one flooding: echo latency in the left, focused
+ * pane, then under the same flood the layout commands timed until the screen shows their result: resize
+ * (5 cells left, then back), zoom (in, then out) and the next preset layout. One side after the other
+ * (two floods at once would load the two cores twice).
+ */
+async function splitPhase(ctx) {
+	const out = {};
+	for (const key of ['peer', 'vmux']) {
+		const {driver, stop} = key === 'peer' ? peerDriver(ctx) : vmuxDriver(ctx);
+		const pids = key === 'peer' ? () => [...driver.pids(), driver.clientPid()] : () => driver.pids();
+		log(`${driver.name}: two panes side by side, the right one flooding`);
+		await driver.start();
+		await driver.splitRight();
+		const flood = await startFlood(driver, async (command) => {
+			driver.type(command);
+			await driver.focusLeftPane();
+		});
+		const left = paneBeside(driver.app.lines(), 'left');
+		if (!left) throw new Error(`${driver.name}: no single border between two panes on screen:\n${driver.app.screen()}`);
+		const view = (lines) => lines.map((line) => line.slice(left.from, left.to).trimEnd());
+		const meter = cpuMeter(pids);
+		const echo = {...echoSummary(await measureEcho(driver.app, {...echoOptions(), view})), ...flood.stats(), appCpuPercent: meter()};
+		log(`${driver.name}:   echo in the left pane p50 ${echo.p50Ms.toFixed(2)} ms, p99 ${echo.p99Ms.toFixed(2)} ms (flood ${echo.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${echo.appCpuPercent.toFixed(0)}% of a core)`);
+		const keys = driver.layoutKeys;
+		const options = {count: CONFIG.splitReps, pauseMs: CONFIG.splitPauseMs};
+		// Resize and zoom first, while the panes are side by side; both come back to it after whole cycles.
+		const result = {echo};
+		result.resize = await measureLayoutCycle(driver.app, [{keys: keys.resizeLeft5}, {keys: keys.resizeRight5}], {...options, what: 'resize'});
+		result.zoom = await measureLayoutCycle(driver.app, [{keys: keys.zoom}, {keys: keys.zoom}], {...options, what: 'zoom'});
+		result.layout = await measureLayoutCycle(driver.app, Array.from({length: driver.layoutCount}, () => ({keys: keys.nextLayout})), {...options, what: 'next layout'});
+		result.floodMiBPerS = flood.stats().floodMiBPerS;
+		for (const what of ['resize', 'zoom', 'layout']) {
+			log(`${driver.name}:   ${what} median ${result[what].medianMs.toFixed(1)} ms, p95 ${result[what].p95Ms.toFixed(1)} ms (${result[what].ms.length} timed)`);
+		}
+		out[key] = result;
+		await flood.stop();
+		await stop();
+	}
+	return out;
+}
+
+/**
  * vmux under `node --cpu-prof`, twice: one throughput run, then echo under a background flood. Only the
  * samples inside the measured window are summarised (start-up and connecting are left out).
  */
@@ -479,7 +538,7 @@ async function terminalEmulatorBench() {
 const ratio = (ours, peer) => (peer > 0 ? ours / peer : ours > 0 ? Infinity : 1);
 
 function report(results) {
-	const {vmux, peer, idle} = results;
+	const {vmux, peer, idle, split} = results;
 	const rows = [];
 	const add = (figure, ours, theirs, unit, digits, target, met) =>
 		rows.push({figure, vmux: `${ours.toFixed(digits)} ${unit}`, peer: `${theirs.toFixed(digits)} ${unit}`, ratio: ratio(ours, theirs), target, met});
@@ -501,6 +560,18 @@ function report(results) {
 		add(`idle CPU, ${CONFIG.idleSessions} shells on 1 connection (info)`, idle.vmuxChannels.cpuPercent, idle.peer.cpuPercent, '%', 2, '', undefined);
 		add(`idle RSS, ${CONFIG.idleSessions} shells on 1 connection (info)`, idle.vmuxChannels.rssMiB, idle.peer.rssMiB, 'MiB', 1, '', undefined);
 	}
+	if (split) {
+		// Issue 11: echo beside a flooding pane within the single-pane figures (vmux's own, from this run).
+		for (const [p, label] of [['p50Ms', 'p50'], ['p99Ms', 'p99']]) {
+			const bound = vmux?.echoFlood[p];
+			const target = bound === undefined ? '' : `<= 1-pane flood (${bound.toFixed(2)} ms)`;
+			add(`echo ${label}, split: the pane beside floods`, split.vmux.echo[p], split.peer.echo[p], 'ms', 2, target, bound === undefined ? undefined : split.vmux.echo[p] <= bound);
+		}
+		for (const [what, label] of [['layout', 'next layout (prefix Space)'], ['resize', 'resize 5 cells'], ['zoom', 'zoom toggle (prefix z)']]) {
+			add(`${label} under flood, median`, split.vmux[what].medianMs, split.peer[what].medianMs, 'ms', 1, '', undefined);
+			add(`${label} under flood, p95`, split.vmux[what].p95Ms, split.peer[what].p95Ms, 'ms', 1, '', undefined);
+		}
+	}
 	const header = ['figure', 'vmux', 'tmux+ssh', 'ratio', 'target', 'met'];
 	const body = rows.map((r) => [r.figure, r.vmux, r.peer, Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : 'n/a', r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
 	const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => cells[i].length)));
@@ -511,7 +582,7 @@ function report(results) {
 
 function details(results) {
 	const out = [];
-	const {vmux, peer, idle} = results;
+	const {vmux, peer, idle, split} = results;
 	if (vmux && peer) {
 		out.push(
 			`throughput runs (interleaved): vmux ${vmux.throughput.runsS.map((s) => s.toFixed(2)).join(', ')} s; tmux+ssh ${peer.throughput.runsS.map((s) => s.toFixed(2)).join(', ')} s`,
@@ -530,12 +601,25 @@ function details(results) {
 			`scrollback held: tmux history_size ${idle.peer.scrollbackLines.join(',')}; vmux oldest line kept: ${JSON.stringify(idle.vmux.oldestLineInScrollback)} (of ${CONFIG.scrollbackFill})`,
 		);
 	}
+	if (split) {
+		const timed = (side) => ['layout', 'resize', 'zoom'].map((what) => `${what} ${side[what].ms.length} timed${side[what].untimed ? ` (+${side[what].untimed} with no visible change)` : ''}`).join(', ');
+		out.push(
+			`split: flood in the right pane ${split.vmux.floodMiBPerS.toFixed(1)} MiB/s under vmux, ${split.peer.floodMiBPerS.toFixed(1)} MiB/s under tmux+ssh; CPU during the echo test vmux ${split.vmux.echo.appCpuPercent.toFixed(0)}%, tmux+ssh ${split.peer.echo.appCpuPercent.toFixed(0)}% of a core`,
+			`split: echo max vmux ${split.vmux.echo.maxMs.toFixed(1)} ms, tmux+ssh ${split.peer.echo.maxMs.toFixed(1)} ms; layout commands: vmux ${timed(split.vmux)}; tmux ${timed(split.peer)}`,
+			`split: resize is prefix C-Left x5 then C-Right x5 in vmux, prefix then C-Left x5 (repeat) in tmux; every command from the keys to the output chunk after which the screen shows the new layout`,
+		);
+		if (vmux && peer) {
+			out.push(`echo p50/p99 (ms): 1 pane idle vmux ${vmux.echoIdle.p50Ms.toFixed(2)}/${vmux.echoIdle.p99Ms.toFixed(2)}, tmux ${peer.echoIdle.p50Ms.toFixed(2)}/${peer.echoIdle.p99Ms.toFixed(2)}; ` +
+				`1 pane + background flood vmux ${vmux.echoFlood.p50Ms.toFixed(2)}/${vmux.echoFlood.p99Ms.toFixed(2)}, tmux ${peer.echoFlood.p50Ms.toFixed(2)}/${peer.echoFlood.p99Ms.toFixed(2)}; ` +
+				`split, flood beside vmux ${split.vmux.echo.p50Ms.toFixed(2)}/${split.vmux.echo.p99Ms.toFixed(2)}, tmux ${split.peer.echo.p50Ms.toFixed(2)}/${split.peer.echo.p99Ms.toFixed(2)}`);
+		}
+	}
 	return out.join('\n');
 }
 
 async function main() {
 	const started = new Date();
-	const phases = new Set((process.env.BENCH_PHASES ?? 'interactive,idle,emulator').split(',').map((p) => p.trim()));
+	const phases = new Set((process.env.BENCH_PHASES ?? 'interactive,idle,split,emulator').split(',').map((p) => p.trim()));
 	if (process.env.BENCH_PROFILE === '1') phases.add('profile');
 	const ctx = await setup();
 	log(`sshd on 127.0.0.1:${ctx.sshd.port}; ${(ctx.fileBytes / 1024 / 1024).toFixed(1)} MiB file of ${CONFIG.lineChars}-character lines; phases ${[...phases].join(', ')}`);
@@ -549,7 +633,7 @@ async function main() {
 			tmux: version('tmux', ['-V']),
 			ssh: version('ssh', ['-V']),
 		},
-		config: {...CONFIG, fileBytes: ctx.fileBytes, vmuxSettings: 'defaults (fresh config dir)', peer: 'tmux -f <history-limit 5000, default-terminal tmux-256color> + ssh -F /dev/null'},
+		config: {...CONFIG, fileBytes: ctx.fileBytes, vmuxSettings: 'defaults (fresh config dir)', peer: `tmux -f <${TMUX_OPTIONS.join(', ')}> + ssh -F /dev/null`},
 	};
 	if (phases.has('interactive')) Object.assign(results, await interactivePhase(ctx));
 	if (phases.has('idle')) {
@@ -559,6 +643,7 @@ async function main() {
 			vmuxChannels: await idlePhase('vmux-channels', ctx),
 		};
 	}
+	if (phases.has('split')) results.split = await splitPhase(ctx);
 	if (phases.has('profile')) results.profile = await profilePhase(ctx);
 	results.machine.loadAverageAtEnd = loadavg();
 
@@ -569,13 +654,15 @@ async function main() {
 		console.log(`\nvmux vs tmux+ssh, ${CONFIG.size} pty, same OpenSSH sshd on loopback (ratio = vmux / peer; lower is better)\n`);
 		console.log(table.text);
 		console.log(`\n${details(results)}`);
+		const load = (values) => values.map((v) => v.toFixed(2)).join(' ');
+		console.log(`load average (1, 5, 15 min) at start ${load(results.machine.loadAverageAtStart)}, at end ${load(results.machine.loadAverageAtEnd)} on ${results.machine.cpus} cores`);
 	}
 	await cleanup.run();
 	if (phases.has('emulator')) {
 		results.terminalEmulator = await terminalEmulatorBench();
 		if (results.terminalEmulator) console.log(`\nbench/terminal-emulator.mjs:\n${results.terminalEmulator.lines.join('\n')}`);
 	}
-	const complete = phases.has('interactive') && phases.has('idle');
+	const complete = phases.has('interactive') && phases.has('idle') && phases.has('split');
 	const out = process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(ROOT, complete ? 'bench/results.json' : 'bench/results-partial.json');
 	writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 	console.log(`\nwrote ${out}`);

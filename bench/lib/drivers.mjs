@@ -2,6 +2,7 @@
 // peer, tmux running OpenSSH `ssh`, each in its own 120x40 pseudo-terminal against the same sshd.
 import {execFileSync} from 'node:child_process';
 import {PtyApp, processTree, sleep} from './harness.mjs';
+import {cursorInPane, paneBeside} from './split-screen.mjs';
 
 export const PROMPT = 'vmb> ';
 const PROMPT_ROW = PROMPT.trimEnd();
@@ -16,6 +17,35 @@ export function terminalEnv(extra = {}) {
 }
 
 const hasPromptRow = (lines) => lines.some((line, i) => i > 0 && line === PROMPT_ROW);
+
+// Keys both programs bind alike (tmux's defaults; vmux's command table): prefix Left focuses the pane to the
+// left, prefix Space cycles the preset layouts, prefix z zooms the active pane.
+const PREFIX = '\x02';
+const LEFT = '\x1b[D';
+const CTRL_LEFT = '\x1b[1;5D';
+const CTRL_RIGHT = '\x1b[1;5C';
+
+/** After a split to the right: resolves once the new pane's shell prompt shows right of the border. */
+async function waitForRightPane(app) {
+	const lines = await app.waitForScreen((lines) => {
+		const pane = paneBeside(lines, 'right');
+		return pane !== undefined && pane.lines.some((line) => SHELL_PROMPT.test(line));
+	}, "the new pane's shell prompt, right of a border");
+	return paneBeside(lines, 'right');
+}
+
+/**
+ * prefix Left, then waits until the user's cursor stands on the prompt row of the left pane: vmux puts it at
+ * the focused pane's cursor, and it was in the right pane before.
+ */
+async function focusLeftPaneByCursor(app) {
+	app.write(`${PREFIX}${LEFT}`);
+	await app.waitForScreen((lines) => {
+		const pane = paneBeside(lines, 'left');
+		if (process.env.DEBUG_SPLIT) console.error('cursor', app.term.buffer.active.cursorX, app.term.buffer.active.cursorY, pane?.from, pane?.to, JSON.stringify(pane?.lines[app.term.buffer.active.cursorY]));
+		return pane !== undefined && cursorInPane(app, pane) && pane.lines[app.term.buffer.active.cursorY] === PROMPT_ROW;
+	}, 'the cursor on the prompt of the left pane');
+}
 
 export class VmuxDriver {
 	name = 'vmux';
@@ -90,6 +120,27 @@ export class VmuxDriver {
 		await this.app.waitForScreen((lines) => hasPromptRow(lines), `session ${index} focused`);
 	}
 
+	/** prefix %: another shell on the same connection, in a pane to the right (focused). */
+	async splitRight() {
+		this.app.write(`${PREFIX}%`);
+		return waitForRightPane(this.app);
+	}
+
+	async focusLeftPane() {
+		await focusLeftPaneByCursor(this.app);
+	}
+
+	/** The keys of the layout commands timed under a flood (vmux has no repeat mode: the prefix each time). */
+	layoutKeys = {
+		nextLayout: `${PREFIX} `,
+		zoom: `${PREFIX}z`,
+		resizeLeft5: `${PREFIX}${CTRL_LEFT}`.repeat(5),
+		resizeRight5: `${PREFIX}${CTRL_RIGHT}`.repeat(5),
+	};
+
+	/** prefix Space cycles this many preset layouts (even-horizontal, even-vertical, tiled). */
+	layoutCount = 3;
+
 	/** The vmux process (and any children it may have). */
 	pids() {
 		return processTree([this.app.pid]).map((p) => p.pid);
@@ -163,6 +214,39 @@ export class PeerDriver {
 	type(line) {
 		this.app.write(`${line}\r`);
 	}
+
+	/** split-window -h: a pane to the right running its own ssh (focused), as tmux users split. */
+	async splitRight() {
+		this.tmux('split-window', '-h', '-t', 'bench:0', this.#sshCommand);
+		return waitForRightPane(this.app);
+	}
+
+	/**
+	 * prefix Left, then asks tmux which pane is active: the outer cursor is no guide here, as tmux draws a
+	 * flooding pane with it and puts it back only between updates.
+	 */
+	async focusLeftPane() {
+		this.app.write(`${PREFIX}${LEFT}`);
+		const deadline = Date.now() + 20_000;
+		while (this.tmux('display-message', '-p', '-t', 'bench:0', '#{pane_index}').trim() !== '0') {
+			if (Date.now() > deadline) throw new Error('tmux did not focus the left pane after prefix Left');
+			await sleep(50);
+		}
+	}
+
+	/**
+	 * The same keys: tmux's default bindings (C-Left is resize-pane -L, one cell; the benchmark's tmux.conf sets
+	 * repeat-time 0, so each takes its prefix as in vmux).
+	 */
+	layoutKeys = {
+		nextLayout: `${PREFIX} `,
+		zoom: `${PREFIX}z`,
+		resizeLeft5: `${PREFIX}${CTRL_LEFT}`.repeat(5),
+		resizeRight5: `${PREFIX}${CTRL_RIGHT}`.repeat(5),
+	};
+
+	/** next-layout cycles even-horizontal, even-vertical, main-horizontal, main-vertical and tiled. */
+	layoutCount = 5;
 
 	/** The tmux server and everything under it (the ssh clients), without the attached client. */
 	pids() {

@@ -186,14 +186,15 @@ export class PtyApp {
 /**
  * Types `count` printable keys one at a time into an idle shell whose prompt is `prompt`, timing each from
  * the write to the arrival of the output chunk after which the parsed screen shows it echoed at the prompt.
- * Every `eraseEvery` keys the line is erased with backspaces (untimed). Returns latencies in ms.
+ * Every `eraseEvery` keys the line is erased with backspaces (untimed). `view` narrows the screen's rows to
+ * the pane typed into (a split screen: its columns only). Returns latencies in ms.
  */
-export async function measureEcho(app, {prompt, count = 200, gapMs = 20, eraseEvery = 20, keyTimeoutMs = 3000, totalTimeoutMs = 120_000}) {
+export async function measureEcho(app, {prompt, count = 200, gapMs = 20, eraseEvery = 20, keyTimeoutMs = 3000, totalTimeoutMs = 120_000, view = (lines) => lines}) {
 	const alphabet = 'abcdefghijklmnopqrstuvwxyz';
 	const latencies = [];
 	const deadline = Date.now() + totalTimeoutMs;
 	const rowShows = (expected) => {
-		const lines = app.lines();
+		const lines = view(app.lines());
 		return lines.some((line) => line.endsWith(expected));
 	};
 	let typed = '';
