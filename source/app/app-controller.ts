@@ -81,7 +81,11 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		tabs: tabHits,
 		browser,
 	});
-	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder, placement => connect.pickInto(placement));
+	const sessions = new SessionFlow(services.manager, ui, dialogs, prefixByte, copyMode, services.recorder, placement => {
+		// The whole list to pick from: a filter left from the last connect would hide most of it.
+		browser.stopFilter(false);
+		connect.pickInto(placement);
+	});
 	// Recording notices (started, stopped, disk full) show in the tab bar for a while; errors stay in the browser too.
 	const onRecordingNotice = (notice: Notice) => {
 		ui.flash(notice);

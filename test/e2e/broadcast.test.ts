@@ -60,20 +60,36 @@ describe('broadcast and the real cursor in vmux --demo (real PTY, real ssh2 lab 
 		expect(second).not.toContain('only-2');
 	});
 
-	it('skips a session that is not connected and says so on its tab', async () => {
+	it("with nothing marked types into the tab's panes only, and skips a pane that is not connected, saying so", async () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);
+		// Another tab, which must not receive: broadcast with nothing marked is the focused tab's panes.
 		vmux.write(`${PREFIX}c`);
 		await vmux.waitFor(/1:jump-01/);
 		await vmux.waitFor(PROMPT);
-		// The second shell exits: its tab is no longer a receiver but a skipped one.
+		vmux.write(`${PREFIX}0${PREFIX}%`);
+		await vmux.waitFor(screen => (screen.match(/─ \d jump-01 ● open/g) ?? []).length === 2, 15_000, 'two pane titles');
+		await vmux.waitFor(screen => (screen.match(/azureuser@jump-01:~[#$]/g) ?? []).length >= 2, 15_000, 'a prompt in each pane');
+		vmux.write(`${PREFIX}b`);
+		await vmux.waitFor('BROADCAST → 2 panes of this tab');
+		vmux.write('echo both-$((2*21))\r');
+		await vmux.waitFor(screen => count(screen, /(?:^|│)both-42 *(?=│|$)/gm) === 2, 15_000, 'the output in both panes');
+		vmux.write(`${PREFIX}b`);
+		await vmux.waitFor(screen => !screen.includes('BROADCAST'), 15_000, 'the banner to go');
+		// The right pane's shell exits: it is skipped, on its title and on the tab.
 		vmux.write('exit\r');
-		await vmux.waitFor(/1:jump-01 exited/);
-		vmux.write(`${PREFIX}0${PREFIX}b`);
-		const on = await vmux.waitFor('BROADCAST → all 1 · 1 skipped');
-		expect(tabBar(on)).toMatch(/1:jump-01 exited 0 skipped/);
+		await vmux.waitFor(/─ 1 jump-01 ■ exited 0/);
+		vmux.write(`${PREFIX}\x1b[D${PREFIX}b`);
+		const on = await vmux.waitFor('BROADCAST → 1 pane of this tab · 1 skipped');
+		expect(tabBar(on)).toMatch(/0:jump-01 \[2\] skipped/);
+		await vmux.waitFor(/─ 1 jump-01 ■ exited 0 broadcast skipped/);
 		vmux.write('echo still-$((3+4))\r');
-		await vmux.waitFor(/^still-7$/m);
+		await vmux.waitFor(/^still-7 *│/m);
+		// The other tab got nothing.
+		vmux.write(`${PREFIX}b${PREFIX}1`);
+		const other = await vmux.waitFor(screen => !screen.includes('BROADCAST') && !screen.includes('─ 0 jump-01') && PROMPT.test(screen), 15_000, 'the other tab');
+		expect(other).not.toContain('both-42');
+		expect(other).not.toContain('still-7');
 	});
 
 	it("places the user's cursor at the prompt, in the shape the remote asked for, and resets the shape on the way out", async () => {

@@ -50,7 +50,7 @@ describe('key bindings from settings.json (real PTY, vmux --demo)', () => {
 		const help = await vmux.waitFor('vmux keys');
 		expect(help).toMatch(/^ {2}S +sort +sort by name/m);
 		expect(help).toMatch(/^ {2}— +doctor +doctor:/m);
-		expect(help).toMatch(/^ {2}Ctrl-b C +new-window +new shell/m);
+		expect(help).toMatch(/^ {2}Ctrl-b C +new-window +new tab: another shell/m);
 		expect(help).toMatch(/^ {2}L +sign-in /m);
 		vmux.write('q');
 		await vmux.waitFor('sorted by resource group');

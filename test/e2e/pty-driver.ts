@@ -80,6 +80,22 @@ export class VmuxPty {
 		return text;
 	}
 
+	/** The text of every bold cell on screen, row by row (a split tab's active pane title is bold). */
+	boldText(): string[] {
+		const buffer = this.term.buffer.active;
+		const rows: string[] = [];
+		for (let y = 0; y < this.term.rows; y++) {
+			const line = buffer.getLine(buffer.viewportY + y);
+			let text = '';
+			for (let x = 0; line && x < this.term.cols; x++) {
+				const cell = line.getCell(x);
+				if (cell && cell.getWidth() !== 0 && cell.isBold() !== 0) text += cell.getChars() || ' ';
+			}
+			rows.push(text);
+		}
+		return rows;
+	}
+
 	/** Where the user's terminal cursor is (0-based), as the emulator reading vmux's output has it. */
 	get cursor(): {x: number; y: number} {
 		const buffer = this.term.buffer.active;

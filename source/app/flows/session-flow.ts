@@ -1,3 +1,4 @@
+import type {ShellSession} from '../../core/session/shell-session.js';
 import type {SessionRecorder} from '../../core/recording/session-recorder.js';
 import {NoSpaceError, type Placement, type SessionManager} from '../../core/session/session-manager.js';
 import type {PaneDirection, SessionCommands} from '../../core/commands/command-table.js';
@@ -54,7 +55,7 @@ export class SessionFlow implements SessionCommands {
 		if (!focused) return;
 		this.dialogs.confirm(
 			{
-				title: `Close ${this.manager.sessions.length > 1 ? `pane ${this.manager.focusedIndex}` : 'session'}: ${focused.label}?`,
+				title: `Close ${this.paneName(focused)}: ${focused.label}?`,
 				message: closeSessionMessage(focused, this.manager.sessionsOf(focused.connection).length - 1),
 				yesLabel: 'close',
 			},
@@ -156,6 +157,12 @@ export class SessionFlow implements SessionCommands {
 				this.manager.renameWindow(name);
 			}
 		});
+	}
+
+	/** "pane 2" in a split tab (its number on its title), else "session". */
+	private paneName(session: ShellSession): string {
+		const panes = this.manager.windowOf(session)?.panes ?? [];
+		return panes.length > 1 ? `pane ${panes.indexOf(session)}` : 'session';
 	}
 
 	/** Copy mode belongs to the pane it started on: moving to another pane leaves it. */

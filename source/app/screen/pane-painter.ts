@@ -155,7 +155,10 @@ export class PanePainter implements PaneHitTest {
 		if (session === this.session) return;
 		this.session = session;
 		this.syncPanes();
-		// The cursor and the active title move: titles and borders are repainted.
+		// The cursor and the active title move: titles and borders are repainted, and the newly focused pane
+		// is looked at again (its rows are compared, so only the cursor moves when nothing else changed).
+		const state = session && this.panes.get(session);
+		if (state) state.dirty = true;
 		this.chromeDirty = true;
 		this.schedule();
 	}
@@ -301,9 +304,10 @@ export class PanePainter implements PaneHitTest {
 		const state = this.panes.get(session);
 		if (!state) return;
 		state.dirty = true;
-		if (!this.visible || this.timer || this.immediate) return;
+		if (!this.visible) return;
 		// Little output since the pane's last paint (an echo, a prompt) right after a quiet spell is painted
-		// in this very turn, that pane alone: every hop costs typing latency.
+		// in this very turn, that pane alone, even while a frame for a flooding neighbour is pending: every
+		// hop costs typing latency.
 		if (this.interactive(session, state) && performance.now() - state.lastPaint > SYNC_PAINT_QUIET_MS) return this.paint(session);
 		this.schedule();
 	}

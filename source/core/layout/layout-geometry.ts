@@ -118,7 +118,8 @@ export function resizePane<P>(root: LayoutNode<P>, pane: P, direction: Direction
 	const path = pathTo(root, pane);
 	if (!path) return root;
 	const step = [...path].reverse().find(({split}) => split.arrangement === arrangement && split.children.length > 1);
-	if (!step) return root;
+	// In a window too small for the layout the sizes are squeezed, not chosen: nothing to move.
+	if (!step || !fits(root, area)) return root;
 	const {split, index} = step;
 	const rect = rectOfSplit(root, split, area);
 	if (!rect) return root;
@@ -132,7 +133,8 @@ export function resizePane<P>(root: LayoutNode<P>, pane: P, direction: Direction
 	// Clamped so both sides keep their minimum.
 	const moved = Math.max(minBefore - sizes[before]!, Math.min(sizes[after]! - minAfter, grow));
 	if (moved === 0) return root;
-	const weights = [...sizes];
+	// The new sizes become the weights, so the split keeps these proportions when the window is resized.
+	const weights = sizes.map(size => Math.max(1, size));
 	weights[before]! += moved;
 	weights[after]! -= moved;
 	return withWeights(root, split, weights);

@@ -4,11 +4,14 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {PanePainter} from '../../../source/app/screen/pane-painter.js';
 import type {ShellSession} from '../../../source/core/session/shell-session.js';
 import {TerminalEmulator} from '../../../source/core/terminal/emulator.js';
+import {SessionWindow} from '../../../source/core/session/session-window.js';
 
 /** The parts of a ShellSession the painter reads, over a real emulator. */
-function fakeSession(text: string) {
-	const terminal = new TerminalEmulator({cols: 40, rows: 10});
-	const session = Object.assign(new EventEmitter(), {terminal, receivedBytes: 0});
+let nextFakeId = 1;
+
+function fakeSession(text: string, size = {cols: 40, rows: 10}, label = 'vm') {
+	const terminal = new TerminalEmulator(size);
+	const session = Object.assign(new EventEmitter(), {terminal, receivedBytes: 0, id: nextFakeId++, label, state: {kind: 'running'}, connection: {state: {kind: 'open'}, spec: {}}});
 	terminal.onChange(() => session.emit('change'));
 	const write = async (data: string) => {
 		session.receivedBytes += data.length;
@@ -229,5 +232,99 @@ describe('PanePainter', () => {
 		expect(painter.paneAt(3, 30, fake.session)).toMatchObject({col: 3, viewRow: 8, row: 9, beyond: 1});
 		painter.setVisible(false);
 		expect(painter.paneAt(5, 1)).toBeUndefined();
+	});
+
+	describe('a tab split in panes', () => {
+		/** Two panes side by side in an 81x11 area below the tab bar: 40 columns each, a border at column 40, a title row each. */
+		async function split() {
+			const out = fakeStdout({columns: 81, rows: 13});
+			const painter = new PanePainter(out, 60);
+			const left = fakeSession('left-text', {cols: 40, rows: 10}, 'web-01');
+			const right = fakeSession('right-text', {cols: 40, rows: 10}, 'db-01');
+			cleanups.push(() => painter.dispose(), left.dispose, right.dispose);
+			await Promise.all([left.ready, right.ready]);
+			const window = new SessionWindow<ShellSession>(left.session);
+			window.split(left.session, right.session, 'side-by-side', {x: 0, y: 0, cols: 81, rows: 11});
+			window.activate(left.session);
+			const source = Object.assign(new EventEmitter(), {activeGeometry: (area: {x: number; y: number; cols: number; rows: number}) => window.geometry(area)});
+			painter.setPaneSource(source, (session, number) => ({number, active: session === window.active, receiving: false}));
+			painter.setSession(left.session);
+			painter.setRegion({top: 1, cols: 81, rows: 11});
+			painter.setVisible(true);
+			await settle();
+			return {out, painter, left, right, window, source};
+		}
+
+		it('paints every pane at its place, with a title row each and the border between them', async () => {
+			const {out} = await split();
+			expect(out.written).toContain('\x1b[3;1Hleft-text');
+			expect(out.written).toContain('\x1b[3;42Hright-text');
+			// Titles on screen row 2: the active one bold green, the other dim; the border down column 41.
+			expect(out.written).toMatch(/\x1b\[2;1H\x1b\[1;32m─ 0 web-01 .*● open ─+/);
+			expect(out.written).toMatch(/\x1b\[2;42H\x1b\[2m─ 1 db-01 ● open ─+/);
+			for (let row = 2; row <= 12; row++) expect(out.written).toContain(`\x1b[${row};41H\x1b[1;32m│`);
+			// The user's cursor is at the focused pane's cursor: row 3, after "left-text".
+			expect(out.written).toMatch(/\x1b\[3;10H\x1b\[\?25h\x1b\[\?2026l$/);
+		});
+
+		it('repaints only the rows that changed, in the pane that changed, and keeps the cursor in the focused pane', async () => {
+			const {out, right} = await split();
+			out.written = '';
+			await right.write('\r\nmore');
+			await settle();
+			expect(out.written).toContain('\x1b[4;42Hmore');
+			expect(out.written).not.toContain('left-text');
+			expect(out.written).not.toContain('right-text');
+			expect(out.written).not.toMatch(/\x1b\[\d+;1H/);
+			// The cursor did not leave the focused pane for the other one's output.
+			expect(out.written).not.toMatch(/\x1b\[\d+;4[2-9]H\x1b\[\?25h/);
+		});
+
+		it('paints an echo in one pane in the same turn while the pane beside it floods', async () => {
+			const {out, left, right} = await split();
+			// The right pane floods: far more than interactive output since its last paint, and a frame for it pending.
+			for (let i = 0; i < 5; i++) await right.write(`${'x'.repeat(39)}\r\n`.repeat(200));
+			await settle();
+			await right.write(`${'y'.repeat(39)}\r\n`.repeat(200));
+			out.written = '';
+			await left.write('!');
+			// No waiting for a frame: the change handler painted the left pane alone, in one update of its own.
+			const update = out.written.split('\x1b[?2026h').find(chunk => chunk.includes('left-text!'));
+			expect(update).toContain('\x1b[3;1Hleft-text!');
+			expect(update).not.toMatch(/\x1b\[\d+;42H/);
+			// The flood is painted at the next frame.
+			await settle();
+			expect(out.written).toMatch(/\x1b\[\d+;42Hy{39}/);
+		});
+
+		it('moves the titles and the cursor when the focus moves, and repaints everything when the layout changes', async () => {
+			const {out, painter, left, right, window, source} = await split();
+			out.written = '';
+			window.activate(right.session);
+			painter.setSession(right.session);
+			await settle();
+			expect(out.written).toMatch(/\x1b\[2;1H\x1b\[2m─ 0 web-01/);
+			expect(out.written).toMatch(/\x1b\[2;42H\x1b\[1;32m─ 1 db-01/);
+			// The cursor, already shown, moves to the right pane's prompt.
+			expect(out.written).toMatch(/\x1b\[3;52H\x1b\[\?2026l$/);
+			// Zoom: one pane fills the area, untitled, from the first row.
+			out.written = '';
+			window.toggleZoom();
+			source.emit('change');
+			await settle();
+			expect(out.written).toContain('\x1b[2;1Hright-text');
+			expect(out.written).not.toContain('left-text');
+			expect(left).toBeDefined();
+		});
+
+		it('finds the pane and the cell under the mouse, a title row counting as the pane', async () => {
+			const {painter, left, right} = await split();
+			expect(painter.paneAt(3, 2)).toMatchObject({session: left.session, col: 3, row: 0});
+			expect(painter.paneAt(45, 5)).toMatchObject({session: right.session, col: 4, row: 3});
+			expect(painter.paneAt(40, 5)).toBeUndefined();
+			expect(painter.paneAt(45, 1)?.session).toBe(right.session);
+			// A drag that left the pane is clamped to it.
+			expect(painter.paneAt(70, 5, left.session)).toMatchObject({session: left.session, col: 39, row: 3});
+		});
 	});
 });

@@ -81,6 +81,69 @@ describe('SessionManager against a lab ssh2 server', () => {
 		await waitForScreen(session, 'cols=100 lines=30');
 	});
 
+	it('splits a pane into shells on the same connection, each PTY sized to its rectangle, and resizes them as the layout changes', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const first = manager.open(keySpec(server.address));
+		await waitUntil(() => first.state.kind === 'running', 'first shell');
+		manager.setSize(121, 30);
+		const size = async (session: typeof first, cols: number, lines: number) => {
+			session.sendInput(Buffer.from(`echo "size=$(tput cols)x$(tput lines)"\r`));
+			await waitForScreen(session, `size=${cols}x${lines}`);
+		};
+		// Side by side: 120 columns besides the border, and a title row on each pane.
+		const right = manager.split('side-by-side')!;
+		await waitUntil(() => right.state.kind === 'running', 'right shell');
+		expect(manager.windows).toHaveLength(1);
+		expect(manager.focused).toBe(right);
+		await size(first, 60, 29);
+		await size(right, 60, 29);
+		// Below the right pane: 15 rows each, less the titles.
+		const below = manager.split('stacked')!;
+		await waitUntil(() => below.state.kind === 'running', 'third shell');
+		await size(right, 60, 14);
+		await size(below, 60, 14);
+		expect(server.connections).toHaveLength(1);
+		expect(server.sessions.filter(s => s.kind === 'shell')).toHaveLength(3);
+		expect(manager.sessions).toEqual([first, right, below]);
+
+		// Zoomed, the pane gets the whole area, untitled; the others keep their size.
+		expect(manager.toggleZoom()).toBe(true);
+		await size(below, 121, 30);
+		await size(first, 60, 29);
+		manager.toggleZoom();
+		await size(below, 60, 14);
+
+		// Moving a border resizes both panes beside it.
+		manager.selectPane('left');
+		expect(manager.focused).toBe(first);
+		manager.resizePane('right', 10);
+		await size(first, 70, 29);
+		await size(right, 50, 14);
+
+		// Closing a pane gives its rows back; breaking one out gives it a tab of its own, at full size.
+		manager.close(below);
+		await size(right, 50, 29);
+		manager.focusSession(right);
+		expect(manager.breakPane()).toBe(true);
+		expect(manager.windows).toHaveLength(2);
+		expect(manager.activeWindowIndex).toBe(1);
+		await size(right, 121, 30);
+		await size(first, 121, 30);
+		expect(server.connections).toHaveLength(1);
+	});
+
+	it('refuses a split with no room before opening a channel, and says what to do', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const first = manager.open(keySpec(server.address));
+		await waitUntil(() => first.state.kind === 'running', 'shell');
+		manager.setSize(4, 30);
+		expect(() => manager.split('side-by-side')).toThrow(/No room to split this pane right: make the window larger/);
+		manager.setSize(80, 2);
+		expect(() => manager.split('stacked')).toThrow(/No room to split this pane down/);
+		expect(manager.sessions).toHaveLength(1);
+		expect(server.sessions.filter(s => s.kind === 'shell')).toHaveLength(1);
+	});
+
 	it('shows the exit status when the remote shell exits, and keeps the pane', async () => {
 		manager = makeManager(config.dir, new ScriptedPrompter());
 		const session = manager.open(keySpec(server.address));
