@@ -243,6 +243,11 @@ export class TerminalEmulator {
 		this.flow.setSinkLimit(background ? BACKGROUND_SINK_LIMIT : this.sinkLimit);
 	}
 
+	/** Whether it parses in small slices (see setBackground). */
+	get parsesInSlices(): boolean {
+		return this.background;
+	}
+
 	/** `listener(true)` above the high-water mark (pause the channel), `listener(false)` once drained. */
 	onBackpressure(listener: (paused: boolean) => void): () => void {
 		return this.flow.onBackpressure(listener);

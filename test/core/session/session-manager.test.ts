@@ -132,6 +132,31 @@ describe('SessionManager against a lab ssh2 server', () => {
 		expect(server.connections).toHaveLength(1);
 	});
 
+	it('lets only the focused pane parse at full speed: the pane beside it and other tabs parse in slices', async () => {
+		manager = makeManager(config.dir, new ScriptedPrompter());
+		const first = manager.open(keySpec(server.address));
+		await waitUntil(() => first.state.kind === 'running', 'first shell');
+		const slicing = () => manager.sessions.map(session => session.terminal.parsesInSlices);
+		expect(slicing()).toEqual([false]);
+		const right = manager.split('side-by-side')!;
+		await waitUntil(() => right.state.kind === 'running', 'right shell');
+		expect(slicing()).toEqual([true, false]);
+		manager.selectPane('left');
+		expect(slicing()).toEqual([false, true]);
+		// Zoomed, the pane beside is hidden: still in slices; back again, the same.
+		manager.toggleZoom();
+		expect(slicing()).toEqual([false, true]);
+		manager.toggleZoom();
+		expect(slicing()).toEqual([false, true]);
+		// Another tab: the focused pane there parses at full speed, both panes of the first tab in slices.
+		const tab = manager.newShell(first)!;
+		await waitUntil(() => tab.state.kind === 'running', 'shell in a new tab');
+		expect(manager.focused).toBe(tab);
+		expect(slicing()).toEqual([true, true, false]);
+		manager.selectWindow(0);
+		expect(slicing()).toEqual([false, true, true]);
+	});
+
 	it('refuses a split with no room before opening a channel, and says what to do', async () => {
 		manager = makeManager(config.dir, new ScriptedPrompter());
 		const first = manager.open(keySpec(server.address));
