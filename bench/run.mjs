@@ -7,10 +7,11 @@
 // Environment knobs (defaults in brackets): BENCH_MB [50] size of the throughput file, BENCH_RUNS [3]
 // throughput runs per side (median kept), BENCH_KEYS [200] keystrokes per echo measurement,
 // BENCH_IDLE_S [10] idle window, BENCH_PROFILE=1 adds a CPU-profile pass of vmux (throughput, idle echo,
-// echo under a flood),
+// echo under a flood, the split phase's echo and layout commands),
 // BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,split,emulator] picks
 // phases (add `profile`, or drop some; a partial run writes bench/results-partial.json), BENCH_SPLIT_REPS
-// [12] timed layout commands of each kind in the split phase, BENCH_OUT overrides the results path,
+// [20] timed layout commands of each kind in the split phase, BENCH_PROFILE_PASSES
+// [throughput,echo-idle,echo-flood,split] which runs the profile phase makes, BENCH_OUT overrides the results path,
 // BENCH_TIMEOUT_S [1200] hard limit for the whole run.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
@@ -19,7 +20,7 @@ import {cpus, loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {formatProfile, summariseProfile} from './lib/cpu-profile.mjs';
-import {PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
+import {LAYOUT_KEYS, PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
 import {measureLayoutCycle, paneBeside} from './lib/split-screen.mjs';
 import {CLK_TCK, Cleanup, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
 
@@ -37,8 +38,8 @@ const CONFIG = {
 	idleSessions: 10,
 	scrollbackFill: 6000,
 	idleSeconds: num('BENCH_IDLE_S', 10),
-	splitReps: num('BENCH_SPLIT_REPS', 12),
-	splitPauseMs: 600,
+	splitReps: num('BENCH_SPLIT_REPS', 20),
+	splitPauseMs: 300,
 	size: '120x40',
 	floodCommand: "timeout 180 yes \"$(printf '%080d' 0)\" <token>",
 };
@@ -408,14 +409,13 @@ function splitIdle(measured, include) {
 	};
 }
 
-/** Scrollback mode, top: the oldest line vmux kept in the last session (a check that 5000 lines are held). */
+/** Copy mode, top: the oldest line vmux kept in the last session (a check that 5000 lines are held). */
 async function vmuxOldestLine(driver) {
 	try {
 		driver.app.write('\x02[');
-		await driver.app.waitForScreen((lines) => lines.some((line) => line.includes('scrollback:')), 'scrollback mode', 10_000);
+		await driver.app.waitForScreen((lines) => lines.some((line) => /copy mode · line \d+ of \d+/.test(line)), 'copy mode', 10_000);
 		driver.app.write('g');
-		await sleep(300);
-		const lines = await driver.app.waitForScreen((lines) => lines.some((line) => /scrollback: [1-9]/.test(line)), 'the top of the scrollback', 5000);
+		const lines = await driver.app.waitForScreen((lines) => lines.some((line) => /copy mode · line 1 of \d+/.test(line)), 'the top of the scrollback', 5000);
 		driver.app.write('q');
 		return lines.slice(1).find((line) => line.length > 0);
 	} catch (error) {
@@ -437,49 +437,91 @@ async function splitPhase(ctx) {
 		const {driver, stop} = key === 'peer' ? peerDriver(ctx) : vmuxDriver(ctx);
 		const pids = key === 'peer' ? () => [...driver.pids(), driver.clientPid()] : () => driver.pids();
 		log(`${driver.name}: two panes side by side, the right one flooding`);
-		await driver.start();
-		await driver.splitRight();
-		const flood = await startFlood(driver, async (command) => {
-			driver.type(command);
-			await driver.focusLeftPane();
-		});
-		const left = paneBeside(driver.app.lines(), 'left');
-		if (!left) throw new Error(`${driver.name}: no single border between two panes on screen:\n${driver.app.screen()}`);
-		const view = (lines) => lines.map((line) => line.slice(left.from, left.to).trimEnd());
-		const meter = cpuMeter(pids);
-		const echo = {...echoSummary(await measureEcho(driver.app, {...echoOptions(), view})), ...flood.stats(), appCpuPercent: meter()};
-		log(`${driver.name}:   echo in the left pane p50 ${echo.p50Ms.toFixed(2)} ms, p99 ${echo.p99Ms.toFixed(2)} ms (flood ${echo.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${echo.appCpuPercent.toFixed(0)}% of a core)`);
-		const keys = driver.layoutKeys;
-		const options = {count: CONFIG.splitReps, pauseMs: CONFIG.splitPauseMs};
-		// Resize and zoom first, while the panes are side by side; both come back to it after whole cycles.
-		const result = {echo};
-		result.resize = await measureLayoutCycle(driver.app, [{keys: keys.resizeLeft5}, {keys: keys.resizeRight5}], {...options, what: 'resize'});
-		result.zoom = await measureLayoutCycle(driver.app, [{keys: keys.zoom}, {keys: keys.zoom}], {...options, what: 'zoom'});
-		result.layout = await measureLayoutCycle(driver.app, Array.from({length: driver.layoutCount}, () => ({keys: keys.nextLayout})), {...options, what: 'next layout'});
-		result.floodMiBPerS = flood.stats().floodMiBPerS;
-		for (const what of ['resize', 'zoom', 'layout']) {
-			log(`${driver.name}:   ${what} median ${result[what].medianMs.toFixed(1)} ms, p95 ${result[what].p95Ms.toFixed(1)} ms (${result[what].ms.length} timed)`);
-		}
-		out[key] = result;
-		await flood.stop();
+		out[key] = await splitRun(driver, pids);
 		await stop();
 	}
 	return out;
+}
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * One side of the split phase, on a started driver: split, flood on the right, echo on the left, then the
+ * layout commands under the flood. `windows` holds when the echo test and the layout commands ran
+ * (CLOCK_MONOTONIC microseconds), for the profile phase.
+ */
+async function splitRun(driver, pids) {
+	await driver.start();
+	// BENCH_SPLIT_CONNECTION=own: vmux's pane beside opens its own connection (prefix S), like tmux's ssh,
+	// instead of another channel of the first one, where the echo waits behind the flood in one TCP stream.
+	if (driver instanceof VmuxDriver && process.env.BENCH_SPLIT_CONNECTION === 'own') await driver.splitRightNewConnection();
+	else await driver.splitRight();
+	const flood = await startFlood(driver, async (command) => {
+		driver.type(command);
+		await driver.focusLeftPane();
+	});
+	const left = paneBeside(driver.app.lines(), 'left');
+	if (!left) throw new Error(`${driver.name}: no single border between two panes on screen:\n${driver.app.screen()}`);
+	const view = (lines) => lines.map((line) => line.slice(left.from, left.to).trimEnd());
+	const windows = {echo: {fromUs: monotonicUs()}};
+	const meter = cpuMeter(pids);
+	const echo = {...echoSummary(await measureEcho(driver.app, {...echoOptions(), view})), ...flood.stats(), appCpuPercent: meter()};
+	windows.echo.toUs = monotonicUs();
+	log(`${driver.name}:   echo in the left pane p50 ${echo.p50Ms.toFixed(2)} ms, p99 ${echo.p99Ms.toFixed(2)} ms (flood ${echo.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${echo.appCpuPercent.toFixed(0)}% of a core)`);
+	const keys = LAYOUT_KEYS;
+	const options = {count: CONFIG.splitReps, pauseMs: CONFIG.splitPauseMs};
+	const result = {echo, windows};
+	windows.layout = {fromUs: monotonicUs()};
+	// Resize and zoom first, while the panes are side by side; both come back to it after whole cycles.
+	result.resize = await measureLayoutCycle(driver.app, [{keys: keys.resizeLeft5}, {keys: keys.resizeRight5}], {...options, what: 'resize'});
+	result.zoom = await measureLayoutCycle(driver.app, [{keys: keys.zoom}, {keys: keys.zoom}], {...options, what: 'zoom'});
+	result.layout = await measureLayoutCycle(driver.app, Array.from({length: driver.layoutCount}, () => ({keys: keys.nextLayout})), {...options, what: 'next layout'});
+	windows.layout.toUs = monotonicUs();
+	result.floodMiBPerS = flood.stats().floodMiBPerS;
+	for (const what of ['resize', 'zoom', 'layout']) {
+		log(`${driver.name}:   ${what} median ${result[what].medianMs.toFixed(1)} ms, p95 ${result[what].p95Ms.toFixed(1)} ms (${result[what].ms.length} timed)`);
+	}
+	await flood.stop();
+	return result;
 }
 
 /**
  * vmux under `node --cpu-prof`, twice: one throughput run, then echo under a background flood. Only the
  * samples inside the measured window are summarised (start-up and connecting are left out).
  */
+/** The profile node writes as vmux exits, once it is there (undefined after 5 s). */
+async function profileWritten(dir, name) {
+	const file = join(dir, name);
+	for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
+	return existsSync(file) ? file : undefined;
+}
+
 async function profilePhase(ctx) {
 	const dir = process.env.BENCH_PROFILE_DIR ? resolve(process.env.BENCH_PROFILE_DIR) : join(ctx.tmp, 'profiles');
 	mkdirSync(dir, {recursive: true});
-	const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 	const out = {};
-	for (const what of ['throughput', 'echo-idle', 'echo-flood']) {
+	const passes = (process.env.BENCH_PROFILE_PASSES ?? 'throughput,echo-idle,echo-flood,split').split(',').map((p) => p.trim());
+	for (const what of passes) {
 		const name = `vmux-${what}.cpuprofile`;
 		const {driver, stop} = vmuxDriver(ctx, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
 		log(`profile: vmux ${what}`);
+		if (what === 'split') {
+			// Two windows of one profile: the echo beside the flood, and the layout commands under it.
+			const run = await splitRun(driver, () => driver.pids());
+			await stop();
+			const file = await profileWritten(dir, name);
+			if (!file) {
+				out[what] = {error: 'no profile written'};
+				continue;
+			}
+			const echo = summariseProfile(file, {window: run.windows.echo});
+			out['split-echo'] = {...echo, busyMsPerKey: echo.busyMs / CONFIG.keys};
+			out['split-layout'] = summariseProfile(file, {window: run.windows.layout});
+			const commands = run.resize.ms.length + run.zoom.ms.length + run.layout.ms.length;
+			console.log(formatProfile(out['split-echo'], `vmux CPU profile, split, echo beside the flood (measured window only, ${out['split-echo'].busyMsPerKey.toFixed(2)} ms busy per keystroke)`));
+			console.log(formatProfile(out['split-layout'], `vmux CPU profile, split, ${commands} layout commands under the flood (measured window only)`));
+			continue;
+		}
 		await driver.start();
 		const window = {fromUs: 0, toUs: 0};
 		let flood;
@@ -499,9 +541,8 @@ async function profilePhase(ctx) {
 			await flood?.stop();
 		}
 		await stop(); // SIGTERM: vmux exits cleanly and node writes the profile
-		const file = join(dir, name);
-		for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
-		if (!existsSync(file)) {
+		const file = await profileWritten(dir, name);
+		if (!file) {
 			out[what] = {error: 'no profile written'};
 			continue;
 		}
@@ -606,7 +647,7 @@ function details(results) {
 		out.push(
 			`split: flood in the right pane ${split.vmux.floodMiBPerS.toFixed(1)} MiB/s under vmux, ${split.peer.floodMiBPerS.toFixed(1)} MiB/s under tmux+ssh; CPU during the echo test vmux ${split.vmux.echo.appCpuPercent.toFixed(0)}%, tmux+ssh ${split.peer.echo.appCpuPercent.toFixed(0)}% of a core`,
 			`split: echo max vmux ${split.vmux.echo.maxMs.toFixed(1)} ms, tmux+ssh ${split.peer.echo.maxMs.toFixed(1)} ms; layout commands: vmux ${timed(split.vmux)}; tmux ${timed(split.peer)}`,
-			`split: resize is prefix C-Left x5 then C-Right x5 in vmux, prefix then C-Left x5 (repeat) in tmux; every command from the keys to the output chunk after which the screen shows the new layout`,
+			`split: the pane beside is ${process.env.BENCH_SPLIT_CONNECTION === 'own' ? 'its own connection (prefix S)' : 'another shell on the same connection (prefix %)'} in vmux, its own ssh in tmux; resize is (prefix C-Left) x 5, then (prefix C-Right) x 5, each command timed from its keys to the output chunk after which the screen shows the new layout`,
 		);
 		if (vmux && peer) {
 			out.push(`echo p50/p99 (ms): 1 pane idle vmux ${vmux.echoIdle.p50Ms.toFixed(2)}/${vmux.echoIdle.p99Ms.toFixed(2)}, tmux ${peer.echoIdle.p50Ms.toFixed(2)}/${peer.echoIdle.p99Ms.toFixed(2)}; ` +

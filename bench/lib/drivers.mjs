@@ -19,17 +19,30 @@ export function terminalEnv(extra = {}) {
 const hasPromptRow = (lines) => lines.some((line, i) => i > 0 && line === PROMPT_ROW);
 
 // Keys both programs bind alike (tmux's defaults; vmux's command table): prefix Left focuses the pane to the
-// left, prefix Space cycles the preset layouts, prefix z zooms the active pane.
+// left, prefix Space cycles the preset layouts, prefix z zooms the active pane, prefix C-Left / C-Right
+// move the border beside the active pane one cell.
 const PREFIX = '\x02';
 const LEFT = '\x1b[D';
 const CTRL_LEFT = '\x1b[1;5D';
 const CTRL_RIGHT = '\x1b[1;5C';
 
+/**
+ * The layout commands the split phase times, the same bytes for both, each sent in one write. vmux has no
+ * repeat mode, so a 5-cell resize is the prefix and C-Left five times; the benchmark's tmux.conf sets
+ * repeat-time 0 and assume-paste-time 0 so tmux takes those keys alike (bench/run.mjs, TMUX_OPTIONS).
+ */
+export const LAYOUT_KEYS = {
+	nextLayout: `${PREFIX} `,
+	zoom: `${PREFIX}z`,
+	resizeLeft5: `${PREFIX}${CTRL_LEFT}`.repeat(5),
+	resizeRight5: `${PREFIX}${CTRL_RIGHT}`.repeat(5),
+};
+
 /** After a split to the right: resolves once the new pane's shell prompt shows right of the border. */
 async function waitForRightPane(app) {
 	const lines = await app.waitForScreen((lines) => {
 		const pane = paneBeside(lines, 'right');
-		return pane !== undefined && pane.lines.some((line) => SHELL_PROMPT.test(line));
+		return pane?.lines.some((line) => SHELL_PROMPT.test(line)) ?? false;
 	}, "the new pane's shell prompt, right of a border");
 	return paneBeside(lines, 'right');
 }
@@ -42,7 +55,6 @@ async function focusLeftPaneByCursor(app) {
 	app.write(`${PREFIX}${LEFT}`);
 	await app.waitForScreen((lines) => {
 		const pane = paneBeside(lines, 'left');
-		if (process.env.DEBUG_SPLIT) console.error('cursor', app.term.buffer.active.cursorX, app.term.buffer.active.cursorY, pane?.from, pane?.to, JSON.stringify(pane?.lines[app.term.buffer.active.cursorY]));
 		return pane !== undefined && cursorInPane(app, pane) && pane.lines[app.term.buffer.active.cursorY] === PROMPT_ROW;
 	}, 'the cursor on the prompt of the left pane');
 }
@@ -78,11 +90,15 @@ export class VmuxDriver {
 		await this.setPrompt();
 	}
 
-	/** A fresh shell is focused: its pane holds nothing but the login prompt (the tab bar truncates past ~9 tabs). */
+	/**
+	 * A fresh shell is focused: its tab is in the tab bar (which scrolls to keep the focused tab in view when
+	 * tabs overflow) and its pane holds nothing but the login prompt.
+	 */
 	async #waitForShell(index) {
+		const tab = new RegExp(`\\b${index}:bench\\b`);
 		await this.app.waitForScreen((lines) => {
 			const pane = lines.slice(1).filter((line) => line.length > 0);
-			return lines[0].includes('0:bench') && pane.length === 1 && SHELL_PROMPT.test(pane[0]);
+			return tab.test(lines[0]) && pane.length === 1 && SHELL_PROMPT.test(pane[0]);
 		}, `session ${index}'s shell prompt`);
 	}
 
@@ -126,17 +142,19 @@ export class VmuxDriver {
 		return waitForRightPane(this.app);
 	}
 
+	/** prefix S: the profile picked in the browser opens to the right, on a connection of its own. */
+	async splitRightNewConnection() {
+		this.app.write(`${PREFIX}S`);
+		await this.app.waitForScreen((lines) => lines.some((line) => line.includes('Pick a VM or profile')), 'the browser picking a VM for the split');
+		this.app.write('/bench');
+		await this.app.waitForScreen((lines) => lines.some((line) => /^\/bench/.test(line)), 'the filter line');
+		this.app.write('\r');
+		return waitForRightPane(this.app);
+	}
+
 	async focusLeftPane() {
 		await focusLeftPaneByCursor(this.app);
 	}
-
-	/** The keys of the layout commands timed under a flood (vmux has no repeat mode: the prefix each time). */
-	layoutKeys = {
-		nextLayout: `${PREFIX} `,
-		zoom: `${PREFIX}z`,
-		resizeLeft5: `${PREFIX}${CTRL_LEFT}`.repeat(5),
-		resizeRight5: `${PREFIX}${CTRL_RIGHT}`.repeat(5),
-	};
 
 	/** prefix Space cycles this many preset layouts (even-horizontal, even-vertical, tiled). */
 	layoutCount = 3;
@@ -233,17 +251,6 @@ export class PeerDriver {
 			await sleep(50);
 		}
 	}
-
-	/**
-	 * The same keys: tmux's default bindings (C-Left is resize-pane -L, one cell; the benchmark's tmux.conf sets
-	 * repeat-time 0, so each takes its prefix as in vmux).
-	 */
-	layoutKeys = {
-		nextLayout: `${PREFIX} `,
-		zoom: `${PREFIX}z`,
-		resizeLeft5: `${PREFIX}${CTRL_LEFT}`.repeat(5),
-		resizeRight5: `${PREFIX}${CTRL_RIGHT}`.repeat(5),
-	};
 
 	/** next-layout cycles even-horizontal, even-vertical, main-horizontal, main-vertical and tiled. */
 	layoutCount = 5;

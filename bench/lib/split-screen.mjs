@@ -119,14 +119,13 @@ async function settledLayout(app, keys, {quietMs = 500, noChangeMs = 1500, timeo
  * many times as there are presets. A dry run learns the layout each step leads to; then the cycle runs
  * until `count` steps were timed, each from the keys to the chunk after which the screen shows that
  * layout. Steps that change nothing visible (a preset equal to the current layout) are taken untimed.
- * `pauseMs` between steps lets the machine settle (and tmux's repeat-time run out).
+ * `pauseMs` between steps lets the output of the last one settle.
  * Returns {ms: [...], medianMs, p95Ms, untimed}.
  */
-export async function measureLayoutCycle(app, steps, {count, pauseMs = 600, what}) {
+export async function measureLayoutCycle(app, steps, {count, pauseMs = 300, what}) {
 	const expected = [];
 	for (const step of steps) {
 		expected.push(await settledLayout(app, step.keys));
-		if (process.env.DEBUG_SPLIT) console.error('dry', what, JSON.stringify(expected.at(-1)));
 		await sleep(pauseMs);
 	}
 	if (expected.every((signature, i) => signature === expected[(i + 1) % expected.length])) throw new Error(`${what}: the keys changed nothing on screen:\n${app.screen()}`);
@@ -136,7 +135,6 @@ export async function measureLayoutCycle(app, steps, {count, pauseMs = 600, what
 		const step = steps[i % steps.length];
 		const target = expected[i % steps.length];
 		await app.parsed();
-		if (process.env.DEBUG_SPLIT) console.error('step', what, i, JSON.stringify(layoutSignature(app.lines())), '->', JSON.stringify(target));
 		if (layoutSignature(app.lines()) === target) {
 			untimed++;
 			await settledLayout(app, step.keys);
