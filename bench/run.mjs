@@ -39,7 +39,7 @@ const CONFIG = {
 	scrollbackFill: 6000,
 	idleSeconds: num('BENCH_IDLE_S', 10),
 	splitReps: num('BENCH_SPLIT_REPS', 20),
-	splitPauseMs: 300,
+	splitPauseMs: 250,
 	size: '120x40',
 	floodCommand: "timeout 180 yes \"$(printf '%080d' 0)\" <token>",
 };
@@ -676,16 +676,25 @@ async function main() {
 		},
 		config: {...CONFIG, fileBytes: ctx.fileBytes, vmuxSettings: 'defaults (fresh config dir)', peer: `tmux -f <${TMUX_OPTIONS.join(', ')}> + ssh -F /dev/null`},
 	};
-	if (phases.has('interactive')) Object.assign(results, await interactivePhase(ctx));
+	// How long each phase took, to keep `npm run bench` short (results.json: phaseSeconds).
+	results.phaseSeconds = {};
+	const timed = async (phase, run) => {
+		const start = performance.now();
+		const result = await run();
+		results.phaseSeconds[phase] = Math.round((performance.now() - start) / 1000);
+		log(`${phase} phase: ${results.phaseSeconds[phase]} s`);
+		return result;
+	};
+	if (phases.has('interactive')) Object.assign(results, await timed('interactive', () => interactivePhase(ctx)));
 	if (phases.has('idle')) {
-		results.idle = {
+		results.idle = await timed('idle', async () => ({
 			peer: await idlePhase('peer', ctx),
 			vmux: await idlePhase('vmux', ctx),
 			vmuxChannels: await idlePhase('vmux-channels', ctx),
-		};
+		}));
 	}
-	if (phases.has('split')) results.split = await splitPhase(ctx);
-	if (phases.has('profile')) results.profile = await profilePhase(ctx);
+	if (phases.has('split')) results.split = await timed('split', () => splitPhase(ctx));
+	if (phases.has('profile')) results.profile = await timed('profile', () => profilePhase(ctx));
 	results.machine.loadAverageAtEnd = loadavg();
 
 	const table = report(results);
