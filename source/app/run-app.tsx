@@ -12,6 +12,7 @@ import {enterFullScreen} from './screen/full-screen.js';
 import {DEMO_STARTING, paintSplash, paintStarting, type StartingSplash} from './screen/splash.js';
 import {isTerminalGoneError, releaseDeadTerminal, standardTerminals, watchTerminal} from './screen/terminal-gone.js';
 import {watchWrites} from './screen/watched-stdout.js';
+import {setHintKeys} from '../core/commands/hint-keys.js';
 
 // Only light modules are imported up front: Ink (WebAssembly layout), React, the Azure and SSH stacks and the
 // views load after the first frame is on screen (screen/splash): the cached list, or what the demo is starting.
@@ -82,6 +83,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 	}
 	// The command table with settings.json's "keys": bad bindings are notices, never a reason not to start.
 	const {keymap, notices: keyNotices} = buildKeymap({overrides: settings.settings.keys, prefixKey: prefixKeyName(prefixByte)});
+	// Messages made in core (a dropped connection's, a Bastion's) name the keys in force, not the defaults.
+	setHintKeys(keymap);
 	const appStdin = new VirtualStdin();
 	const router = new InputRouter(appStdin, prefixByte);
 
