@@ -1,12 +1,15 @@
-import meow from 'meow';
 import {parseGlobalArgs, SUBCOMMANDS, UsageError, type GlobalArgs} from './cli-args.js';
-import {keysForCommandLine} from './core/commands/help-rows.js';
-import {defaultKeymap} from './core/commands/keymap.js';
 import {configPaths, defaultConfigDir, ensureConfigDir} from './core/config/paths.js';
 import {redact} from './core/credentials/redact.js';
 import {createLogger, setLogRedactor} from './core/log.js';
 
-const HELP = `
+// Only light modules are imported up front: `vmux --demo` paints its first frame before anything heavy loads
+// (run-app), and the help text (meow, the command table) loads only for --help and --version.
+
+/** The --help text, with the key bindings from the command table. */
+async function helpText(): Promise<string> {
+	const [{keysForCommandLine}, {defaultKeymap}] = await Promise.all([import('./core/commands/help-rows.js'), import('./core/commands/keymap.js')]);
+	return `
   Usage
     $ vmux [options]                 open the VM browser (full screen)
     $ vmux --demo                    open vmux on the built-in lab (no Azure account needed)
@@ -29,6 +32,7 @@ const HELP = `
 
 ${keysForCommandLine(defaultKeymap())}
 `;
+}
 
 const USAGE_LINE = 'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> (vmux --help for more)';
 
@@ -104,10 +108,16 @@ async function main(): Promise<number> {
 		process.stderr.write(`vmux: unknown option ${bad}\n${USAGE_LINE}\n`);
 		return 2;
 	}
-	// meow only answers --help and --version here; the options were read above, wherever they stood.
-	const cli = meow(HELP, {importMeta: import.meta, argv: rest, autoHelp: true, autoVersion: true, allowUnknownFlags: true, description: 'vmux — SSH sessions to Azure VMs, from the terminal.'});
+	// meow only answers --help and --version here (and exits); the options were read above, wherever they stood.
+	const afterFlags = rest.indexOf('--');
+	const flags = afterFlags === -1 ? rest : rest.slice(0, afterFlags);
+	if (flags.some(arg => APP_FLAGS.has(arg.split('=')[0]!))) {
+		const {default: meow} = await import('meow');
+		meow(await helpText(), {importMeta: import.meta, argv: rest, autoHelp: true, autoVersion: true, allowUnknownFlags: true, description: 'vmux — SSH sessions to Azure VMs, from the terminal.'});
+	}
 	const paths = configPaths(options.configDir ?? defaultConfigDir());
-	const [unknownCommand] = cli.input;
+	// Every other flag was refused above: what remains are words (all of them after a `--`), and vmux takes none.
+	const unknownCommand = [...flags.filter(arg => !arg.startsWith('-')), ...(afterFlags === -1 ? [] : rest.slice(afterFlags + 1))][0];
 	if (unknownCommand) {
 		process.stderr.write(`vmux: unknown command "${unknownCommand}". Commands: ${SUBCOMMANDS.join(', ')}. See vmux --help.\n`);
 		return 2;

@@ -1,9 +1,8 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
-import {createElement} from 'react';
 import type {ConfigPaths} from '../core/config/paths.js';
-import {loadInventoryCache, type CachedInventory} from '../core/inventory/cache.js';
+import type {CachedInventory} from '../core/inventory/cache.js';
 import type {Logger} from '../core/log.js';
 import {displayText} from '../core/text/display-text.js';
 import {reportCrash} from './crash-report.js';
@@ -13,9 +12,11 @@ import {enterFullScreen} from './screen/full-screen.js';
 import {DEMO_STARTING, paintSplash, paintStarting, type StartingSplash} from './screen/splash.js';
 import {isTerminalGoneError, releaseDeadTerminal, standardTerminals, watchTerminal} from './screen/terminal-gone.js';
 import {watchWrites} from './screen/watched-stdout.js';
+import {setHintKeys} from '../core/commands/hint-keys.js';
 
-// Only light modules are imported up front: Ink (WebAssembly layout), the Azure and SSH stacks and the
-// views load after the cached list is already on screen (screen/splash).
+// Only light modules are imported up front: Ink (WebAssembly layout), React, the Azure and SSH stacks and the
+// views load after the first frame is on screen (screen/splash): the cached list, or what the demo is starting.
+// The cache's reader (zod) loads only when there is a cache to read: the demo has none.
 
 /** 128 + SIGHUP: how a program ends when its terminal hangs up. */
 const SIGHUP_EXIT = 129;
@@ -42,7 +43,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const {stdin, stdout} = process;
 	// First frame: the cached inventory, straight to the screen, before anything heavy loads.
 	let screen: ReturnType<typeof enterFullScreen> | undefined;
-	const cached = options.demo ? undefined : loadInventoryCache(options.paths.dir, cacheTenantKey(options));
+	const cached = options.demo ? undefined : (await import('../core/inventory/cache.js')).loadInventoryCache(options.paths.dir, cacheTenantKey(options));
 	let starting: StartingSplash | undefined;
 	if (stdout.rows >= 8 && stdout.columns >= 40) {
 		if (cached) {
@@ -60,7 +61,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 		process.stderr.write(displayText(message, {multiline: true}));
 		return code;
 	};
-	const [{SettingsStore}, {buildServices}, {App}, {render}, {UiState}, {FocusSource}, {BrowserModel}, {createAppController}, {buildKeymap}, {prefixKeyName}] = await Promise.all([
+	const [{createElement}, {SettingsStore}, {buildServices}, {App}, {render}, {UiState}, {FocusSource}, {BrowserModel}, {createAppController}, {buildKeymap}, {prefixKeyName}] = await Promise.all([
+		import('react'),
 		import('../core/profiles/settings-store.js'),
 		import('./services/build-services.js'),
 		import('./App.js'),
@@ -81,6 +83,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 	}
 	// The command table with settings.json's "keys": bad bindings are notices, never a reason not to start.
 	const {keymap, notices: keyNotices} = buildKeymap({overrides: settings.settings.keys, prefixKey: prefixKeyName(prefixByte)});
+	// Messages made in core (a dropped connection's, a Bastion's) name the keys in force, not the defaults.
+	setHintKeys(keymap);
 	const appStdin = new VirtualStdin();
 	const router = new InputRouter(appStdin, prefixByte);
 

@@ -6,7 +6,7 @@ import {labCloud} from './cloud.js';
 import type {VmRecord} from '../core/inventory/model.js';
 import {startLabArm, type LabArm} from './arm/index.js';
 import type {LabCredentials} from './credentials.js';
-import {mountLabBastion} from './bastion/index.js';
+import type {LabBastion} from './bastion/index.js';
 import {mountLabKeyVault} from './keyvault/index.js';
 import {mountLabEntra, type LabConfidentialClient, type LabEntra} from './entra/index.js';
 import type {LabSshCa} from './entra/ssh-ca.js';
@@ -27,6 +27,15 @@ export interface DemoNetwork {
 	resolve(host: string, port: number): {host: string; port: number} | undefined;
 }
 
+export interface DemoAzure {
+	arm: LabArm;
+	clients: ArmClients;
+	entra: LabEntra;
+	/** Mounts the Bastion stand-ins, whose tunnels lead into this network (once; later calls do nothing). */
+	attachNetwork(network: DemoNetwork): Promise<void>;
+	close(): Promise<void>;
+}
+
 /**
  * The lab's ARM on HTTPS and the app's real SDK clients pointed at it (cloud setting + lab CA), as `--demo` uses
  * them; with the network, the Bastions' native-client tunnels too.
@@ -36,16 +45,21 @@ export async function startDemoAzure(
 	credentials: LabCredentials,
 	network?: DemoNetwork,
 	sshCa?: LabSshCa,
-): Promise<{arm: LabArm; clients: ArmClients; entra: LabEntra; close(): Promise<void>}> {
+): Promise<DemoAzure> {
 	const arm = await startLabArm({topology});
 	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in; its
 	// demo secrets are this run's credentials, the only ones the lab's SSH servers accept.
 	// Each vault belongs to its subscription's tenant (Fabrikam's vault takes Fabrikam tokens only).
 	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials, tenantOf: id => topology.tenantOf(id)});
-	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers.
-	const bastion = network
-		? mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve, tenantOf: id => topology.tenantOf(id)})
-		: undefined;
+	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers;
+	// mounted with the network (at once, or on the first connect when the demo starts its SSH servers lazily).
+	let bastion: LabBastion | undefined;
+	const attachNetwork = async (network: DemoNetwork) => {
+		if (bastion) return;
+		const {mountLabBastion} = await import('./bastion/index.js');
+		bastion ??= mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve, tenantOf: id => topology.tenantOf(id)});
+	};
+	if (network) await attachNetwork(network);
 	// Entra ID (device-code sign-in and SSH certificates) on the same server: the demo shows the code for a moment,
 	// then approves it by itself, as if the user had entered it in a browser.
 	// The demo's app registration has a new secret each run; its service principal is in every tenant of the world.
@@ -66,6 +80,7 @@ export async function startDemoAzure(
 		arm,
 		clients,
 		entra,
+		attachNetwork,
 		async close() {
 			clients.close();
 			entra.close();

@@ -1,11 +1,11 @@
 import type {VmRecord} from '../core/inventory/model.js';
 import {generateLabCredentials, LAB_USERNAME, type LabCredentials} from './credentials.js';
 import {LAB_DEFAULT_IDENTITY} from './arm/tokens.js';
-import {startDemoAzure} from './demo-azure.js';
+import {startDemoAzure, type DemoAzure} from './demo-azure.js';
 import {createLabSshCaAsync} from './entra/ssh-ca.js';
 import {seedDemoProfiles} from './demo-profiles.js';
 import {createDemoRunDir, type DemoRunDir} from './demo-run-dir.js';
-import {startLab, type Lab} from './lab.js';
+import type {Lab} from './lab.js';
 import {readLabWorld, type Topology} from './topology/index.js';
 
 export interface DemoOptions {
@@ -13,8 +13,12 @@ export interface DemoOptions {
 	/** The config dir and its profile store, where the demo profiles are seeded. */
 	configDir: string;
 	store: Parameters<typeof seedDemoProfiles>[0];
-	/** Start the SSH servers too (the app); the doctor needs only the Azure stand-ins. */
-	ssh: boolean;
+	/**
+	 * The SSH servers and Bastion stand-ins: `true` starts them with the rest, `'on-first-connect'` when
+	 * `network()` is first called (the app: its VM list needs only the Azure stand-ins), `false` never (the
+	 * doctor needs only the Azure stand-ins).
+	 */
+	ssh: boolean | 'on-first-connect';
 	/** A line for each step, for a command that would otherwise sit silent while the lab starts. */
 	onProgress?(line: string): void;
 }
@@ -23,8 +27,14 @@ export interface Demo {
 	vms: VmRecord[];
 	credentials: LabCredentials;
 	runDir: DemoRunDir;
-	azure: Awaited<ReturnType<typeof startDemoAzure>>;
-	lab?: Lab;
+	azure: DemoAzure;
+	/** The SSH servers, once started. */
+	readonly lab: Lab | undefined;
+	/**
+	 * Starts the SSH servers and mounts the Bastion stand-ins whose tunnels lead to them, unless that is done
+	 * or under way (concurrent callers share one start). Rejects for a demo started with `ssh: false`.
+	 */
+	network(): Promise<Lab>;
 	resolve(host: string, port: number): {host: string; port: number} | undefined;
 	/** Stops the servers and removes the run's directory (keys and homes). */
 	stop(): Promise<void>;
@@ -32,51 +42,80 @@ export interface Demo {
 
 /**
  * Starts the demo lab for one run: fresh credentials (in memory, the key also as a file in the run's private
- * directory), SSH servers that accept only those, the Azure stand-ins whose Key Vault serves them, and the demo
- * profiles seeded into the config dir.
+ * directory), the Azure stand-ins whose Key Vault serves them, the demo profiles seeded into the config dir,
+ * and (at once or on the first connect, see `ssh`) SSH servers that accept only those credentials.
  */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
 	const progress = options.onProgress ?? (() => {});
 	bypassProxyForLab();
+	// The lab's Entra signs SSH certificates with this CA and the VMs trust it (app-01 logs in with Entra ID). Made
+	// off the main thread while the credentials and run directory are made.
+	const sshCaMade = createLabSshCaAsync({bits: 2048});
 	const credentials = generateLabCredentials();
 	const runDir = createDemoRunDir(credentials);
 	// The lab's own reading of its world (not vmux's inventory parsers): its servers follow the topology itself.
 	const world = {vms: readLabWorld(options.topology)};
 	let lab: Lab | undefined;
+	let labStarting: Promise<Lab> | undefined;
+	let azure: DemoAzure | undefined;
 	try {
-		// The lab's Entra signs SSH certificates with this CA and the VMs trust it (app-01 logs in with Entra ID).
-		const sshCa = await createLabSshCaAsync({bits: 2048});
-		if (options.ssh) {
+		const sshCa = await sshCaMade;
+		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Entra ID');
+		const demoAzure = await startDemoAzure(options.topology, credentials, undefined, sshCa);
+		azure = demoAzure;
+		const startNetwork = async (): Promise<Lab> => {
 			const running = world.vms.filter(vm => vm.powerState === 'running').length;
-			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'}`);
-			lab = await startLab(world.vms, {
+			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'} and the Bastion stand-ins`);
+			const {startLab} = await import('./lab.js');
+			const started = await startLab(world.vms, {
 				credentials,
 				homeFor: vmName => runDir.homeFor(vmName),
 				entra: {caPublicKeyLine: sshCa.publicKeyLine, users: [LAB_DEFAULT_IDENTITY.upn]},
 			});
-		}
-		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Bastion, Entra ID');
-		const azure = await startDemoAzure(options.topology, credentials, lab ? {vms: world.vms, resolve: lab.resolve} : undefined, sshCa);
+			try {
+				await demoAzure.attachNetwork({vms: world.vms, resolve: started.resolve});
+			} catch (error) {
+				await started.stop().catch(() => {});
+				throw error;
+			}
+			lab = started;
+			return started;
+		};
+		const network = (): Promise<Lab> => {
+			if (options.ssh === false) return Promise.reject(new Error('This demo lab was started without SSH servers.'));
+			// A failed start is not kept: the next connect tries again.
+			labStarting ??= startNetwork().catch(error => {
+				labStarting = undefined;
+				throw error;
+			});
+			return labStarting;
+		};
+		if (options.ssh === true) await network();
 		seedDemoProfiles(options.store, world.vms, {configDir: options.configDir, keyPath: runDir.keyPath});
-		const stoppable = lab;
 		return {
 			vms: world.vms,
 			credentials,
 			runDir,
-			azure,
-			...(lab ? {lab} : {}),
-			resolve: (host, port) => stoppable?.resolve(host, port),
+			azure: demoAzure,
+			get lab() {
+				return lab;
+			},
+			network,
+			resolve: (host, port) => lab?.resolve(host, port),
 			async stop() {
 				try {
-					await azure.close();
-					await stoppable?.stop();
+					await demoAzure.close();
+					// A start under way finishes first, so that its servers are stopped too.
+					await labStarting?.catch(() => {});
+					await lab?.stop();
 				} finally {
 					runDir.remove();
 				}
 			},
 		};
 	} catch (error) {
-		await lab?.stop().catch(() => {});
+		await azure?.close().catch(() => {});
+		await labStarting?.then(started => started.stop()).catch(() => {});
 		runDir.remove();
 		throw error;
 	}

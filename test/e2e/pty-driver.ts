@@ -41,6 +41,11 @@ export class VmuxPty {
 		this.exited = new Promise(resolveExit => this.proc.onExit(resolveExit));
 	}
 
+	/** vmux's process id (for what only the OS can tell, e.g. the sockets it listens on). */
+	get pid(): number {
+		return this.proc.pid;
+	}
+
 	/** The screen as text, one line per row, trailing blanks trimmed. */
 	screen(): string {
 		const buffer = this.term.buffer.active;

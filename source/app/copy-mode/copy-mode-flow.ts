@@ -9,6 +9,7 @@ import type {SessionManager} from '../../core/session/session-manager.js';
 import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
 import type {UiState} from '../focus/ui-state.js';
 import type {PaneOverlay} from '../screen/pane-painter.js';
+import type {ShellSession} from '../../core/session/shell-session.js';
 
 export interface CopyModeFlowOptions {
 	manager: SessionManager;
@@ -49,7 +50,15 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 		options.ui.on('change', () => {
 			if (this.mode && options.ui.view !== 'copy-mode') this.end();
 		});
+		// So does the focus leaving the pane copy mode was entered on (a split, another tab, a click, a pane that
+		// closed): copy mode draws over the focused pane, and must never show one pane's history over another.
+		options.manager.on('change', () => {
+			if (this.mode && options.manager.focused !== this.session) this.cancel();
+		});
 	}
+
+	/** The pane copy mode was entered on. */
+	private session: ShellSession | undefined;
 
 	get active(): CopyMode | undefined {
 		return this.mode;
@@ -72,6 +81,7 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 	enter(at?: BufferPoint): void {
 		const session = this.options.manager.focused;
 		if (!session) return;
+		this.session = session;
 		this.mode = new CopyMode(session.terminal.text, Math.max(1, session.terminal.rows - 1), at);
 		this.promptState = undefined;
 		this.messageText = undefined;

@@ -23,7 +23,7 @@ export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label
 }
 
 /** What `vmux --demo` says while its lab starts. */
-export const DEMO_STARTING = 'Starting the demo lab: SSH servers, Azure stand-ins (Resource Manager, Key Vault, Bastion)…';
+export const DEMO_STARTING = 'Starting the demo lab: Azure stand-ins (Resource Manager, Resource Graph, Key Vault, Entra ID); its SSH servers start on the first connect…';
 
 export interface StartingSplash {
 	/** The step now running (the previous one is marked done). */

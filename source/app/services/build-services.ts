@@ -23,17 +23,27 @@ export async function buildServices(
 	options: RunOptions & {settings: SettingsStore; router: InputRouter; prefixLabel: string; onProgress?: (step: string) => void},
 ): Promise<BuiltServices> {
 	const {settings} = options;
+	let splashDone = false;
 	const store = new ProfileStore({configDir: options.paths.dir});
 	let azure: AzureSource = {kind: 'settings', settings: settings.settings, settingsPath: settings.path, tenant: options.tenant};
-	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest'> = {};
+	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest' | 'beforeConnect'> = {};
 	let stopDemo: (() => Promise<void>) | undefined;
 	if (options.demo) {
 		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
 		const {startDemo, withDemoPasswordHint} = await import('../../lab/demo.js');
 		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
 		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
-		// Its credentials are this run's only; the run's files (key, shell homes) go when it stops.
-		const demo = await startDemo({topology, configDir: options.paths.dir, store, ssh: true, ...(options.onProgress ? {onProgress: options.onProgress} : {})});
+		// Its credentials are this run's only; the run's files (key, shell homes) go when it stops. The VM list needs
+		// only its Azure stand-ins: its SSH servers and Bastions start on the first connect, which waits for them.
+		const onProgress = options.onProgress;
+		const demo = await startDemo({
+			topology,
+			configDir: options.paths.dir,
+			store,
+			ssh: 'on-first-connect',
+			// Progress goes to the starting splash only while it is up; later steps (the first connect's) are logged.
+			onProgress: step => (onProgress && !splashDone ? onProgress(step) : options.logger.debug(`demo lab: ${step}`)),
+		});
 		stopDemo = () => demo.stop();
 		// The demo's clients are signed in to the lab (and closed with it); its Entra device code is approved by the
 		// lab after a moment.
@@ -43,6 +53,7 @@ export async function buildServices(
 			resolveAddress: demo.resolve,
 			// The demo says its per-run password in the password prompt.
 			secretRequest: request => withDemoPasswordHint(request, demo.credentials),
+			beforeConnect: () => labNetworkReady(demo.network(), options.logger),
 		};
 	}
 	const core = buildCoreServices({
@@ -56,6 +67,7 @@ export async function buildServices(
 		onProgress: options.onProgress,
 		...demoHooks,
 	});
+	splashDone = true;
 	const clipboard = settings.settings.clipboard;
 	const app: AppServices = {
 		...core.services,
@@ -78,4 +90,25 @@ export async function buildServices(
 			await stopDemo?.().catch(() => {});
 		},
 	};
+}
+
+/** How long a connect waits for the demo's SSH servers to start (about 20 ms idle; seconds on a loaded machine). */
+const LAB_NETWORK_WAIT_MS = 30_000;
+
+/** Waits, bounded, for the demo's SSH servers; a sentence saying why not when they cannot start. */
+async function labNetworkReady(starting: Promise<unknown>, logger: RunOptions['logger']): Promise<string | undefined> {
+	let timer: NodeJS.Timeout | undefined;
+	const timedOut = new Promise<'timeout'>(resolve => {
+		timer = setTimeout(() => resolve('timeout'), LAB_NETWORK_WAIT_MS);
+	});
+	try {
+		const result = await Promise.race([starting.then(() => 'ready' as const), timedOut]);
+		if (result === 'ready') return undefined;
+		return `The demo lab's SSH servers did not start within ${LAB_NETWORK_WAIT_MS / 1000} s. Try again in a moment; if it keeps failing, quit (q) and run vmux --demo again.`;
+	} catch (error) {
+		logger.error('demo lab: SSH servers did not start', error);
+		return `The demo lab's SSH servers could not start (${(error as Error).message}). Quit (q) and run vmux --demo again.`;
+	} finally {
+		clearTimeout(timer);
+	}
 }

@@ -1,7 +1,7 @@
 import {Agent as HttpAgent} from 'node:http';
 import type {Agent as HttpsAgent} from 'node:https';
-import {ComputeManagementClient} from '@azure/arm-compute';
-import {NetworkManagementClient} from '@azure/arm-network';
+import type {ComputeManagementClient} from '@azure/arm-compute';
+import type {NetworkManagementClient} from '@azure/arm-network';
 import {ResourceGraphClient} from '@azure/arm-resourcegraph';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {TokenCredential} from '@azure/identity';
@@ -50,8 +50,12 @@ export interface ArmClients {
 	credentialFor(subscriptionId: string): TokenCredential;
 	/** Subscriptions and tenants lists, with tokens of `tenantId` (default: the sign-in's own tenant). */
 	subscriptions(tenantId?: string): SubscriptionClient;
-	compute(subscriptionId: string): ComputeManagementClient;
-	network(subscriptionId: string): NetworkManagementClient;
+	/**
+	 * Compute and network clients load their SDK packages on first use (about a second of module loading on a busy
+	 * machine, more than the rest of the start): listing VMs goes through Resource Graph and needs neither.
+	 */
+	compute(subscriptionId: string): Promise<ComputeManagementClient>;
+	network(subscriptionId: string): Promise<NetworkManagementClient>;
 	/** Resource Graph answers for the tenant of its token: one client per tenant (default: the sign-in's own). */
 	resourceGraph(tenantId?: string): ResourceGraphClient;
 	/** Listen for throttling (to show "retrying in N s"); returns the unsubscribe function. */
@@ -96,8 +100,9 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 		tenantId && !options.tenantId ? tenantCredential(credential, () => tenantId) : credential;
 	const subscriptionClients = new Map<string, SubscriptionClient>();
 	const graphClients = new Map<string, ResourceGraphClient>();
-	const computeClients = new Map<string, ComputeManagementClient>();
-	const networkClients = new Map<string, NetworkManagementClient>();
+	// Promises, so that calls made while the package loads share one client.
+	const computeClients = new Map<string, Promise<ComputeManagementClient>>();
+	const networkClients = new Map<string, Promise<NetworkManagementClient>>();
 
 	return {
 		cloud,
@@ -120,7 +125,9 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 		compute(subscriptionId) {
 			let client = computeClients.get(subscriptionId);
 			if (!client) {
-				client = withPolicy(new ComputeManagementClient(credentialFor(subscriptionId), subscriptionId, {...coreOptions, credentials: {scopes: [scope]}}), policy);
+				client = import('@azure/arm-compute').then(({ComputeManagementClient}) =>
+					withPolicy(new ComputeManagementClient(credentialFor(subscriptionId), subscriptionId, {...coreOptions, credentials: {scopes: [scope]}}), policy),
+				);
 				computeClients.set(subscriptionId, client);
 			}
 			return client;
@@ -128,9 +135,11 @@ export function createArmClients(options: ArmClientsOptions): ArmClients {
 		network(subscriptionId) {
 			let client = networkClients.get(subscriptionId);
 			if (!client) {
-				client = withPolicy(
-					new NetworkManagementClient(credentialFor(subscriptionId), subscriptionId, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
-					policy,
+				client = import('@azure/arm-network').then(({NetworkManagementClient}) =>
+					withPolicy(
+						new NetworkManagementClient(credentialFor(subscriptionId), subscriptionId, {...coreOptions, $host: cloud.armEndpoint, credentialScopes: [scope]}),
+						policy,
+					),
 				);
 				networkClients.set(subscriptionId, client);
 			}

@@ -62,7 +62,7 @@ async function readProfileBastion(ctx: DoctorContext, input: BastionInput, basti
 	}
 	let facts: BastionFacts | undefined;
 	try {
-		facts = bastionFactsFromSdk(await ctx.clients.network(parsed.subscriptionId).bastionHosts.get(parsed.resourceGroup, parsed.name, {abortSignal: ctx.signal}));
+		facts = bastionFactsFromSdk(await (await ctx.clients.network(parsed.subscriptionId)).bastionHosts.get(parsed.resourceGroup, parsed.name, {abortSignal: ctx.signal}));
 	} catch (error) {
 		const problem = problemOf(ctx, error, `reading the Bastion ${parsed.name}`);
 		const fix =
@@ -96,7 +96,7 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 		subscriptionIds.map(async subscriptionId => {
 			const name = ctx.subscriptionNames.get(subscriptionId.toLowerCase()) ?? subscriptionId;
 			try {
-				for await (const host of ctx.clients.network(subscriptionId).bastionHosts.list({abortSignal: ctx.signal})) {
+				for await (const host of (await ctx.clients.network(subscriptionId)).bastionHosts.list({abortSignal: ctx.signal})) {
 					const facts = bastionFactsFromSdk(host);
 					if (facts) bastions.push(facts);
 				}

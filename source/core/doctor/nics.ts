@@ -24,7 +24,7 @@ export async function checkNics(ctx: DoctorContext, vm: FoundVm): Promise<{check
 		const parsed = parseResourceId(ref.id);
 		if (!parsed?.resourceGroup || !parsed.name) continue;
 		try {
-			const nic = await ctx.clients.network(parsed.subscriptionId).networkInterfaces.get(parsed.resourceGroup, parsed.name, {abortSignal: ctx.signal});
+			const nic = await (await ctx.clients.network(parsed.subscriptionId)).networkInterfaces.get(parsed.resourceGroup, parsed.name, {abortSignal: ctx.signal});
 			const facts = nicFactsFromSdk(nic);
 			if (facts) nics.push({...facts, name: parsed.name, primary: ref.primary === true || refs.length === 1});
 		} catch (error) {

@@ -57,7 +57,7 @@ async function findByName(ctx: DoctorContext, name: string, subscriptions: Subsc
 		subscriptions.subscriptions.map(async sub => {
 			const keeper = responseKeeper();
 			try {
-				for await (const vm of ctx.clients.compute(sub.id).virtualMachines.listAll({abortSignal: ctx.signal, onResponse: keeper.onResponse})) {
+				for await (const vm of (await ctx.clients.compute(sub.id)).virtualMachines.listAll({abortSignal: ctx.signal, onResponse: keeper.onResponse})) {
 					if (vm.id && vm.name?.toLowerCase() === wanted) matches.push(vm.id);
 				}
 			} catch (error) {
@@ -96,7 +96,7 @@ async function readVm(ctx: DoctorContext, vmId: string, profile: Profile | undef
 	const name = parsed.name!;
 	let model: VirtualMachine;
 	try {
-		model = await ctx.clients.compute(parsed.subscriptionId).virtualMachines.get(resourceGroup, name, {expand: 'instanceView', abortSignal: ctx.signal});
+		model = await (await ctx.clients.compute(parsed.subscriptionId)).virtualMachines.get(resourceGroup, name, {expand: 'instanceView', abortSignal: ctx.signal});
 	} catch (error) {
 		const problem = problemOf(ctx, error, `reading the VM ${name}`);
 		const fix =

@@ -25,8 +25,8 @@ export type VnetRead = {ok: true; vnet: VnetInfo} | {ok: false; problem: AzurePr
 export async function readVnet(ctx: DoctorContext, vnetId: string): Promise<VnetRead> {
 	const parsed = parseResourceId(vnetId);
 	if (!parsed?.resourceGroup || !parsed.name) return {ok: false, problem: {kind: 'service', message: `'${vnetId}' is not a virtual network id.`}};
-	const network = ctx.clients.network(parsed.subscriptionId);
 	try {
+		const network = await ctx.clients.network(parsed.subscriptionId);
 		const vnet = await network.virtualNetworks.get(parsed.resourceGroup, parsed.name, {abortSignal: ctx.signal});
 		let peerings = vnet.virtualNetworkPeerings?.map(peering => ({
 			name: peering.name ?? '',

@@ -49,7 +49,7 @@ export async function readFactsFromArm(
 
 	/** Collects one paged list; a 403 becomes a reported problem and an empty list. */
 	const collect =
-		<T>(doing: string, list: (options: ListOptions) => AsyncIterable<T>, into: (item: T) => void) =>
+		<T>(doing: string, list: (options: ListOptions) => Promise<AsyncIterable<T>>, into: (item: T) => void) =>
 		async (): Promise<void> => {
 			// The compute SDK's pager replaces the service's error message with "Pagination failed …"; keep the
 			// body of a failed page so the sentence can still name the action and scope ARM refused.
@@ -58,7 +58,7 @@ export async function readFactsFromArm(
 				if (response.status >= 400 && response.bodyAsText) failedBody = response.bodyAsText;
 			};
 			try {
-				for await (const item of list({abortSignal, onResponse})) into(item);
+				for await (const item of await list({abortSignal, onResponse})) into(item);
 			} catch (error) {
 				const problem = describeAzureError(withServiceMessage(error, failedBody), {doing, subscriptionNames, endpoint: clients.cloud.armEndpoint});
 				if (problem.kind === 'forbidden') problems.push(problem);
@@ -70,17 +70,18 @@ export async function readFactsFromArm(
 	let completed = 0;
 	const tasks: Array<() => Promise<void>> = [];
 	for (const sub of subscriptions) {
-		const compute = clients.compute(sub.id);
-		const network = clients.network(sub.id);
+		// Asked for inside each task: a client whose package fails to load is that task's error, reported like the rest.
+		const compute = () => clients.compute(sub.id);
+		const network = () => clients.network(sub.id);
 		const where = `in ${sub.name}`;
 		const subTasks = [
-			collect(`listing virtual machines ${where}`, options => compute.virtualMachines.listAll(options), vm => vmsWithModel.push(vm)),
+			collect(`listing virtual machines ${where}`, async options => (await compute()).virtualMachines.listAll(options), vm => vmsWithModel.push(vm)),
 			// statusOnly=true returns the instance views (power state) of all VMs in one paged call.
-			collect(`reading VM power states ${where}`, options => compute.virtualMachines.listAll({...options, statusOnly: 'true'}), vm => vmsWithStatus.push(vm)),
-			collect(`listing network interfaces ${where}`, options => network.networkInterfaces.listAll(options), nic => pushDefined(nics, nicFactsFromSdk(nic))),
-			collect(`listing public IP addresses ${where}`, options => network.publicIPAddresses.listAll(options), ip => pushDefined(publicIps, publicIpFactsFromSdk(ip))),
-			collect(`listing virtual networks ${where}`, options => network.virtualNetworks.listAll(options), vnet => pushDefined(vnets, vnetFactsFromSdk(vnet))),
-			collect(`listing Bastion hosts ${where}`, options => network.bastionHosts.list(options), bastion => pushDefined(bastions, bastionFactsFromSdk(bastion))),
+			collect(`reading VM power states ${where}`, async options => (await compute()).virtualMachines.listAll({...options, statusOnly: 'true'}), vm => vmsWithStatus.push(vm)),
+			collect(`listing network interfaces ${where}`, async options => (await network()).networkInterfaces.listAll(options), nic => pushDefined(nics, nicFactsFromSdk(nic))),
+			collect(`listing public IP addresses ${where}`, async options => (await network()).publicIPAddresses.listAll(options), ip => pushDefined(publicIps, publicIpFactsFromSdk(ip))),
+			collect(`listing virtual networks ${where}`, async options => (await network()).virtualNetworks.listAll(options), vnet => pushDefined(vnets, vnetFactsFromSdk(vnet))),
+			collect(`listing Bastion hosts ${where}`, async options => (await network()).bastionHosts.list(options), bastion => pushDefined(bastions, bastionFactsFromSdk(bastion))),
 		];
 		remaining.set(sub.id, subTasks.length);
 		for (const task of subTasks) {
@@ -104,7 +105,7 @@ export async function readFactsFromArm(
 				const peerings: NonNullable<VnetFacts['peerings']> = [];
 				await collect(
 					`listing peerings of ${parsed.name}`,
-					options => clients.network(parsed.subscriptionId).virtualNetworkPeerings.list(parsed.resourceGroup!, parsed.name!, options),
+					async options => (await clients.network(parsed.subscriptionId)).virtualNetworkPeerings.list(parsed.resourceGroup!, parsed.name!, options),
 					peering => {
 						if (peering.remoteVirtualNetwork?.id) peerings.push({remoteVnetId: peering.remoteVirtualNetwork.id, state: peering.peeringState});
 					},

@@ -215,6 +215,6 @@ export async function listVmExtensions(clients: ArmClients, vmId: string, signal
 	if (!parsed?.resourceGroup || !parsed.name || parsed.type?.toLowerCase() !== 'microsoft.compute/virtualmachines') {
 		throw new Error(`'${vmId}' is not a virtual machine id.`);
 	}
-	const result = await clients.compute(parsed.subscriptionId).virtualMachineExtensions.list(parsed.resourceGroup, parsed.name, {abortSignal: signal});
+	const result = await (await clients.compute(parsed.subscriptionId)).virtualMachineExtensions.list(parsed.resourceGroup, parsed.name, {abortSignal: signal});
 	return (result.value ?? []).map(extension => extension.typePropertiesType).filter((type): type is string => Boolean(type));
 }

@@ -13,6 +13,6 @@ export async function readPowerState(clients: ArmClients, vmId: string, signal?:
 	if (!parsed?.resourceGroup || !parsed.name || parsed.type?.toLowerCase() !== 'microsoft.compute/virtualmachines') {
 		throw new Error(`'${vmId}' is not a virtual machine id.`);
 	}
-	const view = await clients.compute(parsed.subscriptionId).virtualMachines.instanceView(parsed.resourceGroup, parsed.name, signal ? {abortSignal: signal} : {});
+	const view = await (await clients.compute(parsed.subscriptionId)).virtualMachines.instanceView(parsed.resourceGroup, parsed.name, signal ? {abortSignal: signal} : {});
 	return powerStateFromCode(powerCodeFromStatuses(view.statuses));
 }

@@ -1,5 +1,6 @@
 import {sentence} from './errors.js';
 import type {ConnectionState, DisconnectCause} from './types.js';
+import {hintKeys} from '../commands/hint-keys.js';
 
 /**
  * What a session says while its connection is down: the whole message goes into the pane (it scrolls with
@@ -19,22 +20,23 @@ export function retryCanHelp(state: DisconnectedState): boolean {
 
 /** The next steps, as one sentence or two, naming only keys that work in a session. */
 export function disconnectActions(state: DisconnectedState): string {
-	const close = 'Ctrl-b x closes this session.';
-	const editProfile = 'To change the profile, Ctrl-b d goes back to the browser, where e edits it.';
+	const keys = hintKeys();
+	const close = `${keys.close} closes this session.`;
+	const editProfile = `To change the profile, ${keys.detach} goes back to the browser, where e edits it.`;
 	switch (state.cause) {
 		case 'host-key':
-			return `Once the old key is removed, Ctrl-b r connects again. ${close}`;
+			return `Once the old key is removed, ${keys.reconnect} connects again. ${close}`;
 		case 'host-key-this-run':
 			return close;
 		case 'host-key-rejected':
-			return `Ctrl-b r asks about the key again. ${close}`;
+			return `${keys.reconnect} asks about the key again. ${close}`;
 		case 'cancelled':
-			return `Ctrl-b r asks again. ${close}`;
+			return `${keys.reconnect} asks again. ${close}`;
 		case 'auth':
 		case 'credentials':
 			return `${close} ${editProfile}`;
 		default:
-			return retryCanHelp(state) ? `Ctrl-b r reconnects now. ${close}` : close;
+			return retryCanHelp(state) ? `${keys.reconnect} reconnects now. ${close}` : close;
 	}
 }
 
@@ -59,15 +61,16 @@ export function disconnectStatus(state: DisconnectedState, now = Date.now()): st
 		default:
 			what = sentence(state.reason);
 	}
+	const keys = hintKeys();
 	const retry = state.retryAt !== undefined ? ` Retrying in ${Math.max(0, Math.ceil((state.retryAt - now) / 1000))} s.` : '';
 	const next =
 		state.cause === 'host-key'
-			? ' After removing the old key, Ctrl-b r.'
+			? ` After removing the old key, ${keys.reconnect}.`
 			: state.cause === 'host-key-rejected' || state.cause === 'cancelled'
-				? ' Ctrl-b r asks again.'
+				? ` ${keys.reconnect} asks again.`
 				: retryCanHelp(state)
-					? ' Ctrl-b r reconnects now.'
-					: ' Ctrl-b x closes this session.';
+					? ` ${keys.reconnect} reconnects now.`
+					: ` ${keys.close} closes this session.`;
 	return `${what}${retry}${next}`;
 }
 

@@ -10,6 +10,7 @@ import {splitPane, type Arrangement, type Direction, type PresetLayout} from '..
 /** The pane a trial split adds. */
 const NEW_PANE = Symbol('new pane');
 import type {ConnectionSpec, Prompter} from './types.js';
+import {hintKeys} from '../commands/hint-keys.js';
 
 export interface SessionManagerOptions {
 	hostKeys: HostKeyPolicy;
@@ -101,7 +102,7 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 			if (limit !== undefined && inUse >= limit) {
 				throw new Error(
 					`This Bastion allows ${limit} session${limit === 1 ? '' : 's'} at a time (Developer SKU) and one is open. ` +
-						`Close it (Ctrl-b x) or use a Standard or Premium Bastion.`,
+						`Close it (${hintKeys().close}) or use a Standard or Premium Bastion.`,
 				);
 			}
 		}

@@ -7,6 +7,7 @@ import {usesDataPod} from '../profiles/sku.js';
 import type {Transport} from '../session/types.js';
 import {VMUX_USER_AGENT} from '../version.js';
 import {tunnelStream} from './tunnel-stream.js';
+import {hintKeys} from '../commands/hint-keys.js';
 
 /**
  * Azure Bastion's native-client tunnel (contracts §3), the way `az network bastion ssh` opens it: an ARM token
@@ -101,7 +102,7 @@ export class BastionTransport implements Transport {
 		} catch (error) {
 			// Not retried on its own (401-like): a sign-in does not come back by waiting.
 			const reason = (error as Error).message.replace(/\s+$/, '');
-			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${reason}${/[.!?]$/.test(reason) ? '' : '.'} Sign in (az login, or L in the browser), then Ctrl-b r.`, 401);
+			throw new BastionError(`Could not get an Azure token for Bastion ${bastion.name}: ${reason}${/[.!?]$/.test(reason) ? '' : '.'} Sign in (az login, or L in the browser), then ${hintKeys().reconnect}.`, 401);
 		}
 		// Developer and QuickConnect Bastions are shared: they hand out the data pod that carries this tunnel.
 		const dataPod = usesDataPod(bastion.sku);

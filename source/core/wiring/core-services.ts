@@ -63,6 +63,12 @@ export interface CoreServicesOptions {
 	preloadedCache?: CachedInventory | undefined;
 	/** Where a VM's address is reached instead (the demo's lab SSH servers). */
 	resolveAddress?: PlanContext['resolveAddress'];
+	/**
+	 * Runs before a connection is planned and waits for what connections need that starts late (the demo's SSH
+	 * servers, started on the first connect). Resolves to a sentence when that could not start: the connect then
+	 * stops with it. Bounded by the caller.
+	 */
+	beforeConnect?: () => Promise<string | undefined>;
 	/** Rewrites a password prompt before it is shown (the demo names its per-run password). */
 	secretRequest?: (request: {title: string; prompt: string}) => {title: string; prompt: string};
 	onProgress?: ((step: string) => void) | undefined;
@@ -244,6 +250,8 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 				const refusal = refuseBeforeProfile(azureVm ? await withCurrentPowerState(azureVm, currentPowerState) : vm);
 				return refusal ? {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal} : {kind: 'needs-profile'};
 			}
+			const notReady = await options.beforeConnect?.();
+			if (notReady) return {kind: 'error', title: `Cannot connect to ${vm.name}`, message: notReady};
 			const plan = await planConnection(profile, azureVm, {
 				resolveAddress: options.resolveAddress,
 				credentials: p => authStepsFor(p, {readSecret, entraLogin}),

@@ -26,8 +26,9 @@ async function setup(text: string, clipboard: ClipboardSetting = 'auto') {
 	const ui = new UiState();
 	ui.setView('sessions');
 	let clipboardWrites = '';
+	const manager = Object.assign(new EventEmitter(), {focused: session as unknown, inputReceivers: () => [session]});
 	const flow = new CopyModeFlow({
-		manager: {focused: session, inputReceivers: () => [session]} as unknown as SessionManager,
+		manager: manager as unknown as SessionManager,
 		ui,
 		painter,
 		terminal: {write: (data: string) => (clipboardWrites += data)},
@@ -35,13 +36,27 @@ async function setup(text: string, clipboard: ClipboardSetting = 'auto') {
 		program: undefined,
 	});
 	await settle();
-	return {terminal, session, out, painter, ui, flow, clipboardWrites: () => clipboardWrites, dispose: () => (painter.dispose(), terminal.dispose())};
+	return {terminal, session, manager, out, painter, ui, flow, clipboardWrites: () => clipboardWrites, dispose: () => (painter.dispose(), terminal.dispose())};
 }
 
 describe('copy mode in the app (flow, painter, clipboard, paste buffer)', () => {
 	const cleanups: Array<() => void> = [];
 	afterEach(() => {
 		for (const fn of cleanups.splice(0)) fn();
+	});
+
+	it('leaves when the focus moves to another pane (a split, another tab, a click), never drawing over it', async () => {
+		const app = await setup('one\r\ntwo');
+		cleanups.push(app.dispose);
+		app.flow.enter();
+		expect(app.ui.view).toBe('copy-mode');
+		// A state change of the same pane keeps it.
+		app.manager.emit('change');
+		expect(app.ui.view).toBe('copy-mode');
+		app.manager.focused = Object.assign(new EventEmitter(), {terminal: app.terminal});
+		app.manager.emit('change');
+		expect(app.ui.view).toBe('sessions');
+		expect(app.flow.active).toBeUndefined();
 	});
 
 	it('draws its view, the current match apart from the others, and repaints only the rows that changed', async () => {

@@ -51,12 +51,18 @@ async function setup() {
 		focus(index: number) {
 			this.focusedIndex = index;
 			painter.setSession(sessions[index] as unknown as ShellSession);
+			this.events.emit('change');
 		},
 		focusSession(session: ShellSession) {
 			this.focus(sessions.indexOf(session as unknown as FakeSession));
 		},
 		inputReceivers() {
 			return [this.focused];
+		},
+		// Copy mode listens for focus changes; the focus changes here go through focus() above.
+		events: new EventEmitter(),
+		on(event: string, listener: () => void) {
+			this.events.on(event, listener);
 		},
 	};
 	painter.setSession(sessions[0] as unknown as ShellSession);

@@ -23,10 +23,10 @@ describe('createArmClients', () => {
 				throw Object.assign(new Error('stopped by test'), {code: 'TEST_STOP'});
 			},
 		};
-		for (const client of [clients.subscriptions(), clients.compute('s1'), clients.network('s1')]) client.pipeline.addPolicy(stop as never);
+		for (const client of [clients.subscriptions(), await clients.compute('s1'), await clients.network('s1')]) client.pipeline.addPolicy(stop as never);
 		await collect(clients.subscriptions().subscriptions.list()).catch(() => undefined);
-		await collect(clients.compute('s1').virtualMachines.listAll()).catch(() => undefined);
-		await collect(clients.network('s1').bastionHosts.list()).catch(() => undefined);
+		await collect((await clients.compute('s1')).virtualMachines.listAll()).catch(() => undefined);
+		await collect((await clients.network('s1')).bastionHosts.list()).catch(() => undefined);
 		expect(urls).toEqual([
 			'https://management.chinacloudapi.cn/subscriptions',
 			'https://management.chinacloudapi.cn/subscriptions/s1/providers/Microsoft.Compute/virtualMachines',
@@ -38,11 +38,13 @@ describe('createArmClients', () => {
 		clients.close();
 	});
 
-	test('clients are made once per subscription', () => {
+	test('clients are made once per subscription, also when asked for while their package loads', async () => {
 		const clients = createArmClients({cloud: AZURE_CLOUDS.AzureCloud, credential: new LabCredential({token: 't', expiresOnTimestamp: 0})});
-		expect(clients.compute('a')).toBe(clients.compute('a'));
-		expect(clients.compute('a')).not.toBe(clients.compute('b'));
-		expect(clients.network('a')).toBe(clients.network('a'));
+		const [first, second] = await Promise.all([clients.compute('a'), clients.compute('a')]);
+		expect(first).toBe(second);
+		expect(await clients.compute('a')).toBe(first);
+		expect(await clients.compute('b')).not.toBe(first);
+		expect(await clients.network('a')).toBe(await clients.network('a'));
 		expect(clients.resourceGraph()).toBe(clients.resourceGraph());
 		clients.close();
 	});
@@ -50,7 +52,7 @@ describe('createArmClients', () => {
 	test('the lab CA is trusted by the lab clients only, never process-wide', async () => {
 		const env = await startLabWithClients();
 		try {
-			expect(await collect(env.clients.compute(DEV).virtualMachines.listAll())).toHaveLength(3);
+			expect(await collect((await env.clients.compute(DEV)).virtualMachines.listAll())).toHaveLength(3);
 			expect((await env.clients.resourceGraph().resources({query: 'Resources | project id', subscriptions: [DEV]})).count).toBeGreaterThan(0);
 			expect(process.env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined();
 			expect(globalAgent.options.ca).toBeUndefined();
@@ -77,7 +79,7 @@ describe('createArmClients', () => {
 			const stop = env.clients.onThrottle(event => seen.push(event.attempt));
 			stop();
 			env.lab.faults.throttle({count: 1, retryAfterSeconds: 1});
-			await collect(env.clients.network(DEV).bastionHosts.list());
+			await collect((await env.clients.network(DEV)).bastionHosts.list());
 			expect(seen).toEqual([]);
 		} finally {
 			await env.close();
@@ -91,8 +93,8 @@ describe('createArmClients', () => {
 			env.clients.onThrottle(event => seen.push(new URL(event.url).pathname));
 			const calls: Array<() => Promise<unknown>> = [
 				() => collect(env.clients.subscriptions().subscriptions.list()),
-				() => collect(env.clients.compute(DEV).virtualMachines.listAll()),
-				() => collect(env.clients.network(DEV).bastionHosts.list()),
+				async () => collect((await env.clients.compute(DEV)).virtualMachines.listAll()),
+				async () => collect((await env.clients.network(DEV)).bastionHosts.list()),
 				() => env.clients.resourceGraph().resources({query: 'Resources | project id', subscriptions: [DEV]}),
 			];
 			for (const call of calls) {

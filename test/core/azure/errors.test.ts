@@ -36,7 +36,7 @@ describe('describeAzureError', () => {
 		// Always the home tenant's token, as a credential that does not follow the subscription's tenant sends.
 		const homeOnly = createArmClients({cloud: env.cloud, credential: new LabCredential(scopes => env.lab.tokens.issueForScopes(scopes))});
 		try {
-			const problem = describeAzureError(await caught(homeOnly.compute(FABRIKAM).virtualMachines.get('rg-ops', 'ops-01')), {doing: 'reading ops-01'});
+			const problem = describeAzureError(await caught((await homeOnly.compute(FABRIKAM)).virtualMachines.get('rg-ops', 'ops-01')), {doing: 'reading ops-01'});
 			expect(problem).toMatchObject({kind: 'unauthenticated', status: 401, code: 'InvalidAuthenticationTokenTenant'});
 			expect(problem.message).toBe(
 				`This subscription belongs to another Microsoft Entra tenant (${FABRIKAM_TENANT}) than the token vmux got while reading ops-01. Sign in to that tenant (az login --tenant ${FABRIKAM_TENANT}), and start vmux without --tenant so it reaches every tenant you belong to.`,
@@ -48,7 +48,7 @@ describe('describeAzureError', () => {
 
 	test('403 names the role, the resource and the scope, with the portal’s prerequisites', async () => {
 		env.lab.faults.deny({type: 'Microsoft.Network/bastionHosts', scope: `/subscriptions/${DEV}/resourceGroups/rg-network`});
-		const problem = describeAzureError(await caught(env.clients.network(DEV).bastionHosts.get('rg-network', 'bas-std')), {subscriptionNames: names});
+		const problem = describeAzureError(await caught((await env.clients.network(DEV)).bastionHosts.get('rg-network', 'bas-std')), {subscriptionNames: names});
 		expect(problem).toMatchObject({
 			kind: 'forbidden',
 			status: 403,
@@ -64,9 +64,9 @@ describe('describeAzureError', () => {
 
 	test('403 on the VM, the NIC and the VNet name each', async () => {
 		const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
-			['Microsoft.Compute/virtualMachines', () => env.clients.compute(DEV).virtualMachines.get('rg-web', 'web-01'), /Reader role on the virtual machine \(virtualMachines 'web-01'/],
-			['Microsoft.Network/networkInterfaces', () => env.clients.network(DEV).networkInterfaces.get('rg-web', 'web-01-nic'), /Reader role on the VM's network interface \(NIC\)/],
-			['Microsoft.Network/virtualNetworks', () => env.clients.network(DEV).virtualNetworks.get('rg-data', 'vnet-dev-data'), /Reader role on the VM's virtual network \(needed when the Bastion sits in a peered network\)/],
+			['Microsoft.Compute/virtualMachines', async () => (await env.clients.compute(DEV)).virtualMachines.get('rg-web', 'web-01'), /Reader role on the virtual machine \(virtualMachines 'web-01'/],
+			['Microsoft.Network/networkInterfaces', async () => (await env.clients.network(DEV)).networkInterfaces.get('rg-web', 'web-01-nic'), /Reader role on the VM's network interface \(NIC\)/],
+			['Microsoft.Network/virtualNetworks', async () => (await env.clients.network(DEV)).virtualNetworks.get('rg-data', 'vnet-dev-data'), /Reader role on the VM's virtual network \(needed when the Bastion sits in a peered network\)/],
 		];
 		for (const [type, call, pattern] of cases) {
 			env.lab.faults.clear();

@@ -171,7 +171,7 @@ describe('runDoctor', () => {
 			const lab = await startLabWithClients({topology: withoutSystemAssignedIdentity(loadDemoTopology(), ['app-01'])});
 			try {
 				// The lab serves the VM as ARM would after `az vm identity remove`: no identity block at all.
-				const raw = await collect(lab.clients.compute(PROD).virtualMachines.list('rg-app'));
+				const raw = await collect((await lab.clients.compute(PROD)).virtualMachines.list('rg-app'));
 				expect(raw.find(vm => vm.name === 'app-01')?.identity).toBeUndefined();
 				const report = await runDoctor({clients: lab.clients, vm: 'app-01', profile: profileFor('app-01', {auth: {type: 'entra'}, username: undefined})});
 				const auth = checkOf(report, 'auth');

@@ -43,7 +43,7 @@ describe('reads through the real SDKs', () => {
 	});
 
 	test('VMs: list by subscription without and with statusOnly=true, by resource group, get, $expand, instanceView', async () => {
-		const compute = env.clients.compute(DEV);
+		const compute = await env.clients.compute(DEV);
 		const plain = await collect(compute.virtualMachines.listAll());
 		expect(plain.map(vm => vm.name).sort()).toEqual(['db-01', 'web-01', 'web-02']);
 		expect(plain.every(vm => vm.instanceView === undefined)).toBe(true);
@@ -65,7 +65,7 @@ describe('reads through the real SDKs', () => {
 	});
 
 	test('VM extensions: listed, and returned as the VM’s child resources', async () => {
-		const compute = env.clients.compute(PROD);
+		const compute = await env.clients.compute(PROD);
 		const extensions = await compute.virtualMachineExtensions.list('rg-app', 'app-01');
 		expect(extensions.value?.map(e => [e.name, e.publisher, e.typePropertiesType])).toEqual([
 			['AADSSHLoginForLinux', 'Microsoft.Azure.ActiveDirectory', 'AADSSHLoginForLinux'],
@@ -76,7 +76,7 @@ describe('reads through the real SDKs', () => {
 	});
 
 	test('NICs, public IPs: list all, list in a group, get', async () => {
-		const network = env.clients.network(PROD);
+		const network = await env.clients.network(PROD);
 		const nics = await collect(network.networkInterfaces.listAll());
 		expect(nics).toHaveLength(4);
 		const jump = await network.networkInterfaces.get('rg-legacy', 'jump-01-nic');
@@ -95,7 +95,7 @@ describe('reads through the real SDKs', () => {
 	});
 
 	test('VNets (with peerings inline) and the peerings list', async () => {
-		const network = env.clients.network(DEV);
+		const network = await env.clients.network(DEV);
 		const vnets = await collect(network.virtualNetworks.listAll());
 		const data = vnets.find(vnet => vnet.name === 'vnet-dev-data')!;
 		expect(data.virtualNetworkPeerings?.map(p => [p.name, p.peeringState, p.remoteVirtualNetwork?.id?.split('/').at(-1)])).toEqual([
@@ -108,7 +108,7 @@ describe('reads through the real SDKs', () => {
 	});
 
 	test('Bastion hosts: list by subscription and group, get; missing flags stay missing on the wire', async () => {
-		const network = env.clients.network(PROD);
+		const network = await env.clients.network(PROD);
 		const bastions = await collect(network.bastionHosts.list());
 		expect(bastions.map(b => [b.name, b.sku?.name]).sort()).toEqual([
 			['bas-basic', 'Basic'],
@@ -133,12 +133,12 @@ describe('reads through the real SDKs', () => {
 
 	test('nextLink paging covers every list the inventory uses', async () => {
 		env.lab.config.pageSize = 1;
-		const network = env.clients.network(PROD);
+		const network = await env.clients.network(PROD);
 		expect(await collect(network.networkInterfaces.listAll())).toHaveLength(4);
 		expect(await collect(network.bastionHosts.list())).toHaveLength(3);
 		expect(await collect(network.virtualNetworks.listAll())).toHaveLength(4);
 		expect(await collect(network.publicIPAddresses.listAll())).toHaveLength(3);
-		expect(await collect(env.clients.compute(PROD).virtualMachines.listAll({statusOnly: 'true'}))).toHaveLength(4);
+		expect(await collect((await env.clients.compute(PROD)).virtualMachines.listAll({statusOnly: 'true'}))).toHaveLength(4);
 		const pages = env.lab.requests.filter(request => request.path.endsWith('/bastionHosts'));
 		expect(pages.slice(-3).map(request => Boolean(request.query.$skiptoken))).toEqual([false, true, true]);
 	});
@@ -197,9 +197,9 @@ describe('reads through the real SDKs', () => {
 	});
 
 	test('not found answers are ARM’s', async () => {
-		await expect(env.clients.compute(DEV).virtualMachines.get('rg-web', 'web-99')).rejects.toMatchObject({statusCode: 404, code: 'ResourceNotFound'});
-		await expect(env.clients.compute(DEV).virtualMachines.get('rg-nope', 'web-01')).rejects.toMatchObject({statusCode: 404, code: 'ResourceGroupNotFound'});
-		await expect(collect(env.clients.network('00000000-0000-4000-8000-000000000000').bastionHosts.list())).rejects.toMatchObject({
+		await expect((await env.clients.compute(DEV)).virtualMachines.get('rg-web', 'web-99')).rejects.toMatchObject({statusCode: 404, code: 'ResourceNotFound'});
+		await expect((await env.clients.compute(DEV)).virtualMachines.get('rg-nope', 'web-01')).rejects.toMatchObject({statusCode: 404, code: 'ResourceGroupNotFound'});
+		await expect(collect((await env.clients.network('00000000-0000-4000-8000-000000000000')).bastionHosts.list())).rejects.toMatchObject({
 			statusCode: 404,
 			code: 'SubscriptionNotFound',
 		});
@@ -257,8 +257,8 @@ describe('authentication', () => {
 		});
 		const clients = createArmClients({cloud: env.cloud, credential: recording});
 		await collect(clients.subscriptions().subscriptions.list());
-		await collect(clients.compute(DEV).virtualMachines.listAll());
-		await collect(clients.network(DEV).bastionHosts.list());
+		await collect((await clients.compute(DEV)).virtualMachines.listAll());
+		await collect((await clients.network(DEV)).bastionHosts.list());
 		await clients.resourceGraph().resources({query: 'Resources | project id', subscriptions: [DEV]});
 		clients.close();
 		expect(new Set(scopes.flat())).toEqual(new Set(['https://management.azure.com/.default']));
@@ -270,7 +270,7 @@ describe('faults', () => {
 
 	test('403 AuthorizationFailed over a whole list scope, with the contract’s error shape', async () => {
 		env.lab.faults.deny({type: 'Microsoft.Network/bastionHosts', scope: scopeOf(DEV)});
-		const error = (await collect(env.clients.network(DEV).bastionHosts.list()).catch(e => e)) as {statusCode: number; code: string; message: string};
+		const error = (await collect((await env.clients.network(DEV)).bastionHosts.list()).catch(e => e)) as {statusCode: number; code: string; message: string};
 		expect(error.statusCode).toBe(403);
 		expect(error.code).toBe('AuthorizationFailed');
 		expect(error.message).toBe(
@@ -283,24 +283,24 @@ describe('faults', () => {
 		expect(Object.keys(raw.json as object)).toEqual(['error']);
 		expect(Object.keys((raw.json as {error: object}).error)).toEqual(['code', 'message']);
 		// Other types and other subscriptions are unaffected.
-		expect(await collect(env.clients.network(DEV).virtualNetworks.listAll())).toHaveLength(2);
-		expect(await collect(env.clients.network(PROD).bastionHosts.list())).toHaveLength(3);
+		expect(await collect((await env.clients.network(DEV)).virtualNetworks.listAll())).toHaveLength(2);
+		expect(await collect((await env.clients.network(PROD)).bastionHosts.list())).toHaveLength(3);
 	});
 
 	test('a narrower denial hides items from wider lists and refuses the item itself', async () => {
 		env.lab.faults.deny({type: 'Microsoft.Network/bastionHosts', scope: `${scopeOf(PROD)}/resourceGroups/rg-app`});
-		expect((await collect(env.clients.network(PROD).bastionHosts.list())).map(b => b.name).sort()).toEqual(['bas-basic', 'bas-dev']);
-		await expect(env.clients.network(PROD).bastionHosts.get('rg-app', 'bas-prem')).rejects.toMatchObject({
+		expect((await collect((await env.clients.network(PROD)).bastionHosts.list())).map(b => b.name).sort()).toEqual(['bas-basic', 'bas-dev']);
+		await expect((await env.clients.network(PROD)).bastionHosts.get('rg-app', 'bas-prem')).rejects.toMatchObject({
 			statusCode: 403,
 			message: expect.stringContaining(`over scope '${scopeOf(PROD)}/resourceGroups/rg-app/providers/Microsoft.Network/bastionHosts/bas-prem'`),
 		});
 		// Authorization comes first: a name that does not exist is refused the same way.
-		await expect(env.clients.network(PROD).bastionHosts.get('rg-app', 'no-such')).rejects.toMatchObject({statusCode: 403});
+		await expect((await env.clients.network(PROD)).bastionHosts.get('rg-app', 'no-such')).rejects.toMatchObject({statusCode: 403});
 	});
 
 	test('a denial on a type covers its child types (VNet -> peerings, VM -> extensions)', async () => {
 		env.lab.faults.deny({type: 'Microsoft.Network/virtualNetworks', scope: scopeOf(DEV)});
-		await expect(collect(env.clients.network(DEV).virtualNetworkPeerings.list('rg-data', 'vnet-dev-data'))).rejects.toMatchObject({
+		await expect(collect((await env.clients.network(DEV)).virtualNetworkPeerings.list('rg-data', 'vnet-dev-data'))).rejects.toMatchObject({
 			statusCode: 403,
 			message: expect.stringContaining("'Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read'"),
 		});
@@ -310,8 +310,8 @@ describe('faults', () => {
 		env.lab.faults.deny({scope: scopeOf(PROD)});
 		expect((await collect(env.clients.subscriptions().subscriptions.list())).map(sub => sub.displayName)).toEqual(['Contoso Dev']);
 		// (The compute SDK's pager keeps the code but replaces ARM's message; the inventory restores it.)
-		await expect(collect(env.clients.compute(PROD).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 403, code: 'AuthorizationFailed'});
-		await expect(collect(env.clients.network(PROD).networkInterfaces.listAll())).rejects.toMatchObject({
+		await expect(collect((await env.clients.compute(PROD)).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 403, code: 'AuthorizationFailed'});
+		await expect(collect((await env.clients.network(PROD)).networkInterfaces.listAll())).rejects.toMatchObject({
 			statusCode: 403,
 			message: expect.stringContaining(`'Microsoft.Network/networkInterfaces/read' over scope '${scopeOf(PROD)}'`),
 		});
@@ -322,7 +322,7 @@ describe('faults', () => {
 		const events: Array<{attempt: number; retryAfterMs: number}> = [];
 		const stop = env.clients.onThrottle(event => events.push({attempt: event.attempt, retryAfterMs: event.retryAfterMs}));
 		env.lab.faults.throttle({count: 2, retryAfterSeconds: 1});
-		const vms = await collect(env.clients.compute(DEV).virtualMachines.listAll());
+		const vms = await collect((await env.clients.compute(DEV)).virtualMachines.listAll());
 		stop();
 		expect(vms).toHaveLength(3);
 		expect(events).toEqual([
@@ -367,7 +367,7 @@ describe('faults', () => {
 	test('when throttling outlasts the retries, the 429 surfaces', async () => {
 		const clients = createArmClients({cloud: env.cloud, credential: env.credential, maxThrottleRetries: 1});
 		env.lab.faults.throttle({count: 5, retryAfterSeconds: 1});
-		await expect(collect(clients.compute(DEV).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 429});
+		await expect(collect((await clients.compute(DEV)).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 429});
 		clients.close();
 	});
 });

@@ -90,7 +90,7 @@ describe('the lab serves the examples unedited', () => {
 	});
 
 	test('through the SDK: the Developer host’s virtualNetwork, the flags the examples leave out', async () => {
-		const network = env.clients.network(SUB);
+		const network = await env.clients.network(SUB);
 		const bastions = await collect(network.bastionHosts.list());
 		const developer = bastions.find(b => b.name === 'bastionhostdeveloper')!;
 		expect(developer.sku?.name).toBe('Developer');

@@ -74,7 +74,7 @@ describe('lab Resource Graph: lagging power state', () => {
 		env.lab.faults.clear();
 		env.lab.faults.lagGraph({vmId: web01()});
 		expect((await graphRow('web-01')).properties.extended).toEqual({});
-		const view = await quick.compute(DEV).virtualMachines.instanceView('rg-web', 'web-01');
+		const view = await (await quick.compute(DEV)).virtualMachines.instanceView('rg-web', 'web-01');
 		expect(view.statuses?.map(status => status.code)).toContain('PowerState/running');
 	});
 });
@@ -82,7 +82,7 @@ describe('lab Resource Graph: lagging power state', () => {
 describe('ARM and Resource Graph clients retry transient failures', () => {
 	test.each([503, 502, 504, 500, 'reset'] as const)('a VM list survives %s twice', async answer => {
 		env.lab.faults.fail({answer, count: 2, pathPrefix: VMS});
-		const vms = await collect(quick.compute(DEV).virtualMachines.listAll());
+		const vms = await collect((await quick.compute(DEV)).virtualMachines.listAll());
 		expect(vms.map(vm => vm.name).sort()).toEqual(['db-01', 'web-01', 'web-02']);
 		expect(env.lab.faults.takeFailure(VMS)).toBeUndefined();
 	});
@@ -102,14 +102,14 @@ describe('ARM and Resource Graph clients retry transient failures', () => {
 	test('the default clients retry too (backoff from 0.8 s)', async () => {
 		env.lab.faults.fail({answer: 503, pathPrefix: VMS});
 		const started = Date.now();
-		expect(await collect(env.clients.compute(DEV).virtualMachines.listAll())).toHaveLength(3);
+		expect(await collect((await env.clients.compute(DEV)).virtualMachines.listAll())).toHaveLength(3);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(500);
 	});
 
 	test('retries are bounded: a failure that outlasts them surfaces as the service’s 503', async () => {
 		env.lab.faults.fail({answer: 503, count: 10, pathPrefix: VMS});
 		const before = env.lab.requests.length;
-		await expect(collect(quick.compute(DEV).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 503});
+		await expect(collect((await quick.compute(DEV)).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 503});
 		// The first try and three retries.
 		expect(env.lab.requests.slice(before).filter(request => request.path === VMS && request.status === 503)).toHaveLength(4);
 	});
@@ -118,7 +118,7 @@ describe('ARM and Resource Graph clients retry transient failures', () => {
 		const clients = createArmClients({cloud: env.cloud, credential: env.credential, maxTotalWaitMs: 1000});
 		env.lab.faults.fail({answer: 503, pathPrefix: VMS, retryAfterSeconds: 30});
 		const started = Date.now();
-		await expect(collect(clients.compute(DEV).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 503});
+		await expect(collect((await clients.compute(DEV)).virtualMachines.listAll())).rejects.toMatchObject({statusCode: 503});
 		expect(Date.now() - started).toBeLessThan(5000);
 		clients.close();
 	});
@@ -131,7 +131,7 @@ describe('ARM and Resource Graph clients retry transient failures', () => {
 		await server.close();
 		const clients = createArmClients({cloud: labCloud(url, env.lab.ca), credential: env.credential});
 		const started = Date.now();
-		await expect(collect(clients.compute(DEV).virtualMachines.listAll())).rejects.toMatchObject({code: 'ECONNREFUSED'});
+		await expect(collect((await clients.compute(DEV)).virtualMachines.listAll())).rejects.toMatchObject({code: 'ECONNREFUSED'});
 		expect(Date.now() - started).toBeLessThan(700);
 		clients.close();
 	});

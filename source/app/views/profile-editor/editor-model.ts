@@ -27,6 +27,7 @@ import {
 	type TransportKind,
 } from '../../../core/profiles/schema.js';
 import {checkProfileAgainstSku, IP_CONNECT_LOCKED_LABEL, lockedPortLabel, type Problem} from '../../../core/profiles/sku.js';
+import {hintKeys} from '../../../core/commands/hint-keys.js';
 
 export type FieldId =
 	| 'name'
@@ -279,7 +280,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 		);
 	}
 	fields.push(
-		{id: 'record', kind: 'choice', label: 'Record', options: ['on-demand', 'from-start'], optionLabels: ['When asked (Ctrl-b R)', 'Every session, from the start']},
+		{id: 'record', kind: 'choice', label: 'Record', options: ['on-demand', 'from-start'], optionLabels: [`When asked (${hintKeys().record})`, 'Every session, from the start']},
 		{id: 'recordInput', kind: 'choice', label: 'Record input', options: ['no', 'yes'], optionLabels: ['No (output only)', 'Yes, except at password prompts']},
 	);
 	return fields;

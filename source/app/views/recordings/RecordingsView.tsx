@@ -4,6 +4,7 @@ import {Text} from '../../components/SafeText.js';
 import {displayText} from '../../../core/text/display-text.js';
 import {listRecordings, type RecordingFile} from '../../../core/recording/recordings-dir.js';
 import {useLiveState} from '../../hooks/use-live-state.js';
+import {hintKeys} from '../../../core/commands/hint-keys.js';
 
 export interface RecordingsViewProps {
 	dir: string;
@@ -55,7 +56,7 @@ export function RecordingsView({dir, activePaths, width, height, isActive, onDel
 		if (input === 'D' || input === 'd' || key.delete) {
 			const file = files[getIndex()];
 			if (!file) return;
-			if (activePaths.includes(file.path)) return setMessage(`${file.name} is still being recorded: stop it first (Ctrl-b R in its session).`);
+			if (activePaths.includes(file.path)) return setMessage(`${file.name} is still being recorded: stop it first (${hintKeys().record} in its session).`);
 			setMessage(undefined);
 			onDelete(file);
 		}
@@ -72,7 +73,7 @@ export function RecordingsView({dir, activePaths, width, height, isActive, onDel
 			<Text dimColor wrap="truncate">
 				{'   ' + 'VM'.padEnd(22) + 'STARTED'.padEnd(21) + 'DURATION'.padEnd(10) + 'SIZE'}
 			</Text>
-			{files.length === 0 ? <Text dimColor> No recordings yet: Ctrl-b R in a session starts one.</Text> : null}
+			{files.length === 0 ? <Text dimColor> No recordings yet: {hintKeys().record} in a session starts one.</Text> : null}
 			{files.slice(first, first + rows).map((file, i) => {
 				const at = first + i;
 				const active = activePaths.includes(file.path);

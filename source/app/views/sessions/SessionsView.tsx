@@ -6,6 +6,7 @@ import type {SessionManager} from '../../../core/session/session-manager.js';
 import type {ShellSession} from '../../../core/session/shell-session.js';
 import type {PanePainter} from '../../screen/pane-painter.js';
 import {copyModeStatus, type CopyModeFlow} from '../../copy-mode/copy-mode-flow.js';
+import {hintKeys} from '../../../core/commands/hint-keys.js';
 
 export interface SessionsViewProps {
 	manager: SessionManager;
@@ -51,7 +52,7 @@ export function SessionsView({manager, painter, top, width, height, copyMode}: S
 	if (!session) {
 		return (
 			<Box width={width} height={height} flexDirection="column">
-				<Text dimColor> No sessions. Ctrl-b d returns to the browser.</Text>
+				<Text dimColor> No sessions. {hintKeys().detach} returns to the browser.</Text>
 			</Box>
 		);
 	}
@@ -85,7 +86,8 @@ function PaneArea({painter, top, width, height, layoutHeight}: {painter: PanePai
 export function statusLine(session: ShellSession): {text: string; colour: string} | undefined {
 	if (session.state.kind === 'exited') {
 		const how = session.state.signal ? `killed by ${session.state.signal}` : `exited with status ${session.state.code}`;
-		return {text: `The shell ${how}. Ctrl-b x closes this pane, Ctrl-b c opens another shell.`, colour: 'gray'};
+		const keys = hintKeys();
+		return {text: `The shell ${how}. ${keys.close} closes this pane, ${keys.newWindow} opens another shell.`, colour: 'gray'};
 	}
 	const state = session.connection.state;
 	switch (state.kind) {
