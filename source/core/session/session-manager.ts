@@ -281,23 +281,42 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 	}
 
 	/**
-	 * Sizes every pane's PTY from its rectangle (a zoomed pane gets the whole area; the others keep their
-	 * place in the layout, as in tmux) and lets the focused pane's terminal parse at full speed, every other
-	 * one in small slices (TerminalEmulator.setBackground), those drawn beside it too: a flood in the pane
-	 * beside, parsed at full speed, held each echo in the focused pane for one of xterm's 12 ms bursts
-	 * (bench/run.mjs, split phase: echo p50 23 ms, 3.8 ms in slices, as tmux). Slices still parse tens of MiB/s.
+	 * Lets the focused pane's terminal parse at full speed, every other one in small slices
+	 * (TerminalEmulator.setBackground), those drawn beside it too: a flood in the pane beside, parsed at full
+	 * speed, held each echo in the focused pane for one of xterm's 12 ms bursts (bench/run.mjs, split phase:
+	 * echo p50 23 ms, 3.8 ms in slices, as tmux). Slices still parse tens of MiB/s. At once, since it decides
+	 * where the next byte is parsed; the PTY sizes follow once per turn (`resizeSoon`).
 	 */
 	private applySizes(): void {
-		const area = this.area();
 		const active = this.activeWindow;
 		for (const window of this.windows) {
-			for (const {pane, content} of window.geometry(area, true).panes) {
-				if (window.zoomed && pane === window.active) pane.resize(area.cols, area.rows);
-				else pane.resize(Math.max(1, content.cols), Math.max(1, content.rows));
-			}
 			for (const pane of window.panes) pane.terminal.setBackground(!(window === active && pane === window.active));
 		}
+		this.resizeSoon();
 	}
+
+	/**
+	 * Sizes every pane's PTY from its rectangle (a zoomed pane gets the whole area; the others keep their place
+	 * in the layout, as in tmux), once for all the commands of one read: a resize makes xterm reflow the pane's
+	 * whole scrollback (7-60 ms for 5000 lines beside a flood), and five `prefix C-Left` typed in a burst must
+	 * cost one reflow, not five. The painter skips a pane until its terminal has the pane's width.
+	 */
+	private resizeSoon(): void {
+		if (this.resizePending) return;
+		this.resizePending = true;
+		queueMicrotask(() => {
+			this.resizePending = false;
+			const area = this.area();
+			for (const window of this.windows) {
+				for (const {pane, content} of window.geometry(area, true).panes) {
+					if (window.zoomed && pane === window.active) pane.resize(area.cols, area.rows);
+					else pane.resize(Math.max(1, content.cols), Math.max(1, content.rows));
+				}
+			}
+		});
+	}
+
+	private resizePending = false;
 
 	private reindex(): void {
 		this.sessions = this.windows.flatMap(window => window.panes);

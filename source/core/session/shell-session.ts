@@ -78,14 +78,17 @@ export class ShellSession extends EventEmitter<ShellSessionEvents> {
 		if (reconnected) this.show(separatorBlock({title: `reconnected ${new Date().toLocaleTimeString()}`, style: '2', cols: this.cols}));
 		this.setState({kind: 'starting'});
 		let channel: ClientChannel;
+		const requested = {cols: this.cols, rows: this.rows};
 		try {
-			channel = await this.connection.openShell({cols: this.cols, rows: this.rows});
+			channel = await this.connection.openShell(requested);
 		} catch (error) {
 			this.show(`\r\n\x1b[31mCould not open a shell: ${(error as Error).message}\x1b[0m\r\n`);
 			this.setState({kind: 'waiting'});
 			return;
 		}
 		this.channel = channel;
+		// The pane changed size while the shell was being opened (a split, a layout, the window): the PTY follows.
+		if (this.cols !== requested.cols || this.rows !== requested.rows) channel.setWindow(this.rows, this.cols, 0, 0);
 		this.lastNotice = undefined;
 		this.everAttached = true;
 		if (this.pausedByTerminal) channel.pause();

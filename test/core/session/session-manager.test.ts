@@ -113,11 +113,15 @@ describe('SessionManager against a lab ssh2 server', () => {
 		manager.toggleZoom();
 		await size(below, 60, 14);
 
-		// Moving a border resizes both panes beside it.
+		// Moving a border resizes both panes beside it; five moves in one burst (one read of keys) are one
+		// resize of each PTY, so one reflow of its scrollback.
 		manager.selectPane('left');
 		expect(manager.focused).toBe(first);
-		manager.resizePane('right', 10);
+		let resizes = 0;
+		first.on('resize', () => resizes++);
+		for (let i = 0; i < 5; i++) manager.resizePane('right', 2);
 		await size(first, 70, 29);
+		expect(resizes).toBe(1);
 		await size(right, 50, 14);
 
 		// Closing a pane gives its rows back; breaking one out gives it a tab of its own, at full size.
