@@ -731,7 +731,7 @@ function report(results) {
 	if (rssCurve) {
 		for (const point of rssCurve.points) {
 			const target = point.sessions === CONFIG.idleSessions && point.scrollbackLines === 5000;
-			add(`RSS, ${point.sessions} sessions x ${point.scrollbackLines} lines`, point.vmux.rssMiB, point.peer.rssMiB, 'MiB', 1, target ? 'ratio <= 1.0' : '', target ? point.ratio <= 1 : undefined);
+			add(`RSS, ${point.sessions} session${point.sessions === 1 ? '' : 's'} x ${point.scrollbackLines} lines`, point.vmux.rssMiB, point.peer.rssMiB, 'MiB', 1, target ? 'ratio <= 1.0' : '', target ? point.ratio <= 1 : undefined);
 		}
 		const at = (sessions, lines) => rssCurve.points.find((p) => p.sessions === sessions && p.scrollbackLines === lines);
 		const small = at(10, 5000);
@@ -801,6 +801,9 @@ function details(results) {
 		const scrollbacks = [...new Set(rssCurve.points.map((p) => p.scrollbackLines))];
 		for (const lines of scrollbacks) {
 			const point = rssCurve.points.find((p) => p.scrollbackLines === lines);
+			const pss = rssCurve.points.filter((p) => p.scrollbackLines === lines).map((p) => `${p.sessions}: vmux ${p.vmux.pssMiB.toFixed(1)}, tmux+ssh ${p.peer.pssMiB.toFixed(1)} MiB (${ratio(p.vmux.pssMiB, p.peer.pssMiB).toFixed(2)}x)`);
+			// The ssh clients share their libraries, which RSS counts once per process: PSS splits them.
+			out.push(`rss-curve, ${lines} lines, PSS by sessions: ${pss.join('; ')}`);
 			out.push(`rss-curve, ${lines} lines: last session holds vmux ${point.held.vmux}; tmux ${point.held.peer}; the attached tmux client (not counted) ${rssCurve.points.filter((p) => p.scrollbackLines === lines).map((p) => p.peer.clientRssMiB.toFixed(1)).join('/')} MiB`);
 		}
 	}
