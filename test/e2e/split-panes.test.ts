@@ -43,7 +43,7 @@ describe('split panes in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		// The new pane, on the right, has the focus. The area below the tab bar is 121x38 (Ink keeps the last row):
 		// 120 columns besides the border, and each pane has a title row.
 		await vmux.waitFor(screen => (screen.match(/azureuser@jump-01:~[#$]/g) ?? []).length === 2, 15_000, 'both prompts');
-		vmux.write('echo "size=$(tput cols)x$(tput lines)"\r');
+		vmux.write('set -- $(stty size); echo "size=$2x$1"\r');
 		await vmux.waitFor(screen => paneLines(screen, 'size=60x37') === 1, 15_000, 'the right pane size');
 		expect(vmux.screen()).toMatch(/│size=60x37/);
 		expect(activeTitle(vmux)).toBe(1);
@@ -51,7 +51,7 @@ describe('split panes in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		vmux.write(`${PREFIX}"`);
 		await vmux.waitFor(screen => titles(screen).length === 3, 15_000, 'three pane titles');
 		await vmux.waitFor(() => activeTitle(vmux!) === 2, 15_000, 'the new pane focused');
-		vmux.write('echo "size=$(tput cols)x$(tput lines)"\r');
+		vmux.write('set -- $(stty size); echo "size=$2x$1"\r');
 		await vmux.waitFor(screen => paneLines(screen, 'size=60x18') === 1, 15_000, 'the bottom-right pane size');
 
 		// Focus moves with prefix + arrows; typed text goes to the pane with the bold title.
@@ -63,14 +63,14 @@ describe('split panes in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		// Zoom: the pane fills the tab and its PTY grows to the whole area; unzoom gives the layout back.
 		vmux.write(`${PREFIX}z`);
 		await vmux.waitFor(screen => /0:jump-01 \[3 Z\]/.test(screen) && titles(screen).length === 0, 15_000, 'zoomed');
-		vmux.write('echo "size=$(tput cols)x$(tput lines)"\r');
+		vmux.write('set -- $(stty size); echo "size=$2x$1"\r');
 		await vmux.waitFor(/^size=121x38 *$/m);
 		vmux.write(`${PREFIX}z`);
 		await vmux.waitFor(screen => titles(screen).length === 3, 15_000, 'unzoomed');
 
 		// Resize: the border moves right by 3, and the PTYs beside it follow.
 		vmux.write(`${PREFIX}${CTRL_ARROW.right}${PREFIX}${CTRL_ARROW.right}${PREFIX}${CTRL_ARROW.right}`);
-		vmux.write('clear; echo "size=$(tput cols)x$(tput lines)"\r');
+		vmux.write('clear; set -- $(stty size); echo "size=$2x$1"\r');
 		await vmux.waitFor(screen => paneLines(screen, 'size=63x37') === 1, 15_000, 'the left pane wider');
 
 		// One login for all three: no new host-key question, no password.
@@ -106,7 +106,7 @@ describe('split panes in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor('Close pane');
 		vmux.write('y');
 		await vmux.waitFor(screen => titles(screen).length === 0 && /0:dbprod +/.test(screen.split('\n')[0] ?? ''), 15_000, 'one pane left, untitled');
-		vmux.write('echo "size=$(tput cols)x$(tput lines)"\r');
+		vmux.write('set -- $(stty size); echo "size=$2x$1"\r');
 		await vmux.waitFor(/^size=120x38 *$/m);
 	}, 90_000);
 

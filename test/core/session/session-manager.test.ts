@@ -77,7 +77,7 @@ describe('SessionManager against a lab ssh2 server', () => {
 		const session = manager.open(keySpec(server.address));
 		await waitUntil(() => session.state.kind === 'running', 'shell');
 		manager.setSize(100, 30);
-		session.sendInput(Buffer.from('echo "cols=$(tput cols) lines=$(tput lines)"\r'));
+		session.sendInput(Buffer.from('set -- $(stty size); echo "cols=$2 lines=$1"\r'));
 		await waitForScreen(session, 'cols=100 lines=30');
 	});
 
@@ -87,7 +87,7 @@ describe('SessionManager against a lab ssh2 server', () => {
 		await waitUntil(() => first.state.kind === 'running', 'first shell');
 		manager.setSize(121, 30);
 		const size = async (session: typeof first, cols: number, lines: number) => {
-			session.sendInput(Buffer.from(`echo "size=$(tput cols)x$(tput lines)"\r`));
+			session.sendInput(Buffer.from(`clear; set -- $(stty size); echo "size=$2x$1"\r`));
 			await waitForScreen(session, `size=${cols}x${lines}`);
 		};
 		// Side by side: 120 columns besides the border, and a title row on each pane.
