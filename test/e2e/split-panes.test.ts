@@ -113,6 +113,11 @@ describe('split panes in vmux --demo (real PTY, real ssh2 lab server)', () => {
 	it('opens a VM picked in the browser beside the pane with prefix S', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await connectJump(vmux);
+		// Changing one's mind: prefix n goes back to the sessions, and the pick is forgotten.
+		vmux.write(`${PREFIX}S`);
+		await vmux.waitFor('Pick a VM or profile to open beside jump-01: Enter connects, Ctrl-b n goes back.');
+		vmux.write(`${PREFIX}n`);
+		await vmux.waitFor(screen => PROMPT.test(screen) && !screen.includes('Pick a VM'), 15_000, 'back in the session');
 		vmux.write(`${PREFIX}S`);
 		await vmux.waitFor('Pick a VM or profile to open beside jump-01');
 		vmux.write('/db-01\r');

@@ -1,3 +1,4 @@
+import {hintKeys} from '../../core/commands/hint-keys.js';
 import type {VmRecord} from '../../core/inventory/model.js';
 import {NoSpaceError, type Placement} from '../../core/session/session-manager.js';
 import type {AppServices, ConnectOutcome} from '../app-services.js';
@@ -34,7 +35,7 @@ export class ConnectFlow {
 	pickInto(placement: Placement): void {
 		this.ui.setView('browser');
 		this.pending = placement;
-		this.ui.setNotice({text: `Pick a VM or profile to open beside ${placement.splitOf.label}: Enter connects.`, tone: 'info'});
+		this.ui.setNotice({text: `Pick a VM or profile to open beside ${placement.splitOf.label}: Enter connects, ${hintKeys().sessions} goes back.`, tone: 'info'});
 	}
 
 	async connect(vm: VmRecord): Promise<void> {

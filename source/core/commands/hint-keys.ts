@@ -13,9 +13,11 @@ export interface HintKeys {
 	detach: string;
 	newWindow: string;
 	record: string;
+	/** Back to the sessions from the browser (next-window). */
+	sessions: string;
 }
 
-const DEFAULTS: HintKeys = {reconnect: 'Ctrl-b r', close: 'Ctrl-b x', detach: 'Ctrl-b d', newWindow: 'Ctrl-b c', record: 'Ctrl-b R'};
+const DEFAULTS: HintKeys = {reconnect: 'Ctrl-b r', close: 'Ctrl-b x', detach: 'Ctrl-b d', newWindow: 'Ctrl-b c', record: 'Ctrl-b R', sessions: 'Ctrl-b n'};
 
 let current: HintKeys = DEFAULTS;
 
@@ -30,5 +32,5 @@ export function setHintKeys(keymap: Keymap | undefined): void {
 		return;
 	}
 	const label = (name: string) => firstKeyText(keymap, name) ?? `"${name}" (no key)`;
-	current = {reconnect: label('reconnect'), close: label('kill-pane'), detach: label('detach-to-browser'), newWindow: label('new-window'), record: label('record')};
+	current = {reconnect: label('reconnect'), close: label('kill-pane'), detach: label('detach-to-browser'), newWindow: label('new-window'), record: label('record'), sessions: label('next-window')};
 }
