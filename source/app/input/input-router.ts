@@ -1,7 +1,7 @@
 import type {Writable} from 'node:stream';
 import {keyNameOfInput, type KeyTable} from '../../core/commands/key-spec.js';
 import {PASTE_END, PASTE_START} from '../../core/terminal/input.js';
-import {isPartialSgrMouseReport, matchSgrMouseReport, type MouseEvent} from '../../core/terminal/mouse.js';
+import {isPartialMouseReport, matchMouseReport, nextMouseReportAt, type MouseEvent} from '../../core/terminal/mouse.js';
 
 /** Parses a prefix setting such as `C-b` or `C-a` into the control byte the terminal sends for it. */
 export function parsePrefixKey(spec: string): number {
@@ -46,6 +46,8 @@ export interface KeyCommands {
 export type MouseHandler = (event: MouseEvent) => void;
 
 const MOUSE_REPORT_START = '\x1b[<';
+/** A terminal without SGR mouse mode sends the old X10 reports instead (core/terminal/mouse). */
+const X10_REPORT_START = '\x1b[M';
 /**
  * How long the start of a mouse report cut off at the end of a read waits for its rest. Terminals write a
  * report in one go, so the rest is normally in the next read; if it never comes the bytes were typed.
@@ -148,8 +150,8 @@ export class InputRouter {
 				// question from a reconnect): the key belongs to it, not to a command.
 				this.awaitingCommand = false;
 			}
-			if (this.mouse && !this.inPaste && this.backlog.startsWith(MOUSE_REPORT_START)) {
-				const report = matchSgrMouseReport(this.backlog);
+			if (this.mouse && !this.inPaste && (this.backlog.startsWith(MOUSE_REPORT_START) || this.backlog.startsWith(X10_REPORT_START))) {
+				const report = matchMouseReport(this.backlog);
 				if (report.length > 0) {
 					this.take(report.length);
 					if (report.event) this.mouse(report.event);
@@ -158,7 +160,7 @@ export class InputRouter {
 					this.afterCommand();
 					continue;
 				}
-				if (isPartialSgrMouseReport(this.backlog) && !this.partialExpired) {
+				if (isPartialMouseReport(this.backlog) && !this.partialExpired) {
 					this.partialTimer ??= setTimeout(() => {
 						this.partialTimer = undefined;
 						this.partialExpired = true;
@@ -210,7 +212,7 @@ export class InputRouter {
 			// A session takes everything up to the next prefix, paste or mouse report.
 			const prefixAt = intercept ? this.backlog.indexOf(String.fromCharCode(this.prefixByte)) : -1;
 			const pasteAt = this.backlog.indexOf(PASTE_START);
-			const mouseAt = this.mouse ? this.backlog.indexOf(MOUSE_REPORT_START, 1) : -1;
+			const mouseAt = this.mouse ? nextMouseReportAt(this.backlog, 1) : -1;
 			const stops = [prefixAt, pasteAt, mouseAt].filter(at => at > 0);
 			this.deliver(session, this.take(stops.length > 0 ? Math.min(...stops) : this.backlog.length), copies);
 		}

@@ -73,6 +73,40 @@ export function isPartialSgrMouseReport(text: string): boolean {
 	return text.startsWith('\x1b[<') && SGR_REPORT_START.test(text);
 }
 
+/**
+ * A report in the old X10 encoding (`ESC [ M` and three bytes: button + 32, column + 32, row + 32), which a
+ * terminal without SGR mode (1006) sends for the 1000/1002 vmux asks for: read as a report too, so a click
+ * there never reaches a shell as typed bytes. `text` holds one character per byte (latin1).
+ */
+export function matchX10MouseReport(text: string): {length: number; event: MouseEvent | undefined} {
+	if (!text.startsWith('\x1b[M') || text.length < 6) return {length: 0, event: undefined};
+	const code = text.charCodeAt(3) - 32;
+	const column = text.charCodeAt(4) - 32;
+	const row = text.charCodeAt(5) - 32;
+	// X10 says "released" without saying which button: the left one is the only one vmux acts on.
+	const release = (code & 3) === 3 && (code & (MOTION | WHEEL)) === 0;
+	const event = release ? decodeSgr(code & ~3, column, row, true) : decodeSgr(code, column, row, false);
+	return {length: 6, event};
+}
+
+/** An SGR or an X10 report at the start of `text` (see both). */
+export function matchMouseReport(text: string): {length: number; event: MouseEvent | undefined} {
+	return text.startsWith('\x1b[<') ? matchSgrMouseReport(text) : matchX10MouseReport(text);
+}
+
+/** Whether `text` could be the first part of a mouse report still arriving (SGR, or X10's six bytes). */
+export function isPartialMouseReport(text: string): boolean {
+	return isPartialSgrMouseReport(text) || (text.startsWith('\x1b[M') && text.length < 6);
+}
+
+/** Where the next mouse report starts in `text`, from `from` on; -1 when none does. */
+export function nextMouseReportAt(text: string, from: number): number {
+	const sgr = text.indexOf('\x1b[<', from);
+	const x10 = text.indexOf('\x1b[M', from);
+	if (sgr === -1) return x10;
+	return x10 === -1 ? sgr : Math.min(sgr, x10);
+}
+
 /** One SGR report, parsed; undefined when it is not a complete one or names nothing vmux handles. */
 export function parseSgrMouseReport(report: string): MouseEvent | undefined {
 	const {length, event} = matchSgrMouseReport(report);

@@ -130,6 +130,25 @@ describe('InputRouter: mouse reports', () => {
 		expect(events.map(e => `${e.kind} ${e.button} ${e.x},${e.y}`)).toEqual(['press left 9,4', 'release left 9,4']);
 	});
 
+	it('reads the old X10 reports of a terminal without SGR mode, so a click is never typed into the shell', () => {
+		const {router, sessions, events} = withMouse();
+		// Press left at column 10, row 5; drag to 11,5; release (X10 does not say which button); wheel down; one
+		// report cut across two reads.
+		const x10 = (code: number, column: number, row: number) => `\x1b[M${String.fromCharCode(code + 32, column + 32, row + 32)}`;
+		router.feed(Buffer.from(`ab${x10(0, 10, 5)}cd${x10(32, 11, 5)}${x10(3, 11, 5)}${x10(65, 2, 2)}`, 'latin1'));
+		const cut = x10(0, 200, 40);
+		router.feed(Buffer.from(`e${cut.slice(0, 4)}`, 'latin1'));
+		router.feed(Buffer.from(`${cut.slice(4)}f`, 'latin1'));
+		expect(sessions[0]!.received).toBe('abcdef');
+		expect(events.map(e => `${e.kind} ${e.button} ${e.x},${e.y}`)).toEqual([
+			'press left 9,4',
+			'drag left 10,4',
+			'release left 10,4',
+			'wheel-down none 1,1',
+			'press left 199,39',
+		]);
+	});
+
 	it('never hands a report to the views (Ink would read it as keys)', async () => {
 		const {router, appKeys, events, state, settle} = withMouse();
 		state.view = 'browser';
