@@ -1,17 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {connectJump, PREFIX, JUMP_PROMPT as PROMPT} from './demo-steps.js';
 
-const PREFIX = '\x02';
-const PROMPT = /azureuser@jump-01:~[#$] *$/m;
-
-/** Opens vmux --demo, connects to jump-01 (direct, local key) and accepts its host key. */
-async function connectJump(vmux: VmuxPty): Promise<void> {
-	await vmux.waitFor('jump-01');
-	vmux.write('/jump\r');
-	await vmux.waitFor('Unknown host key');
-	vmux.write('s');
-	await vmux.waitFor(PROMPT);
-}
 
 const tabBar = (screen: string) => screen.split('\n')[0] ?? '';
 const count = (screen: string, pattern: RegExp) => screen.match(pattern)?.length ?? 0;

@@ -1,16 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {connectJump, PREFIX} from './demo-steps.js';
 
-const PREFIX = '\x02';
-
-/** Opens vmux --demo, connects to jump-01 (direct, local key) and accepts its host key. */
-async function connectJump(vmux: VmuxPty): Promise<void> {
-	await vmux.waitFor('jump-01');
-	vmux.write('/jump\r');
-	await vmux.waitFor('Unknown host key');
-	vmux.write('s');
-	await vmux.waitFor(/azureuser@jump-01:~[#$] *$/m);
-}
 
 describe('copy mode in vmux --demo (real PTY, real ssh2 lab server)', () => {
 	let vmux: VmuxPty | undefined;

@@ -1,7 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
-
-const PREFIX = '\x02';
+import {PREFIX} from './demo-steps.js';
 
 /** Opens vmux --demo, connects to jump-01 (direct, local key) and accepts its host key. */
 async function connectJump(vmux: VmuxPty): Promise<void> {

@@ -3,8 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {PREFIX} from './demo-steps.js';
 
-const PREFIX = '\x02';
 
 describe('key bindings from settings.json (real PTY, vmux --demo)', () => {
 	let vmux: VmuxPty | undefined;

@@ -3,8 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {connectJump, PREFIX} from './demo-steps.js';
 
-const PREFIX = '\x02';
 const MOUSE_ON = '\x1b[?1000h\x1b[?1002h\x1b[?1006h';
 const MOUSE_OFF = '\x1b[?1000l\x1b[?1002l\x1b[?1006l';
 
@@ -13,15 +13,6 @@ const sgr = (code: number, col: number, row: number, release = false) => `\x1b[<
 const WHEEL_UP = 64;
 const WHEEL_DOWN = 65;
 const DRAG = 32;
-
-/** Opens vmux --demo, connects to jump-01 (direct, local key) and accepts its host key. */
-async function connectJump(vmux: VmuxPty): Promise<void> {
-	await vmux.waitFor('jump-01');
-	vmux.write('/jump\r');
-	await vmux.waitFor('Unknown host key');
-	vmux.write('s');
-	await vmux.waitFor(/azureuser@jump-01:~[#$] *$/m);
-}
 
 async function quit(vmux: VmuxPty): Promise<void> {
 	vmux.write(`${PREFIX}d`);

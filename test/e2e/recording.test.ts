@@ -5,8 +5,8 @@ import xterm from '@xterm/headless';
 import pty from 'node-pty';
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {PREFIX} from './demo-steps.js';
 
-const PREFIX = '\x02';
 const COLS = 100;
 const ROWS = 30;
 /** The pane: the window minus the tab bar and the row Ink keeps free. */

@@ -1,5 +1,6 @@
 import {afterAll, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {PREFIX, JUMP_PROMPT as PROMPT} from './demo-steps.js';
 
 /**
  * Seeded, randomized session switching in the built app, in a real PTY with CI unset (issue 8: a tag typed
@@ -12,11 +13,9 @@ import {VmuxPty} from './pty-driver.js';
  * Reproduce one run: VMUX_STRESS_SEEDS=1234 VMUX_STRESS_STEPS=60 npx vitest run test/e2e/session-switch-stress
  */
 
-const PREFIX = '\x02';
 const SEEDS = (process.env.VMUX_STRESS_SEEDS ?? '11,23,37').split(',').map(Number);
 const STEPS = Number(process.env.VMUX_STRESS_STEPS ?? 24);
 const MAX_SESSIONS = 5;
-const PROMPT = /azureuser@jump-01:~[#$] *$/m;
 
 /** mulberry32: small, seedable, good enough to pick keys and gaps. */
 function random(seed: number): () => number {

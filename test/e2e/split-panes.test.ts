@@ -1,19 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
+import {connectJump, PREFIX, JUMP_PROMPT as PROMPT} from './demo-steps.js';
 
-const PREFIX = '\x02';
-const PROMPT = /azureuser@jump-01:~[#$] *$/m;
 const ARROW = {left: '\x1b[D', right: '\x1b[C', up: '\x1b[A', down: '\x1b[B'} as const;
 const CTRL_ARROW = {left: '\x1b[1;5D', right: '\x1b[1;5C', up: '\x1b[1;5A', down: '\x1b[1;5B'} as const;
-
-/** Opens vmux --demo, connects to jump-01 (direct, local key) and accepts its host key. */
-async function connectJump(vmux: VmuxPty): Promise<void> {
-	await vmux.waitFor('jump-01');
-	vmux.write('/jump\r');
-	await vmux.waitFor('Unknown host key');
-	vmux.write('s');
-	await vmux.waitFor(PROMPT);
-}
 
 const titles = (screen: string) => screen.match(/─ \d+ [a-z0-9-]+ [●◌○■]/g) ?? [];
 /** A line of output standing alone in a pane: at the start of a row or after a border, up to a border or the end. */
