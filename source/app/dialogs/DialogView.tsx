@@ -83,33 +83,32 @@ function HostKeyBody({dialog}: {dialog: Extract<Dialog, {kind: 'host-key'}>}) {
 }
 
 function SecretBody({dialog}: {dialog: Extract<Dialog, {kind: 'secret'}>}) {
-	useInput((_input, key) => {
-		if (key.escape) dialog.onAnswer(undefined);
-	});
-	return (
-		<>
-			<Text bold>{dialog.title}</Text>
-			<Box>
-				<Text>{dialog.prompt} </Text>
-				<MaskedInput onSubmit={value => dialog.onAnswer(value)} />
-			</Box>
-			<Paragraph dimColor>Enter to send, Esc to cancel. Kept in memory for this session only.</Paragraph>
-		</>
-	);
+	return <LineInputBody title={dialog.title} prompt={dialog.prompt} hint="Enter to send, Esc to cancel. Kept in memory for this session only." onAnswer={dialog.onAnswer} />;
 }
 
 function TextBody({dialog}: {dialog: Extract<Dialog, {kind: 'text'}>}) {
+	return <LineInputBody title={dialog.title} prompt={dialog.prompt} hint={dialog.hint} onAnswer={dialog.onAnswer} reveal initial={dialog.initial} maxLength={60} />;
+}
+
+/** One line typed after a prompt: a secret (masked) or a name (shown); Enter answers it, Esc cancels. */
+function LineInputBody({
+	title,
+	prompt,
+	hint,
+	onAnswer,
+	...input
+}: {title: string; prompt: string; hint: string; onAnswer(value: string | undefined): void; reveal?: boolean; initial?: string; maxLength?: number}) {
 	useInput((_input, key) => {
-		if (key.escape) dialog.onAnswer(undefined);
+		if (key.escape) onAnswer(undefined);
 	});
 	return (
 		<>
-			<Text bold>{dialog.title}</Text>
+			<Text bold>{title}</Text>
 			<Box>
-				<Text>{dialog.prompt} </Text>
-				<MaskedInput reveal initial={dialog.initial} maxLength={60} onSubmit={value => dialog.onAnswer(value)} />
+				<Text>{prompt} </Text>
+				<MaskedInput {...input} onSubmit={value => onAnswer(value)} />
 			</Box>
-			<Paragraph dimColor>{dialog.hint}</Paragraph>
+			<Paragraph dimColor>{hint}</Paragraph>
 		</>
 	);
 }
