@@ -40,25 +40,29 @@ export function layoutGeometry<P>(root: LayoutNode<P>, area: Rect): LayoutGeomet
 			geometry.panes.push({pane: node.pane, rect, titled, content: {x: rect.x, y: rect.y + title, cols: rect.cols, rows: Math.max(0, rect.rows - title)}});
 			return;
 		}
-		const sizes = childSizes(node, rect, titled);
-		let offset = 0;
+		const rects = childRects(node, rect, titled);
 		node.children.forEach((child, index) => {
-			const size = sizes[index]!;
-			if (node.arrangement === 'side-by-side') {
-				place(child, {x: rect.x + offset, y: rect.y, cols: size, rows: rect.rows});
-				offset += size;
-				if (index < node.children.length - 1) {
-					geometry.borders.push({x: rect.x + offset, y: rect.y, cols: 1, rows: rect.rows});
-					offset += 1;
-				}
-			} else {
-				place(child, {x: rect.x, y: rect.y + offset, cols: rect.cols, rows: size});
-				offset += size;
+			place(child, rects[index]!);
+			// The border after each side-by-side child but the last.
+			if (node.arrangement === 'side-by-side' && index < node.children.length - 1) {
+				const {x, cols} = rects[index]!;
+				geometry.borders.push({x: x + cols, y: rect.y, cols: 1, rows: rect.rows});
 			}
 		});
 	};
 	place(root, area);
 	return geometry;
+}
+
+/** Where each child of a split goes in the split's rectangle: side by side with a border column between, or stacked. */
+function childRects<P>(split: Split<P>, rect: Rect, titled: boolean): Rect[] {
+	const sizes = childSizes(split, rect, titled);
+	let offset = 0;
+	return sizes.map(size => {
+		const child: Rect = split.arrangement === 'side-by-side' ? {x: rect.x + offset, y: rect.y, cols: size, rows: rect.rows} : {x: rect.x, y: rect.y + offset, cols: rect.cols, rows: size};
+		offset += size + (split.arrangement === 'side-by-side' ? 1 : 0);
+		return child;
+	});
 }
 
 /** The cells each child of a split gets along its axis, borders taken out first. */
@@ -146,14 +150,10 @@ function rectOfSplit<P>(root: LayoutNode<P>, target: LayoutNode<P>, area: Rect):
 	const find = (node: LayoutNode<P>, rect: Rect): Rect | undefined => {
 		if (node === target) return rect;
 		if (node.kind === 'pane') return undefined;
-		const sizes = childSizes(node, rect, titled);
-		let offset = 0;
+		const rects = childRects(node, rect, titled);
 		for (let index = 0; index < node.children.length; index++) {
-			const size = sizes[index]!;
-			const child: Rect = node.arrangement === 'side-by-side' ? {x: rect.x + offset, y: rect.y, cols: size, rows: rect.rows} : {x: rect.x, y: rect.y + offset, cols: rect.cols, rows: size};
-			const found = find(node.children[index]!, child);
+			const found = find(node.children[index]!, rects[index]!);
 			if (found) return found;
-			offset += size + (node.arrangement === 'side-by-side' ? 1 : 0);
 		}
 		return undefined;
 	};
