@@ -190,13 +190,16 @@ export async function runApp(options: RunOptions): Promise<number> {
 	painter.follow(focus);
 	// Every pane of the active tab is painted, titled with its number, whether keys go to it, and broadcast.
 	const manager = services.app.manager;
-	painter.setPaneSource(manager, (session, number) => ({
-		number,
-		active: session === manager.focused,
-		receiving: focus.current().broadcast?.receivers.includes(session) ?? false,
-		skipped: focus.current().broadcast?.skipped.includes(session) ?? false,
-		...(ui.view === 'copy-mode' && session === manager.focused ? {note: 'copy mode'} : {}),
-	}));
+	painter.setPaneSource(manager, (session, number) => {
+		const broadcast = focus.current().broadcast;
+		return {
+			number,
+			active: session === manager.focused,
+			receiving: broadcast?.receivers.includes(session) ?? false,
+			skipped: broadcast?.skipped.includes(session) ?? false,
+			...(ui.view === 'copy-mode' && session === manager.focused ? {note: 'copy mode'} : {}),
+		};
+	});
 	// Ink wrote some rows of the screen: the pane repaints whatever Ink may have drawn over. Before Ink
 	// writes, the user's cursor goes back to where Ink left it; the repaint places it in the pane again.
 	const inkStdout = watchWrites(

@@ -65,10 +65,11 @@ export function paneTitle(session: ShellSession, info: PaneTitleInfo, cols: numb
 /** The segments of every title row and border of a split tab; none for a tab with one pane or a zoomed one. */
 export function chromeSegments(geometry: LayoutGeometry<ShellSession>, origin: {top: number}, titleInfo: (session: ShellSession, number: number) => PaneTitleInfo, visibleRows: number): ChromeSegment[] {
 	const segments: ChromeSegment[] = [];
-	const active = geometry.panes.find(placement => titleInfo(placement.pane, 0).active)?.rect;
+	const infos = geometry.panes.map((placement, index) => titleInfo(placement.pane, index));
+	const active = geometry.panes.find((_, index) => infos[index]!.active)?.rect;
 	geometry.panes.forEach((placement, index) => {
 		if (!placement.titled || placement.rect.y >= visibleRows) return;
-		segments.push({x: placement.rect.x, y: origin.top + placement.rect.y, text: paneTitle(placement.pane, titleInfo(placement.pane, index), placement.rect.cols)});
+		segments.push({x: placement.rect.x, y: origin.top + placement.rect.y, text: paneTitle(placement.pane, infos[index]!, placement.rect.cols)});
 	});
 	for (const border of geometry.borders) {
 		for (let row = border.y; row < Math.min(border.y + border.rows, visibleRows); row++) {
