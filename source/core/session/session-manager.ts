@@ -46,6 +46,8 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 	private size = {cols: 80, rows: 24};
 	/** `prefix b` and `prefix m`: its changes are the manager's changes (tab bar, picker, input routing). */
 	readonly broadcast = new BroadcastState();
+	/** PTY sizes are due at the end of this turn (`resizeSoon`). */
+	private resizePending = false;
 
 	constructor(private readonly options: SessionManagerOptions) {
 		super();
@@ -190,37 +192,36 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 
 	/** `prefix` + arrow: the pane in that direction in the active tab. */
 	selectPane(direction: Direction): boolean {
-		const moved = this.activeWindow?.selectDirection(direction, this.area()) ?? false;
-		if (moved) this.changed();
-		return moved;
+		return this.inActiveWindow(window => window.selectDirection(direction, this.area())) ?? false;
 	}
 
 	/** `prefix o`: the next pane of the active tab. */
 	nextPane(): boolean {
-		const moved = this.activeWindow?.nextPane() ?? false;
-		if (moved) this.changed();
-		return moved;
+		return this.inActiveWindow(window => window.nextPane()) ?? false;
 	}
 
 	/** `prefix Ctrl-arrow`: moves the active pane's nearest border that way. */
 	resizePane(direction: Direction, cells = 1): boolean {
-		const resized = this.activeWindow?.resize(direction, cells, this.area()) ?? false;
-		if (resized) this.changed();
-		return resized;
+		return this.inActiveWindow(window => window.resize(direction, cells, this.area())) ?? false;
 	}
 
 	/** `prefix z`. */
 	toggleZoom(): boolean {
-		const toggled = this.activeWindow?.toggleZoom() ?? false;
-		if (toggled) this.changed();
-		return toggled;
+		return this.inActiveWindow(window => window.toggleZoom()) ?? false;
 	}
 
 	/** `prefix Space`: the next preset layout of the active tab, by name. */
 	nextLayout(): PresetLayout | undefined {
-		const name = this.activeWindow?.nextLayout(this.area());
-		if (name) this.changed();
-		return name;
+		return this.inActiveWindow(window => window.nextLayout(this.area()));
+	}
+
+	/** Runs a layout change on the active tab; when it changed something (a truthy result), sizes and readers follow. */
+	private inActiveWindow<T>(change: (window: SessionWindow<ShellSession>) => T): T | undefined {
+		const window = this.activeWindow;
+		if (!window) return undefined;
+		const result = change(window);
+		if (result) this.changed();
+		return result;
 	}
 
 	/** `prefix !`: the focused pane leaves its tab for a tab of its own, right after it. False when it is alone. */
@@ -315,8 +316,6 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 			}
 		});
 	}
-
-	private resizePending = false;
 
 	private reindex(): void {
 		this.sessions = this.windows.flatMap(window => window.panes);
