@@ -1,12 +1,11 @@
-import {displayBinding} from '../../core/commands/key-spec.js';
+import {firstKeyText} from '../../core/commands/help-rows.js';
 import type {Keymap} from '../../core/commands/keymap.js';
 import type {Hint} from '../components/HintBar.js';
 
 /** A command's first key as hints and status lines show it (`o`, `⏎`, `Ctrl-b n`), or undefined when unbound. */
 export function keyLabel(keymap: Keymap, name: string): string | undefined {
 	const binding = keymap.bindingsOf(name)[0];
-	if (!binding) return undefined;
-	return binding.table === 'root' && binding.key === 'Enter' ? '⏎' : displayBinding(binding, keymap.prefixKey);
+	return binding?.table === 'root' && binding.key === 'Enter' ? '⏎' : firstKeyText(keymap, name);
 }
 
 /** The browser's hint bar, most useful first (it drops hints from the end when narrow); unbound commands are left out. */
