@@ -1,5 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {runDoctorCommand} from '../../../source/commands/doctor.js';
@@ -10,12 +9,12 @@ import {createLogger} from '../../../source/core/log.js';
 import {SettingsStore} from '../../../source/core/profiles/settings-store.js';
 import {ProfileStore} from '../../../source/core/profiles/store.js';
 import {buildCoreServices} from '../../../source/core/wiring/core-services.js';
-import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
+import type {LabArm} from '../../../source/lab/arm/index.js';
 import {LAB_KEY_VAULT_AUDIENCE, LAB_VAULT_SUFFIX} from '../../../source/lab/cloud.js';
-import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
-import {DEMO_VAULT_NAME, mountLabKeyVault, type LabKeyVault} from '../../../source/lab/keyvault/index.js';
+import {DEMO_VAULT_NAME, mountLabKeyVault} from '../../../source/lab/keyvault/index.js';
 import {Capture} from '../../helpers/capture.js';
-import {fakeAzEnv, labRefreshToken, readFakeAzLog} from '../../helpers/fake-az.js';
+import {readFakeAzLog} from '../../helpers/fake-az.js';
+import {startLabSignedInWithAz, type LabSignedInWithAz} from '../../helpers/lab-signed-in-az.js';
 import {LAB_PASSWORD, TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
 import {CONTOSO_TENANT, DEV, FABRIKAM, FABRIKAM_TENANT, PROD, startLabWithClients} from '../../lab/arm/lab-clients.js';
 
@@ -27,12 +26,9 @@ import {CONTOSO_TENANT, DEV, FABRIKAM, FABRIKAM_TENANT, PROD, startLabWithClient
  */
 
 let arm: LabArm;
-let entra: LabEntra;
-let keyVault: LabKeyVault;
 let scratch: string;
 let log: string;
 let caFile: string;
-const savedEnv = process.env;
 
 /** A config dir whose settings.json points at the lab (the cloud fields merged over `cloud`). */
 function configDir(cloud: Record<string, unknown> = {}): string {
@@ -70,27 +66,13 @@ function tenantsAskedSince(from: number): Array<string | undefined> {
 		.map(run => run.tenant);
 }
 
+let lab: LabSignedInWithAz;
+
 beforeAll(async () => {
-	arm = await startLabArm();
-	entra = mountLabEntra(arm.server, {tokens: arm.tokens, interval: 1});
-	keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials: TEST_LAB_CREDENTIALS, tenantOf: id => arm.topology.tenantOf(id)});
-	scratch = mkdtempSync(join(tmpdir(), 'vmux-azure-access-'));
-	caFile = join(scratch, 'lab-ca.pem');
-	writeFileSync(caFile, arm.ca);
-	log = join(scratch, 'az.log');
-	const refreshToken = await labRefreshToken(arm.url, arm.ca, entra);
-	// AzureCliCredential runs `az` from this process's environment (vitest runs each file in its own process).
-	const env = fakeAzEnv({authority: arm.url, refreshToken, caFile, log});
-	for (const name of ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME']) delete env[name];
-	process.env = env;
+	lab = await startLabSignedInWithAz('vmux-azure-access-');
+	({arm, scratch, caFile, log} = lab);
 }, 30_000);
-afterAll(async () => {
-	process.env = savedEnv;
-	keyVault?.close();
-	entra?.close();
-	await arm?.close();
-	rmSync(scratch, {recursive: true, force: true});
-});
+afterAll(() => lab?.close());
 
 describe('the Azure side from settings.json', () => {
 	test('the cloud, its CA and data-plane port come from settings.json: ARM through the sign-in chain, a secret at the saved (portless) vault URL', async () => {

@@ -1,5 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {createArmClients} from '../../../source/core/azure/clients.js';
@@ -9,11 +8,11 @@ import {createAzureCredential, signInChain} from '../../../source/core/azure/cre
 import {describeAzureError} from '../../../source/core/azure/errors.js';
 import {createKeyVaultClients} from '../../../source/core/azure/keyvault.js';
 import {fetchAzureInventory} from '../../../source/core/inventory/azure-source.js';
-import {startLabArm, type LabArm} from '../../../source/lab/arm/index.js';
-import {mountLabEntra, type LabEntra} from '../../../source/lab/entra/index.js';
-import {DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME, mountLabKeyVault, type LabKeyVault} from '../../../source/lab/keyvault/index.js';
-import {fakeAzEnv, labRefreshToken, readFakeAzLog} from '../../helpers/fake-az.js';
-import {LAB_PASSWORD, TEST_LAB_CREDENTIALS} from '../../helpers/lab-credentials.js';
+import type {LabArm} from '../../../source/lab/arm/index.js';
+import {DEMO_FABRIKAM_VAULT_NAME, DEMO_VAULT_NAME, type LabKeyVault} from '../../../source/lab/keyvault/index.js';
+import {readFakeAzLog} from '../../helpers/fake-az.js';
+import {startLabSignedInWithAz, type LabSignedInWithAz} from '../../helpers/lab-signed-in-az.js';
+import {LAB_PASSWORD} from '../../helpers/lab-credentials.js';
 import {CONTOSO_TENANT, FABRIKAM_TENANT} from '../../lab/arm/lab-clients.js';
 
 /**
@@ -25,33 +24,19 @@ import {CONTOSO_TENANT, FABRIKAM_TENANT} from '../../lab/arm/lab-clients.js';
  */
 
 let arm: LabArm;
-let entra: LabEntra;
 let keyVault: LabKeyVault;
 let cloud: CloudSettings;
 let scratch: string;
 let log: string;
 
+let lab: LabSignedInWithAz;
+
 beforeAll(async () => {
-	arm = await startLabArm();
-	entra = mountLabEntra(arm.server, {tokens: arm.tokens, interval: 1});
-	keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials: TEST_LAB_CREDENTIALS, tenantOf: id => arm.topology.tenantOf(id)});
+	lab = await startLabSignedInWithAz('vmux-chain-tenants-');
+	({arm, keyVault, scratch, log} = lab);
 	cloud = labCloud(arm.url, arm.ca);
-	scratch = mkdtempSync(join(tmpdir(), 'vmux-chain-tenants-'));
-	const caFile = join(scratch, 'lab-ca.pem');
-	writeFileSync(caFile, arm.ca);
-	log = join(scratch, 'az.log');
-	const refreshToken = await labRefreshToken(arm.url, arm.ca, entra);
-	// AzureCliCredential runs `az` from this process's environment (vitest runs each file in its own process).
-	const env = fakeAzEnv({authority: arm.url, refreshToken, caFile, log});
-	for (const name of ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME']) delete env[name];
-	process.env = env;
 }, 30_000);
-afterAll(async () => {
-	keyVault.close();
-	entra.close();
-	await arm.close();
-	rmSync(scratch, {recursive: true, force: true});
-});
+afterAll(() => lab?.close());
 
 describe('the sign-in chain across tenants', () => {
 	test('through the Azure CLI, the inventory lists both tenants’ VMs: az is asked for each tenant’s token', async () => {
