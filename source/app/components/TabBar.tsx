@@ -3,7 +3,7 @@ import {Box} from 'ink';
 import {Text} from './SafeText.js';
 import {displayText} from '../../core/text/display-text.js';
 import {loginText} from '../../core/session/login-text.js';
-import {broadcastTargets, type BroadcastTargets} from '../../core/session/broadcast.js';
+import type {BroadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {SessionRecorder} from '../../core/recording/session-recorder.js';
@@ -115,12 +115,6 @@ export function broadcastBanner(targets: BroadcastTargets): string {
 	return ` BROADCAST → ${who}${skipped} `;
 }
 
-/** The broadcast targets the input router uses (same pure function), for drawing. */
-function currentBroadcast(manager: SessionManager): BroadcastTargets | undefined {
-	const {broadcast} = manager;
-	return broadcast.active ? broadcastTargets({sessions: manager.sessions, focused: manager.focused, marked: broadcast.marked, unmarkedGroup: manager.activeWindow?.panes ?? []}) : undefined;
-}
-
 export interface TabBarProps {
 	manager: SessionManager;
 	width: number;
@@ -136,7 +130,7 @@ export interface TabBarProps {
 
 export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash, onLayout}: TabBarProps) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
-	const broadcast = currentBroadcast(manager);
+	const broadcast = manager.broadcastTargets();
 	// On a narrow bar the banner says only how many receive, so the focused tab still fits beside it.
 	const fullBanner = broadcast ? broadcastBanner(broadcast) : '';
 	const banner = broadcast && width - 6 - help.length - fullBanner.length < 24 ? ` BROADCAST → ${broadcast.receivers.length} ` : fullBanner;

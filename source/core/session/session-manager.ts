@@ -1,5 +1,5 @@
 import {EventEmitter} from 'node:events';
-import {BroadcastState, broadcastTargets} from './broadcast.js';
+import {BroadcastState, broadcastTargets, type BroadcastTargets} from './broadcast.js';
 import {SshConnection} from './connection.js';
 import type {HostKeyPolicy} from './host-key-policy.js';
 import {ShellSession} from './shell-session.js';
@@ -85,8 +85,16 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 	inputReceivers(): ShellSession[] {
 		const focused = this.focused;
 		if (!focused) return [];
-		if (!this.broadcast.active) return [focused];
-		return broadcastTargets({sessions: this.sessions, focused, marked: this.broadcast.marked, unmarkedGroup: this.activeWindow?.panes}).receivers;
+		return this.broadcastTargets()?.receivers ?? [focused];
+	}
+
+	/**
+	 * While broadcasting: who receives typed input (the marked sessions, or the active tab's panes) and who is
+	 * skipped; undefined while it is off. The tab bar draws this; derive-focus applies the same rule to the same facts.
+	 */
+	broadcastTargets(): BroadcastTargets | undefined {
+		if (!this.broadcast.active) return undefined;
+		return broadcastTargets({sessions: this.sessions, focused: this.focused, marked: this.broadcast.marked, unmarkedGroup: this.activeWindow?.panes ?? []});
 	}
 
 	get connections(): SshConnection[] {

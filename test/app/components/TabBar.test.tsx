@@ -5,7 +5,7 @@ import {TabBar, tabPositions, tabWindow, type TabPosition} from '../../../source
 import type {SessionRecorder} from '../../../source/core/recording/session-recorder.js';
 import {BroadcastState} from '../../../source/core/session/broadcast.js';
 import {SessionWindow} from '../../../source/core/session/session-window.js';
-import type {SessionManager} from '../../../source/core/session/session-manager.js';
+import {SessionManager} from '../../../source/core/session/session-manager.js';
 import type {ShellSession} from '../../../source/core/session/shell-session.js';
 
 afterEach(() => cleanup());
@@ -28,6 +28,10 @@ function managerOf(list: unknown[], activeWindowIndex: number, tabs: number[][] 
 		activeWindow: windows[activeWindowIndex],
 		focused: windows[activeWindowIndex]?.active,
 		broadcast: new BroadcastState(),
+		// The real rule, over this stand-in's tabs.
+		broadcastTargets(this: SessionManager) {
+			return SessionManager.prototype.broadcastTargets.call(this);
+		},
 	} as unknown as SessionManager;
 }
 
