@@ -86,6 +86,8 @@ export class PanePainter implements PaneHitTest {
 	private drawn = false;
 	private drawnRegion: PaneRegion = {top: 1, cols: 0, rows: 0};
 	private panes = new Map<ShellSession, PaneState>();
+	/** The drawn panes and their places, as of the last `syncPanes`. */
+	private layout: LayoutGeometry<ShellSession> | undefined;
 	/** The layout painted last, as text: a different one repaints everything. */
 	private layoutKey = '';
 	private chromeDirty = true;
@@ -214,7 +216,7 @@ export class PanePainter implements PaneHitTest {
 	 */
 	paneAt(x: number, y: number, clampTo?: ShellSession): PaneHit | undefined {
 		const {top, rows} = this.region;
-		const geometry = this.visible ? this.geometry() : undefined;
+		const geometry = this.visible ? this.layout : undefined;
 		if (!geometry || rows <= 0) return undefined;
 		const ry = y - top;
 		const placement = clampTo
@@ -263,8 +265,8 @@ export class PanePainter implements PaneHitTest {
 		this.cancel();
 	}
 
-	/** The drawn panes and where they go, relative to the pane area. */
-	private geometry(): LayoutGeometry<ShellSession> | undefined {
+	/** The drawn panes and where they go, relative to the pane area (kept in `layout` by `syncPanes`). */
+	private computeLayout(): LayoutGeometry<ShellSession> | undefined {
 		const {cols, rows, layoutRows} = this.region;
 		const area = {x: 0, y: 0, cols, rows: layoutRows ?? rows};
 		if (this.source) return this.source.activeGeometry(area);
@@ -277,7 +279,10 @@ export class PanePainter implements PaneHitTest {
 	 * (which panes, where, which is active) changed; a state change alone repaints the titles.
 	 */
 	private syncPanes(): void {
-		const geometry = this.geometry();
+		// Everything that moves a pane (the source's changes, the region, the focused session without a source)
+		// comes through here, so paints read `layout` instead of laying the tab out again for every echo.
+		const geometry = this.computeLayout();
+		this.layout = geometry;
 		const drawn = new Set(geometry?.panes.map(placement => placement.pane));
 		for (const [session, state] of this.panes) {
 			if (drawn.has(session)) continue;
@@ -370,7 +375,7 @@ export class PanePainter implements PaneHitTest {
 		// Right after a shrink the region is still the old size until the App re-renders (which shows the
 		// pane again and so paints): rows wider than the window would wrap and smear the screen.
 		if (this.out.columns && (cols > this.out.columns || top + rows > (this.out.rows ?? Infinity))) return;
-		const geometry = this.geometry();
+		const geometry = this.layout;
 		if (!geometry) return;
 		const now = performance.now();
 		let out = '';
