@@ -47,8 +47,8 @@ describe('key bindings from settings.json (real PTY, vmux --demo)', () => {
 
 		// The help lists the keys in force, with the names to rebind.
 		vmux.write('?');
-		const help = await vmux.waitFor('vmux keys');
-		expect(help).toMatch(/^ {2}S +sort +sort by name/m);
+		// Wait for the help's rows, not only its title: a read can land between the title and the rest of one frame.
+		const help = await vmux.waitFor(screen => screen.includes('vmux keys') && /^ {2}S +sort +sort by name/m.test(screen) && /^ {2}L +sign-in /m.test(screen), 30_000, 'the help rows');
 		expect(help).toMatch(/^ {2}— +doctor +doctor:/m);
 		expect(help).toMatch(/^ {2}Ctrl-b C +new-window +new tab: another shell/m);
 		expect(help).toMatch(/^ {2}L +sign-in /m);
