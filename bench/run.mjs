@@ -11,8 +11,10 @@
 // BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,split,emulator] picks
 // phases (add `profile` or `rss-curve` (RSS for 1/10/50 sessions at 5,000 lines of scrollback and 10 at 50,000; long), or drop some; a partial run writes bench/results-partial.json), BENCH_SPLIT_REPS
 // [20] timed layout commands of each kind in the split phase, BENCH_PROFILE_PASSES
-// [throughput,echo-idle,echo-flood,split] which runs the profile phase makes, BENCH_OUT overrides the results path,
-// BENCH_TIMEOUT_S [1200] hard limit for the whole run.
+// [throughput,echo-idle,echo-flood,split; also echo-floods: three background floods] which runs the profile phase makes,
+// BENCH_PROFILE_INTERVAL_US the sampling interval of those profiles (V8: 1000), BENCH_OUT overrides the results path,
+// BENCH_TIMEOUT_S [1200] hard limit for the whole run, BENCH_INTERACTIVE [idle,slow,flood,floods,throughput] which
+// tests the interactive phase runs (floods: echo while three background sessions flood).
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync} from 'node:fs';
@@ -43,6 +45,8 @@ const CONFIG = {
 	splitPauseMs: 250,
 	size: '120x40',
 	floodCommand: "timeout 180 yes \"$(printf '%080d' 0)\" <token>",
+	/** Background sessions flooding at once in the interactive phase's second flood test (issue 12: "one or three"). */
+	floodSessions: 3,
 };
 // The peer's tmux.conf: vmux's scrollback. The split phase sends both programs the same keys in one write,
 // e.g. (prefix C-Left) x 5; for tmux to take them as vmux does: assume-paste-time 0 (else keys less than
@@ -206,6 +210,19 @@ async function startFlood(driver, launch = (command) => launchBackgroundFlood(dr
 	};
 }
 
+/** `count` floods, each in a session (vmux) or window (tmux) of its own, none on screen. */
+async function startFloods(driver, count) {
+	const floods = [];
+	for (let i = 0; i < count; i++) floods.push(await startFlood(driver));
+	return floods;
+}
+
+/** What the floods wrote together, in MiB/s (each measured from its own start). */
+function floodStats(floods) {
+	const each = floods.map((flood) => flood.stats().floodMiBPerS);
+	return {floodMiBPerS: each.reduce((sum, rate) => sum + rate, 0), floodMiBPerSEach: each};
+}
+
 /** The flood in a second session (vmux) or window (tmux), not on screen. */
 async function launchBackgroundFlood(driver, command) {
 	if (driver instanceof VmuxDriver) {
@@ -267,14 +284,15 @@ async function interactivePhase(ctx) {
 		log(`${side.driver.name}: starting`);
 		await side.driver.start();
 	}
-	for (const side of sides) {
+	const tests = new Set((process.env.BENCH_INTERACTIVE ?? 'idle,slow,flood,floods,throughput').split(',').map((t) => t.trim()));
+	for (const side of tests.has('idle') ? sides : []) {
 		const {driver} = side;
 		log(`${driver.name}: echo latency, idle (${CONFIG.keys} keys)`);
 		const meter = cpuMeter(side.pids);
 		out[side.key].echoIdle = {...echoSummary(await measureEcho(driver.app, echoOptions())), appCpuPercent: meter()};
 		log(`${driver.name}:   p50 ${out[side.key].echoIdle.p50Ms.toFixed(2)} ms, p99 ${out[side.key].echoIdle.p99Ms.toFixed(2)} ms`);
 	}
-	for (const side of sides) {
+	for (const side of tests.has('slow') ? sides : []) {
 		// For information: the same at a typing pace (a frame cap only shows when keys come faster than frames).
 		const {driver} = side;
 		const keys = Math.max(20, Math.round(CONFIG.keys / 2));
@@ -282,7 +300,7 @@ async function interactivePhase(ctx) {
 		out[side.key].echoIdleSlow = echoSummary(await measureEcho(driver.app, {...echoOptions(), count: keys, gapMs: CONFIG.slowKeyGapMs}));
 		log(`${driver.name}:   p50 ${out[side.key].echoIdleSlow.p50Ms.toFixed(2)} ms, p99 ${out[side.key].echoIdleSlow.p99Ms.toFixed(2)} ms`);
 	}
-	for (const side of sides) {
+	for (const side of tests.has('flood') ? sides : []) {
 		const {driver} = side;
 		log(`${driver.name}: echo latency while a background session floods`);
 		const flood = await startFlood(driver);
@@ -294,13 +312,27 @@ async function interactivePhase(ctx) {
 		log(`${driver.name}:   p50 ${busy.p50Ms.toFixed(2)} ms, p99 ${busy.p99Ms.toFixed(2)} ms (flood ${busy.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${busy.appCpuPercent.toFixed(0)}% of a core)`);
 		await driver.app.waitForQuiet(1000, 20_000);
 	}
+	for (const side of tests.has('floods') ? sides : []) {
+		// Issue 12: "while one or three other sessions flood". Three more sessions (vmux) / windows (tmux),
+		// opened as for the single flood above, each running its own flood, none of them on screen.
+		const {driver} = side;
+		log(`${driver.name}: echo latency while ${CONFIG.floodSessions} background sessions flood`);
+		const floods = await startFloods(driver, CONFIG.floodSessions);
+		const meter = cpuMeter(side.pids);
+		const latencies = await measureEcho(driver.app, echoOptions());
+		const busy = {...echoSummary(latencies), ...floodStats(floods), appCpuPercent: meter()};
+		out[side.key].echoFloods = busy;
+		for (const flood of floods) await flood.stop();
+		log(`${driver.name}:   p50 ${busy.p50Ms.toFixed(2)} ms, p99 ${busy.p99Ms.toFixed(2)} ms (floods ${busy.floodMiBPerS.toFixed(1)} MiB/s together, ${driver.name} at ${busy.appCpuPercent.toFixed(0)}% of a core)`);
+		await driver.app.waitForQuiet(1000, 20_000);
+	}
 	// The benchmark stops parsing the output while timing the flood (the marker is found in the raw
 	// stream), so it does not compete for the two cores with the program it measures.
 	for (const side of sides) {
 		side.driver.app.screenEnabled = false;
 		side.runs = [];
 	}
-	for (let i = 0; i < CONFIG.throughputRuns; i++) {
+	for (let i = 0; i < (tests.has('throughput') ? CONFIG.throughputRuns : 0); i++) {
 		for (const side of sides) {
 			const run = await throughputRun(side.driver, ctx, side.pids);
 			log(`${side.driver.name}: throughput run ${i + 1}: ${run.seconds.toFixed(2)} s (${(run.outerMiB * 1024).toFixed(0)} KiB drawn to the terminal)`);
@@ -309,6 +341,7 @@ async function interactivePhase(ctx) {
 	}
 	for (const side of sides) {
 		await side.stop();
+		if (side.runs.length === 0) continue;
 		const seconds = median(side.runs.map((r) => r.seconds));
 		out[side.key].throughput = {
 			runsS: side.runs.map((r) => r.seconds),
@@ -629,7 +662,9 @@ async function profilePhase(ctx) {
 	const passes = (process.env.BENCH_PROFILE_PASSES ?? 'throughput,echo-idle,echo-flood,split').split(',').map((p) => p.trim());
 	for (const what of passes) {
 		const name = `vmux-${what}.cpuprofile`;
-		const {driver, stop} = vmuxDriver(ctx, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
+		// BENCH_PROFILE_INTERVAL_US samples more often than V8's 1000 µs, to see the parts of one keystroke.
+		const interval = process.env.BENCH_PROFILE_INTERVAL_US ? ['--cpu-prof-interval', process.env.BENCH_PROFILE_INTERVAL_US] : [];
+		const {driver, stop} = vmuxDriver(ctx, ['--cpu-prof', ...interval, '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
 		log(`profile: vmux ${what}`);
 		if (what === 'split') {
 			// Two windows of one profile: the echo beside the flood, and the layout commands under it.
@@ -650,7 +685,7 @@ async function profilePhase(ctx) {
 		}
 		await driver.start();
 		const window = {fromUs: 0, toUs: 0};
-		let flood;
+		let floods = [];
 		if (what === 'throughput') {
 			driver.app.screenEnabled = false;
 			window.fromUs = monotonicUs();
@@ -658,13 +693,14 @@ async function profilePhase(ctx) {
 			window.toUs = monotonicUs();
 			log(`profile: throughput run under the profiler: ${run.seconds.toFixed(2)} s`);
 		} else {
-			if (what === 'echo-flood') flood = await startFlood(driver);
+			if (what === 'echo-flood') floods = [await startFlood(driver)];
+			if (what === 'echo-floods') floods = await startFloods(driver, CONFIG.floodSessions);
 			window.fromUs = monotonicUs();
 			const latencies = await measureEcho(driver.app, echoOptions());
 			window.toUs = monotonicUs();
 			const summary = echoSummary(latencies);
 			log(`profile: ${what} under the profiler: p50 ${summary.p50Ms.toFixed(1)} ms, p99 ${summary.p99Ms.toFixed(1)} ms`);
-			await flood?.stop();
+			for (const flood of floods) await flood.stop();
 		}
 		await stop(); // SIGTERM: vmux exits cleanly and node writes the profile
 		const file = await profileWritten(dir, name);
@@ -711,13 +747,19 @@ function report(results) {
 		rows.push({figure, vmux: `${ours.toFixed(digits)} ${unit}`, peer: `${theirs.toFixed(digits)} ${unit}`, ratio: ratio(ours, theirs), target, met});
 	const atMostPeer = (ours, theirs) => ratio(ours, theirs) <= 1;
 	if (vmux && peer) {
-		add(`throughput ${CONFIG.fileMiB} MiB (median of ${CONFIG.throughputRuns})`, vmux.throughput.medianS, peer.throughput.medianS, 's', 2, 'ratio <= 1.0', atMostPeer(vmux.throughput.medianS, peer.throughput.medianS));
-		add('echo p50, idle', vmux.echoIdle.p50Ms, peer.echoIdle.p50Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoIdle.p50Ms, peer.echoIdle.p50Ms));
-		add('echo p99, idle', vmux.echoIdle.p99Ms, peer.echoIdle.p99Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoIdle.p99Ms, peer.echoIdle.p99Ms));
-		add(`echo p50, idle, ${CONFIG.slowKeyGapMs} ms between keys (info)`, vmux.echoIdleSlow.p50Ms, peer.echoIdleSlow.p50Ms, 'ms', 2, '', undefined);
-		add(`echo p99, idle, ${CONFIG.slowKeyGapMs} ms between keys (info)`, vmux.echoIdleSlow.p99Ms, peer.echoIdleSlow.p99Ms, 'ms', 2, '', undefined);
-		add('echo p50, background flood', vmux.echoFlood.p50Ms, peer.echoFlood.p50Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoFlood.p50Ms, peer.echoFlood.p50Ms));
-		add('echo p99, background flood', vmux.echoFlood.p99Ms, peer.echoFlood.p99Ms, 'ms', 2, 'ratio <= 1.0', atMostPeer(vmux.echoFlood.p99Ms, peer.echoFlood.p99Ms));
+		// BENCH_INTERACTIVE may have left some of these out: a figure is reported when both sides have it.
+		const both = (key) => vmux[key] !== undefined && peer[key] !== undefined;
+		if (both('throughput')) add(`throughput ${CONFIG.fileMiB} MiB (median of ${CONFIG.throughputRuns})`, vmux.throughput.medianS, peer.throughput.medianS, 's', 2, 'ratio <= 1.0', atMostPeer(vmux.throughput.medianS, peer.throughput.medianS));
+		const echo = (key, label, target) => {
+			if (!both(key)) return;
+			for (const [p, name] of [['p50Ms', 'p50'], ['p99Ms', 'p99']]) {
+				add(`echo ${name}, ${label}`, vmux[key][p], peer[key][p], 'ms', 2, target ? 'ratio <= 1.0' : '', target ? atMostPeer(vmux[key][p], peer[key][p]) : undefined);
+			}
+		};
+		echo('echoIdle', 'idle', true);
+		echo('echoIdleSlow', `idle, ${CONFIG.slowKeyGapMs} ms between keys (info)`, false);
+		echo('echoFlood', 'background flood', true);
+		echo('echoFloods', `${CONFIG.floodSessions} background floods`, true);
 	}
 	if (idle) {
 		// CPU ticks are 10 ms, so 0.1% over a 10 s window is one tick: "at most the peer" allows that much.
@@ -745,7 +787,7 @@ function report(results) {
 	if (split) {
 		// Issue 11: echo beside a flooding pane within the single-pane figures (vmux's own, from this run).
 		for (const [p, label] of [['p50Ms', 'p50'], ['p99Ms', 'p99']]) {
-			const bound = vmux?.echoFlood[p];
+			const bound = vmux?.echoFlood?.[p];
 			const target = bound === undefined ? '' : `<= 1-pane flood (${bound.toFixed(2)} ms)`;
 			add(`echo ${label}, split: the pane beside floods`, split.vmux.echo[p], split.peer.echo[p], 'ms', 2, target, bound === undefined ? undefined : split.vmux.echo[p] <= bound);
 		}
@@ -765,7 +807,7 @@ function report(results) {
 function details(results) {
 	const out = [];
 	const {vmux, peer, idle, split, rssCurve} = results;
-	if (vmux && peer) {
+	if (vmux?.throughput && peer?.throughput && vmux.echoFlood && peer.echoFlood && vmux.echoIdle && peer.echoIdle) {
 		out.push(
 			`throughput runs (interleaved): vmux ${vmux.throughput.runsS.map((s) => s.toFixed(2)).join(', ')} s; tmux+ssh ${peer.throughput.runsS.map((s) => s.toFixed(2)).join(', ')} s`,
 			`throughput: vmux ${vmux.throughput.mibPerS.toFixed(1)} MiB/s, tmux+ssh ${peer.throughput.mibPerS.toFixed(1)} MiB/s; drawn to the outer terminal per run: vmux ${vmux.throughput.outerKiB.join(', ')} KiB, tmux ${peer.throughput.outerKiB.join(', ')} KiB`,
@@ -773,6 +815,12 @@ function details(results) {
 			`background flood during the echo test: vmux ${vmux.echoFlood.floodMiBPerS.toFixed(1)} MiB/s, tmux+ssh ${peer.echoFlood.floodMiBPerS.toFixed(1)} MiB/s (bytes yes wrote); ` +
 				`CPU vmux ${vmux.echoFlood.appCpuPercent.toFixed(0)}%, tmux+ssh ${peer.echoFlood.appCpuPercent.toFixed(0)}% of a core`,
 			`echo max: idle vmux ${vmux.echoIdle.maxMs.toFixed(1)} ms, tmux+ssh ${peer.echoIdle.maxMs.toFixed(1)} ms; flood vmux ${vmux.echoFlood.maxMs.toFixed(1)} ms, tmux+ssh ${peer.echoFlood.maxMs.toFixed(1)} ms`,
+		);
+	}
+	if (vmux?.echoFloods && peer?.echoFloods) {
+		out.push(
+			`${CONFIG.floodSessions} background floods during the echo test: vmux ${vmux.echoFloods.floodMiBPerS.toFixed(1)} MiB/s, tmux+ssh ${peer.echoFloods.floodMiBPerS.toFixed(1)} MiB/s together; ` +
+				`CPU vmux ${vmux.echoFloods.appCpuPercent.toFixed(0)}%, tmux+ssh ${peer.echoFloods.appCpuPercent.toFixed(0)}% of a core; echo max vmux ${vmux.echoFloods.maxMs.toFixed(1)} ms, tmux+ssh ${peer.echoFloods.maxMs.toFixed(1)} ms`,
 		);
 	}
 	if (idle) {
@@ -791,7 +839,7 @@ function details(results) {
 			`split: echo max vmux ${split.vmux.echo.maxMs.toFixed(1)} ms, tmux+ssh ${split.peer.echo.maxMs.toFixed(1)} ms; layout commands: vmux ${timed(split.vmux)}; tmux ${timed(split.peer)}`,
 			`split: the pane beside is ${process.env.BENCH_SPLIT_CONNECTION === 'own' ? 'its own connection (prefix S)' : 'another shell on the same connection (prefix %)'} in vmux, its own ssh in tmux; resize is (prefix C-Left) x 5, then (prefix C-Right) x 5, each command timed from its keys to the output chunk after which the screen shows the new layout`,
 		);
-		if (vmux && peer) {
+		if (vmux?.echoIdle && peer?.echoIdle && vmux.echoFlood && peer.echoFlood) {
 			out.push(`echo p50/p99 (ms): 1 pane idle vmux ${vmux.echoIdle.p50Ms.toFixed(2)}/${vmux.echoIdle.p99Ms.toFixed(2)}, tmux ${peer.echoIdle.p50Ms.toFixed(2)}/${peer.echoIdle.p99Ms.toFixed(2)}; ` +
 				`1 pane + background flood vmux ${vmux.echoFlood.p50Ms.toFixed(2)}/${vmux.echoFlood.p99Ms.toFixed(2)}, tmux ${peer.echoFlood.p50Ms.toFixed(2)}/${peer.echoFlood.p99Ms.toFixed(2)}; ` +
 				`split, flood beside vmux ${split.vmux.echo.p50Ms.toFixed(2)}/${split.vmux.echo.p99Ms.toFixed(2)}, tmux ${split.peer.echo.p50Ms.toFixed(2)}/${split.peer.echo.p99Ms.toFixed(2)}`);

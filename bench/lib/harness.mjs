@@ -2,7 +2,7 @@
 // scanned raw (cheap, for markers) and, when wanted, parsed by @xterm/headless (what the user sees),
 // /proc accounting, statistics, and a cleanup registry that runs on every way out.
 import {execFileSync} from 'node:child_process';
-import {readdirSync, readFileSync} from 'node:fs';
+import {appendFileSync, readdirSync, readFileSync} from 'node:fs';
 import pty from 'node-pty';
 import xterm from '@xterm/headless';
 
@@ -199,6 +199,10 @@ export async function measureEcho(app, {prompt, count = 200, gapMs = 20, eraseEv
 	};
 	let typed = '';
 	let waiting; // {expected, sentAt, resolve}
+	// BENCH_ECHO_LOG=<file>: each timed key's write and echo on CLOCK_MONOTONIC (µs), to line up with a trace
+	// taken inside the program measured (the same clock in every process).
+	const echoLog = process.env.BENCH_ECHO_LOG ? [] : undefined;
+	const monotonicUs = (at = performance.now()) => Number(process.hrtime.bigint() / 1000n) - Math.round((performance.now() - at) * 1000);
 	// Every chunk is parsed with its own callback, so the screen read in the callback reflects exactly the
 	// output up to that chunk, and the latency ends at that chunk's arrival, not when parsing caught up.
 	const off = app.onData((_data, at) => {
@@ -216,14 +220,17 @@ export async function measureEcho(app, {prompt, count = 200, gapMs = 20, eraseEv
 				waiting = undefined;
 				reject(new Error(`echo of ${JSON.stringify(expected)} not seen within ${timeoutMs} ms. Screen:\n${app.screen()}`));
 			}, timeoutMs);
+			const sentAt = performance.now();
 			waiting = {
 				expected,
-				sentAt: performance.now(),
+				sentAt,
 				resolve: (ms) => {
 					clearTimeout(timer);
+					echoLog?.push(`${monotonicUs(sentAt + ms)} seen ${ms.toFixed(3)}`);
 					resolve(ms);
 				},
 			};
+			echoLog?.push(`${monotonicUs(sentAt)} sent ${JSON.stringify(expected.slice(-1))}`);
 			send();
 		});
 	try {
@@ -247,6 +254,7 @@ export async function measureEcho(app, {prompt, count = 200, gapMs = 20, eraseEv
 		if (typed.length) await expect(prompt.trimEnd(), () => app.write('\x7f'.repeat(typed.length)), keyTimeoutMs);
 	} finally {
 		off();
+		if (echoLog) appendFileSync(process.env.BENCH_ECHO_LOG, `${echoLog.join('\n')}\n`);
 	}
 	return latencies;
 }
