@@ -39,6 +39,12 @@ interface PaneState {
 	paintedBytes: number;
 	/** Output arrived since its last paint. */
 	dirty: boolean;
+	/**
+	 * The terminal's screen-change version (core/terminal/screen-changes) its live rows were last rendered at:
+	 * the next live paint renders only rows changed since. 0 when all must be rendered (nothing painted yet,
+	 * the screen forgotten, or the last paint showed copy mode or history instead).
+	 */
+	liveVersion: number;
 	onChange: () => void;
 }
 
@@ -202,6 +208,7 @@ export class PanePainter implements PaneHitTest {
 		if (visible === this.visible) return;
 		this.visible = visible;
 		this.painted.clear();
+		for (const state of this.panes.values()) state.liveVersion = 0;
 		if (!visible) {
 			this.cancel();
 			this.releaseCursor();
@@ -238,7 +245,10 @@ export class PanePainter implements PaneHitTest {
 	invalidate(): void {
 		this.painted.clear();
 		this.chromeDirty = true;
-		for (const state of this.panes.values()) state.dirty = true;
+		for (const state of this.panes.values()) {
+			state.dirty = true;
+			state.liveVersion = 0;
+		}
 		this.schedule();
 	}
 
@@ -291,7 +301,7 @@ export class PanePainter implements PaneHitTest {
 		}
 		for (const session of drawn) {
 			if (this.panes.has(session)) continue;
-			const state: PaneState = {lastPaint: 0, paintedBytes: session.receivedBytes, dirty: true, onChange: () => this.paneChanged(session)};
+			const state: PaneState = {lastPaint: 0, paintedBytes: session.receivedBytes, dirty: true, liveVersion: 0, onChange: () => this.paneChanged(session)};
 			session.on('change', state.onChange);
 			this.panes.set(session, state);
 		}
@@ -395,7 +405,7 @@ export class PanePainter implements PaneHitTest {
 			state.dirty = false;
 			state.lastPaint = now;
 			state.paintedBytes = session.receivedBytes;
-			const painted = this.paintPane(placement, session === this.session);
+			const painted = this.paintPane(placement, state, session === this.session);
 			out += painted.out;
 			if (painted.cursor) cursor = painted.cursor;
 		}
@@ -408,7 +418,7 @@ export class PanePainter implements PaneHitTest {
 	}
 
 	/** One pane's changed rows, and where the cursor goes when it is the focused one. */
-	private paintPane(placement: PanePlacement<ShellSession>, focused: boolean): {out: string; cursor?: PlacedCursor} {
+	private paintPane(placement: PanePlacement<ShellSession>, state: PaneState, focused: boolean): {out: string; cursor?: PlacedCursor} {
 		const session = placement.pane;
 		const {content} = placement;
 		const top = this.region.top;
@@ -419,23 +429,32 @@ export class PanePainter implements PaneHitTest {
 		// The session's resize emits a change, which paints again once both agree.
 		const terminalCols = session.terminal.cols;
 		if (rows <= 0 || terminalCols > cols) return {out: ''};
-		let lines: string[];
+		/** The rows to draw; an empty slot is a row unchanged since the last paint (already on screen). */
+		let lines: Array<string | undefined>;
 		/** The remote's cursor in the pane's rows, when the live screen is shown and the cursor is visible. */
 		let cursorAt: {row: number; col: number} | undefined;
 		const overlay = focused ? this.overlay : undefined;
 		if (overlay) {
 			// Copy mode draws its own cursor among its marks: the user's cursor stays hidden.
 			lines = session.terminal.renderLines(overlay.layout(rows), rows, line => overlay.marksOf(line));
+			state.liveVersion = 0;
+		} else if (focused && this.scrollOffset > 0) {
+			// Scrolled back into history (no painted block, no cursor).
+			const snapshot = session.terminal.snapshot({scrollOffset: this.scrollOffset});
+			lines = snapshot.lines.slice(Math.max(0, snapshot.lines.length - rows));
+			state.liveVersion = 0;
 		} else {
+			const live = liveRows(session, rows, state.liveVersion);
+			lines = live.lines;
+			state.liveVersion = live.version;
 			// No painted block: the user's own cursor is placed at the remote's, in the shape it asked for.
-			const snapshot = session.terminal.snapshot({scrollOffset: focused ? this.scrollOffset : 0});
-			// When fewer rows are free than the remote has (a status line below), keep the bottom: the prompt.
-			const skipped = Math.max(0, snapshot.lines.length - rows);
-			lines = snapshot.lines.slice(skipped);
-			if (focused && snapshot.cursor.visible) cursorAt = {row: snapshot.cursor.y - skipped, col: snapshot.cursor.x};
+			if (focused) cursorAt = live.cursor;
 		}
 		let out = '';
-		for (let i = 0; i < rows; i++) out += this.segment(content.x, top + content.y + i, fitLine(lines[i] ?? '', cols, terminalCols));
+		for (let i = 0; i < rows; i++) {
+			const line = lines[i];
+			if (line !== undefined) out += this.segment(content.x, top + content.y + i, fitLine(line, cols, terminalCols));
+		}
 		const cursor =
 			cursorAt && cursorAt.row >= 0 && cursorAt.row < rows && cursorAt.col < cols
 				? {row: top + content.y + cursorAt.row, col: content.x + cursorAt.col, shape: decscusrParam(session.terminal.cursorShape)}
@@ -486,4 +505,38 @@ export class PanePainter implements PaneHitTest {
 function fitLine(line: string, regionCols: number, lineCols: number): string {
 	if (lineCols >= regionCols) return line;
 	return line + ' '.repeat(regionCols - lineCols);
+}
+
+/**
+ * The live screen's bottom `rows` rows (fewer rows free than the remote has, e.g. a status line below: the
+ * prompt stays in view), rendered only where they changed after `since` (0: all of them); and the remote's
+ * cursor in those rows when it is visible. An echo renders one row instead of the whole screen.
+ */
+function liveRows(session: ShellSession, rows: number, since: number): {lines: Array<string | undefined>; version: number; cursor?: {row: number; col: number}} {
+	const terminal = session.terminal;
+	const changes = terminal.screenChanges;
+	const version = changes.version;
+	const text = terminal.text;
+	const baseY = text.baseY;
+	const skipped = Math.max(0, terminal.rows - rows);
+	const shown = Math.min(rows, terminal.rows);
+	const lines = new Array<string | undefined>(rows);
+	let row = 0;
+	while (row < shown) {
+		if (since !== 0 && !changes.changedSince(skipped + row, since)) {
+			row++;
+			continue;
+		}
+		// A run of changed rows is rendered in one call.
+		let end = row + 1;
+		while (end < shown && (since === 0 || changes.changedSince(skipped + end, since))) end++;
+		const rendered = terminal.renderLines(baseY + skipped + row, end - row);
+		for (let i = row; i < end; i++) lines[i] = rendered[i - row];
+		row = end;
+	}
+	// Rows below the terminal's (it is shorter than the pane for a moment while it resizes) are blank.
+	for (let i = shown; i < rows; i++) lines[i] = '';
+	const cursor = text.cursor;
+	const visible = terminal.modes.cursorVisible;
+	return {lines, version, cursor: visible ? {row: cursor.line - baseY - skipped, col: cursor.col} : undefined};
 }

@@ -5,6 +5,7 @@
 import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
 import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
+import {ScreenChanges} from './screen-changes.js';
 import {RowRenderer, snapshotBuffer, type CellMark, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
 import {MOUSE_ENCODING_MODES, type MouseEncoding, type MouseTrackingMode} from './mouse.js';
@@ -119,6 +120,8 @@ export class TerminalEmulator {
 	private readonly sinkLimit: number;
 	private background = false;
 	private readonly renderer: RowRenderer;
+	/** Which rows of the live screen changed (a painter renders only those). */
+	readonly screenChanges: ScreenChanges;
 	private readonly subscriptions: IDisposable[] = [];
 	private readonly replyListeners = new Listeners<string>();
 	private readonly changeListeners = new Listeners<void>();
@@ -148,6 +151,7 @@ export class TerminalEmulator {
 		}, options);
 		this.sinkLimit = options.sinkLimit ?? DEFAULT_SINK_LIMIT;
 		this.renderer = new RowRenderer(this.term.buffer.active.getNullCell());
+		this.screenChanges = new ScreenChanges(this.term);
 
 		this.subscriptions.push(
 			// Headless xterm has no keyboard: onData carries only replies to the remote's queries.
@@ -276,6 +280,7 @@ export class TerminalEmulator {
 		const size = validSize(cols, rows);
 		if (size.cols === this.term.cols && size.rows === this.term.rows) return;
 		this.term.resize(size.cols, size.rows);
+		this.screenChanges.markAll();
 		this.changes++;
 		this.changeListeners.emit();
 	}
@@ -347,6 +352,7 @@ export class TerminalEmulator {
 		if (this.disposed) return;
 		this.disposed = true;
 		this.flow.dispose();
+		this.screenChanges.dispose();
 		for (const subscription of this.subscriptions) subscription.dispose();
 		this.replyListeners.clear();
 		this.changeListeners.clear();

@@ -1,10 +1,13 @@
 import {EventEmitter} from 'node:events';
 import {fakeStdout} from '../../helpers/fake-stdout.js';
+import xterm from '@xterm/headless';
 import {afterEach, describe, expect, it} from 'vitest';
 import {PanePainter} from '../../../source/app/screen/pane-painter.js';
 import type {ShellSession} from '../../../source/core/session/shell-session.js';
 import {TerminalEmulator} from '../../../source/core/terminal/emulator.js';
 import {SessionWindow} from '../../../source/core/session/session-window.js';
+
+const {Terminal} = xterm;
 
 /** The parts of a ShellSession the painter reads, over a real emulator. */
 let nextFakeId = 1;
@@ -88,6 +91,64 @@ describe('PanePainter', () => {
 		await settle();
 		// Ink wrote a frame: every row of the pane is rewritten, blank ones included.
 		expect(out.written.match(/\x1b\[\d+;1H/g)).toHaveLength(10);
+	});
+
+	it('renders only the rows the output changed: an echo renders its row, not the whole screen', async () => {
+		const out = fakeStdout({columns: 40, rows: 12});
+		const painter = new PanePainter(out, 60);
+		const fake = fakeSession('one\r\ntwo\r\n$ ');
+		cleanups.push(() => painter.dispose(), fake.dispose);
+		await fake.ready;
+		painter.setSession(fake.session);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
+		painter.setVisible(true);
+		await settle();
+		const terminal = fake.session.terminal;
+		const rendered: number[] = [];
+		const renderLines = terminal.renderLines.bind(terminal);
+		terminal.renderLines = (top, count, marksOf) => {
+			rendered.push(count);
+			return renderLines(top, count, marksOf);
+		};
+		out.written = '';
+		await fake.write('l');
+		await settle();
+		expect(rendered).toEqual([1]);
+		expect(out.written).toContain('\x1b[4;1H$ l');
+		// Ink drew over the screen: every row again.
+		rendered.length = 0;
+		painter.invalidate();
+		await settle();
+		expect(rendered.reduce((sum, n) => sum + n, 0)).toBe(10);
+	});
+
+	it('leaves on screen exactly what the remote shows, through hundreds of paints of changed rows only', async () => {
+		const out = fakeStdout({columns: 40, rows: 12});
+		const painter = new PanePainter(out, 1000);
+		const fake = fakeSession('$ ');
+		cleanups.push(() => painter.dispose(), fake.dispose);
+		await fake.ready;
+		painter.setSession(fake.session);
+		painter.setRegion({top: 1, cols: 40, rows: 10});
+		painter.setVisible(true);
+		// The user's terminal: what the painter wrote, parsed.
+		const user = new Terminal({cols: 40, rows: 12, allowProposedApi: true});
+		cleanups.push(() => user.dispose());
+		const userRows = async () => {
+			await new Promise<void>(done => user.write(out.written, done));
+			out.written = '';
+			const buffer = user.buffer.active;
+			return Array.from({length: 10}, (_, y) => buffer.getLine(y + 1)!.translateToString(true));
+		};
+		const remoteRows = () => fake.session.terminal.snapshot().lines.map(line => line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd());
+		const pieces = ['ls\r\n', 'a', '\b\x1b[K', 'file  dir\r\n$ ', '\x1b[2J\x1b[H', '\x1b[5;1Hmid', '\x1b[?1049h\x1b[Hvim', '\x1b[?1049l', '\x1b[2;4r\x1b[4;1H\n\n', '\x1b[r', '\x1bM', '\x1b[2L', 'x'.repeat(50)];
+		let seed = 7;
+		for (let step = 0; step < 200; step++) {
+			seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+			await fake.write(pieces[seed % pieces.length]!);
+			await new Promise(done => setTimeout(done, 3));
+			expect((await userRows()).map(row => row.trimEnd()), `after step ${step}`).toEqual(remoteRows());
+		}
 	});
 
 	it('follows the focus: switches the painted session and blanks the pane the moment a dialog takes the screen', async () => {
