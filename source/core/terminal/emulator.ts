@@ -4,7 +4,7 @@
  */
 import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
-import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
+import {BACKGROUND_TURNS, DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
 import {ScreenChanges} from './screen-changes.js';
 import {RowRenderer, snapshotBuffer, type CellMark, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
@@ -145,9 +145,9 @@ export class TerminalEmulator {
 		this.term.unicode.register(createUnicodeProvider());
 		this.term.unicode.activeVersion = UNICODE_VERSION;
 		this.flow = new FlowControl((data, done) => {
-			// In the background, hand over the next slice only after a turn of the event loop: xterm would
-			// otherwise parse it in the same 12 ms burst, and the focused session would wait behind it.
-			this.term.write(data, this.background ? () => setImmediate(done) : done);
+			// A background slice comes at its turn (BACKGROUND_TURNS): parsed now, not in xterm's next 12 ms burst.
+			if (this.background) this.noteUserInput();
+			this.term.write(data, done);
 		}, options);
 		this.sinkLimit = options.sinkLimit ?? DEFAULT_SINK_LIMIT;
 		this.renderer = new RowRenderer(this.term.buffer.active.getNullCell());
@@ -245,6 +245,7 @@ export class TerminalEmulator {
 	setBackground(background: boolean): void {
 		this.background = background;
 		this.flow.setSinkLimit(background ? BACKGROUND_SINK_LIMIT : this.sinkLimit);
+		this.flow.setPacer(background ? BACKGROUND_TURNS : undefined);
 	}
 
 	/** Whether it parses in small slices (see setBackground). */

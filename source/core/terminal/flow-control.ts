@@ -20,6 +20,75 @@ export interface FlowControlOptions {
 	sinkLimit?: number;
 }
 
+/** Where a paced FlowControl waits for its turn (see TurnPacer). */
+export interface Pacer {
+	/** Calls `turn` once, in a later turn of the event loop. */
+	request(turn: () => void): void;
+}
+
+/**
+ * Hands out turns to whoever asked, in order, inside `setImmediate` callbacks, for at most `budgetMs` of work
+ * per turn of the event loop, then yields: stdin and sockets are read between two batches. Shared by every
+ * terminal that parses in the background (TerminalEmulator.setBackground), so however many sessions flood,
+ * a key typed waits for at most one batch, and each flooding terminal gets its turn in rotation.
+ */
+export class TurnPacer implements Pacer {
+	private queue: Array<() => void> = [];
+	private next = 0;
+	private scheduled = false;
+
+	constructor(private readonly budgetMs: number) {}
+
+	request(turn: () => void): void {
+		this.queue.push(turn);
+		this.schedule();
+	}
+
+	/** Turns waiting. */
+	get waiting(): number {
+		return this.queue.length - this.next;
+	}
+
+	private schedule(): void {
+		if (this.scheduled || this.waiting === 0) return;
+		this.scheduled = true;
+		setImmediate(this.runTurns);
+	}
+
+	private readonly runTurns = (): void => {
+		this.scheduled = false;
+		const start = performance.now();
+		// Turns asked for while these run (the next slice of a terminal) wait for the next batch at the earliest.
+		const end = this.queue.length;
+		while (this.next < end) {
+			const turn = this.queue[this.next]!;
+			this.next++;
+			try {
+				turn();
+			} catch (error) {
+				queueMicrotask(() => {
+					throw error;
+				});
+			}
+			if (performance.now() - start >= this.budgetMs) break;
+		}
+		if (this.next === this.queue.length) {
+			this.queue = [];
+			this.next = 0;
+		} else if (this.next > 1024) {
+			this.queue = this.queue.slice(this.next);
+			this.next = 0;
+		}
+		this.schedule();
+	};
+}
+
+/**
+ * The turns of every terminal parsing in the background: half a millisecond of parsing per turn of the
+ * event loop, all of them together (bench/run.mjs: echo while one or three other sessions flood).
+ */
+export const BACKGROUND_TURNS = new TurnPacer(0.5);
+
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
 export const DEFAULT_LOW_WATER_MARK = 256 * 1024;
 export const DEFAULT_SINK_LIMIT = 8 * 1024 * 1024;
@@ -35,6 +104,10 @@ export class FlowControl {
 	private total = 0;
 	private isPaused = false;
 	private disposed = false;
+	/** While set, each chunk waits for a turn from it before going to the sink (see setPacer). */
+	private pacer: Pacer | undefined;
+	/** A turn has been asked of the pacer and has not come yet. */
+	private awaitingTurn = false;
 
 	constructor(
 		private readonly sink: Sink,
@@ -61,8 +134,11 @@ export class FlowControl {
 	write(data: Chunk): boolean {
 		if (this.disposed || data.length === 0) return !this.isPaused;
 		this.total += data.length;
-		if (this.held.length === 0 && this.fitsInSink(data.length)) this.send(data);
-		else this.held.push(data);
+		if (this.held.length === 0 && !this.pacer && this.fitsInSink(data.length)) this.send(data);
+		else {
+			this.held.push(data);
+			this.pump();
+		}
 		if (!this.isPaused && this.total >= this.highWaterMark) this.setPaused(true);
 		return !this.isPaused;
 	}
@@ -79,7 +155,17 @@ export class FlowControl {
 	 */
 	setSinkLimit(limit: number): void {
 		this.sinkLimit = Math.max(limit, 1);
-		while (this.held.length > 0 && this.fitsInSink(this.held[0].length)) this.send(this.held.shift()!);
+		this.pump();
+	}
+
+	/**
+	 * With a pacer, chunks go to the sink one per turn the pacer gives (a background terminal's, shared with
+	 * the others); without, as soon as the sink has room. Order is kept either way: a chunk waiting for its
+	 * turn is still held here, and goes first when pacing ends.
+	 */
+	setPacer(pacer: Pacer | undefined): void {
+		this.pacer = pacer;
+		this.pump();
 	}
 
 	/** Resolves once everything written so far has been processed (at once if nothing is pending). */
@@ -100,6 +186,26 @@ export class FlowControl {
 		return this.inSink === 0 || this.inSink + length <= this.sinkLimit;
 	}
 
+	/** Hands held chunks to the sink while it has room: all that fit, or (paced) the next one at its turn. */
+	private pump(): void {
+		if (this.disposed) return;
+		if (!this.pacer) {
+			while (this.held.length > 0 && this.fitsInSink(this.held[0].length)) this.send(this.held.shift()!);
+			return;
+		}
+		if (this.awaitingTurn || this.held.length === 0 || !this.fitsInSink(this.held[0].length)) return;
+		this.awaitingTurn = true;
+		this.pacer.request(this.onTurn);
+	}
+
+	private readonly onTurn = (): void => {
+		this.awaitingTurn = false;
+		// Pacing ended meanwhile: pump has sent the held chunks already.
+		if (this.disposed || !this.pacer) return;
+		if (this.held.length > 0 && this.fitsInSink(this.held[0].length)) this.send(this.held.shift()!);
+		this.pump();
+	};
+
 	private send(data: Chunk): void {
 		const length = data.length;
 		this.inSink += length;
@@ -110,9 +216,7 @@ export class FlowControl {
 		if (this.disposed) return;
 		this.inSink -= length;
 		this.total -= length;
-		while (this.held.length > 0 && this.fitsInSink(this.held[0].length)) {
-			this.send(this.held.shift()!);
-		}
+		this.pump();
 		if (this.isPaused && this.total <= this.lowWaterMark) this.setPaused(false);
 		if (this.total === 0) this.resolveDrainWaiters();
 	}

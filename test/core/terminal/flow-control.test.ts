@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {FlowControl, type Chunk} from '../../../source/core/terminal/flow-control.js';
+import {FlowControl, TurnPacer, type Chunk} from '../../../source/core/terminal/flow-control.js';
 
 /** A sink the test completes by hand, standing in for a parser that works in its own time. */
 function manualSink() {
@@ -113,5 +113,84 @@ describe('FlowControl', () => {
 		flow.write('more');
 		expect(events).toEqual([true]);
 		expect(parser.received).toEqual(['12345']);
+	});
+
+	describe('paced by a shared TurnPacer (background terminals)', () => {
+		/** A sink that parses at once, recording what it got. */
+		const syncSink = (name: string, log: string[]) => (data: Chunk, done: () => void) => {
+			log.push(`${name}:${String(data)}`);
+			done();
+		};
+		const nextTurn = () => new Promise(resolve => setImmediate(resolve));
+
+		it('hands chunks to the sink only at its turns, in order, taking turns with the other terminals', async () => {
+			const log: string[] = [];
+			// A budget of 0: one turn per turn of the event loop, so the rotation is exact.
+			const pacer = new TurnPacer(0);
+			const a = new FlowControl(syncSink('a', log));
+			const b = new FlowControl(syncSink('b', log));
+			a.setPacer(pacer);
+			b.setPacer(pacer);
+			for (const chunk of ['1', '2', '3']) a.write(chunk);
+			for (const chunk of ['1', '2']) b.write(chunk);
+			// Nothing is parsed inside write: the socket's data handler returns at once.
+			expect(log).toEqual([]);
+			// A key typed meanwhile is handled between two turns.
+			let ticks = 0;
+			const probe = () => {
+				ticks++;
+				log.push(`tick${ticks}`);
+				if (a.pending + b.pending > 0) setImmediate(probe);
+			};
+			setImmediate(probe);
+			await Promise.all([a.drained(), b.drained()]);
+			const parsed = log.filter(entry => !entry.startsWith('tick'));
+			expect(parsed).toEqual(['a:1', 'b:1', 'a:2', 'b:2', 'a:3']);
+			// Never two parses without a tick between them.
+			for (let i = 1; i < log.length; i++) expect(!log[i]!.startsWith('tick') && !log[i - 1]!.startsWith('tick')).toBe(false);
+		});
+
+		it('keeps the order when pacing ends while a chunk waits for its turn', async () => {
+			const log: string[] = [];
+			const pacer = new TurnPacer(0);
+			const flow = new FlowControl(syncSink('t', log));
+			flow.setPacer(pacer);
+			flow.write('1');
+			flow.write('2');
+			flow.setPacer(undefined);
+			flow.write('3');
+			expect(log).toEqual(['t:1', 't:2', 't:3']);
+			// The turn asked for before sends nothing twice.
+			await nextTurn();
+			await nextTurn();
+			expect(log).toEqual(['t:1', 't:2', 't:3']);
+			flow.setPacer(pacer);
+			flow.write('4');
+			await flow.drained();
+			expect(log).toEqual(['t:1', 't:2', 't:3', 't:4']);
+		});
+
+		it('works through as many turns as fit in its budget before yielding', async () => {
+			const log: string[] = [];
+			const pacer = new TurnPacer(1000);
+			const flow = new FlowControl(syncSink('t', log));
+			flow.setPacer(pacer);
+			// Each chunk's next turn is asked for while the batch runs: it comes in the next batch.
+			flow.write('1');
+			flow.write('2');
+			await nextTurn();
+			expect(log).toEqual(['t:1']);
+			await flow.drained();
+			expect(log).toEqual(['t:1', 't:2']);
+			// Many terminals waiting: one batch serves them all while the budget lasts.
+			const flows = Array.from({length: 5}, (_, i) => new FlowControl(syncSink(`f${i}`, log)));
+			for (const f of flows) {
+				f.setPacer(pacer);
+				f.write('x');
+			}
+			log.length = 0;
+			await nextTurn();
+			expect(log).toEqual(['f0:x', 'f1:x', 'f2:x', 'f3:x', 'f4:x']);
+		});
 	});
 });
