@@ -6,6 +6,7 @@ import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
 import {BACKGROUND_TURNS, DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
 import {ScreenChanges} from './screen-changes.js';
+import {installLineCopy} from './xterm-line-copy.js';
 import {RowRenderer, snapshotBuffer, type CellMark, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
 import {MOUSE_ENCODING_MODES, type MouseEncoding, type MouseTrackingMode} from './mouse.js';
@@ -142,6 +143,7 @@ export class TerminalEmulator {
 			// Needed to read the buffer and register the width provider.
 			allowProposedApi: true,
 		});
+		installLineCopy(this.term);
 		this.term.unicode.register(createUnicodeProvider());
 		this.term.unicode.activeVersion = UNICODE_VERSION;
 		this.flow = new FlowControl((data, done) => {
