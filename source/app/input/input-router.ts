@@ -115,12 +115,30 @@ export class InputRouter {
 	}
 
 	feed(chunk: Buffer): void {
+		if (this.backlog.length === 0 && this.typedText(chunk)) return;
 		this.backlog += chunk.toString('latin1');
 		if (this.partialTimer) {
 			clearTimeout(this.partialTimer);
 			this.partialTimer = undefined;
 		}
 		this.drain();
+	}
+
+	/**
+	 * The common case, kept short since every echoed key takes it: plain typed bytes (no prefix, no escape
+	 * sequence, so no paste marker or mouse report either) while a session has the keyboard go to it as they
+	 * are, without the backlog. False when the chunk needs the full routing of `drain`.
+	 */
+	private typedText(chunk: Buffer): boolean {
+		if (this.awaitingCommand || this.inPaste || this.viewsBusy) return false;
+		if (chunk.includes(0x1b) || chunk.includes(this.prefixByte)) return false;
+		const target = this.target();
+		const session = target.inputSession;
+		if (!session) return false;
+		session.sendInput(chunk);
+		// Each receiver gets its own buffer: a session may keep it (type-ahead) while the next is written.
+		for (const copy of target.broadcastTo ?? NOBODY) if (copy !== session) copy.sendInput(Buffer.from(chunk));
+		return true;
 	}
 
 	/** Stops waiting for the rest of a cut mouse report (the app is closing). */

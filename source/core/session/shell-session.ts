@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import type {ClientChannel} from 'ssh2';
 import {TerminalEmulator} from '../terminal/emulator.js';
-import {InputTranslator} from '../terminal/input.js';
+import {InputTranslator, type InputModes} from '../terminal/input.js';
 import type {SshConnection} from './connection.js';
 import {disconnectActions, type DisconnectedState} from './disconnect-text.js';
 import {separatorBlock} from './separator.js';
@@ -39,6 +39,8 @@ export class ShellSession extends EventEmitter<ShellSessionEvents> {
 	state: ShellState = {kind: 'starting'};
 	private channel: ClientChannel | undefined;
 	private readonly input = new InputTranslator();
+	/** The modes the translator reads, looked up only when it needs them (typed text needs none). */
+	private readonly inputModes: InputModes;
 	private cols: number;
 	private rows: number;
 	private pausedByTerminal = false;
@@ -58,6 +60,15 @@ export class ShellSession extends EventEmitter<ShellSessionEvents> {
 		this.cols = size.cols;
 		this.rows = size.rows;
 		this.terminal = new TerminalEmulator({cols: size.cols, rows: size.rows, scrollback});
+		const terminal = this.terminal;
+		this.inputModes = {
+			get applicationCursorKeys() {
+				return terminal.modes.applicationCursorKeys;
+			},
+			get bracketedPasteMode() {
+				return terminal.modes.bracketedPasteMode;
+			},
+		};
 		// Replies to the remote's terminal queries (DSR, DA) go back down the channel, not to the user.
 		this.terminal.onReply(data => this.channel?.write(data));
 		this.terminal.onBackpressure(paused => {
@@ -150,7 +161,7 @@ export class ShellSession extends EventEmitter<ShellSessionEvents> {
 			if (this.typeAhead.reduce((n, b) => n + b.length, 0) < 64 * 1024) this.typeAhead.push(data);
 			return;
 		}
-		const translated = this.input.translate(data, this.terminal.modes);
+		const translated = this.input.translate(data, this.inputModes);
 		if (translated.length > 0) {
 			this.channel.write(translated);
 			this.terminal.noteUserInput();

@@ -79,6 +79,11 @@ export class InputTranslator {
 	}
 
 	translate(chunk: Uint8Array | string, modes: InputModes): Buffer {
+		// Typed text (no ESC, so no cursor key or paste marker) outside a paste, with nothing held back, goes
+		// through as it is: the path of every echoed key, kept short.
+		if (this.held === '' && this.sentTail === '' && !this.inPaste && typeof chunk !== 'string' && !chunk.includes(0x1b)) {
+			return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		}
 		const data = this.held + toBinaryString(chunk);
 		this.held = '';
 		let out = '';

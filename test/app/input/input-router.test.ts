@@ -53,6 +53,20 @@ function harness() {
 }
 
 describe('InputRouter', () => {
+	it('hands typed text to the focused session in one write, as the bytes read, and never to the views', () => {
+		const {router, sessions, appKeys} = harness();
+		const writes: Buffer[] = [];
+		sessions[0]!.sendInput = (data: Buffer) => writes.push(data);
+		const chunk = Buffer.from('ls -l \xc3\xa9', 'latin1');
+		router.feed(chunk);
+		router.feed(Buffer.from('x'));
+		expect(writes.map(data => data.toString('latin1'))).toEqual(['ls -l \xc3\xa9', 'x']);
+		expect(appKeys).toEqual([]);
+		// The prefix or an escape sequence in a read takes the full routing: a typed Escape still arrives whole.
+		router.feed(Buffer.from('a\x1b[Ab'));
+		expect(writes.slice(2).map(data => data.toString('latin1')).join('')).toBe('a\x1b[Ab');
+	});
+
 	it('sends the rest of a chunk to the session a prefix command switched to (Ctrl-b p then a tag, one read)', () => {
 		const {router, sessions} = harness();
 		router.feed(Buffer.from('abc\x02necho tag1\r\x02pecho tag0\r'));

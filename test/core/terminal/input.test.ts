@@ -182,3 +182,23 @@ describe('InputTranslator', () => {
 		expect(translator.translate(bytes, NORMAL).equals(Buffer.from(bytes))).toBe(true);
 	});
 });
+
+describe('InputTranslator with typed bytes (Buffers, as stdin reads them)', () => {
+	it('gives what it gives for the same text, cut anywhere, in every mode: typed text passes through, markers and keys are still found', () => {
+		const inputs = ['ls -l\r', 'caf\u00e9', `a${PASTE_START}pasted\r\ntext${PASTE_END}b`, 'x\x1b[Ay', '\x1b', `${PASTE_END}stray`, 'plain\x1b[1;5Cmore'];
+		for (const modes of [NORMAL, APP_CURSOR, BRACKETED, BOTH]) {
+			for (const input of inputs) {
+				for (const [first, second] of everySplit(input)) {
+					const asText = run([first, second], modes);
+					const asBytes = run([Buffer.from(first, 'utf8'), Buffer.from(second, 'utf8')], modes);
+					expect(asBytes, JSON.stringify([first, second])).toBe(asText);
+				}
+			}
+		}
+	});
+
+	it('returns the very bytes it was given for typed text outside a paste', () => {
+		const chunk = Buffer.from('echo hi\r');
+		expect(new InputTranslator().translate(chunk, NORMAL)).toBe(chunk);
+	});
+});
