@@ -104,6 +104,11 @@ export interface BufferText {
 	/** The remote's cursor, as an absolute line. */
 	readonly cursor: {line: number; col: number};
 	row(line: number): RowCells | undefined;
+	/**
+	 * The row as text when it is plain (one UTF-16 unit per column from column 0, every cell written up to the
+	 * text's end), without a cell object per character; undefined when it is not (then read `row`).
+	 */
+	plainRow?(line: number): {text: string; wrapped: boolean} | undefined;
 }
 
 type Listener<T> = (value: T) => void;
@@ -375,6 +380,12 @@ export class TerminalEmulator {
 			get cursor() {
 				const active = buffer();
 				return {line: emulator.compactLines + active.baseY + active.cursorY, col: Math.min(active.cursorX, emulator.term.cols - 1)};
+			},
+			plainRow(line: number): {text: string; wrapped: boolean} | undefined {
+				const compact = emulator.compactLines;
+				if (line >= compact) return undefined;
+				const stored = emulator.history.get(line);
+				return typeof stored === 'string' ? {text: stored, wrapped: false} : undefined;
 			},
 			row(line: number): RowCells | undefined {
 				const row = emulator.lineAt(line);

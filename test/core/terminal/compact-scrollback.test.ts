@@ -4,6 +4,8 @@ import {TerminalEmulator} from '../../../source/core/terminal/emulator.js';
 import {CompactLineEncoder, CompactLineView, type RawBufferLine} from '../../../source/core/terminal/compact-line.js';
 import {CompactScrollback} from '../../../source/core/terminal/compact-scrollback.js';
 import {XTermTrimTap} from '../../../source/core/terminal/xterm-trim-tap.js';
+import {LineIndex} from '../../../source/core/copy-mode/line-index.js';
+import {findMatches, parseQuery} from '../../../source/core/copy-mode/search.js';
 import {seededRandom} from '../../helpers/seeded-random.js';
 
 const made: TerminalEmulator[] = [];
@@ -73,6 +75,24 @@ describe('compact scrollback (history outside xterm)', () => {
 			}
 			expect(compact.text.baseY, 'the history really went past the tail').toBeGreaterThan(8);
 		}
+	});
+
+	it('finds the same matches at the same places in copy mode as when xterm keeps the whole history (seeded)', async () => {
+		const random = seededRandom(7);
+		const compact = emulator(50, 6, 400, 10);
+		const whole = emulator(50, 6, 400, 400);
+		const data = randomOutput(random, 3000);
+		compact.write(data);
+		whole.write(data);
+		await Promise.all([compact.flush(), whole.flush()]);
+		expect(compact.historyLines.compact).toBeGreaterThan(100);
+		for (const query of ['ls', 'total 48', 'x{5}', '/[0-9]+ /', '漢字', 'e\u0301', '🙂', 'Ünïcödé']) {
+			const parsed = parseQuery(query);
+			if (typeof parsed === 'string') throw new Error(parsed);
+			const found = findMatches(new LineIndex(compact.text), parsed);
+			expect(found, query).toEqual(findMatches(new LineIndex(whole.text), parsed));
+		}
+		expect(findMatches(new LineIndex(compact.text), parseQuery('drwxr') as Exclude<ReturnType<typeof parseQuery>, string>).length).toBeGreaterThan(5);
 	});
 
 	it('keeps as many lines as the scrollback setting, dropping the oldest, like xterm', async () => {
