@@ -41,18 +41,20 @@ export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir())
 	try {
 		const keyPath = join(root, DEMO_KEY_FILE);
 		writeFileSync(keyPath, credentials.privateKey, {mode: 0o600, flag: 'wx'});
-		const homes = join(root, 'homes');
-		mkdirSync(homes, {mode: 0o700});
-		return {
-			root,
-			keyPath,
-			homeFor: vmName => mkdtempSync(join(homes, `${safeDirName(vmName)}-`)),
-			remove,
-		};
+		mkdirSync(join(root, 'homes'), {mode: 0o700});
+		return {root, keyPath, homeFor: vmName => demoHomeFor(root, vmName), remove};
 	} catch (error) {
 		remove();
 		throw error;
 	}
+}
+
+/**
+ * A new home directory (0700) for a VM's shells inside the run directory `root` (also from the lab's worker
+ * thread, which gets only the path): any VM name stays inside.
+ */
+export function demoHomeFor(root: string, vmName: string): string {
+	return mkdtempSync(join(root, 'homes', `${safeDirName(vmName)}-`));
 }
 
 /**
