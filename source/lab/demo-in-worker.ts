@@ -2,7 +2,8 @@ import {Worker} from 'node:worker_threads';
 import type {ArmClients} from '../core/azure/clients.js';
 import type {VmRecord} from '../core/inventory/model.js';
 import type {LabCredentials} from './credentials.js';
-import {createDemoRunDir, type DemoRunDir} from './demo-run-dir.js';
+import {createDemoRunDir} from './demo-run-dir.js';
+import {bypassProxyForLab} from './lab-proxy.js';
 import type {DemoWorkerData, DemoWorkerMessage, DemoWorkerRequest} from './demo-worker.js';
 
 /** How long stopping waits for the lab's thread to close its servers before it is terminated. */
@@ -16,6 +17,8 @@ export interface WorkerDemo {
 	tenantId: string;
 	/** The run's private key file, for the demo's key-file profiles. */
 	keyPath: string;
+	/** The demo profiles are in the config dir (made in the worker while the app fetches the list). */
+	seeded: Promise<void>;
 	/** The real SDK clients, signed in to the lab (closed by `stop`). */
 	clients: ArmClients;
 	/** Starts the SSH servers and the Bastion stand-ins (once; concurrent callers share it; a failure is retried). */
@@ -27,6 +30,8 @@ export interface WorkerDemo {
 
 export interface WorkerDemoOptions {
 	topologyPath: string;
+	/** Where the demo profiles are seeded. */
+	configDir: string;
 	/** A line for each step. */
 	onProgress?(line: string): void;
 }
@@ -38,8 +43,10 @@ export interface WorkerDemoOptions {
  * worker was doing. Rejects with the lab's own sentence (a bad topology file) if it cannot start.
  */
 export async function startDemoInWorker(options: WorkerDemoOptions): Promise<WorkerDemo> {
-	const data: DemoWorkerData = {topologyPath: options.topologyPath};
-	let runDir: DemoRunDir | undefined;
+	// In this thread: the app's clients are the ones that must not send the lab's requests to a proxy.
+	bypassProxyForLab();
+	const runDir = createDemoRunDir(undefined);
+	const data: DemoWorkerData = {topologyPath: options.topologyPath, runDirRoot: runDir.root, configDir: options.configDir};
 	const worker = new Worker(new URL('./demo-worker.js', import.meta.url), {workerData: data, stdout: true, stderr: true});
 	// The lab never writes to the user's terminal; what it prints is dropped.
 	worker.stdout.resume();
@@ -82,10 +89,13 @@ export async function startDemoInWorker(options: WorkerDemoOptions): Promise<Wor
 	const clientsModule = import('./demo-azure-clients.js');
 	clientsModule.catch(() => {});
 	try {
-		const ready = await waitFor(['ready', 'failed']);
+		const readyMessage = waitFor(['ready', 'failed']);
+		// Listening before `ready` arrives: `seeded` follows it closely.
+		const seeded = waitFor(['seeded']).then(() => {});
+		seeded.catch(() => {});
+		const ready = await readyMessage;
 		if (ready.kind === 'failed') throw new Error(ready.message);
 		const {credentials} = ready;
-		runDir = createDemoRunDir(credentials);
 		const run = runDir;
 		const clients = (await clientsModule).demoAzureClients(ready.connection);
 		const addresses = new Map<string, {host: string; port: number}>();
@@ -95,11 +105,12 @@ export async function startDemoInWorker(options: WorkerDemoOptions): Promise<Wor
 			credentials,
 			tenantId: ready.tenantId,
 			keyPath: run.keyPath,
+			seeded,
 			clients,
 			network() {
 				networkStarting ??= (async () => {
 					const reply = waitFor(['network-ready', 'network-failed']);
-					send({kind: 'network', runDirRoot: run.root});
+					send({kind: 'network'});
 					const result = await reply;
 					if (result.kind === 'network-failed') throw new Error(result.message);
 					for (const [address, to] of result.addresses) addresses.set(address, to);
@@ -126,7 +137,7 @@ export async function startDemoInWorker(options: WorkerDemoOptions): Promise<Wor
 		};
 	} catch (error) {
 		await worker.terminate();
-		runDir?.remove();
+		runDir.remove();
 		throw error;
 	}
 }

@@ -2,7 +2,7 @@ import {parentPort, workerData} from 'node:worker_threads';
 import {LAB_DEFAULT_IDENTITY} from './arm/tokens.js';
 import {generateLabCredentials, type LabCredentials} from './credentials.js';
 import {startDemoAzureServers, type DemoAzureServers} from './demo-azure-servers.js';
-import {demoHomeFor} from './demo-run-dir.js';
+import {demoHomeFor, writeDemoKey} from './demo-run-dir.js';
 import {createLabSshCaAsync} from './entra/ssh-ca.js';
 import type {Lab} from './lab.js';
 import {loadTopologyFile, readLabWorld} from './topology/index.js';
@@ -17,18 +17,23 @@ import {loadTopologyFile, readLabWorld} from './topology/index.js';
 export interface DemoWorkerData {
 	/** The topology file to serve (the built-in demo's, or `--lab-topology`). */
 	topologyPath: string;
+	/**
+	 * The run directory (demo-run-dir.ts), made and removed by the app's thread, so that its exit removes it whatever
+	 * this thread was doing: the run's key is written into it here, and VM shells get their homes inside it.
+	 */
+	runDirRoot: string;
+	/** The config dir whose profiles the demo's are seeded into (after `ready`, before `seeded`). */
+	configDir: string;
 }
 
-/**
- * `network` carries the run directory (demo-run-dir.ts, made and removed by the app's thread, so that its exit
- * removes it whatever this thread was doing): VM shells get their homes inside it.
- */
-export type DemoWorkerRequest = {kind: 'network'; runDirRoot: string} | {kind: 'stop'};
+export type DemoWorkerRequest = {kind: 'network'} | {kind: 'stop'};
 
 export type DemoWorkerMessage =
 	| {kind: 'progress'; text: string}
 	| {kind: 'ready'; connection: DemoAzureServers['connection']; vms: ReturnType<typeof readLabWorld>; tenantId: string; credentials: LabCredentials}
 	| {kind: 'failed'; message: string}
+	/** The demo profiles are in the config dir (or could not be: the app's profile store says why). */
+	| {kind: 'seeded'}
 	| {kind: 'network-ready'; addresses: ReturnType<Lab['addresses']>}
 	| {kind: 'network-failed'; message: string}
 	| {kind: 'stopped'};
@@ -42,13 +47,13 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 let servers: DemoAzureServers | undefined;
 let lab: Lab | undefined;
 let labStarting: Promise<Lab> | undefined;
-let startNetwork: ((runDirRoot: string) => Promise<Lab>) | undefined;
+let startNetwork: (() => Promise<Lab>) | undefined;
 
 port.on('message', (request: DemoWorkerRequest) => {
 	if (request.kind === 'network') {
 		if (!startNetwork) return post({kind: 'network-failed', message: 'The Azure stand-ins have not started.'});
 		// A failed start is not kept: the next connect tries again.
-		labStarting ??= startNetwork(request.runDirRoot).catch(error => {
+		labStarting ??= startNetwork().catch(error => {
 			labStarting = undefined;
 			throw error;
 		});
@@ -73,17 +78,18 @@ async function start(): Promise<void> {
 	// This run's credentials: the only ones its Key Vault serves and its SSH servers accept (ssh2 makes the key, so
 	// ssh2 loads here, not in the app's thread, which needs it only for the first connect).
 	const credentials = generateLabCredentials();
+	const keyPath = writeDemoKey(data.runDirRoot, credentials.privateKey);
 	const topology = loadTopologyFile(data.topologyPath);
 	// The lab's own reading of its world (not vmux's inventory parsers): its servers follow the topology itself.
 	const vms = readLabWorld(topology);
 	post({kind: 'progress', text: 'starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Entra ID'});
 	servers = await startDemoAzureServers(topology, credentials, sshCaMade);
-	startNetwork = async (runDirRoot: string): Promise<Lab> => {
+	startNetwork = async (): Promise<Lab> => {
 		post({kind: 'progress', text: `starting SSH servers for ${vms.filter(vm => vm.powerState === 'running').length} running VMs and the Bastion stand-ins`});
 		const [{startLab}, sshCa] = await Promise.all([import('./lab.js'), sshCaMade]);
 		const started = await startLab(vms, {
 			credentials,
-			homeFor: vmName => demoHomeFor(runDirRoot, vmName),
+			homeFor: vmName => demoHomeFor(data.runDirRoot, vmName),
 			entra: {caPublicKeyLine: sshCa.publicKeyLine, users: [LAB_DEFAULT_IDENTITY.upn]},
 		});
 		try {
@@ -96,6 +102,13 @@ async function start(): Promise<void> {
 		return started;
 	};
 	post({kind: 'ready', connection: servers.connection, vms, tenantId: topology.tenantId, credentials});
+	// The demo profiles, while the app fetches the VM list: they are in place before the list is drawn.
+	try {
+		const [{ProfileStore}, {seedDemoProfiles}] = await Promise.all([import('../core/profiles/store.js'), import('./demo-profiles.js')]);
+		seedDemoProfiles(new ProfileStore({configDir: data.configDir}), vms, {configDir: data.configDir, keyPath});
+	} finally {
+		post({kind: 'seeded'});
+	}
 }
 
 async function stop(): Promise<void> {

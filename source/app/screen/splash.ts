@@ -20,7 +20,8 @@ export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label
 			.slice(0, Math.max(0, height - 5))
 			.map((vm, i) => `${i === 0 ? '▸ ' : '  '}${columns.map(c => fit(c.value(vm, false), c.size)).join(' ')}`),
 	];
-	out.write('\x1b[H' + lines.map(line => `${line}\x1b[K`).join('\r\n'));
+	// Cleared below: the demo draws its list over the starting splash, which may have had more rows.
+	out.write('\x1b[H' + lines.map(line => `${line}\x1b[K`).join('\r\n') + '\x1b[J');
 }
 
 /** What `vmux --demo` says while its lab starts. */

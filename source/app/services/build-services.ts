@@ -25,7 +25,6 @@ export async function buildServices(
 ): Promise<BuiltServices> {
 	const {settings} = options;
 	let splashDone = false;
-	const store = new ProfileStore({configDir: options.paths.dir});
 	let azure: AzureSource = {kind: 'settings', settings: settings.settings, settingsPath: settings.path, tenant: options.tenant};
 	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest' | 'beforeConnect' | 'firstInventory'> = {};
 	let stopDemo: (() => Promise<void>) | undefined;
@@ -39,8 +38,9 @@ export async function buildServices(
 		const early =
 			options.early ??
 			startDemoEarly({paths: options.paths, labTopology: options.labTopology, onProgress: step => (onProgress && !splashDone ? onProgress(step) : options.logger.debug(`demo lab: ${step}`))});
-		const [demo, {seedDemoProfiles}, {withDemoPasswordHint}] = await Promise.all([early.demo, import('../../lab/demo-profiles.js'), import('../../lab/demo-password-hint.js')]);
-		seedDemoProfiles(store, demo.vms, {configDir: options.paths.dir, keyPath: demo.keyPath});
+		const [demo, {withDemoPasswordHint}] = await Promise.all([early.demo, import('../../lab/demo-password-hint.js')]);
+		// The lab's worker seeds the demo profiles into the config dir: the store reads them once that is done.
+		await demo.seeded.catch(() => {});
 		stopDemo = () => demo.stop();
 		// The demo's clients are signed in to the lab (and closed with it); its Entra device code is approved by the
 		// lab after a moment.
@@ -54,6 +54,7 @@ export async function buildServices(
 			firstInventory: early.firstInventory,
 		};
 	}
+	const store = new ProfileStore({configDir: options.paths.dir});
 	const core = buildCoreServices({
 		configDir: options.paths.dir,
 		recordingsDir: options.paths.recordingsDir,

@@ -25,13 +25,15 @@ export function startDemoEarly(options: {paths: ConfigPaths; labTopology?: strin
 		const [{startDemoInWorker}, {labAssetPath}] = await Promise.all([import('../../lab/demo-in-worker.js'), import('../../lab/assets.js')]);
 		// A topology path is the user's, relative to where vmux was started.
 		const topologyPath = options.labTopology ? resolve(options.labTopology) : labAssetPath('topology/demo-topology.json');
-		return startDemoInWorker({topologyPath, ...(options.onProgress ? {onProgress: options.onProgress} : {})});
+		return startDemoInWorker({topologyPath, configDir: options.paths.dir, ...(options.onProgress ? {onProgress: options.onProgress} : {})});
 	})();
 	const firstInventory = (async (): Promise<FetchResult> => {
 		const [started, {armInventorySource}] = await Promise.all([demo, import('../../core/inventory/arm-inventory-source.js'), sdkLoaded]);
 		options.onProgress?.('listing the VMs (Resource Graph)');
 		const source = armInventorySource(DEMO_LABEL, async () => started.clients, () => selectedSubscriptions(options.paths));
-		return source.fetch(() => {}, new AbortController().signal);
+		// The list is drawn with the demo profiles already in place (the worker seeds them meanwhile).
+		const [result] = await Promise.all([source.fetch(() => {}, new AbortController().signal), started.seeded.catch(() => {})]);
+		return result;
 	})();
 	// Whoever awaits these reports their failures; unawaited they must not end the process.
 	for (const promise of [demo, sdkLoaded, firstInventory]) promise.catch(() => {});
