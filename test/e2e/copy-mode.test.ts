@@ -55,6 +55,25 @@ describe('copy mode in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/^pasted-199$/m);
 	});
 
+	it('finds, shows and copies a line thousands of lines back, from the compact history outside the emulator', async () => {
+		vmux = new VmuxPty(['--demo'], {env: {DISPLAY: '', WAYLAND_DISPLAY: ''}});
+		await connectJump(vmux);
+		vmux.write('seq 1 3000 | sed "s/^/n=/"\r');
+		await vmux.waitFor(/^n=3000$/m);
+		vmux.write(`${PREFIX}[`);
+		await vmux.waitFor(/copy mode · line \d+ of \d+/);
+		vmux.write('?');
+		await vmux.waitFor(/^ \?▏/m);
+		// n=123 went past the emulator's 200-line tail long ago: only the compact history holds it.
+		vmux.write('/^n=123$/\r');
+		await vmux.waitFor(/match 1 of 1 for \/\^n=123\$\//);
+		expect(vmux.screen()).toMatch(/^n=123\nn=124$/m);
+		const before = vmux.raw.length;
+		vmux.write('0v$y');
+		await vmux.waitFor(screen => !screen.includes('copy mode') && /azureuser@jump-01:~[#$] *$/m.test(screen));
+		expect(vmux.raw.slice(before)).toContain(`\x1b]52;c;${Buffer.from('n=123').toString('base64')}\x07`);
+	});
+
 	it('regex search, the word and line motions, a line selection, and q leaving without a copy', async () => {
 		vmux = new VmuxPty(['--demo'], {env: {DISPLAY: '', WAYLAND_DISPLAY: ''}});
 		await connectJump(vmux);

@@ -1,6 +1,7 @@
 import {afterAll, describe, expect, it} from 'vitest';
 import {VmuxPty} from './pty-driver.js';
 import {PREFIX, JUMP_PROMPT as PROMPT} from './demo-steps.js';
+import {seededRandom} from '../helpers/seeded-random.js';
 
 /**
  * Seeded, randomized session switching in the built app, in a real PTY with CI unset (issue 8: a tag typed
@@ -16,18 +17,6 @@ import {PREFIX, JUMP_PROMPT as PROMPT} from './demo-steps.js';
 const SEEDS = (process.env.VMUX_STRESS_SEEDS ?? '11,23,37').split(',').map(Number);
 const STEPS = Number(process.env.VMUX_STRESS_STEPS ?? 24);
 const MAX_SESSIONS = 5;
-
-/** mulberry32: small, seedable, good enough to pick keys and gaps. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const sleep = (ms: number) => new Promise(done => setTimeout(done, ms));
 
@@ -133,7 +122,7 @@ describe('session switching under random keys, gaps and floods (seeded)', () => 
 
 	for (const seed of SEEDS) {
 		it(`seed ${seed}: the focused tab, the painted pane and the session that receives a typed tag agree after every step`, {timeout: 240_000}, async () => {
-			const rnd = random(seed);
+			const rnd = seededRandom(seed);
 			const vmux = new VmuxPty(['--demo']);
 			const log: string[] = [];
 			try {

@@ -11,15 +11,28 @@ export interface LogicalLine {
 	/** The absolute line of its first row. */
 	firstLine: number;
 	text: string;
-	/** For each UTF-16 unit of `text`: the absolute line and column of the cell it is in. */
-	lines: Int32Array;
-	cols: Int32Array;
+	/** Where in `text` each of its rows starts (row k is absolute line firstLine + k). */
+	rowStarts: number[];
+	/**
+	 * For each UTF-16 unit of `text`: the column of the cell it is in. Absent when every row is plain (one unit
+	 * per column from column 0), as the compact history's lines mostly are: the column is the offset in the row.
+	 */
+	cols?: Int32Array;
+}
+
+/** Where unit `unit` of a logical line is in the buffer. */
+export function pointAt(line: LogicalLine, unit: number): BufferPoint {
+	const starts = line.rowStarts;
+	let row = starts.length - 1;
+	while (row > 0 && starts[row]! > unit) row--;
+	return {line: line.firstLine + row, col: line.cols ? line.cols[unit]! : unit - starts[row]!};
 }
 
 /**
  * The buffer as searchable text: one entry per logical line, built once per buffer version, so searching
  * (and `n`/`N`) never re-renders or re-reads the screen. Unwritten cells at the end of a row are not text;
- * inside a row they count as spaces.
+ * inside a row they count as spaces. Rows the buffer can give as plain text (the compact history's) are
+ * taken whole, without a cell object per character.
  */
 export class LineIndex {
 	readonly lines: LogicalLine[] = [];
@@ -28,26 +41,45 @@ export class LineIndex {
 		buffer: BufferText,
 		readonly version = buffer.version,
 	) {
-		let current: {firstLine: number; text: string; lines: number[]; cols: number[]} | undefined;
+		let current: {firstLine: number; parts: string[]; length: number; rowStarts: number[]; cols: number[] | undefined} | undefined;
 		const flush = () => {
 			if (!current) return;
-			this.lines.push({firstLine: current.firstLine, text: current.text, lines: Int32Array.from(current.lines), cols: Int32Array.from(current.cols)});
+			const line: LogicalLine = {firstLine: current.firstLine, text: current.parts.join(''), rowStarts: current.rowStarts};
+			if (current.cols) line.cols = Int32Array.from(current.cols);
+			this.lines.push(line);
 			current = undefined;
 		};
 		for (let line = 0; line < buffer.length; line++) {
-			const row = buffer.row(line);
-			if (!row) break;
-			if (!row.wrapped || !current) {
+			const plain = buffer.plainRow?.(line);
+			const row = plain === undefined ? buffer.row(line) : undefined;
+			if (plain === undefined && !row) break;
+			const wrapped = plain !== undefined ? plain.wrapped : row!.wrapped;
+			if (!wrapped || !current) {
 				flush();
-				current = {firstLine: line, text: '', lines: [], cols: []};
+				current = {firstLine: line, parts: [], length: 0, rowStarts: [], cols: undefined};
 			}
-			for (const cell of writtenCells(row)) {
-				const chars = cell.chars || ' ';
-				current.text += chars;
-				for (let unit = 0; unit < chars.length; unit++) {
-					current.lines.push(line);
-					current.cols.push(cell.col);
+			current.rowStarts.push(current.length);
+			if (plain !== undefined) {
+				current.parts.push(plain.text);
+				if (current.cols) for (let col = 0; col < plain.text.length; col++) current.cols.push(col);
+				current.length += plain.text.length;
+				continue;
+			}
+			const cells = writtenCells(row!);
+			const isPlain = cells.every((cell, i) => cell.col === i && cell.width === 1 && cell.chars.length <= 1);
+			if (!isPlain && !current.cols) {
+				// The first row that is not plain: spell out the columns of everything before it.
+				current.cols = [];
+				for (let r = 0; r < current.rowStarts.length - 1; r++) {
+					const end = current.rowStarts[r + 1]!;
+					for (let unit = current.rowStarts[r]!; unit < end; unit++) current.cols.push(unit - current.rowStarts[r]!);
 				}
+			}
+			for (const cell of cells) {
+				const chars = cell.chars || ' ';
+				current.parts.push(chars);
+				current.length += chars.length;
+				if (current.cols) for (let unit = 0; unit < chars.length; unit++) current.cols.push(cell.col);
 			}
 		}
 		flush();

@@ -1,4 +1,4 @@
-import type {BufferPoint, LineIndex} from './line-index.js';
+import {pointAt, type BufferPoint, type LineIndex} from './line-index.js';
 
 /** One match: its first cell and its last cell (a wide character's left column), which may be on a later row. */
 export interface Match {
@@ -47,7 +47,7 @@ export function findMatches(index: LineIndex, query: ParsedQuery): Match[] {
 			}
 			const first = found.index;
 			const last = found.index + found[0].length - 1;
-			matches.push({start: {line: line.lines[first]!, col: line.cols[first]!}, end: {line: line.lines[last]!, col: line.cols[last]!}});
+			matches.push({start: pointAt(line, first), end: pointAt(line, last)});
 			if (matches.length >= MAX_MATCHES) return matches;
 		}
 	}

@@ -5,12 +5,22 @@
 import xterm from '@xterm/headless';
 import type {IDisposable, Terminal as XTerm} from '@xterm/headless';
 import {DEFAULT_SINK_LIMIT, FlowControl, type Chunk, type FlowControlOptions} from './flow-control.js';
-import {RowRenderer, snapshotBuffer, type CellMark, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
+import {RowRenderer, snapshotBuffer, type BufferView, type CellMark, type RenderableLine, type ScreenSnapshot, type SnapshotOptions} from './snapshot.js';
+import {CompactLineEncoder} from './compact-line.js';
+import {CompactScrollback} from './compact-scrollback.js';
+import {XTermTrimTap} from './xterm-trim-tap.js';
 import {createUnicodeProvider, UNICODE_VERSION} from './unicode-width.js';
 import {MOUSE_ENCODING_MODES, type MouseEncoding, type MouseTrackingMode} from './mouse.js';
 
 /** How much a background terminal parses per turn of the event loop (see setBackground). */
 const BACKGROUND_SINK_LIMIT = 64 * 1024;
+
+/**
+ * History lines xterm itself keeps above the screen; older ones move to the compact history (12 bytes a cell in
+ * xterm, about one byte a character there). This tail is what reflows when a pane is resized: older history keeps
+ * the width it was written at (longer rows are cut at the pane's edge, as a narrower pane shows them).
+ */
+export const XTERM_HISTORY_TAIL = 200;
 
 // The package is CommonJS: its named exports only exist under bundlers, not plain Node (DESIGN §7).
 const {Terminal} = xterm;
@@ -63,6 +73,8 @@ export interface TerminalEmulatorOptions extends FlowControlOptions {
 	rows: number;
 	/** Lines of history kept above the screen. Default 5000. */
 	scrollback?: number;
+	/** Lines of that history xterm keeps itself (XTERM_HISTORY_TAIL); the rest is kept compactly. For tests. */
+	xtermHistoryTail?: number;
 }
 
 /** One cell of a buffer row as copy mode reads it: where it starts, how wide it is, what it holds ('' never written). */
@@ -92,6 +104,11 @@ export interface BufferText {
 	/** The remote's cursor, as an absolute line. */
 	readonly cursor: {line: number; col: number};
 	row(line: number): RowCells | undefined;
+	/**
+	 * The row as text when it is plain (one UTF-16 unit per column from column 0, every cell written up to the
+	 * text's end), without a cell object per character; undefined when it is not (then read `row`).
+	 */
+	plainRow?(line: number): {text: string; wrapped: boolean} | undefined;
 }
 
 type Listener<T> = (value: T) => void;
@@ -129,16 +146,35 @@ export class TerminalEmulator {
 	private currentTitle = '';
 	private disposed = false;
 	private changes = 0;
+	/** History older than xterm's tail, oldest first (empty when xterm keeps it all). */
+	private readonly history: CompactScrollback;
+	private readonly trimTap: XTermTrimTap | undefined;
 
 	constructor(options: TerminalEmulatorOptions) {
 		const {cols, rows} = validSize(options.cols, options.rows);
+		const scrollback = Math.max(0, Math.floor(options.scrollback ?? 5000));
+		const tail = Math.min(scrollback, Math.max(0, Math.floor(options.xtermHistoryTail ?? XTERM_HISTORY_TAIL)));
 		this.term = new Terminal({
 			cols,
 			rows,
-			scrollback: options.scrollback ?? 5000,
+			scrollback: tail,
 			// Needed to read the buffer and register the width provider.
 			allowProposedApi: true,
 		});
+		this.history = new CompactScrollback(scrollback - tail);
+		if (scrollback > tail) {
+			const nullCell = this.term.buffer.normal.getNullCell();
+			// A cell object of its own: xterm's null cell may be in use by xterm itself when a line is dropped.
+			const encoder = new CompactLineEncoder(new (nullCell.constructor as new () => typeof nullCell)());
+			const tap = new XTermTrimTap(
+				this.term,
+				(line) => this.history.push(encoder.encode(line)),
+				() => this.history.clear(),
+			);
+			if (tap.attach()) this.trimTap = tap;
+			// Without the internals the tap needs (another xterm version), xterm keeps the whole history as before.
+			else this.term.options.scrollback = scrollback;
+		}
 		this.term.unicode.register(createUnicodeProvider());
 		this.term.unicode.activeVersion = UNICODE_VERSION;
 		this.flow = new FlowControl((data, done) => {
@@ -275,6 +311,7 @@ export class TerminalEmulator {
 		if (this.disposed) return;
 		const size = validSize(cols, rows);
 		if (size.cols === this.term.cols && size.rows === this.term.rows) return;
+		this.trimTap?.beforeResize();
 		this.term.resize(size.cols, size.rows);
 		this.changes++;
 		this.changeListeners.emit();
@@ -288,7 +325,35 @@ export class TerminalEmulator {
 	}
 
 	snapshot(options: SnapshotOptions = {}): ScreenSnapshot {
-		return snapshotBuffer(this.term.buffer.active, this.term.cols, this.term.rows, !this.cursorHidden, this.renderer, options);
+		return snapshotBuffer(this.view(), this.term.cols, this.term.rows, !this.cursorHidden, this.renderer, options);
+	}
+
+	/** Where the normal buffer's history lines are: in the compact history, and in xterm's own tail. */
+	get historyLines(): {compact: number; xterm: number} {
+		return {compact: this.history.length, xterm: this.term.buffer.normal.baseY};
+	}
+
+	/** Lines of the compact history in front of the active buffer's own (none on the alternate screen). */
+	private get compactLines(): number {
+		return this.term.buffer.active.type === 'normal' ? this.history.length : 0;
+	}
+
+	/** The line at absolute position `line`: compact history, then xterm's tail and screen. */
+	private lineAt(line: number): RenderableLine | undefined {
+		const compact = this.compactLines;
+		if (line < compact) return this.history.view(line, this.term.cols);
+		return this.term.buffer.active.getLine(line - compact);
+	}
+
+	private view(): BufferView {
+		const buffer = this.term.buffer.active;
+		return {
+			baseY: this.compactLines + buffer.baseY,
+			cursorX: buffer.cursorX,
+			cursorY: buffer.cursorY,
+			type: buffer.type,
+			getLine: (line) => this.lineAt(line),
+		};
 	}
 
 	/** The active buffer as text cells by absolute line (copy mode's motions, search and selection read it). */
@@ -298,10 +363,10 @@ export class TerminalEmulator {
 		const cell = buffer().getNullCell();
 		return {
 			get length() {
-				return buffer().length;
+				return emulator.compactLines + buffer().length;
 			},
 			get baseY() {
-				return buffer().baseY;
+				return emulator.compactLines + buffer().baseY;
 			},
 			get cols() {
 				return emulator.term.cols;
@@ -314,10 +379,16 @@ export class TerminalEmulator {
 			},
 			get cursor() {
 				const active = buffer();
-				return {line: active.baseY + active.cursorY, col: Math.min(active.cursorX, emulator.term.cols - 1)};
+				return {line: emulator.compactLines + active.baseY + active.cursorY, col: Math.min(active.cursorX, emulator.term.cols - 1)};
+			},
+			plainRow(line: number): {text: string; wrapped: boolean} | undefined {
+				const compact = emulator.compactLines;
+				if (line >= compact) return undefined;
+				const stored = emulator.history.get(line);
+				return typeof stored === 'string' ? {text: stored, wrapped: false} : undefined;
 			},
 			row(line: number): RowCells | undefined {
-				const row = buffer().getLine(line);
+				const row = emulator.lineAt(line);
 				if (!row) return undefined;
 				const cells: RowCell[] = [];
 				for (let x = 0; x < row.length; x++) {
@@ -337,9 +408,8 @@ export class TerminalEmulator {
 	 * mode's marks (`marksOf(line)`) drawn over them. No cursor: copy mode draws its own.
 	 */
 	renderLines(top: number, count: number, marksOf?: (line: number) => readonly CellMark[] | undefined): string[] {
-		const buffer = this.term.buffer.active;
 		const lines: string[] = new Array(count);
-		for (let i = 0; i < count; i++) lines[i] = this.renderer.render(buffer.getLine(top + i), this.term.cols, -1, marksOf?.(top + i));
+		for (let i = 0; i < count; i++) lines[i] = this.renderer.render(this.lineAt(top + i), this.term.cols, -1, marksOf?.(top + i));
 		return lines;
 	}
 
@@ -347,6 +417,8 @@ export class TerminalEmulator {
 		if (this.disposed) return;
 		this.disposed = true;
 		this.flow.dispose();
+		this.trimTap?.dispose();
+		this.history.clear();
 		for (const subscription of this.subscriptions) subscription.dispose();
 		this.replyListeners.clear();
 		this.changeListeners.clear();

@@ -3,8 +3,32 @@
  * writes, cursor movement) has already been interpreted by the emulator, so a row can be printed
  * inside a pane without any way to reach the user's own terminal.
  */
-import type {IBuffer, IBufferCell, IBufferLine} from '@xterm/headless';
-import {Attr, copyStyle, defaultStyle, isDefaultStyle, readCellStyle, RESET, sgrTransition, type CellStyle} from './sgr.js';
+import type {IBufferCell} from '@xterm/headless';
+import {Attr, copyStyle, defaultStyle, isDefaultStyle, readCellStyle, RESET, sgrTransition, type CellStyle, type StyledCell} from './sgr.js';
+
+/** A cell as the renderer reads it: xterm's own, or one of the compact history's (compact-line.ts). */
+export interface RenderableCell extends StyledCell {
+	getWidth(): number;
+	getChars(): string;
+}
+
+/** A row as the renderer reads it: one of xterm's lines, or a line of the compact history. */
+export interface RenderableLine {
+	readonly length: number;
+	readonly isWrapped: boolean;
+	/** `cell` is scratch space an xterm line loads into; a compact line fills its own. */
+	getCell(x: number, cell: IBufferCell): RenderableCell | undefined;
+}
+
+/** The active buffer as the snapshot reads it: history (compact and xterm's) then the screen, by absolute line. */
+export interface BufferView {
+	/** Lines of history above the screen (= the absolute line at the top of the screen). */
+	readonly baseY: number;
+	readonly cursorX: number;
+	readonly cursorY: number;
+	readonly type: 'normal' | 'alternate';
+	getLine(line: number): RenderableLine | undefined;
+}
 
 export interface ScreenSnapshot {
 	cols: number;
@@ -53,7 +77,7 @@ export class RowRenderer {
 	 * One row as text exactly `cols` cells wide. `cursorX` (or -1) is drawn inverted.
 	 * A missing line (beyond the buffer) renders as blanks.
 	 */
-	render(line: IBufferLine | undefined, cols: number, cursorX = -1, marks?: readonly CellMark[]): string {
+	render(line: RenderableLine | undefined, cols: number, cursorX = -1, marks?: readonly CellMark[]): string {
 		const cell = this.cell;
 		const style = this.style;
 		const current = copyStyle(DEFAULT_STYLE, this.current);
@@ -136,7 +160,7 @@ function markStyle(kind: MarkKind, base: CellStyle, scratch: CellStyle): CellSty
 
 /** The screen (or a view scrolled back into history) of `buffer`. */
 export function snapshotBuffer(
-	buffer: IBuffer,
+	buffer: BufferView,
 	cols: number,
 	rows: number,
 	cursorVisible: boolean,
