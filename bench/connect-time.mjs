@@ -28,6 +28,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {terminalEnv} from './lib/drivers.mjs';
 import {Cleanup, killPid, median, percentile, PtyApp, procStat, processTree} from './lib/harness.mjs';
+import {saveRows} from './lib/results-file.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -211,8 +212,8 @@ console.log(row('in-app connect: Enter -> prompt', inApp, ssh, 1.0));
 console.log(row('in-app connect against ssh -o KexAlgorithms=curve25519-sha256 (info)', inApp, sshCurve, undefined));
 console.log(row('cold: spawn -> browser -> Enter -> prompt (info)', coldMs, ssh, undefined));
 console.log(`(cold: the browser listed the profile ${median(cold.map((r) => r.browserMs)).toFixed(1)} ms after spawn, and Enter -> prompt took ${median(cold.map((r) => r.ms - r.browserMs)).toFixed(1)} ms, medians)`);
-console.log(
-	JSON.stringify({
+const fmt = (values) => `${median(values).toFixed(0)} / ${percentile(values, 95).toFixed(0)} ms`;
+const details = {
 		runs: RUNS,
 		inAppMs: {median: median(inApp), p95: percentile(inApp, 95), runs: inApp},
 		coldMs: {median: median(coldMs), p95: percentile(coldMs, 95), runs: cold},
@@ -221,7 +222,16 @@ console.log(
 		ratio: median(inApp) / median(ssh),
 		met: median(inApp) / median(ssh) <= 1.0,
 		loadAverage: {start: loadAtStart, end: load()},
-	}),
+};
+console.log(JSON.stringify(details));
+saveRows(
+	'connect-time',
+	[
+		{figure: `connect to the prompt, in app (median / p95 of ${RUNS})`, vmux: fmt(inApp), peer: `${fmt(ssh)} (ssh)`, ratio: median(inApp) / median(ssh), target: '<= 1.0', met: median(inApp) / median(ssh) <= 1.0},
+		{figure: 'connect to the prompt, in app, against ssh with curve25519-sha256 (info)', vmux: fmt(inApp), peer: `${fmt(sshCurve)} (ssh)`, ratio: median(inApp) / median(sshCurve), target: '-', met: undefined},
+		{figure: 'connect to the prompt, cold: spawn -> browser -> Enter (info)', vmux: fmt(coldMs), peer: `${fmt(ssh)} (ssh)`, ratio: median(coldMs) / median(ssh), target: '-', met: undefined},
+	],
+	details,
 );
 finished = true;
 for (const error of await cleanup.run()) log(`cleanup: ${error}`);
