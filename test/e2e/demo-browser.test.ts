@@ -182,10 +182,9 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		// The App's browser (its key hints), not the list drawn before it: the marks are read from one settled frame.
 		await vmux.waitFor(text => text.includes('jump-01') && text.includes('⏎ connect'), 15_000, "the App's browser");
 		vmux.write('/wb');
-		const screen = await vmux.waitFor('2 of 8');
-		const rows = screen.split('\n');
-		const web01 = rows.findIndex(line => /^▸ web-01 /.test(line));
-		expect(web01).toBeGreaterThan(0);
-		expect(vmux.underlinedRow(web01)).toMatch(/^▸ \[w\]e\[b\]-01 /);
+		// The count and the row's marks are one frame, but a read can land between its writes: wait for both.
+		const marked = () => vmux!.underlinedRow(vmux!.screen().split('\n').findIndex(line => /^▸ web-01 /.test(line)));
+		await vmux.waitFor(text => text.includes('2 of 8') && /^▸ \[w\]e\[b\]-01 /.test(marked()), 15_000, 'web-01 with w and b marked');
+		expect(marked()).toMatch(/^▸ \[w\]e\[b\]-01 /);
 	});
 });
