@@ -20,6 +20,8 @@ import {setHintKeys} from '../core/commands/hint-keys.js';
 
 /** 128 + SIGHUP: how a program ends when its terminal hangs up. */
 const SIGHUP_EXIT = 129;
+/** How long the app's modules wait for the demo's first VM list before loading anyway (a slow lab on a busy machine). */
+const FIRST_LIST_WAIT_MS = 3000;
 /** How long closing the sessions may take on the way out before vmux exits anyway. */
 const DISPOSE_TIMEOUT_MS = 3000;
 
@@ -53,6 +55,38 @@ export async function runApp(options: RunOptions): Promise<number> {
 			screen = enterFullScreen(stdin, stdout);
 			starting = paintStarting(stdout, DEMO_STARTING);
 		}
+	}
+	// The demo starts now: its lab in a worker thread, the Azure SDK here, then its first VM list, drawn the moment
+	// it arrives. The app's own modules load after that (or after FIRST_LIST_WAIT_MS): loading them is one long
+	// stretch of this thread's time, and the list's HTTPS round trips would wait behind it.
+	let inkUp = false;
+	// Until the App's own handlers are in (below), a signal ends the process through exit, so the demo's run
+	// directory (its key file) is removed on the way out (demo-run-dir) and the terminal put back.
+	const earlySignals: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map(signal => [
+		signal,
+		() => {
+			starting?.stop();
+			screen?.restore();
+			process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? SIGHUP_EXIT : 143);
+		},
+	]);
+	if (options.demo) for (const [signal, handler] of earlySignals) process.once(signal, handler);
+	const early = options.demo
+		? (await import('./services/demo-early.js')).startDemoEarly({
+				paths: options.paths,
+				labTopology: options.labTopology,
+				onProgress: step => (starting && !inkUp ? starting.step(step) : options.logger.debug(`demo lab: ${step}`)),
+			})
+		: undefined;
+	if (early) {
+		void early.firstInventory.then(async result => {
+			if (!result.ok || inkUp || !starting) return;
+			const {DEMO_LABEL} = await import('./services/demo-early.js');
+			if (inkUp) return;
+			starting.stop();
+			paintSplash(stdout, result.inventory, DEMO_LABEL, 'listed just now');
+		});
+		await Promise.race([early.firstInventory.catch(() => {}), delay(FIRST_LIST_WAIT_MS)]);
 	}
 	const leaveEarly = (message: string, code: number) => {
 		starting?.stop();
@@ -90,12 +124,13 @@ export async function runApp(options: RunOptions): Promise<number> {
 
 	let services;
 	try {
-		services = await buildServices({...options, preloadedCache: cached, settings, router, prefixLabel: describePrefixKey(prefixByte), onProgress: starting?.step});
+		services = await buildServices({...options, preloadedCache: cached, settings, router, prefixLabel: describePrefixKey(prefixByte), onProgress: starting?.step, early});
 	} catch (error) {
 		return leaveEarly(`vmux: ${(error as Error).message}\n`, 1);
 	}
 	services.app.startupNotices.push(...keyNotices);
 
+	inkUp = true;
 	starting?.stop();
 	screen ??= enterFullScreen(stdin, stdout);
 	// Ink draws from a clean screen; the splash had the same rows.
@@ -156,6 +191,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 		// Ctrl-\\ reaches the sessions as a byte (raw mode); a SIGQUIT comes from outside, e.g. `kill -QUIT`.
 		['SIGQUIT', 131],
 	];
+	for (const [signal, handler] of earlySignals) process.off(signal, handler);
 	for (const [signal, code] of signals) process.on(signal, () => exitAfterShutdown(code));
 	const wasTerminal = standardTerminals();
 	process.on('exit', () => {

@@ -1,31 +1,14 @@
-import {randomBytes} from 'node:crypto';
-import {ClientSecretCredential} from '@azure/identity';
-import {createArmClients, type ArmClients} from '../core/azure/clients.js';
-import {identityClientOptions} from '../core/azure/credentials.js';
-import {labCloud} from './cloud.js';
-import type {VmRecord} from '../core/inventory/model.js';
-import {startLabArm, type LabArm} from './arm/index.js';
+import type {ArmClients} from '../core/azure/clients.js';
+import type {LabArm} from './arm/index.js';
 import type {LabCredentials} from './credentials.js';
-import type {LabBastion} from './bastion/index.js';
-import {mountLabKeyVault} from './keyvault/index.js';
-import {mountLabEntra, type LabConfidentialClient, type LabEntra} from './entra/index.js';
+import {demoAzureClients} from './demo-azure-clients.js';
+import {startDemoAzureServers, type DemoNetwork} from './demo-azure-servers.js';
+import type {LabEntra} from './entra/index.js';
 import type {LabSshCa} from './entra/ssh-ca.js';
-
-/** The demo's app registration (a confidential client); the secret is made per run. */
-const DEMO_APP: Omit<LabConfidentialClient, 'secret'> = {
-	clientId: '3c1f6b2a-7d4e-4a9b-8e2f-5a6b7c8d9e0f',
-	identity: {oid: '8b2e4f6a-1c3d-4e5f-9a7b-2c4d6e8f0a1b', upn: '3c1f6b2a-7d4e-4a9b-8e2f-5a6b7c8d9e0f', name: 'vmux demo'},
-};
-
-/** How long the demo's device code stays on screen before the lab approves it. */
-export const DEMO_SIGN_IN_APPROVE_MS = 2500;
 import type {Topology} from './topology/index.js';
 
-export interface DemoNetwork {
-	vms: VmRecord[];
-	/** The lab's SSH servers by VM address (lab.ts), where the Bastion's tunnels lead. */
-	resolve(host: string, port: number): {host: string; port: number} | undefined;
-}
+export {demoAzureClients} from './demo-azure-clients.js';
+export {DEMO_SIGN_IN_APPROVE_MS, type DemoAzureConnection, type DemoNetwork} from './demo-azure-servers.js';
 
 export interface DemoAzure {
 	arm: LabArm;
@@ -37,56 +20,28 @@ export interface DemoAzure {
 }
 
 /**
- * The lab's ARM on HTTPS and the app's real SDK clients pointed at it (cloud setting + lab CA), as `--demo` uses
- * them; with the network, the Bastions' native-client tunnels too.
+ * The lab's ARM on HTTPS and the app's real SDK clients pointed at it (cloud setting + lab CA), in this thread (the
+ * doctor and tests; the app runs the servers in a worker, demo-in-worker.ts); with the network, the Bastions'
+ * native-client tunnels too.
  */
 export async function startDemoAzure(
 	topology: Topology,
 	credentials: LabCredentials,
 	network?: DemoNetwork,
-	sshCa?: LabSshCa,
+	/** The CA Entra signs SSH certificates with; a promise while its key is being made (grants wait for it). */
+	sshCa?: LabSshCa | Promise<LabSshCa>,
 ): Promise<DemoAzure> {
-	const arm = await startLabArm({topology});
-	// Key Vault (vault list on ARM, secrets on {vault}.vault.localhost) shares the server and the sign-in; its
-	// demo secrets are this run's credentials, the only ones the lab's SSH servers accept.
-	// Each vault belongs to its subscription's tenant (Fabrikam's vault takes Fabrikam tokens only).
-	const keyVault = mountLabKeyVault(arm.server, {tokens: arm.tokens, armFaults: arm.faults, credentials, tenantOf: id => topology.tenantOf(id)});
-	// Bastion tunnels ({bastion}.bastion.localhost) check the same ARM tokens and lead to the lab's SSH servers;
-	// mounted with the network (at once, or on the first connect when the demo starts its SSH servers lazily).
-	let bastion: LabBastion | undefined;
-	const attachNetwork = async (network: DemoNetwork) => {
-		if (bastion) return;
-		const {mountLabBastion} = await import('./bastion/index.js');
-		bastion ??= mountLabBastion(arm.server, {tokens: arm.tokens, vms: network.vms, resolve: network.resolve, tenantOf: id => topology.tenantOf(id)});
-	};
-	if (network) await attachNetwork(network);
-	// Entra ID (device-code sign-in and SSH certificates) on the same server: the demo shows the code for a moment,
-	// then approves it by itself, as if the user had entered it in a browser.
-	// The demo's app registration has a new secret each run; its service principal is in every tenant of the world.
-	const app = {...DEMO_APP, secret: randomBytes(32).toString('base64url')};
-	const entra = mountLabEntra(arm.server, {
-		tokens: arm.tokens,
-		interval: 1,
-		autoApprove: {afterMs: DEMO_SIGN_IN_APPROVE_MS},
-		confidentialClients: [app],
-		...(sshCa ? {sshCa} : {}),
-	});
-	// The lab is a custom cloud, and the demo signs in to it as a service principal would to any cloud: a client
-	// secret over HTTPS to the cloud's Entra, with the options vmux's own sign-in chain uses for that cloud.
-	const cloud = labCloud(arm.url, arm.ca);
-	const credential = new ClientSecretCredential(topology.tenantId, app.clientId, app.secret, {...identityClientOptions(cloud), additionallyAllowedTenants: ['*']});
-	const clients = createArmClients({cloud, credential});
+	const servers = await startDemoAzureServers(topology, credentials, sshCa);
+	if (network) await servers.attachNetwork(network);
+	const clients = demoAzureClients(servers.connection);
 	return {
-		arm,
+		arm: servers.arm,
 		clients,
-		entra,
-		attachNetwork,
+		entra: servers.entra,
+		attachNetwork: servers.attachNetwork,
 		async close() {
 			clients.close();
-			entra.close();
-			await bastion?.close();
-			keyVault.close();
-			await arm.close();
+			await servers.close();
 		},
 	};
 }

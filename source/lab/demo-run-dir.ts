@@ -24,7 +24,11 @@ export interface DemoRunDir {
 	remove(): void;
 }
 
-export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir()): DemoRunDir {
+/**
+ * `credentials` omitted: the key file is written later, by whoever makes the key (`writeDemoKey`: the lab's worker
+ * thread), at `keyPath`.
+ */
+export function createDemoRunDir(credentials: LabCredentials | undefined, parent = tmpdir()): DemoRunDir {
 	removeAbandonedRunDirs(parent);
 	// mkdtemp creates the directory itself with mode 0700 and a random suffix: it cannot already exist. The pid
 	// in the name lets a later run remove it if this process is killed (SIGKILL) before it can clean up.
@@ -40,19 +44,28 @@ export function createDemoRunDir(credentials: LabCredentials, parent = tmpdir())
 	process.on('exit', remove);
 	try {
 		const keyPath = join(root, DEMO_KEY_FILE);
-		writeFileSync(keyPath, credentials.privateKey, {mode: 0o600, flag: 'wx'});
-		const homes = join(root, 'homes');
-		mkdirSync(homes, {mode: 0o700});
-		return {
-			root,
-			keyPath,
-			homeFor: vmName => mkdtempSync(join(homes, `${safeDirName(vmName)}-`)),
-			remove,
-		};
+		if (credentials) writeDemoKey(root, credentials.privateKey);
+		mkdirSync(join(root, 'homes'), {mode: 0o700});
+		return {root, keyPath, homeFor: vmName => demoHomeFor(root, vmName), remove};
 	} catch (error) {
 		remove();
 		throw error;
 	}
+}
+
+/** Writes the run's private key into the run directory `root` (0600, never over an existing file); returns its path. */
+export function writeDemoKey(root: string, privateKey: string): string {
+	const keyPath = join(root, DEMO_KEY_FILE);
+	writeFileSync(keyPath, privateKey, {mode: 0o600, flag: 'wx'});
+	return keyPath;
+}
+
+/**
+ * A new home directory (0700) for a VM's shells inside the run directory `root` (also from the lab's worker
+ * thread, which gets only the path): any VM name stays inside.
+ */
+export function demoHomeFor(root: string, vmName: string): string {
+	return mkdtempSync(join(root, 'homes', `${safeDirName(vmName)}-`));
 }
 
 /**

@@ -1,5 +1,8 @@
 import type {VmRecord} from '../core/inventory/model.js';
-import {generateLabCredentials, LAB_USERNAME, type LabCredentials} from './credentials.js';
+import {generateLabCredentials, type LabCredentials} from './credentials.js';
+
+export {withDemoPasswordHint} from './demo-password-hint.js';
+import {bypassProxyForLab} from './lab-proxy.js';
 import {LAB_DEFAULT_IDENTITY} from './arm/tokens.js';
 import {startDemoAzure, type DemoAzure} from './demo-azure.js';
 import {createLabSshCaAsync} from './entra/ssh-ca.js';
@@ -49,8 +52,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 	const progress = options.onProgress ?? (() => {});
 	bypassProxyForLab();
 	// The lab's Entra signs SSH certificates with this CA and the VMs trust it (app-01 logs in with Entra ID). Made
-	// off the main thread while the credentials and run directory are made.
+	// off the main thread (an RSA key: 0.1-1 s here) while everything else starts; only a certificate grant and the
+	// SSH servers wait for it, not the VM list.
 	const sshCaMade = createLabSshCaAsync({bits: 2048});
+	sshCaMade.catch(() => {}); // reported by whatever waits for it
 	const credentials = generateLabCredentials();
 	const runDir = createDemoRunDir(credentials);
 	// The lab's own reading of its world (not vmux's inventory parsers): its servers follow the topology itself.
@@ -59,14 +64,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 	let labStarting: Promise<Lab> | undefined;
 	let azure: DemoAzure | undefined;
 	try {
-		const sshCa = await sshCaMade;
 		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Entra ID');
-		const demoAzure = await startDemoAzure(options.topology, credentials, undefined, sshCa);
+		const demoAzure = await startDemoAzure(options.topology, credentials, undefined, sshCaMade);
 		azure = demoAzure;
 		const startNetwork = async (): Promise<Lab> => {
 			const running = world.vms.filter(vm => vm.powerState === 'running').length;
 			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'} and the Bastion stand-ins`);
-			const {startLab} = await import('./lab.js');
+			const [{startLab}, sshCa] = await Promise.all([import('./lab.js'), sshCaMade]);
 			const started = await startLab(world.vms, {
 				credentials,
 				homeFor: vmName => runDir.homeFor(vmName),
@@ -121,29 +125,3 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 	}
 }
 
-/** Loopback names the lab serves on: its ARM (127.0.0.1) and its vault and Bastion hosts (`*.localhost`). */
-const LAB_HOSTS = ['127.0.0.1', 'localhost', '.localhost'];
-
-/**
- * The demo's Azure is on loopback: a corporate proxy set for the real network (HTTPS_PROXY) cannot reach it, so
- * this process adds the lab's names to NO_PROXY (both spellings, as curl, the Azure SDK and proxy-from-env read
- * them). Real Azure never lives on loopback, so nothing else changes.
- */
-function bypassProxyForLab(): void {
-	const proxied = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy'].some(name => process.env[name]);
-	if (!proxied) return;
-	const existing = (process.env.no_proxy ?? process.env.NO_PROXY ?? '').split(',').map(entry => entry.trim()).filter(Boolean);
-	if (existing.includes('*')) return;
-	const merged = [...existing, ...LAB_HOSTS.filter(host => !existing.includes(host))].join(',');
-	process.env.NO_PROXY = merged;
-	process.env.no_proxy = merged;
-}
-
-/**
- * The demo's password is new each run, so a password prompt for the demo user says what it is: the user
- * typing it is the one who started the demo, and it opens nothing once this run ends.
- */
-export function withDemoPasswordHint(request: {title: string; prompt: string}, credentials: LabCredentials): {title: string; prompt: string} {
-	if (!request.title.startsWith(`Password for ${LAB_USERNAME}@`)) return request;
-	return {...request, prompt: `Password (this demo run's: ${credentials.password}):`};
-}

@@ -26,6 +26,8 @@ export interface Lab {
 	 * the SSH server standing in for it.
 	 */
 	resolve(host: string, port: number): {host: string; port: number} | undefined;
+	/** The same map as a table (VM address -> loopback address), for a thread that resolves for the lab elsewhere. */
+	addresses(): Array<[string, {host: string; port: number}]>;
 	stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startLab(vms: VmRecord[], options: StartLabOptions): Promi
 	return {
 		ssh,
 		resolve,
+		addresses: () => [...addresses],
 		async stop() {
 			await Promise.all([...ssh.values()].map(s => s.stop()));
 		},

@@ -138,8 +138,8 @@ describe('the splash (written straight to the terminal) with a hostile cached in
 			vms: [hostileVm('name', text), hostileVm('resourceGroup', text), hostileVm('subscriptionName', text), vm('web-02')],
 		};
 		paintSplash(out, inventory, 'Azure');
-		// The splash's own sequences: cursor home, erase to end of line, SGR; lines end in CR LF.
-		const rest = out.written.replace(/\x1b\[H|\x1b\[K/g, '').replace(SGR, '').replace(/\r\n/g, '\n');
+		// The splash's own sequences: cursor home, erase to end of line, erase below, SGR; lines end in CR LF.
+		const rest = out.written.replace(/\x1b\[H|\x1b\[K|\x1b\[J/g, '').replace(SGR, '').replace(/\r\n/g, '\n');
 		expect(rest).toContain('web-02');
 		expectSafeFrame(rest);
 	});

@@ -111,9 +111,10 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 		writeFileSync(join(configDir, 'profiles.json'), broken, {mode: 0o600});
 		try {
 			vmux = new VmuxPty(['--demo'], {configDir});
-			const screen = await vmux.waitFor('jump-01');
+			// The list may show first on its own (drawn as soon as the lab answers, before the App is up); the notice
+			// comes with the App's first frame.
+			const screen = await vmux.waitFor(text => text.includes('jump-01') && text.includes('profiles.json is not valid JSON'), 15_000, 'the list with the notice');
 			const flat = screen.replace(/\n/g, ' ');
-			expect(flat).toContain('profiles.json is not valid JSON');
 			expect(flat.match(/read-only until/g)).toHaveLength(1);
 			vmux.write('/jump\r');
 			await vmux.waitFor('The profile editor cannot save now.');
@@ -178,12 +179,12 @@ describe('vmux --demo in a real pseudo-terminal', () => {
 
 	it('marks the characters the fuzzy filter matched', async () => {
 		vmux = new VmuxPty(['--demo']);
-		await vmux.waitFor('jump-01');
+		// The App's browser (its key hints), not the list drawn before it: the marks are read from one settled frame.
+		await vmux.waitFor(text => text.includes('jump-01') && text.includes('⏎ connect'), 15_000, "the App's browser");
 		vmux.write('/wb');
-		const screen = await vmux.waitFor('2 of 8');
-		const rows = screen.split('\n');
-		const web01 = rows.findIndex(line => /^▸ web-01 /.test(line));
-		expect(web01).toBeGreaterThan(0);
-		expect(vmux.underlinedRow(web01)).toMatch(/^▸ \[w\]e\[b\]-01 /);
+		// The count and the row's marks are one frame, but a read can land between its writes: wait for both.
+		const marked = () => vmux!.underlinedRow(vmux!.screen().split('\n').findIndex(line => /^▸ web-01 /.test(line)));
+		await vmux.waitFor(text => text.includes('2 of 8') && /^▸ \[w\]e\[b\]-01 /.test(marked()), 15_000, 'web-01 with w and b marked');
+		expect(marked()).toMatch(/^▸ \[w\]e\[b\]-01 /);
 	});
 });

@@ -18,8 +18,8 @@ describe('a new user in a real pseudo-terminal', () => {
 		const raw = vmux.raw;
 		const starting = raw.indexOf('Starting the demo lab');
 		expect(starting).toBeGreaterThanOrEqual(0);
-		// Each step is on screen before the list replaces the splash.
-		for (const step of ['loading vmux', 'starting the Azure stand-ins', 'opening the VM browser']) {
+		// Each step is on screen before the list replaces the splash (the list is drawn as soon as Resource Graph answers).
+		for (const step of ['loading vmux', 'starting the Azure stand-ins', 'listing the VMs']) {
 			const at = raw.indexOf(step);
 			expect(at, step).toBeGreaterThan(starting);
 			expect(at, step).toBeLessThan(raw.indexOf('jump-01'));

@@ -5,21 +5,23 @@ import {fit, layoutColumns} from '../views/browser/columns.js';
 /**
  * The browser's rows drawn straight from the inventory cache while Ink and the rest of the app load
  * (~0.3 s of module loading and WebAssembly compilation): the list is on screen at once, and the App
- * replaces it with the same rows a moment later. Plain text and SGR only.
+ * replaces it with the same rows a moment later. Plain text and SGR only. `freshness` says where the rows are
+ * from (default: the cache's age; the demo's first fetch says it was just listed).
  */
-export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label: string): void {
+export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label: string, freshness = `cached ${formatAge(Date.now() - inventory.fetchedAt)} ago`): void {
 	const width = out.columns || 80;
 	const height = Math.max(1, (out.rows || 24) - 1);
 	const columns = layoutColumns(width);
 	const lines = [
-		`\x1b[1;36m vmux \x1b[0m ${label} · ${inventory.vms.length} VMs · cached ${formatAge(Date.now() - inventory.fetchedAt)} ago · loading…`.slice(0, width + 12),
+		`\x1b[1;36m vmux \x1b[0m ${label} · ${inventory.vms.length} VMs · ${freshness} · loading…`.slice(0, width + 12),
 		`\x1b[1;2m  ${columns.map(c => fit(c.title, c.size)).join(' ')}\x1b[0m`,
 		...[...inventory.vms]
 			.sort((a, b) => a.name.localeCompare(b.name))
 			.slice(0, Math.max(0, height - 5))
 			.map((vm, i) => `${i === 0 ? '▸ ' : '  '}${columns.map(c => fit(c.value(vm, false), c.size)).join(' ')}`),
 	];
-	out.write('\x1b[H' + lines.map(line => `${line}\x1b[K`).join('\r\n'));
+	// Cleared below: the demo draws its list over the starting splash, which may have had more rows.
+	out.write('\x1b[H' + lines.map(line => `${line}\x1b[K`).join('\r\n') + '\x1b[J');
 }
 
 /** What `vmux --demo` says while its lab starts. */

@@ -8,6 +8,7 @@ import type {AppServices} from '../app-services.js';
 import type {InputRouter} from '../input/input-router.js';
 import type {RunOptions} from '../run-app.js';
 import {PanePainter} from '../screen/pane-painter.js';
+import {DEMO_LABEL, startDemoEarly, type EarlyDemo} from './demo-early.js';
 
 export interface BuiltServices {
 	app: AppServices;
@@ -20,42 +21,40 @@ export interface BuiltServices {
  * clipboard to the terminal) and, in demo mode, the lab standing in for Azure.
  */
 export async function buildServices(
-	options: RunOptions & {settings: SettingsStore; router: InputRouter; prefixLabel: string; onProgress?: (step: string) => void},
+	options: RunOptions & {settings: SettingsStore; router: InputRouter; prefixLabel: string; onProgress?: (step: string) => void; early?: EarlyDemo | undefined},
 ): Promise<BuiltServices> {
 	const {settings} = options;
 	let splashDone = false;
-	const store = new ProfileStore({configDir: options.paths.dir});
 	let azure: AzureSource = {kind: 'settings', settings: settings.settings, settingsPath: settings.path, tenant: options.tenant};
-	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest' | 'beforeConnect'> = {};
+	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest' | 'beforeConnect' | 'firstInventory'> = {};
 	let stopDemo: (() => Promise<void>) | undefined;
 	if (options.demo) {
-		const {loadDemoTopology, loadTopologyFile} = await import('../../lab/topology/index.js');
-		const {startDemo, withDemoPasswordHint} = await import('../../lab/demo.js');
-		const topology = options.labTopology ? loadTopologyFile(options.labTopology) : loadDemoTopology();
 		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
 		// Its credentials are this run's only; the run's files (key, shell homes) go when it stops. The VM list needs
 		// only its Azure stand-ins: its SSH servers and Bastions start on the first connect, which waits for them.
+		// The lab runs in a worker thread, started by run-app before the app's modules load (demo-early).
 		const onProgress = options.onProgress;
-		const demo = await startDemo({
-			topology,
-			configDir: options.paths.dir,
-			store,
-			ssh: 'on-first-connect',
-			// Progress goes to the starting splash only while it is up; later steps (the first connect's) are logged.
-			onProgress: step => (onProgress && !splashDone ? onProgress(step) : options.logger.debug(`demo lab: ${step}`)),
-		});
+		// Progress goes to the starting splash only while it is up; later steps (the first connect's) are logged.
+		const early =
+			options.early ??
+			startDemoEarly({paths: options.paths, labTopology: options.labTopology, onProgress: step => (onProgress && !splashDone ? onProgress(step) : options.logger.debug(`demo lab: ${step}`))});
+		const [demo, {withDemoPasswordHint}] = await Promise.all([early.demo, import('../../lab/demo-password-hint.js')]);
+		// The lab's worker seeds the demo profiles into the config dir: the store reads them once that is done.
+		await demo.seeded.catch(() => {});
 		stopDemo = () => demo.stop();
 		// The demo's clients are signed in to the lab (and closed with it); its Entra device code is approved by the
 		// lab after a moment.
-		azure = {kind: 'clients', clients: demo.azure.clients, label: 'demo lab'};
+		azure = {kind: 'clients', clients: demo.clients, label: DEMO_LABEL};
 		demoHooks = {
-			cacheKey: `lab-${topology.tenantId}`,
+			cacheKey: `lab-${demo.tenantId}`,
 			resolveAddress: demo.resolve,
 			// The demo says its per-run password in the password prompt.
 			secretRequest: request => withDemoPasswordHint(request, demo.credentials),
 			beforeConnect: () => labNetworkReady(demo.network(), options.logger),
+			firstInventory: early.firstInventory,
 		};
 	}
+	const store = new ProfileStore({configDir: options.paths.dir});
 	const core = buildCoreServices({
 		configDir: options.paths.dir,
 		recordingsDir: options.paths.recordingsDir,

@@ -8,7 +8,7 @@ import {armInventorySource} from '../inventory/arm-inventory-source.js';
 import {listSubscriptions, type SubscriptionInfo} from '../inventory/azure-source.js';
 import {diskCache, type CachedInventory} from '../inventory/cache.js';
 import {hostProfileName} from '../inventory/host-rows.js';
-import {InventoryController} from '../inventory/inventory-controller.js';
+import {InventoryController, type FetchResult, type InventorySource} from '../inventory/inventory-controller.js';
 import type {VmRecord} from '../inventory/model.js';
 import type {Logger} from '../log.js';
 import type {Profile} from '../profiles/schema.js';
@@ -69,6 +69,11 @@ export interface CoreServicesOptions {
 	 * stops with it. Bounded by the caller.
 	 */
 	beforeConnect?: () => Promise<string | undefined>;
+	/**
+	 * The first refresh's answer, already under way (the demo fetches its first list through the same SDK clients
+	 * while the app loads, and draws it before Ink is up): the inventory starts from it instead of fetching again.
+	 */
+	firstInventory?: Promise<FetchResult> | undefined;
 	/** Rewrites a password prompt before it is shown (the demo names its per-run password). */
 	secretRequest?: (request: {title: string; prompt: string}) => {title: string; prompt: string};
 	onProgress?: ((step: string) => void) | undefined;
@@ -160,7 +165,7 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 	// A damaged inventory cache is dropped (the refresh rebuilds it); the user gets one line saying so.
 	const cacheProblems: string[] = [];
 	const inventory = new InventoryController(
-		armInventorySource(azure.label, clients, selectedSubscriptions, signedIn),
+		firstFetchFrom(options.firstInventory, armInventorySource(azure.label, clients, selectedSubscriptions, signedIn)),
 		diskCache(options.configDir, options.cacheKey ?? azure.tenantId ?? 'default', options.preloadedCache, problem => cacheProblems.push(problem)),
 	);
 	// Remember each Bastion's SKU for the session manager's concurrency limit (Developer: one session).
@@ -273,6 +278,19 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 			manager.closeAll();
 			inventory.dispose();
 			await azure.close();
+		},
+	};
+}
+
+/** `source`, whose first fetch is answered by `first` when given (a fetch started before the services were built). */
+function firstFetchFrom(first: Promise<FetchResult> | undefined, source: InventorySource): InventorySource {
+	let pending = first;
+	return {
+		label: source.label,
+		fetch: (onProgress, signal) => {
+			const answer = pending;
+			pending = undefined;
+			return answer ?? source.fetch(onProgress, signal);
 		},
 	};
 }

@@ -56,8 +56,11 @@ export interface LabEntraOptions {
 	verificationUri?: string;
 	/** Only answer for this Host name (e.g. `login.localhost`); default any host, matched by path. */
 	host?: string;
-	/** The CA that signs SSH certificates; default a new one, made on first use (`sshCa`). */
-	sshCa?: LabSshCa;
+	/**
+	 * The CA that signs SSH certificates; default a new one, made on first use (`sshCa`). A promise lets the lab
+	 * answer everything else while the CA's RSA key is still being made (the demo): a certificate grant waits for it.
+	 */
+	sshCa?: LabSshCa | Promise<LabSshCa>;
 	/** SSH certificate lifetime in seconds (Entra: about an hour); short values let tests cover renewal. */
 	sshCertLifetimeSeconds?: number;
 	/** The scope SSH certificates are asked for; default the public cloud's PAS scope, as the lab cloud uses. */
@@ -148,7 +151,10 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	const refreshTokens = new Map<string, RefreshGrant>();
 	const requests: LabEntraRequest[] = [];
 	let waiters: Array<(code: LabDeviceCode) => void> = [];
-	let sshCa = options.sshCa;
+	let sshCa = options.sshCa instanceof Promise ? undefined : options.sshCa;
+	const sshCaMade = options.sshCa instanceof Promise ? options.sshCa.then(made => (sshCa = made)) : undefined;
+	// A CA that could not be made fails its grants (below), not the process.
+	sshCaMade?.catch(() => {});
 	const pasScope = options.sshCertificateScope ?? AZURE_CLOUDS.AzureCloud.sshCertificateScope;
 	const autoApprovals = new Set<NodeJS.Timeout>();
 
@@ -406,6 +412,13 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 			return;
 		}
 		if (tokenType !== undefined) {
+			if (!sshCa && sshCaMade) {
+				sshCaMade.then(
+					() => refresh(req, res, ctx, form, clientId, scopes, forTenant),
+					(error: Error) => oauthError(req, res, ctx, 500, 'server_error', 50000, `The lab's SSH certificate authority could not be made: ${error.message}`, 'refresh_token', tokenType),
+				);
+				return;
+			}
 			const outcome = sshCertGrant({
 				form,
 				scopes,
@@ -444,6 +457,7 @@ export function mountLabEntra(server: LabHttpsServer, options: LabEntraOptions):
 	}
 
 	function labSshCa(): LabSshCa {
+		if (!sshCa && sshCaMade) throw new Error("The lab's SSH certificate authority is still being made: wait for the promise given as sshCa.");
 		sshCa ??= createLabSshCa();
 		return sshCa;
 	}
