@@ -13,8 +13,8 @@
 // [20] timed layout commands of each kind in the split phase, BENCH_PROFILE_PASSES
 // [throughput,echo-idle,echo-flood,split; also echo-floods: three background floods] which runs the profile phase makes,
 // BENCH_PROFILE_INTERVAL_US the sampling interval of those profiles (V8: 1000), BENCH_OUT overrides the results path,
-// BENCH_TIMEOUT_S [1200] hard limit for the whole run, BENCH_INTERACTIVE [idle,slow,flood,floods,throughput] which
-// tests the interactive phase runs (floods: echo while three background sessions flood).
+// BENCH_TIMEOUT_S [1200] hard limit for the whole run, BENCH_INTERACTIVE [idle,slow,flood,switch,floods,throughput] which
+// tests the interactive phase runs (floods: echo while three background sessions flood; switch: session switches under the one flood, BENCH_SWITCHES each way).
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync} from 'node:fs';
@@ -24,6 +24,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {formatProfile, summariseProfile} from './lib/cpu-profile.mjs';
 import {LAYOUT_KEYS, PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
 import {measureLayoutCycle, paneBeside} from './lib/split-screen.mjs';
+import {measureSessionSwitch} from './lib/session-switch.mjs';
 import {CLK_TCK, Cleanup, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +48,9 @@ const CONFIG = {
 	floodCommand: "timeout 180 yes \"$(printf '%080d' 0)\" <token>",
 	/** Background sessions flooding at once in the interactive phase's second flood test (issue 12: "one or three"). */
 	floodSessions: 3,
+	// Session switches each way under the background flood (issue 12: the new screen within one frame).
+	switches: num('BENCH_SWITCHES', 20),
+	frameMs: 1000 / 30,
 };
 // The peer's tmux.conf: vmux's scrollback. The split phase sends both programs the same keys in one write,
 // e.g. (prefix C-Left) x 5; for tmux to take them as vmux does: assume-paste-time 0 (else keys less than
@@ -284,7 +288,7 @@ async function interactivePhase(ctx) {
 		log(`${side.driver.name}: starting`);
 		await side.driver.start();
 	}
-	const tests = new Set((process.env.BENCH_INTERACTIVE ?? 'idle,slow,flood,floods,throughput').split(',').map((t) => t.trim()));
+	const tests = new Set((process.env.BENCH_INTERACTIVE ?? 'idle,slow,flood,switch,floods,throughput').split(',').map((t) => t.trim()));
 	for (const side of tests.has('idle') ? sides : []) {
 		const {driver} = side;
 		log(`${driver.name}: echo latency, idle (${CONFIG.keys} keys)`);
@@ -308,6 +312,14 @@ async function interactivePhase(ctx) {
 		const latencies = await measureEcho(driver.app, echoOptions());
 		const busy = {...echoSummary(latencies), ...flood.stats(), appCpuPercent: meter()};
 		out[side.key].echoFlood = busy;
+		if (tests.has('switch')) {
+			// prefix 1 to the flooding session, prefix 0 back (both bind prefix <digit> to a window), each timed to
+			// the chunk after which the screen is the other session's.
+			log(`${driver.name}: ${CONFIG.switches} session switches each way under the flood`);
+			const switched = await measureSessionSwitch(driver.app, {count: CONFIG.switches, prompt: PROMPT.trimEnd()});
+			out[side.key].switchFlood = switched;
+			log(`${driver.name}:   median ${switched.all.medianMs.toFixed(1)} ms, p95 ${switched.all.p95Ms.toFixed(1)} ms (to the flood ${switched.toFlood.medianMs.toFixed(1)}, back ${switched.toQuiet.medianMs.toFixed(1)})`);
+		}
 		await flood.stop();
 		log(`${driver.name}:   p50 ${busy.p50Ms.toFixed(2)} ms, p99 ${busy.p99Ms.toFixed(2)} ms (flood ${busy.floodMiBPerS.toFixed(1)} MiB/s, ${driver.name} at ${busy.appCpuPercent.toFixed(0)}% of a core)`);
 		await driver.app.waitForQuiet(1000, 20_000);
@@ -760,6 +772,11 @@ function report(results) {
 		echo('echoIdleSlow', `idle, ${CONFIG.slowKeyGapMs} ms between keys (info)`, false);
 		echo('echoFlood', 'background flood', true);
 		echo('echoFloods', `${CONFIG.floodSessions} background floods`, true);
+		if (both('switchFlood')) {
+			const frame = `<= 1 frame (${CONFIG.frameMs.toFixed(0)} ms)`;
+			add('session switch under a background flood, median', vmux.switchFlood.all.medianMs, peer.switchFlood.all.medianMs, 'ms', 1, frame, vmux.switchFlood.all.medianMs <= CONFIG.frameMs);
+			add('session switch under a background flood, p95 (info)', vmux.switchFlood.all.p95Ms, peer.switchFlood.all.p95Ms, 'ms', 1, '', undefined);
+		}
 	}
 	if (idle) {
 		// CPU ticks are 10 ms, so 0.1% over a 10 s window is one tick: "at most the peer" allows that much.
