@@ -80,7 +80,7 @@ try {
 	saveRows('inventory-cache', [
 		{figure: `loading an inventory cache of ${VM_COUNT} VMs (median)`, vmux: `${a.toFixed(1)} ms`, peer: `${b.toFixed(1)} ms (read + JSON.parse)`, ratio: a / b, target: `< ${BUDGET_MS} ms`, met: a < BUDGET_MS},
 	]);
-	process.exitCode = a < BUDGET_MS ? 0 : 1;
+	// A missed target is reported (here and in bench/summary.mjs), not an error: npm run bench goes on to the rest.
 } finally {
 	rmSync(dir, {recursive: true, force: true});
 }

@@ -109,4 +109,4 @@ console.log(`  p95 vs frame budget (${FRAME_MS} ms): ${(a.p95 / FRAME_MS).toFixe
 saveRows('inventory-filter', [
 	{figure: `fuzzy filter per keystroke, ${VM_COUNT} VMs, p95`, vmux: fmt(a.p95), peer: `${fmt(b.p95)} (fzf)`, ratio: a.p95 / b.p95, target: `< ${FRAME_MS} ms`, met: a.p95 < FRAME_MS},
 ]);
-process.exitCode = a.p95 < FRAME_MS ? 0 : 1;
+// A missed target is reported (here and in bench/summary.mjs), not an error: npm run bench goes on to the rest.

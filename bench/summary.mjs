@@ -19,7 +19,7 @@ for (const data of loadAllResults()) sources.push({name: `${data.name}.mjs`, dat
 sources.sort((a, b) => String(a.date).localeCompare(String(b.date)));
 
 const byFigure = new Map();
-for (const source of sources) for (const row of source.rows) if (row.target) byFigure.set(row.figure, {...row, source: source.name, date: source.date});
+for (const source of sources) for (const row of source.rows) if (row.target && row.target !== '-' && row.met !== undefined) byFigure.set(row.figure, {...row, source: source.name, date: source.date});
 const rows = [...byFigure.values()];
 
 const header = ['figure', 'vmux', 'peer', 'ratio', 'target', 'met', 'from'];

@@ -45,17 +45,20 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const {stdin, stdout} = process;
 	// First frame: the cached inventory, straight to the screen, before anything heavy loads.
 	let screen: ReturnType<typeof enterFullScreen> | undefined;
-	const cached = options.demo ? undefined : (await import('../core/inventory/cache.js')).loadInventoryCache(options.paths.dir, cacheTenantKey(options));
+	// The file is drawn as read (each listed field as text); its full check (zod, 100 ms to load) comes right after.
+	const cacheRead = options.demo ? undefined : (await import('../core/inventory/cache-file.js')).readInventoryCacheFile(options.paths.dir, cacheTenantKey(options));
+	const forSplash = cacheRead?.ok ? (await import('../core/inventory/cache-file.js')).splashInventory(cacheRead.json) : undefined;
 	let starting: StartingSplash | undefined;
 	if (stdout.rows >= 8 && stdout.columns >= 40) {
-		if (cached) {
+		if (forSplash) {
 			screen = enterFullScreen(stdin, stdout);
-			paintSplash(stdout, cached.inventory, 'Azure');
+			paintSplash(stdout, forSplash, 'Azure');
 		} else if (options.demo) {
 			screen = enterFullScreen(stdin, stdout);
 			starting = paintStarting(stdout, DEMO_STARTING);
 		}
 	}
+	const cached = cacheRead ? (await import('../core/inventory/cache.js')).loadInventoryCache(options.paths.dir, cacheTenantKey(options), {read: cacheRead}) : undefined;
 	// The demo starts now: its lab in a worker thread, the Azure SDK here, then its first VM list, drawn the moment
 	// it arrives. The app's own modules load after that (or after FIRST_LIST_WAIT_MS): loading them is one long
 	// stretch of this thread's time, and the list's HTTPS round trips would wait behind it.

@@ -13,6 +13,8 @@ import fc from 'fast-check';
 import {afterAll, describe, expect, test} from 'vitest';
 import {cloudFromSettingsFile, runDoctorCommand} from '../../source/commands/doctor.js';
 import {inventoryCachePath, loadInventoryCache, saveInventoryCache} from '../../source/core/inventory/cache.js';
+import {readInventoryCacheFile, splashInventory} from '../../source/core/inventory/cache-file.js';
+import {paintSplash} from '../../source/app/screen/splash.js';
 import {buildLocalInventory} from '../../source/core/inventory/local-source.js';
 import {hashHostName} from '../../source/core/session/known-hosts-match.js';
 import {KnownHosts} from '../../source/core/session/known-hosts.js';
@@ -55,12 +57,32 @@ const TENANT = 'corpus-tenant';
 const goodInventory = {...buildLocalInventory(loadDemoTopology(), 1_000), source: 'azure-resource-graph' as const};
 const goodFile = () => JSON.parse(JSON.stringify({version: 1, tenant: TENANT, savedAt: 1_000, inventory: goodInventory})) as Record<string, any>;
 
+/**
+ * The first frame draws the cache before its full check (cache-file.ts): whatever the file holds, that draws
+ * without throwing and writes nothing but the splash's own sequences and printable text.
+ */
+function expectSplashSafe(dir: string): void {
+	const read = readInventoryCacheFile(dir, TENANT);
+	const listed = read?.ok ? splashInventory(read.json) : undefined;
+	if (!listed) return;
+	let written = '';
+	const write = (text: string) => {
+		written += text;
+		return true;
+	};
+	const out = {columns: 120, rows: 30, write} as unknown as NodeJS.WriteStream;
+	paintSplash(out, listed, 'Azure');
+	const rest = written.replace(/\x1b\[H|\x1b\[K|\x1b\[J|\x1b\[[0-9;]*m/g, '').replace(/\r\n/g, '\n');
+	expect(rest).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+}
+
 /** Writes `content` as the cache, loads it, and checks: dropped with one note naming the file, file unchanged. */
 function expectCacheDropped(content: string | Buffer): string {
 	const dir = freshDir();
 	const path = inventoryCachePath(dir, TENANT);
 	writeFileSync(path, content);
 	const before = digest(path);
+	bounded(5_000, () => expectSplashSafe(dir));
 	const notes: string[] = [];
 	const loaded = bounded(5_000, () => loadInventoryCache(dir, TENANT, {onProblem: note => notes.push(note)}));
 	expect(loaded).toBeUndefined();
@@ -105,6 +127,16 @@ describe('inventory cache corpus', () => {
 			expectCacheDropped(JSON.stringify(file));
 		});
 	}
+
+	test('the first frame drawn from the file before its check strips what a hostile cache holds', () => {
+		const file = goodFile();
+		file.inventory.vms[0].name = '\x1b]52;c;aGk=\x07evil\x1b[2J\x9b31m';
+		file.inventory.vms[1].resourceGroup = {nested: '\x1b[31m'};
+		file.inventory.vms[2].bastion = {name: '\x07bell', sku: 42};
+		const dir = freshDir();
+		writeFileSync(inventoryCachePath(dir, TENANT), JSON.stringify(file));
+		expectSplashSafe(dir);
+	});
 
 	test('the note names the bad field', () => {
 		const file = goodFile();

@@ -41,7 +41,8 @@ describe('bad local state (real PTY)', () => {
 		};
 		writeFileSync(cacheFile, JSON.stringify(bad));
 		vmux = new VmuxPty(['--demo'], {configDir});
-		const screen = await vmux.waitFor(/8 VMs/, WAIT_MS);
+		// The demo draws its first list before the App is up: wait for the App's note too.
+		const screen = await vmux.waitFor(text => /8 VMs/.test(text) && text.replace(/\n/g, '').includes('Ignored the inventory cache'), WAIT_MS, 'the list and the note');
 		expect(screen).toContain('jump-01');
 		expect(screen).not.toContain('zz-ghost');
 		expect(screen).not.toMatch(/TypeError|at .*\.js:\d+/);

@@ -8,7 +8,7 @@ import {fit, layoutColumns} from '../views/browser/columns.js';
  * replaces it with the same rows a moment later. Plain text and SGR only. `freshness` says where the rows are
  * from (default: the cache's age; the demo's first fetch says it was just listed).
  */
-export function paintSplash(out: NodeJS.WriteStream, inventory: Inventory, label: string, freshness = `cached ${formatAge(Date.now() - inventory.fetchedAt)} ago`): void {
+export function paintSplash(out: NodeJS.WriteStream, inventory: Pick<Inventory, 'vms' | 'fetchedAt'>, label: string, freshness = `cached ${formatAge(Date.now() - inventory.fetchedAt)} ago`): void {
 	const width = out.columns || 80;
 	const height = Math.max(1, (out.rows || 24) - 1);
 	const columns = layoutColumns(width);

@@ -1,8 +1,10 @@
-import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync, chmodSync, unlinkSync} from 'node:fs';
-import {join} from 'node:path';
+import {mkdirSync, renameSync, writeFileSync, chmodSync, unlinkSync} from 'node:fs';
 import type {InventoryCache} from './inventory-controller.js';
 import type {Inventory} from './model.js';
 import {CACHE_VERSION, parseCacheFile} from './cache-schema.js';
+import {inventoryCachePath, readInventoryCacheFile, type CacheFileRead} from './cache-file.js';
+
+export {inventoryCachePath, MAX_CACHE_BYTES} from './cache-file.js';
 
 /**
  * The last inventory per tenant, on disk in the config dir, so the first frame shows the fleet at once and
@@ -31,11 +33,6 @@ export interface CachedInventory {
 	stale: boolean;
 }
 
-export function inventoryCachePath(configDir: string, tenant: string): string {
-	const key = tenant.trim().toLowerCase().replace(/[^a-z0-9._-]/g, '_') || 'default';
-	return join(configDir, `inventory-${key}.json`);
-}
-
 export function saveInventoryCache(configDir: string, tenant: string, inventory: Inventory): string {
 	mkdirSync(configDir, {recursive: true, mode: 0o700});
 	const path = inventoryCachePath(configDir, tenant);
@@ -61,14 +58,13 @@ export function saveInventoryCache(configDir: string, tenant: string, inventory:
 	return path;
 }
 
-/** A cache bigger than this is not parsed on the first frame's path: a real fleet's cache is a few MB. */
-export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
-
 export interface LoadCacheOptions {
 	staleAfterMs?: number;
 	now?: number;
 	/** Told, in one sentence naming the file, why a cache that exists was not used (it is refreshed instead). */
 	onProblem?: (message: string) => void;
+	/** The file as already read for the first frame (cache-file.ts), so it is not read twice. */
+	read?: CacheFileRead;
 }
 
 /**
@@ -77,28 +73,14 @@ export interface LoadCacheOptions {
  * `onProblem` hears why. The file itself is left as it is until a refresh writes a good one over it.
  */
 export function loadInventoryCache(configDir: string, tenant: string, options: LoadCacheOptions = {}): CachedInventory | undefined {
-	const path = inventoryCachePath(configDir, tenant);
+	const read = 'read' in options ? options.read : readInventoryCacheFile(configDir, tenant);
+	if (!read) return undefined;
 	const drop = (why: string): undefined => {
-		options.onProblem?.(`Ignored the inventory cache ${path} (${why}); the refresh rebuilds it.`);
+		options.onProblem?.(`Ignored the inventory cache ${read.path} (${why}); the refresh rebuilds it.`);
 		return undefined;
 	};
-	let text: string;
-	try {
-		const size = statSync(path).size;
-		if (size > MAX_CACHE_BYTES) return drop(`it is ${Math.round(size / 1024 / 1024)} MB, more than a cache ever holds`);
-		text = readFileSync(path, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') return undefined;
-		return drop(`it cannot be read (${code ?? (error as Error).message})`);
-	}
-	let json: unknown;
-	try {
-		// Editors on some systems add a byte-order mark; JSON.parse refuses it.
-		json = JSON.parse(text.replace(/^\uFEFF/, ''));
-	} catch {
-		return drop('it is not valid JSON (truncated or damaged)');
-	}
+	if (!read.ok) return drop(read.problem);
+	const json = read.json;
 	const parsed = parseCacheFile(json);
 	if (!parsed.ok) return drop(parsed.problem);
 	const now = options.now ?? Date.now();
