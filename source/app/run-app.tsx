@@ -63,17 +63,34 @@ export async function runApp(options: RunOptions): Promise<number> {
 	// it arrives. The app's own modules load after that (or after FIRST_LIST_WAIT_MS): loading them is one long
 	// stretch of this thread's time, and the list's HTTPS round trips would wait behind it.
 	let inkUp = false;
-	// Until the App's own handlers are in (below), a signal ends the process through exit, so the demo's run
-	// directory (its key file) is removed on the way out (demo-run-dir) and the terminal put back.
-	const earlySignals: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map(signal => [
-		signal,
-		() => {
-			starting?.stop();
-			screen?.restore();
-			process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? SIGHUP_EXIT : 143);
-		},
-	]);
-	if (options.demo) for (const [signal, handler] of earlySignals) process.once(signal, handler);
+	// Until the App's own handlers are in (below), a signal or a crash while a first frame is up (the cached list, the
+	// demo's splash or its early list, a second or more) ends the process through exit with the App's exit codes, so
+	// the terminal is put back and the demo's run directory (its key file) removed on the way out (demo-run-dir).
+	const earlyExit = (code: number) => {
+		starting?.stop();
+		screen?.restore();
+		process.exit(code);
+	};
+	const earlySignals: Array<[NodeJS.Signals, () => void]> = (
+		[
+			['SIGINT', 130],
+			['SIGTERM', 143],
+			['SIGHUP', SIGHUP_EXIT],
+			['SIGQUIT', 131],
+		] as const
+	).map(([signal, code]) => [signal, () => earlyExit(code)]);
+	const earlyCrash = (error: unknown) => {
+		starting?.stop();
+		screen?.restore();
+		const file = reportCrash(error, options.paths, options.logger);
+		process.stderr.write(`vmux stopped after an unexpected error: ${displayText((error as Error)?.message ?? String(error), {multiline: true})}\nDetails were written to ${file}\n`);
+		process.exit(70);
+	};
+	if (options.demo || screen !== undefined) {
+		for (const [signal, handler] of earlySignals) process.once(signal, handler);
+		process.on('uncaughtException', earlyCrash);
+		process.on('unhandledRejection', earlyCrash);
+	}
 	const early = options.demo
 		? (await import('./services/demo-early.js')).startDemoEarly({
 				paths: options.paths,
@@ -195,6 +212,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 		['SIGQUIT', 131],
 	];
 	for (const [signal, handler] of earlySignals) process.off(signal, handler);
+	process.off('uncaughtException', earlyCrash);
+	process.off('unhandledRejection', earlyCrash);
 	for (const [signal, code] of signals) process.on(signal, () => exitAfterShutdown(code));
 	const wasTerminal = standardTerminals();
 	process.on('exit', () => {

@@ -66,8 +66,8 @@ describe('copy mode in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor(/^ \?▏/m);
 		// n=123 went past the emulator's 200-line tail long ago: only the compact history holds it.
 		vmux.write('/^n=123$/\r');
-		await vmux.waitFor(/match 1 of 1 for \/\^n=123\$\//);
-		expect(vmux.screen()).toMatch(/^n=123\nn=124$/m);
+		// The status line and the pane are drawn apart: wait for both.
+		await vmux.waitFor(screen => /match 1 of 1 for \/\^n=123\$\//.test(screen) && /^n=123\nn=124$/m.test(screen), 30_000, 'the match on screen');
 		const before = vmux.raw.length;
 		vmux.write('0v$y');
 		await vmux.waitFor(screen => !screen.includes('copy mode') && /azureuser@jump-01:~[#$] *$/m.test(screen));

@@ -28,7 +28,8 @@ describe('key bindings from settings.json (real PTY, vmux --demo)', () => {
 		};
 		writeFileSync(join(configDir, 'settings.json'), JSON.stringify({keys, maxFps: 60}), {mode: 0o600});
 		vmux = new VmuxPty(['--demo'], {configDir, cols: 160, rows: 40});
-		const start = await vmux.waitFor('jump-01', 30_000);
+		// The App's browser (its key hints), not the demo's early list: the notices are the App's.
+		const start = await vmux.waitFor(text => text.includes('jump-01') && text.includes('⏎ connect'), 30_000, "the App's browser");
 		const notice = start.replace(/\s+/g, ' ');
 		expect(notice).toContain('settings.json "keys" names "new-windw", which is not a vmux command (did you mean "new-window"?)');
 		expect(notice).toContain('settings.json "keys": "sign-in" is bound to "e", which is already the key of "edit-profile"');

@@ -52,4 +52,17 @@ describe('the terminal going away', () => {
 		expect(vmux.altScreen).toBe(false);
 		expect(crashLogs(vmux.configDir)).toEqual([]);
 	}, 2 * SLOW);
+
+	it('restores the terminal on SIGQUIT while the demo is still starting, before the App is up', async () => {
+		vmux = new VmuxPty(['--demo']);
+		// The splash is drawn before anything heavy loads; the App takes a second or more after it.
+		await vmux.waitFor('Starting the demo lab', SLOW);
+		expect(vmux.altScreen).toBe(true);
+		vmux.kill('SIGQUIT');
+		const exit = await vmux.waitForExit();
+		expect(exit.exitCode).toBe(131);
+		expect(vmux.raw).not.toContain('⏎ connect');
+		expect(vmux.altScreen).toBe(false);
+		expect(vmux.raw).toContain('\x1b[?25h');
+	}, 2 * SLOW);
 });

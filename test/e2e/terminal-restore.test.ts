@@ -45,6 +45,18 @@ describe('the terminal is always given back', () => {
 		expect(readFileSync(file!, 'utf8')).toMatch(/boom from the crash test\n\s+at /);
 	});
 
+	it('restores the terminal on a crash while the demo is still starting, and says where the details are', async () => {
+		vmux = new VmuxPty(['--demo'], {nodeArgs: ['--import', resolve('test/fixtures/e2e/crash-later.mjs')]});
+		await vmux.waitFor('Starting the demo lab');
+		expect(vmux.altScreen).toBe(true);
+		vmux.kill('SIGUSR2');
+		const exit = await vmux.waitForExit(15_000);
+		expect(exit.exitCode).toBe(70);
+		expect(vmux.raw).not.toContain('⏎ connect');
+		expect(vmux.altScreen).toBe(false);
+		expect(vmux.screen()).toContain('vmux stopped after an unexpected error: boom from the crash test');
+	});
+
 	it('says the terminal is too small instead of drawing garbage, and recovers when it grows', async () => {
 		vmux = new VmuxPty(['--demo'], {cols: 30, rows: 6});
 		await vmux.waitFor('Terminal too small');
