@@ -8,7 +8,7 @@
 // throughput runs per side (median kept), BENCH_KEYS [200] keystrokes per echo measurement,
 // BENCH_IDLE_S [30] idle CPU window, BENCH_QUIET_S [10] seconds without output before it, BENCH_PROFILE=1 adds a CPU-profile pass of vmux (throughput, idle echo,
 // echo under a flood, the split phase's echo and layout commands),
-// BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,split,emulator] picks
+// BENCH_PROFILE_DIR keeps the .cpuprofile files there, BENCH_PHASES [interactive,idle,split,rss-curve,emulator] picks
 // phases (add `profile` or `rss-curve` (RSS for 1/10/50 sessions at 5,000 lines of scrollback and 10 at 50,000; long), or drop some; a partial run writes bench/results-partial.json), BENCH_SPLIT_REPS
 // [20] timed layout commands of each kind in the split phase, BENCH_PROFILE_PASSES
 // [throughput,echo-idle,echo-flood,split; also echo-floods: three background floods] which runs the profile phase makes,
@@ -878,7 +878,7 @@ function details(results) {
 
 async function main() {
 	const started = new Date();
-	const phases = new Set((process.env.BENCH_PHASES ?? 'interactive,idle,split,emulator').split(',').map((p) => p.trim()));
+	const phases = new Set((process.env.BENCH_PHASES ?? 'interactive,idle,split,rss-curve,emulator').split(',').map((p) => p.trim()));
 	if (process.env.BENCH_PROFILE === '1') phases.add('profile');
 	const ctx = await setup();
 	log(`sshd on 127.0.0.1:${ctx.sshd.port}; ${(ctx.fileBytes / 1024 / 1024).toFixed(1)} MiB file of ${CONFIG.lineChars}-character lines; phases ${[...phases].join(', ')}`);
