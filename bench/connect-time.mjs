@@ -27,7 +27,7 @@ import {cpus, loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {terminalEnv} from './lib/drivers.mjs';
-import {Cleanup, killPid, median, percentile, PtyApp, procStat, processTree} from './lib/harness.mjs';
+import {Cleanup, exitOnFailure, killPid, median, percentile, PtyApp, procStat, processTree} from './lib/harness.mjs';
 import {saveRows} from './lib/results-file.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,17 +41,7 @@ const log = (...args) => console.error('[connect-time]', ...args);
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 const cleanup = new Cleanup();
-let finished = false;
-async function abort(reason, code) {
-	if (finished) return;
-	finished = true;
-	log(`stopping: ${reason}`);
-	for (const error of await cleanup.run()) log(`cleanup: ${error}`);
-	process.exit(code);
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void abort(signal, 130));
-process.on('uncaughtException', (error) => void abort(`uncaught ${error.stack ?? error}`, 1));
-process.on('unhandledRejection', (error) => void abort(`unhandled ${error?.stack ?? error}`, 1));
+const {done: runFinished} = exitOnFailure(cleanup, log);
 
 // ---- setup ---------------------------------------------------------------------------------------
 
@@ -233,5 +223,5 @@ saveRows(
 	],
 	details,
 );
-finished = true;
+runFinished();
 for (const error of await cleanup.run()) log(`cleanup: ${error}`);

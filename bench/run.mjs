@@ -25,7 +25,7 @@ import {formatProfile, summariseProfile} from './lib/cpu-profile.mjs';
 import {LAYOUT_KEYS, PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
 import {measureLayoutCycle, paneBeside} from './lib/split-screen.mjs';
 import {measureSessionSwitch} from './lib/session-switch.mjs';
-import {CLK_TCK, Cleanup, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
+import {CLK_TCK, Cleanup, exitOnFailure, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -61,18 +61,7 @@ const FLOOD_LIMIT_S = 180; // the remote flood stops by itself after this, whate
 const log = (...args) => console.error('[bench]', ...args);
 
 const cleanup = new Cleanup();
-let finished = false;
-async function abort(reason, code) {
-	if (finished) return;
-	finished = true;
-	log(`stopping: ${reason}`);
-	const errors = await cleanup.run();
-	for (const error of errors) log(`cleanup: ${error}`);
-	process.exit(code);
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void abort(signal, 130));
-process.on('uncaughtException', (error) => void abort(`uncaught ${error.stack ?? error}`, 1));
-process.on('unhandledRejection', (error) => void abort(`unhandled ${error?.stack ?? error}`, 1));
+const {abort, done: runFinished} = exitOnFailure(cleanup, log);
 const watchdog = setTimeout(() => void abort(`the run took longer than ${num('BENCH_TIMEOUT_S', 1200)} s`, 3), num('BENCH_TIMEOUT_S', 1200) * 1000);
 
 // ---- setup ---------------------------------------------------------------------------------------
@@ -935,7 +924,7 @@ async function main() {
 
 try {
 	await main();
-	finished = true;
+	runFinished();
 } catch (error) {
 	await abort(`failed: ${error.stack ?? error}`, 1);
 } finally {

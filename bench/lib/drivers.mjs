@@ -1,7 +1,7 @@
 // The two programs under test, driven the way a user drives them: vmux (the built dist/cli.js) and the
 // peer, tmux running OpenSSH `ssh`, each in its own 120x40 pseudo-terminal against the same sshd.
 import {execFileSync} from 'node:child_process';
-import {PtyApp, processTree, sleep} from './harness.mjs';
+import {PtyApp, processTree, sleep, waitForCpuQuiet} from './harness.mjs';
 import {cursorInPane, paneBeside} from './split-screen.mjs';
 
 export const PROMPT = 'vmb> ';
@@ -71,6 +71,9 @@ export class VmuxDriver {
 	async start() {
 		await this.launch();
 		await this.connect();
+		// vmux tries an Azure sign-in and loads the session stack in the background at start: let that finish,
+		// or the first figures time it (it added ~6 ms to the idle echo p99).
+		await waitForCpuQuiet(() => this.pids());
 	}
 
 	/** Starts vmux and waits for the browser to list the profile. */
@@ -199,6 +202,7 @@ export class PeerDriver {
 		this.windows = 1;
 		this.app.write(`PS1='${PROMPT}'\r`);
 		await this.app.waitForScreen(hasPromptRow, 'the benchmark prompt');
+		await waitForCpuQuiet(() => [...this.pids(), this.clientPid()]);
 	}
 
 	/** A new window running ssh, in the background (not visible). Returns its index. */

@@ -396,3 +396,38 @@ export async function measureIdle(pids, ms) {
 	}
 	return {seconds, cpuPercent: ((ticks / CLK_TCK) / seconds) * 100, rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, processes};
 }
+
+/**
+ * Waits until a set of processes has used at most `maxTicks` of CPU over `windowMs` (it has finished starting:
+ * vmux's background sign-in attempt, module loading, a first refresh), bounded by `timeoutMs`. Returns whether it
+ * settled. A measurement taken before that times the program's start-up, not what it is asked to measure.
+ */
+export async function waitForCpuQuiet(pids, {windowMs = 500, maxTicks = 1, timeoutMs = 20_000} = {}) {
+	const deadline = performance.now() + timeoutMs;
+	while (performance.now() < deadline) {
+		const ticks = () => pids().reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
+		const before = ticks();
+		await sleep(windowMs);
+		if (ticks() - before <= maxTicks) return true;
+	}
+	return false;
+}
+
+/**
+ * A run's way out, installed for signals and uncaught errors: stops everything `cleanup` holds (once), logs
+ * why, and exits with `code`. `done()` marks a run that finished, after which it does nothing.
+ */
+export function exitOnFailure(cleanup, log) {
+	let finished = false;
+	const abort = async (reason, code) => {
+		if (finished) return;
+		finished = true;
+		log(`stopping: ${reason}`);
+		for (const error of await cleanup.run()) log(`cleanup: ${error}`);
+		process.exit(code);
+	};
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void abort(signal, 130));
+	process.on('uncaughtException', (error) => void abort(`uncaught ${error.stack ?? error}`, 1));
+	process.on('unhandledRejection', (error) => void abort(`unhandled ${error?.stack ?? error}`, 1));
+	return {abort, done: () => (finished = true)};
+}

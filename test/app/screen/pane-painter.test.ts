@@ -32,16 +32,22 @@ describe('PanePainter', () => {
 		for (const fn of cleanups.splice(0)) fn();
 	});
 
-	it('paints the focused session into its region and only the rows that changed after that', async () => {
+	/** A painter showing a fake session holding `text`, painted once (the set-up most tests share). */
+	async function painted(text: string, region = {top: 1, cols: 40, rows: 10}) {
 		const out = fakeStdout({columns: 40, rows: 12});
 		const painter = new PanePainter(out, 60);
-		const fake = fakeSession('hello\r\nworld');
+		const fake = fakeSession(text);
 		cleanups.push(() => painter.dispose(), fake.dispose);
 		await fake.ready;
 		painter.setSession(fake.session);
-		painter.setRegion({top: 1, cols: 40, rows: 10});
+		painter.setRegion(region);
 		painter.setVisible(true);
 		await settle();
+		return {out, painter, fake};
+	}
+
+	it('paints the focused session into its region and only the rows that changed after that', async () => {
+		const {out, fake} = await painted('hello\r\nworld');
 		expect(out.written).toContain('\x1b[2;1Hhello');
 		expect(out.written).toContain('\x1b[3;1Hworld');
 		out.written = '';
@@ -52,15 +58,7 @@ describe('PanePainter', () => {
 	});
 
 	it('blanks the rows it drew when another view takes the screen, since Ink thinks they are blank', async () => {
-		const out = fakeStdout({columns: 40, rows: 12});
-		const painter = new PanePainter(out, 60);
-		const fake = fakeSession('prompt$ ');
-		cleanups.push(() => painter.dispose(), fake.dispose);
-		await fake.ready;
-		painter.setSession(fake.session);
-		painter.setRegion({top: 1, cols: 40, rows: 10});
-		painter.setVisible(true);
-		await settle();
+		const {out, painter, fake} = await painted('prompt$ ');
 		out.written = '';
 		painter.setVisible(false);
 		for (let row = 2; row <= 11; row++) expect(out.written).toContain(`\x1b[${row};1H\x1b[2K`);
@@ -94,15 +92,7 @@ describe('PanePainter', () => {
 	});
 
 	it('renders only the rows the output changed: an echo renders its row, not the whole screen', async () => {
-		const out = fakeStdout({columns: 40, rows: 12});
-		const painter = new PanePainter(out, 60);
-		const fake = fakeSession('one\r\ntwo\r\n$ ');
-		cleanups.push(() => painter.dispose(), fake.dispose);
-		await fake.ready;
-		painter.setSession(fake.session);
-		painter.setRegion({top: 1, cols: 40, rows: 10});
-		painter.setVisible(true);
-		await settle();
+		const {out, painter, fake} = await painted('one\r\ntwo\r\n$ ');
 		const terminal = fake.session.terminal;
 		const rendered: number[] = [];
 		const renderLines = terminal.renderLines.bind(terminal);
@@ -180,19 +170,6 @@ describe('PanePainter', () => {
 	});
 
 	describe('the user’s real cursor', () => {
-		async function painted(text: string, region = {top: 1, cols: 40, rows: 10}) {
-			const out = fakeStdout({columns: 40, rows: 12});
-			const painter = new PanePainter(out, 60);
-			const fake = fakeSession(text);
-			cleanups.push(() => painter.dispose(), fake.dispose);
-			await fake.ready;
-			painter.setSession(fake.session);
-			painter.setRegion(region);
-			painter.setVisible(true);
-			await settle();
-			return {out, painter, fake};
-		}
-
 		it('is moved to the remote’s cursor after the rows are painted and shown, with no painted block', async () => {
 			const {out} = await painted('hello\r\nprompt$ ');
 			// Ink's position saved, rows, then the cursor at row 2 of the pane (screen row 3), column 9, shown.
