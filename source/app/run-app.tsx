@@ -105,7 +105,8 @@ export async function runApp(options: RunOptions): Promise<number> {
 			if (inkUp) return;
 			starting.stop();
 			paintSplash(stdout, result.inventory, DEMO_LABEL, 'listed just now');
-		});
+			// A failed first list is reported by the services, which start from the same promise (leaveEarly below).
+		}, () => {});
 		await Promise.race([early.firstInventory.catch(() => {}), delay(FIRST_LIST_WAIT_MS)]);
 	}
 	const leaveEarly = (message: string, code: number) => {
