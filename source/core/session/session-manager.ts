@@ -313,16 +313,20 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 	private resizeSoon(): void {
 		if (this.resizePending) return;
 		this.resizePending = true;
-		queueMicrotask(() => {
-			this.resizePending = false;
-			const area = this.area();
-			for (const window of this.windows) {
-				for (const {pane, content} of window.geometry(area, true).panes) {
-					if (window.zoomed && pane === window.active) pane.resize(area.cols, area.rows);
-					else pane.resize(Math.max(1, content.cols), Math.max(1, content.rows));
-				}
+		queueMicrotask(() => this.flushSizes());
+	}
+
+	/** Applies the PTY sizes `resizeSoon` scheduled, if still pending (also before input: ShellSession.beforeInput). */
+	private flushSizes(): void {
+		if (!this.resizePending) return;
+		this.resizePending = false;
+		const area = this.area();
+		for (const window of this.windows) {
+			for (const {pane, content} of window.geometry(area, true).panes) {
+				if (window.zoomed && pane === window.active) pane.resize(area.cols, area.rows);
+				else pane.resize(Math.max(1, content.cols), Math.max(1, content.rows));
 			}
-		});
+		}
 	}
 
 	private reindex(): void {
@@ -331,6 +335,7 @@ export class SessionManager extends EventEmitter<{change: []; added: [ShellSessi
 
 	private addSession(connection: SshConnection, placement?: Placement): ShellSession {
 		const session = new ShellSession(connection, this.size, this.options.scrollback);
+		session.beforeInput = () => this.flushSizes();
 		session.on('state', state => {
 			if (state.kind === 'exited' && this.options.closePaneOnExit) this.close(session);
 			else this.emit('change');

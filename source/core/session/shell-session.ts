@@ -154,8 +154,15 @@ export class ShellSession extends EventEmitter<ShellSessionEvents> {
 		if (this.state.kind !== 'waiting') this.setState({kind: 'waiting'});
 	}
 
+	/**
+	 * Called before input goes to the channel. The session manager sizes PTYs once per turn; it applies a
+	 * pending size here first, so keys typed after a resize never reach the remote before its window change.
+	 */
+	beforeInput: (() => void) | undefined;
+
 	sendInput(data: Buffer): void {
 		if (this.state.kind === 'exited') return;
+		this.beforeInput?.();
 		if (!this.channel || this.state.kind !== 'running') {
 			// Keys typed while the shell opens are kept (bounded), like a terminal's type-ahead.
 			if (this.typeAhead.reduce((n, b) => n + b.length, 0) < 64 * 1024) this.typeAhead.push(data);

@@ -76,9 +76,16 @@ describe('SessionManager against a lab ssh2 server', () => {
 		manager = makeManager(config.dir, new ScriptedPrompter());
 		const session = manager.open(keySpec(server.address));
 		await waitUntil(() => session.state.kind === 'running', 'shell');
-		manager.setSize(100, 30);
-		session.sendInput(Buffer.from('set -- $(stty size); echo "cols=$2 lines=$1"\r'));
-		await waitForScreen(session, 'cols=100 lines=30');
+		// Keys typed right after a resize: sizes are applied once per turn, but never after input that follows them.
+		for (const [cols, lines] of [
+			[100, 30],
+			[90, 25],
+			[110, 35],
+		] as const) {
+			manager.setSize(cols, lines);
+			session.sendInput(Buffer.from(`clear; set -- $(stty size); echo "cols=$2 lines=$1"\r`));
+			await waitForScreen(session, `cols=${cols} lines=${lines}`);
+		}
 	});
 
 	it('splits a pane into shells on the same connection, each PTY sized to its rectangle, and resizes them as the layout changes', async () => {
