@@ -25,6 +25,13 @@ const FIRST_LIST_WAIT_MS = 3000;
 /** How long closing the sessions may take on the way out before vmux exits anyway. */
 const DISPOSE_TIMEOUT_MS = 3000;
 
+/** After the terminal is put back: the crash file, one line naming it (no stack over the screen), exit 70. */
+function exitAfterCrash(error: unknown, options: Pick<RunOptions, 'paths' | 'logger'>): never {
+	const file = reportCrash(error, options.paths, options.logger);
+	process.stderr.write(`vmux stopped after an unexpected error: ${displayText((error as Error)?.message ?? String(error), {multiline: true})}\nDetails were written to ${file}\n`);
+	process.exit(70);
+}
+
 export interface RunOptions {
 	paths: ConfigPaths;
 	logger: Logger;
@@ -46,8 +53,9 @@ export async function runApp(options: RunOptions): Promise<number> {
 	// First frame: the cached inventory, straight to the screen, before anything heavy loads.
 	let screen: ReturnType<typeof enterFullScreen> | undefined;
 	// The file is drawn as read (each listed field as text); its full check (zod, 100 ms to load) comes right after.
-	const cacheRead = options.demo ? undefined : (await import('../core/inventory/cache-file.js')).readInventoryCacheFile(options.paths.dir, cacheTenantKey(options));
-	const forSplash = cacheRead?.ok ? (await import('../core/inventory/cache-file.js')).splashInventory(cacheRead.json) : undefined;
+	const cacheFile = options.demo ? undefined : await import('../core/inventory/cache-file.js');
+	const cacheRead = cacheFile?.readInventoryCacheFile(options.paths.dir, cacheTenantKey(options));
+	const forSplash = cacheRead?.ok ? cacheFile?.splashInventory(cacheRead.json) : undefined;
 	let starting: StartingSplash | undefined;
 	if (stdout.rows >= 8 && stdout.columns >= 40) {
 		if (forSplash) {
@@ -82,9 +90,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 	const earlyCrash = (error: unknown) => {
 		starting?.stop();
 		screen?.restore();
-		const file = reportCrash(error, options.paths, options.logger);
-		process.stderr.write(`vmux stopped after an unexpected error: ${displayText((error as Error)?.message ?? String(error), {multiline: true})}\nDetails were written to ${file}\n`);
-		process.exit(70);
+		exitAfterCrash(error, options);
 	};
 	if (options.demo || screen !== undefined) {
 		for (const [signal, handler] of earlySignals) process.once(signal, handler);
@@ -190,6 +196,7 @@ export async function runApp(options: RunOptions): Promise<number> {
 		options.logger.debug('terminal gone: ending the sessions');
 		exitAfterShutdown(SIGHUP_EXIT);
 	};
+	let unmountInk = () => {};
 	const crash = (error: unknown) => {
 		if (terminal.gone) return;
 		if (isTerminalGoneError(error) && (stdout.destroyed || stdin.destroyed)) {
@@ -197,10 +204,11 @@ export async function runApp(options: RunOptions): Promise<number> {
 			return hangUp();
 		}
 		options.logger.error('uncaught', error);
+		// Ink draws a last frame when it unmounts, which it would do at exit, over the message on the user's screen:
+		// it draws it now, on the alternate screen, as shutdown has it.
+		unmountInk();
 		fullScreen.restore();
-		const file = reportCrash(error, options.paths, options.logger);
-		process.stderr.write(`vmux stopped after an unexpected error: ${displayText((error as Error)?.message ?? String(error), {multiline: true})}\nDetails were written to ${file}\n`);
-		process.exit(70);
+		exitAfterCrash(error, options);
 	};
 	const terminal = watchTerminal([stdin, stdout, process.stderr], hangUp, crash);
 	process.on('uncaughtException', crash);
@@ -274,6 +282,13 @@ export async function runApp(options: RunOptions): Promise<number> {
 		incrementalRendering: true,
 		maxFps: services.app.maxFps,
 	});
+	unmountInk = () => {
+		try {
+			instance.unmount();
+		} catch {
+			// Already unmounted, or the error came from Ink itself.
+		}
+	};
 	return done;
 }
 

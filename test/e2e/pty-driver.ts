@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import pty from 'node-pty';
 import xterm from '@xterm/headless';
+import stripAnsi from 'strip-ansi';
 
 const {Terminal} = xterm;
 
@@ -44,6 +45,11 @@ export class VmuxPty {
 	/** vmux's process id (for what only the OS can tell, e.g. the sockets it listens on). */
 	get pid(): number {
 		return this.proc.pid;
+	}
+
+	/** Whether vmux ever wrote `text` (styles and cursor moves taken out), e.g. a frame gone since from the screen. */
+	everWrote(text: string): boolean {
+		return stripAnsi(this.raw).includes(text);
 	}
 
 	/** The screen as text, one line per row, trailing blanks trimmed. */

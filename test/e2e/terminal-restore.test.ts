@@ -28,34 +28,30 @@ describe('the terminal is always given back', () => {
 		});
 	}
 
-	it('restores the terminal on a crash and says where the details are, not a stack over the UI', async () => {
-		vmux = new VmuxPty(['--demo'], {nodeArgs: ['--import', resolve('test/fixtures/e2e/crash-later.mjs')]});
-		await vmux.waitFor('jump-01');
-		expect(vmux.altScreen).toBe(true);
-		vmux.kill('SIGUSR2');
-		const exit = await vmux.waitForExit(15_000);
-		expect(exit.exitCode).toBe(70);
-		expect(vmux.altScreen).toBe(false);
-		expect(vmux.raw).toContain('\x1b[?25h');
-		const screen = vmux.screen();
-		expect(screen).toContain('vmux stopped after an unexpected error: boom from the crash test');
-		expect(screen).not.toMatch(/^\s+at /m);
-		const file = /Details were written to (\S+)/.exec(screen.replace(/\n/g, ''))?.[1];
-		expect(file && existsSync(file)).toBe(true);
-		expect(readFileSync(file!, 'utf8')).toMatch(/boom from the crash test\n\s+at /);
-	});
-
-	it('restores the terminal on a crash while the demo is still starting, and says where the details are', async () => {
-		vmux = new VmuxPty(['--demo'], {nodeArgs: ['--import', resolve('test/fixtures/e2e/crash-later.mjs')]});
-		await vmux.waitFor('Starting the demo lab');
-		expect(vmux.altScreen).toBe(true);
-		vmux.kill('SIGUSR2');
-		const exit = await vmux.waitForExit(15_000);
-		expect(exit.exitCode).toBe(70);
-		expect(vmux.raw).not.toContain('⏎ connect');
-		expect(vmux.altScreen).toBe(false);
-		expect(vmux.screen()).toContain('vmux stopped after an unexpected error: boom from the crash test');
-	});
+	// While the demo still starts (its splash, before the App's handlers are in) and once the App is up.
+	for (const [when, ready, appUp] of [
+		['while the demo is still starting', (screen: string) => screen.includes('Starting the demo lab'), false],
+		['once the App is up', (screen: string) => screen.includes('jump-01') && screen.includes('⏎ connect'), true],
+	] as const) {
+		it(`restores the terminal on a crash ${when} and says where the details are, not a stack over the UI`, async () => {
+			vmux = new VmuxPty(['--demo'], {nodeArgs: ['--import', resolve('test/fixtures/e2e/crash-later.mjs')]});
+			await vmux.waitFor(ready, 30_000, when);
+			expect(vmux.altScreen).toBe(true);
+			vmux.kill('SIGUSR2');
+			const exit = await vmux.waitForExit(15_000);
+			expect(exit.exitCode).toBe(70);
+			// The splash case ended before the App drew its browser: the early handler did the work.
+			expect(vmux.everWrote('⏎ connect')).toBe(appUp);
+			expect(vmux.altScreen).toBe(false);
+			expect(vmux.raw).toContain('\x1b[?25h');
+			const screen = vmux.screen();
+			expect(screen).toContain('vmux stopped after an unexpected error: boom from the crash test');
+			expect(screen).not.toMatch(/^\s+at /m);
+			const file = /Details were written to (\S+)/.exec(screen.replace(/\n/g, ''))?.[1];
+			expect(file && existsSync(file)).toBe(true);
+			expect(readFileSync(file!, 'utf8')).toMatch(/boom from the crash test\n\s+at /);
+		});
+	}
 
 	it('says the terminal is too small instead of drawing garbage, and recovers when it grows', async () => {
 		vmux = new VmuxPty(['--demo'], {cols: 30, rows: 6});
