@@ -25,7 +25,7 @@ import {formatProfile, summariseProfile} from './lib/cpu-profile.mjs';
 import {LAYOUT_KEYS, PeerDriver, PROMPT, VmuxDriver} from './lib/drivers.mjs';
 import {measureLayoutCycle, paneBeside} from './lib/split-screen.mjs';
 import {measureSessionSwitch} from './lib/session-switch.mjs';
-import {CLK_TCK, Cleanup, exitOnFailure, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
+import {CLK_TCK, Cleanup, cpuTicks, exitOnFailure, killPid, measureEcho, measureIdle, median, percentile, procMemory, procStat, processesWithArg, processTree, sleep} from './lib/harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -254,10 +254,9 @@ const echoOptions = () => ({prompt: PROMPT, count: CONFIG.keys, gapMs: CONFIG.ke
 
 /** CPU ticks of a set of processes, for "% of a core" over a window. */
 function cpuMeter(pids) {
-	const ticks = () => pids().reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
-	const start = ticks();
+	const start = cpuTicks(pids());
 	const startAt = performance.now();
-	return () => ((ticks() - start) / CLK_TCK / ((performance.now() - startAt) / 1000)) * 100;
+	return () => ((cpuTicks(pids()) - start) / CLK_TCK / ((performance.now() - startAt) / 1000)) * 100;
 }
 
 /**

@@ -397,6 +397,11 @@ export async function measureIdle(pids, ms) {
 	return {seconds, cpuPercent: ((ticks / CLK_TCK) / seconds) * 100, rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, processes};
 }
 
+/** CPU ticks (utime + stime) a set of processes has used so far; a process gone counts 0. */
+export function cpuTicks(pids) {
+	return pids.reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
+}
+
 /**
  * Waits until a set of processes has used at most `maxTicks` of CPU over `windowMs` (it has finished starting:
  * vmux's background sign-in attempt, module loading, a first refresh), bounded by `timeoutMs`. Returns whether it
@@ -405,10 +410,9 @@ export async function measureIdle(pids, ms) {
 export async function waitForCpuQuiet(pids, {windowMs = 500, maxTicks = 1, timeoutMs = 20_000} = {}) {
 	const deadline = performance.now() + timeoutMs;
 	while (performance.now() < deadline) {
-		const ticks = () => pids().reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
-		const before = ticks();
+		const before = cpuTicks(pids());
 		await sleep(windowMs);
-		if (ticks() - before <= maxTicks) return true;
+		if (cpuTicks(pids()) - before <= maxTicks) return true;
 	}
 	return false;
 }

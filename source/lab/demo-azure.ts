@@ -1,22 +1,16 @@
 import type {ArmClients} from '../core/azure/clients.js';
-import type {LabArm} from './arm/index.js';
 import type {LabCredentials} from './credentials.js';
 import {demoAzureClients} from './demo-azure-clients.js';
-import {startDemoAzureServers, type DemoNetwork} from './demo-azure-servers.js';
-import type {LabEntra} from './entra/index.js';
+import {startDemoAzureServers, type DemoAzureServers, type DemoNetwork} from './demo-azure-servers.js';
 import type {LabSshCa} from './entra/ssh-ca.js';
 import type {Topology} from './topology/index.js';
 
 export {demoAzureClients} from './demo-azure-clients.js';
 export {DEMO_SIGN_IN_APPROVE_MS, type DemoAzureConnection, type DemoNetwork} from './demo-azure-servers.js';
 
-export interface DemoAzure {
-	arm: LabArm;
+/** The stand-ins (demo-azure-servers.ts) with the app's SDK clients signed in to them. */
+export interface DemoAzure extends Omit<DemoAzureServers, 'connection'> {
 	clients: ArmClients;
-	entra: LabEntra;
-	/** Mounts the Bastion stand-ins, whose tunnels lead into this network (once; later calls do nothing). */
-	attachNetwork(network: DemoNetwork): Promise<void>;
-	close(): Promise<void>;
 }
 
 /**

@@ -43,6 +43,19 @@ const USED_MASK = 0x3fffff;
 const WIDTH_SHIFT = 22;
 
 /**
+ * Cell `x`'s code point when the cell is plain: default style (both attribute words 0), not combined, one column
+ * wide, and written. -1 otherwise: a cell never written (a cursor move skipped it) is '' to copy mode, not a
+ * space, and only the slow path keeps that.
+ */
+function plainCodePoint(data: Uint32Array, x: number): number {
+	const word = x * 3;
+	const content = data[word]!;
+	if ((data[word + 1]! | data[word + 2]!) !== 0 || (content & PLAIN_MASK) !== PLAIN_BITS) return -1;
+	const codePoint = content & CODE_POINT_MASK;
+	return codePoint === 0 ? -1 : codePoint;
+}
+
+/**
  * Cells up to the last one holding a character or any attribute (a blank with a background colour or an
  * overline still draws something); xterm's own trimmed lengths look at the character, or the background only.
  */
@@ -79,15 +92,11 @@ export class CompactLineEncoder {
 		if (end === 0) return '';
 		if (this.latin1.length < end) this.latin1 = Buffer.alloc(Math.max(end, this.latin1.length * 2));
 		const latin1 = this.latin1;
-		for (let x = 0, word = 0; x < end; x++, word += 3) {
-			const content = data[word]!;
-			// Styled (either attribute word set), combined or not one column wide: not plain.
-			if ((data[word + 1]! | data[word + 2]!) !== 0 || (content & PLAIN_MASK) !== PLAIN_BITS) return undefined;
-			const codePoint = content & CODE_POINT_MASK;
+		for (let x = 0; x < end; x++) {
+			const codePoint = plainCodePoint(data, x);
+			if (codePoint < 0) return undefined;
 			// Beyond Latin-1 (box drawing, most scripts): the line goes again as UTF-16.
 			if (codePoint > 0xff) return this.plainUtf16(data, end);
-			// A cell never written (a cursor move skipped it) is '' to copy mode, not a space: the slow path keeps that.
-			if (codePoint === 0) return undefined;
 			latin1[x] = codePoint;
 		}
 		// One native call making a flat one-byte string (a 100-character line in about half a microsecond; building
@@ -98,11 +107,10 @@ export class CompactLineEncoder {
 	private plainUtf16(data: Uint32Array, end: number): string | undefined {
 		if (this.utf16.length < end * 2) this.utf16 = Buffer.alloc(Math.max(end * 2, this.utf16.length * 2));
 		const utf16 = this.utf16;
-		for (let x = 0, word = 0; x < end; x++, word += 3) {
-			const content = data[word]!;
-			if ((data[word + 1]! | data[word + 2]!) !== 0 || (content & PLAIN_MASK) !== PLAIN_BITS) return undefined;
-			const codePoint = content & CODE_POINT_MASK;
-			if (codePoint > 0xffff || codePoint === 0) return undefined;
+		for (let x = 0; x < end; x++) {
+			const codePoint = plainCodePoint(data, x);
+			// Outside the BMP a character is two UTF-16 units in one cell: the slow path keeps the cell layout.
+			if (codePoint < 0 || codePoint > 0xffff) return undefined;
 			utf16.writeUInt16LE(codePoint, x * 2);
 		}
 		return utf16.toString('utf16le', 0, end * 2);

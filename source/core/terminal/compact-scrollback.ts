@@ -20,9 +20,9 @@ export class CompactScrollback {
 	push(line: CompactLine): void {
 		if (this.capacity <= 0) return;
 		if (this.count < this.capacity) {
-			// The ring grows as lines arrive: a session that never scrolls far costs nothing up front.
-			if (this.ring.length < this.capacity) this.ring.push(line);
-			else this.ring[(this.start + this.count) % this.capacity] = line;
+			// The ring grows as lines arrive (it starts at 0 until full): a session that never scrolls far costs
+			// nothing up front.
+			this.ring.push(line);
 			this.count++;
 			return;
 		}
