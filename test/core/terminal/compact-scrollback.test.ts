@@ -36,7 +36,8 @@ function contents(terminal: TerminalEmulator) {
 }
 
 /** Random output of the kinds a shell session has: colours, attributes, wide and combined characters, wraps, cursor moves, erases. */
-function randomOutput(random: () => number, pieces: number): string {
+function randomOutput(random: () => number, pieces: number, {clears = true} = {}): string {
+	let inAlt = false;
 	const words = ['ls', 'total 48', 'drwxr-xr-x', 'Ünïcödé', '漢字テスト', '🙂ok', 'e\u0301', 'a\u200bb', '\t', 'x'.repeat(70), '─┼─'];
 	let out = '';
 	for (let i = 0; i < pieces; i++) {
@@ -52,9 +53,23 @@ function randomOutput(random: () => number, pieces: number): string {
 		else if (pick < 0.85) out += '\x1b[K';
 		else if (pick < 0.87) out += '\r';
 		else if (pick < 0.9) out += `\x1b[${1 + Math.floor(random() * 4)}A`;
+		// What else moves lines in and out of the history: a scroll region from the top (xterm inserts below it
+		// with splice), inserted and deleted lines, the alternate screen, clearing the scrollback, a full reset.
+		else if (pick < 0.91) out += `\x1b[1;${2 + Math.floor(random() * 3)}r${'\n'.repeat(1 + Math.floor(random() * 6))}\x1b[r`;
+		else if (pick < 0.915) out += `\x1b[${1 + Math.floor(random() * 3)}${random() < 0.5 ? 'L' : 'M'}`;
+		// In and out of the alternate screen in pairs: 1049l outside it is a bare DECRC, which xterm restores from an
+		// absolute line (ybase + y) that scrolling a not-yet-full history moves; xterm's own full history (and a VT100)
+		// restores the screen row, so the two sides would differ by xterm's quirk, not by what is kept.
+		else if (pick < 0.92) {
+			out += inAlt ? '\x1b[?1049l' : '\x1b[?1049h';
+			inAlt = !inAlt;
+		}
+		else if (pick < 0.922 && clears) out += '\x1b[3J';
+		else if (pick < 0.923 && clears) out += '\x1bc';
 		else out += ` ${Math.floor(random() * 1e6)} `;
 	}
-	return out;
+	// Each piece ends on the normal screen, where the history is compared.
+	return inAlt ? `${out}\x1b[?1049l` : out;
 }
 
 describe('compact scrollback (history outside xterm)', () => {
@@ -63,6 +78,7 @@ describe('compact scrollback (history outside xterm)', () => {
 			const random = seededRandom(seed);
 			const compact = emulator(40, 6, 150, 8);
 			const whole = emulator(40, 6, 150, 150);
+			let deepest = 0;
 			for (let step = 0; step < 40; step++) {
 				const data = randomOutput(random, 20 + Math.floor(random() * 60));
 				// The same bytes, cut at different places: parsing must not depend on where chunks end.
@@ -72,8 +88,9 @@ describe('compact scrollback (history outside xterm)', () => {
 				whole.write(data);
 				await Promise.all([compact.flush(), whole.flush()]);
 				expect(contents(compact), `seed ${seed}, step ${step}`).toEqual(contents(whole));
+				deepest = Math.max(deepest, compact.historyLines.compact);
 			}
-			expect(compact.text.baseY, 'the history really went past the tail').toBeGreaterThan(8);
+			expect(deepest, 'the history really went past the tail').toBeGreaterThan(0);
 		}
 	});
 
@@ -81,7 +98,7 @@ describe('compact scrollback (history outside xterm)', () => {
 		const random = seededRandom(7);
 		const compact = emulator(50, 6, 400, 10);
 		const whole = emulator(50, 6, 400, 400);
-		const data = randomOutput(random, 3000);
+		const data = randomOutput(random, 3000, {clears: false});
 		compact.write(data);
 		whole.write(data);
 		await Promise.all([compact.flush(), whole.flush()]);
