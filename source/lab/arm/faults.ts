@@ -59,6 +59,17 @@ interface ActiveThrottle {
 	pathPrefix?: string;
 }
 
+/**
+ * A missing role for an action (not a read): e.g. `Microsoft.Compute/virtualMachines/start/action` without Virtual
+ * Machine Contributor. ARM answers 403 AuthorizationFailed naming the action and the resource.
+ */
+export interface ActionDenyRule {
+	/** The action, e.g. `Microsoft.Compute/virtualMachines/start/action`; omit for every action. */
+	action?: string;
+	/** Scope the denial covers (subscription, resource group or resource id); omit for everything. */
+	scope?: string;
+}
+
 export type ListDecision = {forbidden: true; rule: DenyRule} | {forbidden: false; visible: (resourceId: string, type: string) => boolean};
 
 export class LabArmFaults {
@@ -66,6 +77,7 @@ export class LabArmFaults {
 	private throttles: ActiveThrottle[] = [];
 	private failures: ActiveFailure[] = [];
 	private graphLags: GraphLagRule[] = [];
+	private actionDenies: ActionDenyRule[] = [];
 
 	/** Denies read access; returns a function that lifts this denial. */
 	deny(rule: DenyRule): () => void {
@@ -112,7 +124,22 @@ export class LabArmFaults {
 		};
 	}
 
+	/** Denies an action (a POST such as start or deallocate) while reads still work; returns a function that lifts it. */
+	denyAction(rule: ActionDenyRule = {}): () => void {
+		const entry = {...rule};
+		this.actionDenies.push(entry);
+		return () => {
+			this.actionDenies = this.actionDenies.filter(candidate => candidate !== entry);
+		};
+	}
+
+	/** The rule that forbids this action on this resource, if any. */
+	actionDenied(resourceId: string, action: string): ActionDenyRule | undefined {
+		return this.actionDenies.find(rule => (!rule.action || idKey(rule.action) === idKey(action)) && (!rule.scope || isWithinScope(resourceId, rule.scope)));
+	}
+
 	clear(): void {
+		this.actionDenies = [];
 		this.denies = [];
 		this.throttles = [];
 		this.failures = [];

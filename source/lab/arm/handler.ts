@@ -4,6 +4,7 @@ import {idKey} from '../../core/azure/resource-id.js';
 import {readBody, type LabHandler} from '../https-server.js';
 import {RESOURCE_TYPES, type ArmJson, type ResourceType, type TopologyResource} from '../topology/index.js';
 import {handleGraphQuery} from './graph.js';
+import {routePowerAction, routePowerOperation} from './power-routes.js';
 import {decodeSkipToken, encodeSkipToken, pageOf} from './paging.js';
 import {
 	armError,
@@ -54,6 +55,8 @@ export function createArmHandler(state: LabArmState): LabHandler {
 
 		const who = authenticate(state, req, res);
 		if (!who) return;
+		// Power operations whose time is up end now, before anything reads a VM's state.
+		state.power.settle();
 
 		const apiVersion = ctx.url.searchParams.get('api-version');
 		if (apiVersion === null) return missingApiVersion(res);
@@ -83,9 +86,11 @@ export function createArmHandler(state: LabArmState): LabHandler {
 			entry.body = body;
 			return handleGraphQuery(state, who, body, res);
 		}
+		if (req.method === 'POST' && routePowerAction(state, who, segments, lower, ctx.url, res)) return;
 		if (req.method !== 'GET') {
-			return armError(res, 405, 'MethodNotAllowed', `The lab's ARM is read-only; ${req.method ?? ''} is not served.`);
+			return armError(res, 405, 'MethodNotAllowed', `The lab's ARM serves reads and VM power actions; ${req.method ?? ''} ${ctx.url.pathname} is not served.`);
 		}
+		if (routePowerOperation(state, who, segments, lower, ctx.url, res)) return;
 		return routeGet(state, who, segments, lower, ctx.url, res);
 	};
 }

@@ -2,10 +2,12 @@ import {startLabHttpsServer, type LabHttpsServer} from '../https-server.js';
 import {loadDemoTopology, type Topology} from '../topology/index.js';
 import {LabArmFaults} from './faults.js';
 import {createArmHandler} from './handler.js';
+import {LabPowerOperations} from './power.js';
 import type {LabArmConfig, LabArmRequest, LabArmState} from './state.js';
 import {ARM_AUDIENCES, LabTokenIssuer, type LabIdentity, type LabIssuedToken} from './tokens.js';
 
-export {LabArmFaults, type DenyRule, type ThrottleRule} from './faults.js';
+export {LabArmFaults, type ActionDenyRule, type DenyRule, type ThrottleRule} from './faults.js';
+export {LabPowerOperations, POWER_ACTIONS, type LabPowerAction, type LabPowerConfig, type PowerFailureRule} from './power.js';
 export {LabTokenIssuer, LAB_DEFAULT_IDENTITY, ARM_AUDIENCES, sameTenant, scopeToAudience, tokenIssuer, type LabIdentity, type LabIssuedToken, type LabTokenClaims} from './tokens.js';
 export type {LabArmConfig, LabArmRequest} from './state.js';
 export {parseGraphQuery} from './graph.js';
@@ -33,6 +35,8 @@ export interface LabArm {
 	topology: Topology;
 	tokens: LabTokenIssuer;
 	faults: LabArmFaults;
+	/** VM power operations: their timings (`power.config`) and failures (`power.failNext`). */
+	power: LabPowerOperations;
 	/** Mutable: tests shrink the page sizes to exercise paging. */
 	config: LabArmConfig;
 	requests: LabArmRequest[];
@@ -57,6 +61,7 @@ export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions,
 			authority: options.authority ?? 'https://login.windows.net/',
 			audiences: ARM_AUDIENCES,
 		},
+		power: new LabPowerOperations(),
 		requests: [],
 	};
 	const handler = createArmHandler(state);
@@ -68,6 +73,7 @@ export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions,
 		topology,
 		tokens,
 		faults: state.faults,
+		power: state.power,
 		config: state.config,
 		requests: state.requests,
 		issueToken: (identity, tenantId) => tokens.issue({audience: 'https://management.azure.com/', identity, ...(tenantId ? {tenantId} : {})}),

@@ -14,6 +14,12 @@ export function sendArm(res: ServerResponse, status: number, body: unknown, head
 	sendJson(res, status, body, {...armHeaders(), ...headers});
 }
 
+/** An answer without a body (a 202 Accepted, or a finished operation's `Location` poll), with ARM's headers. */
+export function sendArmEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+	res.writeHead(status, {...armHeaders(), 'content-length': 0, ...headers});
+	res.end();
+}
+
 export function armError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
 	sendArm(res, status, {error: {code, message}}, headers);
 }

@@ -1,5 +1,6 @@
 import type {Topology} from '../topology/index.js';
 import type {LabArmFaults} from './faults.js';
+import type {LabPowerOperations} from './power.js';
 import type {LabTokenIssuer} from './tokens.js';
 
 export interface LabArmConfig {
@@ -27,6 +28,8 @@ export interface LabArmState {
 	tokens: LabTokenIssuer;
 	faults: LabArmFaults;
 	config: LabArmConfig;
+	/** VM start/deallocate/powerOff/restart as long-running operations (power.ts). */
+	power: LabPowerOperations;
 	/** The most recent requests (newest last), so tests can check exactly what the SDKs sent. */
 	requests: LabArmRequest[];
 }
