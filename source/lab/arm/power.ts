@@ -171,8 +171,10 @@ export function powerCodeOf(vm: TopologyResource): string | undefined {
 }
 
 function statusesOf(vm: TopologyResource): Array<{code?: string; level?: string; displayStatus?: string; time?: string}> {
-	const properties = (vm.raw.properties ??= {}) as ArmJson;
-	const view = (properties.instanceView ??= {}) as ArmJson;
+	vm.raw.properties ??= {};
+	const properties = vm.raw.properties as ArmJson;
+	properties.instanceView ??= {};
+	const view = properties.instanceView as ArmJson;
 	if (!Array.isArray(view.statuses)) view.statuses = [];
 	return view.statuses as Array<{code?: string; level?: string; displayStatus?: string; time?: string}>;
 }
