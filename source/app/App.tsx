@@ -8,7 +8,8 @@ import {TabBar} from './components/TabBar.js';
 import {TooSmall, isTooSmall} from './components/TooSmall.js';
 import {DialogView} from './dialogs/DialogView.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {useInventory, useSessionChanges} from './hooks/use-services.js';
+import {usePowerActivity, useInventory, useSessionChanges} from './hooks/use-services.js';
+import {describeActivity} from '../core/inventory/power-control.js';
 import {BrowserView} from './views/browser/BrowserView.js';
 import {DoctorView} from './views/doctor/DoctorView.js';
 import {HelpView} from './views/help/HelpView.js';
@@ -34,6 +35,7 @@ export function App({services, controller}: {services: AppServices; controller: 
 	const inventory = useInventory(services.inventory);
 	useSessionChanges(manager);
 	useSessionChanges(services.recorder);
+	usePowerActivity(services.power);
 	const dialog = dialogs[0];
 
 	// Ink redraws the whole screen when its output is as tall as the terminal, so stay one row short.
@@ -166,6 +168,10 @@ export function App({services, controller}: {services: AppServices; controller: 
 						emptyMessage={inventory.problem}
 						filter={services.filter}
 						hasProfile={vm => services.profiles.profileFor(vm) !== undefined}
+						activityOf={vm => {
+							const activity = services.power?.activity(vm.id);
+							return activity ? describeActivity(activity) : undefined;
+						}}
 						onConnect={vm => void controller.connect.connect(vm)}
 						hints={controller.hints}
 						sortKey={keyLabel(keymap, 'sort')}

@@ -8,6 +8,7 @@ import {browserHints} from './commands/key-hints.js';
 import type {Hint} from './components/HintBar.js';
 import {Dialogs} from './dialogs/dialogs.js';
 import {ConnectFlow} from './flows/connect-flow.js';
+import {PowerFlow} from './flows/power-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
 import {CopyModeFlow} from './copy-mode/copy-mode-flow.js';
@@ -27,6 +28,8 @@ export interface AppController {
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
+	/** VM start/stop/restart and the portal link (browser keys S X R B). */
+	power: PowerFlow;
 	/** What clicks, drags and the wheel do (the input router hands it mouse reports when settings.json's "mouse" is on). */
 	mouse: MouseFlow;
 	/** Where the tab bar drew its tabs (the TabBar fills it in; the mouse reads it). */
@@ -61,7 +64,14 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 	const dialogs = new Dialogs(ui);
 	services.prompter.target = dialogs.prompter;
 	const profiles: ProfileFlow = new ProfileFlow(services.profiles, ui, dialogs, vm => void connect.connect(vm));
-	const connect: ConnectFlow = new ConnectFlow(services, ui, dialogs, target => profiles.open(target));
+	const clipboard = {setting: services.clipboard.setting, program: services.clipboard.program, terminal: services.clipboard.terminal};
+	const power = new PowerFlow(
+		{...(services.power ? {power: services.power} : {}), ...(services.portalLink ? {portalLink: services.portalLink} : {}), clipboard},
+		ui,
+		dialogs,
+		log,
+	);
+	const connect: ConnectFlow = new ConnectFlow(services, ui, dialogs, target => profiles.open(target), power);
 	const copyMode = new CopyModeFlow({
 		manager: services.manager,
 		ui,
@@ -92,7 +102,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		if (notice.tone === 'error') ui.setNotice(notice);
 	};
 	services.recorder.on('notice', onRecordingNotice);
-	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode}), onCommand);
+	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode, power}), onCommand);
 	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
 	return {
 		ui,
@@ -104,6 +114,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		profiles,
 		sessions,
 		copyMode,
+		power,
 		mouse,
 		tabHits,
 		help: helpSections(keymap),

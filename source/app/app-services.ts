@@ -1,4 +1,5 @@
 import type {InventoryView} from '../core/inventory/inventory-controller.js';
+import type {PowerControl} from '../core/inventory/power-control.js';
 import type {VmRecord} from '../core/inventory/model.js';
 import type {SessionRecorder} from '../core/recording/session-recorder.js';
 import type {SessionManager} from '../core/session/session-manager.js';
@@ -52,5 +53,9 @@ export interface AppServices {
 	/** `!`: the doctor's checks for one VM (core/doctor), against the browser's Azure (or the lab's). */
 	doctor: RunDoctor;
 	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
+	/** VM start, stop (deallocate), restart; absent in tests that do not need it. */
+	power?: PowerControl;
+	/** The portal's Bastion connect page for a VM (Basic SKU: the only way in through its Bastion). */
+	portalLink?(vm: VmRecord): string | undefined;
 	quit(): void;
 }

@@ -28,6 +28,8 @@ export interface Lab {
 	resolve(host: string, port: number): {host: string; port: number} | undefined;
 	/** The same map as a table (VM address -> loopback address), for a thread that resolves for the lab elsewhere. */
 	addresses(): Array<[string, {host: string; port: number}]>;
+	/** A VM was started or stopped (the lab's ARM power operations): its SSH server starts or stops with it. */
+	powerChanged(vm: VmRecord): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -41,31 +43,48 @@ export async function startLab(vms: VmRecord[], options: StartLabOptions): Promi
 	const ssh = new Map<string, LabSshServer>();
 	const addresses = new Map<string, {host: string; port: number}>();
 	const resolve = (host: string, port: number) => (port === 22 ? addresses.get(host) : undefined);
+	const startServer = async (vm: VmRecord): Promise<void> => {
+		const server = await new LabSshServer({
+			vmName: vm.name,
+			hostKey: hostKeyFor(vm.name),
+			users: [
+				{username: credentials.username, password: credentials.password, authorizedKeys: [credentials.publicKey]},
+				...(options.entra?.users ?? []).map(upn => ({username: upn, principals: [upn]})),
+			],
+			...(options.entra ? {trustedUserCaKeys: [options.entra.caPublicKeyLine]} : {}),
+			...(options.homeFor ? {home: options.homeFor(vm.name)} : {}),
+			forward: resolve,
+		}).start();
+		ssh.set(vm.name, server);
+		for (const ip of [vm.privateIp, vm.publicIp]) if (ip) addresses.set(ip, server.address);
+	};
 	try {
 		for (const vm of vms) {
 			if (vm.powerState !== 'running') continue;
-			const server = await new LabSshServer({
-				vmName: vm.name,
-				hostKey: hostKeyFor(vm.name),
-				users: [
-					{username: credentials.username, password: credentials.password, authorizedKeys: [credentials.publicKey]},
-					...(options.entra?.users ?? []).map(upn => ({username: upn, principals: [upn]})),
-				],
-				...(options.entra ? {trustedUserCaKeys: [options.entra.caPublicKeyLine]} : {}),
-				...(options.homeFor ? {home: options.homeFor(vm.name)} : {}),
-				forward: resolve,
-			}).start();
-			ssh.set(vm.name, server);
-			for (const ip of [vm.privateIp, vm.publicIp]) if (ip) addresses.set(ip, server.address);
+			await startServer(vm);
 		}
 	} catch (error) {
 		await Promise.all([...ssh.values()].map(s => s.stop()));
 		throw error;
 	}
+	// One change at a time per VM: a start and a quick stop must not race each other's server.
+	let changes: Promise<void> = Promise.resolve();
 	return {
 		ssh,
 		resolve,
 		addresses: () => [...addresses],
+		powerChanged: vm => {
+			changes = changes.then(async () => {
+				const server = ssh.get(vm.name);
+				if (vm.powerState === 'running' && !server) await startServer(vm);
+				else if (vm.powerState !== 'running' && vm.powerState !== 'stopping' && vm.powerState !== 'deallocating' && server) {
+					ssh.delete(vm.name);
+					for (const ip of [vm.privateIp, vm.publicIp]) if (ip) addresses.delete(ip);
+					await server.stop();
+				}
+			});
+			return changes;
+		},
 		async stop() {
 			await Promise.all([...ssh.values()].map(s => s.stop()));
 		},

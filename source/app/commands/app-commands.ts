@@ -5,6 +5,7 @@ import type {View} from '../focus/derive-focus.js';
 import type {UiState} from '../focus/ui-state.js';
 import type {ConnectFlow} from '../flows/connect-flow.js';
 import type {ProfileFlow} from '../flows/profile-flow.js';
+import type {PowerFlow} from '../flows/power-flow.js';
 import type {SessionFlow} from '../flows/session-flow.js';
 import type {CopyModeFlow} from '../copy-mode/copy-mode-flow.js';
 import {offerSignIn} from '../flows/sign-in-flow.js';
@@ -20,6 +21,7 @@ export interface AppCommandParts {
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
+	power: PowerFlow;
 }
 
 /** Where the keyboard is, in the command table's terms. */
@@ -51,6 +53,8 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 		refresh: () => services.inventory.refresh(),
 		chooseSubscriptions: () => ui.setView('subscriptions'),
 		signIn: () => offerSignIn(services.signIn, ui, dialogs),
+		power: action => withVm(vm => parts.power.ask(vm, action))(),
+		portalLink: withVm(vm => parts.power.portalLink(vm)),
 	};
 	return {
 		state: (): CommandState | undefined =>

@@ -1,6 +1,6 @@
 import {EventEmitter} from 'node:events';
-import {copyWithProgram, type ClipboardProgram} from '../../core/clipboard/local-clipboard.js';
-import {osc52Sequence} from '../../core/clipboard/osc52.js';
+import {copyToClipboard} from '../../core/clipboard/copy-text.js';
+import type {ClipboardProgram} from '../../core/clipboard/local-clipboard.js';
 import type {CopyModeCommands, CopyMotion} from '../../core/commands/command-table.js';
 import {CopyMode, type SearchDirection} from '../../core/copy-mode/copy-mode.js';
 import type {BufferPoint} from '../../core/copy-mode/line-index.js';
@@ -242,16 +242,7 @@ export class CopyModeFlow extends EventEmitter<{change: []}> implements CopyMode
 	copyText(text: string): void {
 		this.pasteBuffer = text;
 		const {clipboard, program, terminal, log} = this.options;
-		if (clipboard === 'auto' || clipboard === 'osc52') {
-			const sequence = osc52Sequence(text);
-			if (sequence) terminal.write(sequence);
-			else log?.(`copy: ${Buffer.byteLength(text)} bytes is too long for OSC 52; kept in the paste buffer only`);
-		}
-		if ((clipboard === 'auto' || clipboard === 'program') && program) {
-			void copyWithProgram(program, text).then(result => {
-				if (!result.ok) log?.(`copy: ${result.reason}`);
-			});
-		}
+		copyToClipboard({setting: clipboard, program, terminal, ...(log ? {log} : {})}, text);
 	}
 
 	/**

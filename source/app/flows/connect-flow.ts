@@ -4,6 +4,7 @@ import {NoSpaceError, type Placement} from '../../core/session/session-manager.j
 import type {AppServices, ConnectOutcome} from '../app-services.js';
 import type {Dialogs} from '../dialogs/dialogs.js';
 import type {EditorTarget, UiState} from '../focus/ui-state.js';
+import type {PowerFlow} from './power-flow.js';
 
 /**
  * Enter on a VM: plan the connection (profile, transport, credentials), open the session and show it; the
@@ -22,6 +23,8 @@ export class ConnectFlow {
 		private readonly ui: UiState,
 		private readonly dialogs: Dialogs,
 		private readonly openEditor: (target: EditorTarget) => void,
+		/** Offers "start it and connect" for a stopped VM; without it the refusal stands. */
+		private readonly power?: PowerFlow,
 	) {
 		ui.on('change', this.onUiChange);
 	}
@@ -48,6 +51,15 @@ export class ConnectFlow {
 		}
 		this.ui.setNotice(undefined);
 		if (outcome.kind === 'needs-profile') return this.openEditor({draftFrom: vm, connectAfterSave: vm});
+		if (outcome.kind === 'error' && outcome.startable && this.power?.available) {
+			// Enter on a stopped VM: one question, then the start runs with its progress in the list and the
+			// connection follows once the VM runs (vm.id is looked up again: the list now has it running).
+			return this.dialogs.confirm(
+				{title: `${vm.name} is not running`, message: `${vm.name} (resource group ${vm.resourceGroup}) is not running. Start it now, and connect once it runs?`, yesLabel: 'start it and connect'},
+				() => void this.power!.run(vm, 'start', () => void this.connect({...vm, powerState: 'running'})),
+			);
+		}
+		if (outcome.kind === 'error' && vm.bastion?.sku === 'Basic' && this.power) return this.power.refuseWithPortalLink(vm, outcome.title, outcome.message);
 		if (outcome.kind === 'error') return this.dialogs.error(outcome.title, outcome.message);
 		const {manager} = this.services;
 		// The pane to split may have closed while the user picked: a tab of its own then.

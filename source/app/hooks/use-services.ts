@@ -27,3 +27,28 @@ export function useSessionChanges(manager: Pick<SessionManager, 'on' | 'off'> | 
 		};
 	}, [manager]);
 }
+
+/**
+ * Redraws while VM power actions run: on their start and end, and once a second between, so the list's
+ * `starting… 12s` counts up. No timer runs while nothing is under way.
+ */
+export function usePowerActivity(power: {busy: boolean; on(event: 'change', listener: () => void): unknown; off(event: 'change', listener: () => void): unknown} | undefined): void {
+	const [, redraw] = useReducer((n: number) => n + 1, 0);
+	useEffect(() => {
+		if (!power) return;
+		let timer: NodeJS.Timeout | undefined;
+		const onChange = () => {
+			redraw();
+			if (power.busy && !timer) timer = setInterval(redraw, 1000);
+			if (!power.busy && timer) {
+				clearInterval(timer);
+				timer = undefined;
+			}
+		};
+		power.on('change', onChange);
+		return () => {
+			power.off('change', onChange);
+			if (timer) clearInterval(timer);
+		};
+	}, [power]);
+}

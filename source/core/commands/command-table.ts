@@ -47,6 +47,10 @@ export interface BrowserCommands {
 	refresh(): void;
 	chooseSubscriptions(): void;
 	signIn(): void;
+	/** Starts, stops (deallocates) or restarts the selected VM, after asking. */
+	power(action: 'start' | 'deallocate' | 'restart'): void;
+	/** Shows the portal's Bastion page of the selected VM and copies its link. */
+	portalLink(): void;
 }
 
 export interface SessionCommands {
@@ -188,6 +192,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'edit-profile', scope: 'browser', keys: ['e'], help: "edit the VM's profile", when: vmSelected, run: ctx => ctx.browser.editProfile()},
 	{name: 'new-profile', scope: 'browser', keys: ['n'], help: 'new profile', run: ctx => ctx.browser.newProfile()},
 	{name: 'delete-profile', scope: 'browser', keys: ['D'], help: "delete the VM's profile (asks first)", when: vmSelected, run: ctx => ctx.browser.deleteProfile()},
+	{name: 'start-vm', scope: 'browser', keys: ['S'], help: 'start the VM (asks first; progress in the list)', when: vmSelected, run: ctx => ctx.browser.power('start')},
+	{name: 'stop-vm', scope: 'browser', keys: ['X'], help: 'stop (deallocate) the VM (asks first)', when: vmSelected, run: ctx => ctx.browser.power('deallocate')},
+	{name: 'restart-vm', scope: 'browser', keys: ['R'], help: 'restart the VM (asks first)', when: vmSelected, run: ctx => ctx.browser.power('restart')},
+	{name: 'portal-link', scope: 'browser', keys: ['B'], help: "copy the link to the VM's Bastion page in the Azure portal", when: vmSelected, run: ctx => ctx.browser.portalLink()},
 	{name: 'refresh', scope: 'browser', keys: ['r'], help: 'refresh the inventory', run: ctx => ctx.browser.refresh()},
 	{name: 'subscriptions', scope: 'browser', keys: ['s'], help: 'choose subscriptions', run: ctx => ctx.browser.chooseSubscriptions()},
 	{name: 'sign-in', scope: 'browser', keys: ['L'], help: 'sign in to Azure with a device code', run: ctx => ctx.browser.signIn()},

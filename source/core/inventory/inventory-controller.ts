@@ -3,7 +3,7 @@ import type {AzureProblem} from '../azure/errors.js';
 import {formatAge} from '../text/format-age.js';
 import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from './cache.js';
 import {describeRowCount} from './host-rows.js';
-import type {Inventory, VmRecord} from './model.js';
+import type {Inventory, PowerState, VmRecord} from './model.js';
 
 export type FetchResult = {ok: true; inventory: Inventory; problems: AzureProblem[]} | {ok: false; error: AzureProblem; problems: AzureProblem[]};
 
@@ -83,6 +83,19 @@ export class InventoryController extends EventEmitter<{change: []}> {
 		const problem = this.failure ? `${this.failure.message}${this.needsSignIn ? ' Press L to sign in with a device code.' : ' Press r to retry.'}` : undefined;
 		const vms = extraRows.length === 0 ? (this.inventory?.vms ?? []) : [...(this.inventory?.vms ?? []), ...extraRows];
 		return {vms, status: this.status(vms), ...(problem ? {problem} : {})};
+	}
+
+	/**
+	 * One VM's power state changed (a start or stop vmux ran): the list shows it at once, and the cache keeps it.
+	 * A refresh under way is left alone; its answer replaces the list as usual.
+	 */
+	setPowerState(vmId: string, state: PowerState): void {
+		const inventory = this.inventory;
+		if (!inventory) return;
+		const key = vmId.toLowerCase();
+		if (!inventory.vms.some(vm => vm.id.toLowerCase() === key)) return;
+		this.inventory = {...inventory, vms: inventory.vms.map(vm => (vm.id.toLowerCase() === key ? {...vm, powerState: state} : vm))};
+		this.emit('change');
 	}
 
 	refresh(): void {

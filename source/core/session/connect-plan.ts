@@ -7,7 +7,8 @@ import type {BastionInfo, BastionTunnelTarget} from '../transport/bastion.js';
 import {DirectTransport} from '../transport/direct.js';
 import type {ConnectionSpec} from './types.js';
 
-export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string};
+/** `startable`: the refusal is only that the VM is stopped or deallocated (the browser offers to start it). */
+export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string; startable?: boolean};
 
 export interface PlanContext {
 	/** Profiles by name, for jump hosts. */
@@ -37,7 +38,7 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	const refuse = (message: string): ConnectPlan => ({ok: false, title: `Cannot connect to ${label}`, message});
 	const vm = listed && (await withCurrentPowerState(listed, context.currentPowerState));
 	const notRunning = vm && notRunningMessage(vm);
-	if (notRunning) return refuse(notRunning);
+	if (notRunning) return {...(refuse(notRunning) as Extract<ConnectPlan, {ok: false}>), ...(vm && isStartable(vm) ? {startable: true} : {})};
 	const blocking = blockingProblems(checkProfileAgainstSku(profile, {via: vm?.bastion?.via}));
 	if (blocking.length > 0) return refuse(blocking.map(p => p.message).join(' '));
 
@@ -130,6 +131,11 @@ function bastionRecords(profile: Profile, vm: VmRecord | undefined): boolean {
 function entraVmOf(profile: Profile, vm: VmRecord | undefined): EntraVm {
 	if (profile.target.kind === 'azure-vm') return {label: profile.target.vmName, name: profile.target.vmName, resourceGroup: profile.target.resourceGroup, id: profile.target.vmId};
 	return vm ? {label: vm.name, name: vm.name, resourceGroup: vm.resourceGroup, id: vm.id} : {label: profile.target.host};
+}
+
+/** A VM that a start would make connectable: stopped or deallocated (not one already starting or stopping). */
+export function isStartable(vm: Pick<VmRecord, 'powerState'>): boolean {
+	return vm.powerState === 'stopped' || vm.powerState === 'deallocated';
 }
 
 function stoppedMessage(vm: VmRecord): string {

@@ -9,6 +9,8 @@ import {listSubscriptions, type SubscriptionInfo} from '../inventory/azure-sourc
 import {diskCache, type CachedInventory} from '../inventory/cache.js';
 import {hostProfileName} from '../inventory/host-rows.js';
 import {InventoryController, type FetchResult, type InventorySource} from '../inventory/inventory-controller.js';
+import {PowerControl} from '../inventory/power-control.js';
+import {bastionPortalLink} from '../azure/portal-link.js';
 import type {VmRecord} from '../inventory/model.js';
 import type {Logger} from '../log.js';
 import type {Profile} from '../profiles/schema.js';
@@ -16,7 +18,7 @@ import type {SettingsStore} from '../profiles/settings-store.js';
 import {maxConcurrentSessions} from '../profiles/sku.js';
 import type {ProfileStore} from '../profiles/store.js';
 import {SessionRecorder} from '../recording/session-recorder.js';
-import {planConnection, refuseBeforeProfile, withCurrentPowerState, type PlanContext} from '../session/connect-plan.js';
+import {isStartable, planConnection, refuseBeforeProfile, withCurrentPowerState, type PlanContext} from '../session/connect-plan.js';
 import {HostKeyPolicy} from '../session/host-key-policy.js';
 import {KnownHosts} from '../session/known-hosts.js';
 import {SessionManager} from '../session/session-manager.js';
@@ -33,7 +35,8 @@ import {forwardingPrompter} from './forwarding-prompter.js';
 
 export type ConnectOutcome =
 	| {kind: 'spec'; spec: ConnectionSpec}
-	| {kind: 'error'; title: string; message: string}
+	/** `startable`: refused only because the VM is stopped or deallocated; starting it would help. */
+	| {kind: 'error'; title: string; message: string; startable?: boolean}
 	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
 	| {kind: 'needs-profile'};
 
@@ -69,6 +72,8 @@ export interface CoreServicesOptions {
 	 * stops with it. Bounded by the caller.
 	 */
 	beforeConnect?: () => Promise<string | undefined>;
+	/** Poll interval of VM power operations when Azure sends no Retry-After (the SDK's default: 2 s). */
+	powerPollIntervalMs?: number;
 	/**
 	 * The first refresh's answer, already under way (the demo fetches its first list through the same SDK clients
 	 * while the app loads, and draws it before Ink is up): the inventory starts from it instead of fetching again.
@@ -108,6 +113,10 @@ export interface CoreServices {
 	/** The doctor's checks for one VM (core/doctor), against the same Azure as the inventory. */
 	doctor(vm: VmRecord, onCheck: (check: DoctorCheck) => void, signal: AbortSignal): Promise<DoctorReport>;
 	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
+	/** VM start, stop (deallocate) and restart, with their progress in the list (core/inventory/power-control). */
+	power: PowerControl;
+	/** The portal's Bastion connect page for an Azure VM, in the cloud vmux uses; undefined for a plain host. */
+	portalLink(vm: VmRecord): string | undefined;
 }
 
 export interface BuiltCoreServices {
@@ -195,6 +204,7 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 		return profile && structuredClone(profile);
 	};
 	const rows = browserRows(inventory, store);
+	const power = new PowerControl(clients, inventory, options.powerPollIntervalMs !== undefined ? {intervalMs: options.powerPollIntervalMs} : {});
 
 	const services: CoreServices = {
 		manager,
@@ -252,8 +262,10 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 			const azureVm = hostProfileName(vm) === undefined ? vm : undefined;
 			if (!profile) {
 				// Facts about the VM itself come first: no profile would change them.
-				const refusal = refuseBeforeProfile(azureVm ? await withCurrentPowerState(azureVm, currentPowerState) : vm);
-				return refusal ? {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal} : {kind: 'needs-profile'};
+				const current = azureVm ? await withCurrentPowerState(azureVm, currentPowerState) : vm;
+				const refusal = refuseBeforeProfile(current);
+				if (!refusal) return {kind: 'needs-profile'};
+				return {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal, ...(azureVm && isStartable(current) ? {startable: true} : {})};
 			}
 			const notReady = await options.beforeConnect?.();
 			if (notReady) return {kind: 'error', title: `Cannot connect to ${vm.name}`, message: notReady};
@@ -266,7 +278,13 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 				bastionTransport: azure.bastionTransport,
 				currentPowerState,
 			});
-			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
+			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message, ...(plan.startable ? {startable: true} : {})};
+		},
+		power,
+		portalLink: vm => {
+			if (hostProfileName(vm) !== undefined) return undefined;
+			const tenantId = inventory.subscriptions().find(sub => sub.id.toLowerCase() === vm.subscriptionId.toLowerCase())?.tenantId ?? azure.tenantOfSubscription(vm.subscriptionId);
+			return bastionPortalLink(azure.cloud, vm.id, tenantId);
 		},
 	};
 	return {

@@ -67,6 +67,7 @@ export class LabPowerOperations {
 	readonly config: LabPowerConfig = structuredClone(DEFAULT_POWER_CONFIG);
 	private readonly operations = new Map<string, Operation>();
 	private failures: PowerFailureRule[] = [];
+	private listeners = new Set<(vmId: string, power: string) => void>();
 
 	constructor(private readonly now: () => number = Date.now) {}
 
@@ -81,6 +82,25 @@ export class LabPowerOperations {
 
 	clear(): void {
 		this.failures = [];
+	}
+
+	/**
+	 * Told each time a VM's power state changes here (`starting`, then `running`…), so the rest of a lab can follow:
+	 * the demo starts a VM's SSH server once it runs and stops it once it is deallocated. Returns the unsubscribe.
+	 */
+	onChange(listener: (vmId: string, power: string) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	private changed(vm: TopologyResource, power: string): void {
+		for (const listener of this.listeners) {
+			try {
+				listener(vm.id, power);
+			} catch {
+				// A listener's trouble is its own; the operation's answer does not depend on it.
+			}
+		}
 	}
 
 	/** Starts an operation, or says why Azure would refuse it (409 for a conflicting state). */
@@ -127,6 +147,7 @@ export class LabPowerOperations {
 		};
 		this.operations.set(operation.id, operation);
 		setPower(vm, TRANSITIONAL[action], 'updating');
+		this.changed(vm, TRANSITIONAL[action]);
 		return {ok: true, operation: {id: operation.id, location: operation.location}};
 	}
 
@@ -139,9 +160,11 @@ export class LabPowerOperations {
 			if (operation.failure) {
 				operation.status = 'Failed';
 				setPower(operation.vm, operation.before, 'failed');
+				this.changed(operation.vm, operation.before);
 			} else {
 				operation.status = 'Succeeded';
 				setPower(operation.vm, FINAL[operation.action], 'succeeded');
+				this.changed(operation.vm, FINAL[operation.action]);
 			}
 		}
 	}

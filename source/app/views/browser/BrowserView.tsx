@@ -16,6 +16,8 @@ export interface BrowserViewProps {
 	emptyMessage?: string;
 	filter: VmFilter;
 	hasProfile(vm: VmRecord): boolean;
+	/** A power action under way on the VM (`starting… 12s`), shown in its state column. */
+	activityOf?(vm: VmRecord): string | undefined;
 	/** Enter in the filter box (the list's own keys are commands: app/commands). */
 	onConnect(vm: VmRecord): void;
 	/** The hint bar's keys, as bound now (app/commands/key-hints). */
@@ -78,6 +80,7 @@ export function BrowserView(props: BrowserViewProps) {
 							columns={columns}
 							selected={start + i === state.selectedIndex}
 							hasProfile={props.hasProfile(match.vm)}
+							activity={props.activityOf?.(match.vm)}
 						/>
 					))
 				)}
@@ -121,18 +124,18 @@ export function BrowserView(props: BrowserViewProps) {
 	);
 }
 
-function VmRow(props: {match: VmMatch; columns: ReturnType<typeof layoutColumns>; selected: boolean; hasProfile: boolean}) {
+function VmRow(props: {match: VmMatch; columns: ReturnType<typeof layoutColumns>; selected: boolean; hasProfile: boolean; activity?: string | undefined}) {
 	const {vm} = props.match;
 	return (
 		<Text wrap="truncate" inverse={props.selected}>
 			{props.selected ? '▸ ' : '  '}
 			{props.columns.map((column, i) => {
-				const text = fit(column.value(vm, props.hasProfile), column.size);
+				const text = fit(column.key === 'state' && props.activity ? props.activity : column.value(vm, props.hasProfile), column.size);
 				const sep = i < props.columns.length - 1 ? ' ' : '';
 				if (column.key === 'name') return <NameCell key={column.key} text={text} positions={props.match.namePositions} sep={sep} />;
 				if (column.key === 'state')
 					return (
-						<Text key={column.key} color={STATE_COLOURS[vm.powerState]}>
+						<Text key={column.key} color={props.activity ? 'yellow' : STATE_COLOURS[vm.powerState]}>
 							{text}
 							{sep}
 						</Text>

@@ -1,0 +1,88 @@
+import {copyToClipboard, type ClipboardTargets} from '../../core/clipboard/copy-text.js';
+import type {VmRecord} from '../../core/inventory/model.js';
+import {hostProfileName} from '../../core/inventory/host-rows.js';
+import type {PowerControl} from '../../core/inventory/power-control.js';
+import {POWER_ACTION_TEXT, type VmPowerAction} from '../../core/inventory/vm-power.js';
+import type {Dialogs} from '../dialogs/dialogs.js';
+import type {UiState} from '../focus/ui-state.js';
+
+/**
+ * The browser's VM power keys: ask (naming the VM and its resource group), run the long-running operation in the
+ * background while the list shows its progress, and say how it ended. Also the portal link for VMs whose Bastion
+ * offers browser sessions only (Basic): shown and copied to the clipboard.
+ */
+export class PowerFlow {
+	constructor(
+		private readonly services: {power?: PowerControl; portalLink?(vm: VmRecord): string | undefined; clipboard: Omit<ClipboardTargets, 'log'>},
+		private readonly ui: UiState,
+		private readonly dialogs: Dialogs,
+		private readonly log?: (message: string) => void,
+	) {}
+
+	/** Whether this vmux can start and stop VMs (it talks to Azure, or the demo's lab). */
+	get available(): boolean {
+		return this.services.power !== undefined;
+	}
+
+	/** Asks, then runs `action` on the VM; `after` runs once it succeeded (start and connect). */
+	ask(vm: VmRecord, action: VmPowerAction, after?: () => void): void {
+		const power = this.services.power;
+		if (!power) return this.ui.setNotice({text: 'VM power actions need Azure: they are not available here.', tone: 'error'});
+		if (hostProfileName(vm) !== undefined) return this.ui.setNotice({text: `${vm.name} is a plain host, not an Azure VM: vmux cannot start or stop it.`, tone: 'error'});
+		const running = power.activity(vm.id);
+		if (running) return this.ui.setNotice({text: `${vm.name} is already ${running.doing}; wait until it ends.`, tone: 'info'});
+		const text = POWER_ACTION_TEXT[action];
+		const consequence =
+			action === 'deallocate'
+				? ' Its sessions end, and its compute is no longer billed; a dynamic public IP is released.'
+				: action === 'restart'
+					? ' Its sessions end while it reboots.'
+					: ' Compute billing starts again once it runs.';
+		this.dialogs.confirm(
+			{
+				title: `${text.label} ${vm.name}?`,
+				message: `${text.label} VM ${vm.name} in resource group ${vm.resourceGroup} (${vm.subscriptionName}).${consequence}`,
+				yesLabel: text.verb,
+			},
+			() => void this.run(vm, action, after),
+		);
+	}
+
+	async run(vm: VmRecord, action: VmPowerAction, after?: () => void): Promise<void> {
+		const power = this.services.power;
+		if (!power) return;
+		const text = POWER_ACTION_TEXT[action];
+		this.ui.setNotice({text: `${text.label}: ${vm.name} is ${text.doing}…`, tone: 'info'});
+		const outcome = await power.run(vm, action);
+		if (!outcome.ok) {
+			this.ui.setNotice(undefined);
+			return this.dialogs.error(`Could not ${text.verb} ${vm.name}`, outcome.message);
+		}
+		const seconds = Math.round(outcome.elapsedMs / 1000);
+		this.ui.setNotice({text: `${vm.name} is ${text.ends} (${text.verb} took ${seconds} s).`, tone: 'info'});
+		after?.();
+	}
+
+	/**
+	 * A connect refused because the VM's Bastion is Basic (browser sessions only): the refusal, with the portal link
+	 * to that browser session, which is copied too.
+	 */
+	refuseWithPortalLink(vm: VmRecord, title: string, message: string): void {
+		const link = this.services.portalLink?.(vm);
+		if (!link) return this.dialogs.error(title, message);
+		const copied = copyToClipboard({...this.services.clipboard, ...(this.log ? {log: this.log} : {})}, link);
+		this.dialogs.error(title, `${message} The portal's Bastion page for ${vm.name}${copied ? ' (copied to the clipboard)' : ''}: ${link}`);
+	}
+
+	/** `B`: the portal's Bastion page of the VM, shown and copied. */
+	portalLink(vm: VmRecord): void {
+		const link = this.services.portalLink?.(vm);
+		if (!link) return this.ui.setNotice({text: `${vm.name} is a plain host, not an Azure VM: it has no portal page.`, tone: 'error'});
+		const copied = copyToClipboard({...this.services.clipboard, ...(this.log ? {log: this.log} : {})}, link);
+		this.dialogs.message({
+			title: `${vm.name} in the Azure portal`,
+			message: `${copied ? 'Copied to the clipboard: ' : 'Open this in a browser: '}${link}  — the VM's Bastion page, where ${vm.bastion ? `Bastion ${vm.bastion.name} (${vm.bastion.sku})` : 'a Bastion'} opens a browser session.`,
+			tone: 'info',
+		});
+	}
+}
