@@ -44,6 +44,8 @@ function harness(overrides?: unknown) {
 				refresh: record('refresh'),
 				chooseSubscriptions: record('chooseSubscriptions'),
 				signIn: record('signIn'),
+				power: record('power'),
+				portalLink: record('portalLink'),
 			},
 			sessions: {
 				enter: () => {
@@ -114,6 +116,12 @@ describe('keys reach commands through one router and the command table', () => {
 		await type('jk\x1b[Bo!ez\x1b[6~');
 		expect(app.ran).toEqual(['move(1)', 'move(-1)', 'move(1)', 'cycleSort', 'doctor', 'editProfile', 'movePage(1)']);
 		expect(views).toEqual(['z']);
+	});
+
+	it('runs the VM power keys and the portal link on the selected VM (issue 13 §5)', async () => {
+		const {app, type} = harness();
+		await type('UXRB');
+		expect(app.ran).toEqual(['power(start)', 'power(deallocate)', 'power(restart)', 'portalLink']);
 	});
 
 	it('gives typed text to the filter box once / opened it, in the same burst', async () => {

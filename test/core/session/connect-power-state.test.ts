@@ -72,6 +72,8 @@ describe('connecting when the listed power state is unknown or stale', () => {
 			ok: false,
 			title: 'Cannot connect to web-02',
 			message: `web-02 is ${state}. Start it first (az vm start -g rg-web -n web-02, or the portal), then connect.`,
+			// The browser offers to start it (issue 13 §5).
+			startable: true,
 		});
 	});
 

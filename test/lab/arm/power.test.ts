@@ -41,7 +41,8 @@ async function graphPower(vm: string): Promise<unknown> {
 
 describe('lab ARM: VM power as long-running operations', () => {
 	test('POST start answers 202 with Azure-AsyncOperation, Location and Retry-After; the operation goes InProgress -> Succeeded', async () => {
-		env.lab.power.config.durationMs.start = 400;
+		// Long enough that the checks below see it in progress on a loaded machine.
+		env.lab.power.config.durationMs.start = 2000;
 		env.lab.power.config.retryAfterSeconds = 1;
 		const accepted = await rawRequest(`${env.lab.url}${vmPath('web-02')}/start?api-version=2026-03-01`, {ca: env.lab.ca, method: 'POST', headers: auth()});
 		expect(accepted.status).toBe(202);
@@ -58,7 +59,7 @@ describe('lab ARM: VM power as long-running operations', () => {
 		expect(await powerCode('web-02')).toBe('PowerState/starting');
 		expect(await graphPower('web-02')).toBe('PowerState/starting');
 
-		await new Promise(resolve => setTimeout(resolve, 450));
+		await new Promise(resolve => setTimeout(resolve, 2050));
 		const done = await rawRequest(operation, {ca: env.lab.ca, headers: auth()});
 		expect(done.json).toMatchObject({status: 'Succeeded', endTime: expect.any(String)});
 		const monitor = await rawRequest(String(accepted.headers.location), {ca: env.lab.ca, headers: auth()});
