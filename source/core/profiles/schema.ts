@@ -170,6 +170,29 @@ export const ProfileOptionsSchema = z
 	})
 	.prefault({});
 
+// ---- port forwards (issue 13 §2): ssh's -L, -R and -D, saved per profile, each on or off ----
+
+const ForwardHostSchema = str('a host name or IP address').refine(isValidHost, {error: 'a host name or IP address, such as localhost or 10.0.0.5'});
+/** Where a listener binds: loopback unless the user says otherwise (another address exposes the tunnel). */
+const BindAddressSchema = str('an IP address to listen on, such as 127.0.0.1').refine(host => isIP(host) !== 0 || host === 'localhost', {
+	error: 'an IP address to listen on, such as 127.0.0.1 (or localhost)',
+});
+const enabled = z.boolean({error: 'true or false'}).default(true);
+
+export const ForwardSchema = z.discriminatedUnion(
+	'kind',
+	[
+		/** -L [bind:]port:host:hostPort — a local port reaching host:hostPort as the VM sees it. */
+		z.strictObject({kind: z.literal('local'), bind: BindAddressSchema.default('127.0.0.1'), port: PortSchema, host: ForwardHostSchema, hostPort: PortSchema, enabled}),
+		/** -R [bind:]port:host:hostPort — a port on the VM reaching host:hostPort as this machine sees it. */
+		z.strictObject({kind: z.literal('remote'), bind: BindAddressSchema.default('127.0.0.1'), port: PortSchema, host: ForwardHostSchema, hostPort: PortSchema, enabled}),
+		/** -D [bind:]port — a SOCKS5 proxy whose connections leave from the VM. */
+		z.strictObject({kind: z.literal('dynamic'), bind: BindAddressSchema.default('127.0.0.1'), port: PortSchema, enabled}),
+	],
+	{error: 'a forward: {"kind": "local" | "remote" | "dynamic", "port": …} (see the README, Port forwards)'},
+);
+export type Forward = z.output<typeof ForwardSchema>;
+
 // ---- profile ----
 
 export const ProfileSchema = z
@@ -184,6 +207,8 @@ export const ProfileSchema = z
 		username: UsernameSchema.optional(),
 		auth: AuthSchema,
 		options: ProfileOptionsSchema,
+		/** Port forwards opened with every connection of this profile (absent in files written before them). */
+		forwards: z.array(ForwardSchema, {error: 'a list of forwards'}).max(32, {error: 'at most 32 forwards'}).optional(),
 		},
 		{error: 'a profile: an object with name, target, transport, port, username and auth'},
 	)
