@@ -17,6 +17,7 @@ import {ProfileEditor} from './views/profile-editor/index.js';
 import {KeyVaultPicker} from './views/profile-editor/KeyVaultPicker.js';
 import {deleteRecording} from '../core/recording/recordings-dir.js';
 import {RecordingsView} from './views/recordings/RecordingsView.js';
+import {ForwardsView} from './views/forwards/ForwardsView.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
 import {SubscriptionPicker} from './views/subscriptions/SubscriptionPicker.js';
@@ -95,6 +96,25 @@ export function App({services, controller}: {services: AppServices; controller: 
 						onClose={() => ui.closeOverlay()}
 					/>
 				);
+			case 'forwards': {
+				const session = manager.focused;
+				if (!session) return null;
+				const {forwards, spec} = session.connection;
+				return (
+					<ForwardsView
+						forwards={forwards}
+						vm={spec.label}
+						width={columns}
+						height={height}
+						isActive={!dialog}
+						notice={flash}
+						onToggle={index => controller.forwards.toggle(forwards, spec.profileName, index)}
+						onAdd={() => controller.forwards.add(forwards, spec.profileName)}
+						onDelete={index => controller.forwards.remove(forwards, spec.profileName, index)}
+						onClose={() => ui.closeOverlay()}
+					/>
+				);
+			}
 			case 'sessions':
 			case 'copy-mode':
 				return (

@@ -8,6 +8,7 @@ import {browserHints} from './commands/key-hints.js';
 import type {Hint} from './components/HintBar.js';
 import {Dialogs} from './dialogs/dialogs.js';
 import {ConnectFlow} from './flows/connect-flow.js';
+import {ForwardsFlow} from './flows/forwards-flow.js';
 import {PowerFlow} from './flows/power-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
@@ -28,8 +29,10 @@ export interface AppController {
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
-	/** VM start/stop/restart and the portal link (browser keys S X R B). */
+	/** VM start/stop/restart and the portal link (browser keys U X R B). */
 	power: PowerFlow;
+	/** The forwards view's toggle, add and delete (prefix F). */
+	forwards: ForwardsFlow;
 	/** What clicks, drags and the wheel do (the input router hands it mouse reports when settings.json's "mouse" is on). */
 	mouse: MouseFlow;
 	/** Where the tab bar drew its tabs (the TabBar fills it in; the mouse reads it). */
@@ -115,6 +118,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		sessions,
 		copyMode,
 		power,
+		forwards: new ForwardsFlow(services.profiles, ui, dialogs),
 		mouse,
 		tabHits,
 		help: helpSections(keymap),

@@ -147,6 +147,12 @@ export class SessionFlow implements SessionCommands {
 		if (!this.manager.breakPane()) this.ui.flash({text: 'This pane is alone in its tab already.', tone: 'info'});
 	}
 
+	/** `prefix F`: the forwards view over the focused session. */
+	forwards(): void {
+		if (!this.manager.focused) return;
+		this.ui.showOverlay('forwards');
+	}
+
 	renameWindow(): void {
 		const window = this.manager.activeWindow;
 		if (!window) return;

@@ -34,7 +34,7 @@ interface Snapshot {
 const FLASH_MS = 8000;
 
 /** Views shown over another one (help, the session picker): closing them goes back to it. */
-const OVERLAYS: readonly View[] = ['help', 'picker', 'recordings'];
+const OVERLAYS: readonly View[] = ['help', 'picker', 'recordings', 'forwards'];
 
 /**
  * The app's view, dialog stack and view arguments, outside React. Commands and dialogs' callbacks change it
@@ -70,7 +70,7 @@ export class UiState extends EventEmitter<{change: []}> {
 	}
 
 	/** Shows help or the picker over the current view; `closeOverlay` comes back to it. */
-	showOverlay(view: 'help' | 'picker' | 'recordings'): void {
+	showOverlay(view: 'help' | 'picker' | 'recordings' | 'forwards'): void {
 		if (!OVERLAYS.includes(this.snapshot.view)) this.underOverlay = this.snapshot.view;
 		this.setView(view);
 	}

@@ -93,6 +93,8 @@ export interface SessionCommands {
 	breakPane(): void;
 	/** Names the tab. */
 	renameWindow(): void;
+	/** The port forwards of the focused session's connection. */
+	forwards(): void;
 }
 
 export type PaneDirection = 'left' | 'right' | 'up' | 'down';
@@ -255,6 +257,13 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		run: ctx => ctx.sessions.copyMode(),
 	},
 	{name: 'paste-buffer', scope: 'session', keys: ['prefix ]'], help: 'paste the last copy into the session', run: ctx => ctx.sessions.paste()},
+	{
+		name: 'forwards',
+		scope: 'session',
+		keys: ['prefix F'],
+		help: "port forwards of the session's connection: state, bytes, on/off (space), add, delete",
+		run: ctx => ctx.sessions.forwards(),
+	},
 	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 

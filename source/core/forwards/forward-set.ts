@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import {connect as tcpConnect, createServer, type Server, type Socket} from 'node:net';
 import type {Duplex} from 'node:stream';
-import type {ClientChannel, TcpConnectionDetails} from 'ssh2';
+import type {Client, ClientChannel, TcpConnectionDetails} from 'ssh2';
 import type {Forward} from '../profiles/schema.js';
 import {displayText} from '../text/display-text.js';
 import {SOCKS_REPLY, socksHandshake} from './socks5.js';
@@ -19,13 +19,7 @@ import {SOCKS_REPLY, socksHandshake} from './socks5.js';
  */
 
 /** What a forward needs of an ssh2 Client. */
-export interface ForwardingClient {
-	forwardOut(srcIP: string, srcPort: number, dstIP: string, dstPort: number, callback: (error: Error | undefined, channel: ClientChannel) => void): unknown;
-	forwardIn(bindAddr: string, bindPort: number, callback: (error: Error | undefined, port: number) => void): unknown;
-	unforwardIn(bindAddr: string, bindPort: number, callback?: (error: Error | undefined) => void): unknown;
-	on(event: 'tcp connection', listener: (details: TcpConnectionDetails, accept: () => ClientChannel, reject: () => void) => void): unknown;
-	off(event: 'tcp connection', listener: (details: TcpConnectionDetails, accept: () => ClientChannel, reject: () => void) => void): unknown;
-}
+export type ForwardingClient = Pick<Client, 'forwardOut' | 'forwardIn' | 'unforwardIn' | 'on' | 'off'>;
 
 export type ForwardState = 'off' | 'waiting' | 'starting' | 'listening' | 'failed';
 

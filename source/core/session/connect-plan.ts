@@ -46,6 +46,7 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	const spec = (host: string, transport: ConnectionSpec['transport']): ConnectionSpec => ({
 		label,
 		profileName: profile.name,
+		...(profile.forwards && profile.forwards.length > 0 ? {forwards: profile.forwards} : {}),
 		host,
 		port: profile.port,
 		username,

@@ -1,5 +1,6 @@
 import {EventEmitter} from 'node:events';
 import type {Client, ClientChannel, PseudoTtyOptions} from 'ssh2';
+import {ForwardSet} from '../forwards/forward-set.js';
 import {MAX_AUTOMATIC_RECONNECTS, reconnectDelayMs} from './backoff.js';
 import {withoutBrowserKeys} from './disconnect-text.js';
 import {describeConnectError, sentence} from './errors.js';
@@ -25,6 +26,8 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 	private closedByUser = false;
 	/** Remembered for reconnects of this connection only (typed passwords), never written anywhere. */
 	private cachedAuth: AuthStep[] | undefined;
+	/** The profile's port forwards: they start each time the connection opens and wait while it is down. */
+	readonly forwards: ForwardSet;
 
 	constructor(
 		readonly spec: ConnectionSpec,
@@ -32,6 +35,7 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		private readonly prompter: Prompter,
 	) {
 		super();
+		this.forwards = new ForwardSet(spec.forwards ?? [], spec.label);
 	}
 
 	get where(): string {
@@ -84,6 +88,7 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		this.abort?.abort();
 		this.abort = undefined;
 		const client = this.client;
+		this.forwards.detach();
 		this.client = undefined;
 		if (client) {
 			client.removeAllListeners();
@@ -138,6 +143,8 @@ export class SshConnection extends EventEmitter<{state: [ConnectionState]; ready
 		this.everOpened = true;
 		this.attempt = 0;
 		this.setState({kind: 'open', since: Date.now(), ...(login ? {login} : {})});
+		// Each forward reports its own failure (a port in use) in the forwards view; the session goes on.
+		void this.forwards.attach(client);
 		this.emit('ready', reconnected);
 	}
 

@@ -1,3 +1,4 @@
+import type {Forward} from '../profiles/schema.js';
 import type {Duplex} from 'node:stream';
 import type {EntraVm} from '../entra/vm-requirements.js';
 
@@ -104,6 +105,8 @@ export interface Prompter {
 export interface ConnectionSpec {
 	/** Label shown in tabs: usually the VM name. */
 	label: string;
+	/** The profile's saved port forwards (core/forwards), opened with the connection. */
+	forwards?: Forward[];
 	profileName?: string;
 	/** Host and port as the VM's sshd knows them; known_hosts entries use these. */
 	host: string;

@@ -75,6 +75,7 @@ function harness(overrides?: unknown) {
 				nextLayout: record('nextLayout'),
 				breakPane: record('breakPane'),
 				renameWindow: record('renameWindow'),
+				forwards: record('forwards'),
 			},
 			copyMode: {
 				move: record('move'),
