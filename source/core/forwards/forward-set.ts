@@ -216,7 +216,7 @@ export class ForwardSet extends EventEmitter<{change: []}> {
 	/** -R: a connection the VM received on a port we asked it to listen on. */
 	private remoteConnection(details: TcpConnectionDetails, accept: () => ClientChannel, reject: () => void): void {
 		const entry = this.entries.find(candidate => candidate.remoteBound && candidate.forward.kind === 'remote' && candidate.forward.port === details.destPort);
-		if (!entry || entry.forward.kind !== 'remote') return reject();
+		if (entry?.forward.kind !== 'remote') return reject();
 		const {host, hostPort} = entry.forward;
 		const local = tcpConnect({host, port: hostPort});
 		local.once('connect', () => {

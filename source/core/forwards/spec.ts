@@ -71,6 +71,6 @@ export function formatForward(forward: Forward): string {
 export function describeForward(forward: Forward, vm: string): string {
 	const listen = `${bracket(forward.bind)}:${forward.port}`;
 	if (forward.kind === 'local') return `${listen} → ${vm} → ${bracket(forward.host)}:${forward.hostPort}`;
-	if (forward.kind === 'remote') return `${vm} ${listen} → this machine → ${bracket(forward.host)}:${forward.hostPort}`;
+	if (forward.kind === 'remote') return `${vm} ${listen} → here → ${bracket(forward.host)}:${forward.hostPort}`;
 	return `SOCKS5 ${listen} → out through ${vm}`;
 }

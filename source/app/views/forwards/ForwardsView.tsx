@@ -72,7 +72,7 @@ export function ForwardsView({forwards, vm, width, height, isActive, onToggle, o
 				{` Port forwards · ${displayText(vm)}`}
 			</Text>
 			<Text dimColor wrap="truncate">
-				{'   ' + 'FORWARD'.padEnd(48) + 'STATE'.padEnd(11) + 'OUT'.padEnd(11) + 'IN'.padEnd(11) + 'CONNS'}
+				{'   ' + 'FORWARD'.padEnd(56) + 'STATE'.padEnd(11) + 'OUT'.padEnd(11) + 'IN'.padEnd(11) + 'CONNS'}
 			</Text>
 			{statuses.length === 0 ? <Text dimColor> No forwards yet: a adds one (L 8080:localhost:80, R 9000:localhost:3000, D 1080).</Text> : null}
 			{statuses.slice(first, first + rows).map((status, i) => {
@@ -82,7 +82,7 @@ export function ForwardsView({forwards, vm, width, height, isActive, onToggle, o
 				return (
 					<Text key={at} inverse={at === index} wrap="truncate">
 						{at === index ? ' ▸ ' : '   '}
-						{displayText(`${flag} ${describeForward(status.forward, vm)}`).slice(0, 47).padEnd(48)}
+						{displayText(`${flag} ${describeForward(status.forward, vm)}`).slice(0, 55).padEnd(56)}
 						<Text color={state.color}>{state.text.padEnd(11)}</Text>
 						{formatSize(status.bytesOut).padEnd(11)}
 						{formatSize(status.bytesIn).padEnd(11)}
