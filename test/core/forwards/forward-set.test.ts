@@ -9,7 +9,8 @@ import {formatForward, parseForward} from '../../../source/core/forwards/spec.js
 import type {Forward} from '../../../source/core/profiles/schema.js';
 import {freeLoopbackPort} from '../../../source/lab/local-port.js';
 import {SSHD_INSTALL_HINT, sshdAvailable, startOpenSshServer, type OpenSshServer} from '../../../source/lab/ssh/openssh-sshd.js';
-import {DEMO_KEY, DEMO_PUB} from '../../helpers/lab-session.js';
+import {DEMO_KEY, DEMO_PUB, ScriptedPrompter, keySpec, makeManager, tempDir, waitUntil} from '../../helpers/lab-session.js';
+import {ProfileSchema} from '../../../source/core/profiles/schema.js';
 
 const haveSshd = sshdAvailable();
 if (!haveSshd) console.warn(`SKIPPED: port forward tests need /usr/sbin/sshd. Install it with: ${SSHD_INSTALL_HINT}`);
@@ -169,6 +170,45 @@ describe.skipIf(!haveSshd)('port forwards through OpenSSH sshd (issue 13 §2)', 
 			set.close();
 			busy.server.close();
 		}
+	});
+});
+
+describe.skipIf(!haveSshd)('a session with saved forwards (OpenSSH sshd)', () => {
+	it('starts them when its connection opens', async () => {
+		const sshd = await startOpenSshServer({authorizedKeys: [DEMO_PUB]});
+		const far = await tagServer('vm-side');
+		const config = tempDir();
+		const manager = makeManager(config.dir, new ScriptedPrompter());
+		const port = await freeLoopbackPort();
+		try {
+			const session = manager.open({...keySpec({host: sshd.host, port: sshd.port}, 'sshd'), username: sshd.username, forwards: [local(port, far.port)]});
+			await waitUntil(() => session.state.kind === 'running', `shell on sshd\n${sshd.log()}`);
+			await waitUntil(() => session.connection.forwards.statuses()[0]?.state === 'listening', 'the forward listening');
+			expect(await talk(port, 'from-session')).toBe('vm-side:from-session');
+		} finally {
+			manager.closeAll();
+			config.remove();
+			far.server.close();
+			await sshd.stop();
+		}
+	});
+});
+
+describe('forwards in profiles', () => {
+	const base = {name: 'web-01', target: {kind: 'host', host: '10.0.0.4'}, transport: {kind: 'direct'}, username: 'azureuser', auth: {type: 'password'}};
+	it('reads profiles without forwards as before, and fills a forward\'s defaults', () => {
+		const old = ProfileSchema.parse(base);
+		expect(old.forwards).toBeUndefined();
+		const withForwards = ProfileSchema.parse({...base, forwards: [{kind: 'local', port: 8080, host: 'localhost', hostPort: 80}, {kind: 'dynamic', port: 1080, enabled: false}]});
+		expect(withForwards.forwards).toEqual([
+			{kind: 'local', bind: '127.0.0.1', port: 8080, host: 'localhost', hostPort: 80, enabled: true},
+			{kind: 'dynamic', bind: '127.0.0.1', port: 1080, enabled: false},
+		]);
+	});
+	it('refuses a bad forward with what it expects', () => {
+		const result = ProfileSchema.safeParse({...base, forwards: [{kind: 'local', port: 0, host: 'localhost', hostPort: 80}]});
+		expect(result.success).toBe(false);
+		expect(result.error?.issues[0]).toMatchObject({path: ['forwards', 0, 'port'], message: 'a whole number from 1 to 65535'});
 	});
 });
 
