@@ -261,7 +261,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		name: 'forwards',
 		scope: 'session',
 		keys: ['prefix F'],
-		help: "port forwards of the session's connection: state, bytes, on/off (space), add, delete",
+		help: 'port forwards: state, bytes; on/off, add, delete',
 		run: ctx => ctx.sessions.forwards(),
 	},
 	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},

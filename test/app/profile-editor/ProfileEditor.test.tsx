@@ -87,19 +87,19 @@ describe('ProfileEditor', () => {
 
 		let text = screen(lastFrame);
 		expect(text).toContain('‹ SSH Private Key from Local File ›');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Local file', 'Record', 'Record input']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Local file', 'Record', 'Record input', 'Port forwards']);
 
 		await press(stdin, KEY.right);
 		text = await waitForScreen(lastFrame, t => t.includes('‹ SSH Private Key from Azure Key Vault ›'), 'Key Vault key');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Subscription', 'Azure Key Vault', 'Secret', 'Record', 'Record input']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Subscription', 'Azure Key Vault', 'Secret', 'Record', 'Record input', 'Port forwards']);
 
 		await press(stdin, KEY.right);
 		text = await waitForScreen(lastFrame, t => t.includes('‹ Microsoft Entra ID ›'), 'Entra ID');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Record', 'Record input']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Record', 'Record input', 'Port forwards']);
 
 		await press(stdin, ' ');
 		text = await waitForScreen(lastFrame, t => t.includes('‹ Password ›'), 'Password');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Record', 'Record input']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Record', 'Record input', 'Port forwards']);
 		expect(text).toContain('Asked for when connecting; never saved.');
 
 		await press(stdin, KEY.left, KEY.left);

@@ -68,7 +68,27 @@ describe('editor model', () => {
 		key('', {tab: true, shift: true});
 		expect(state.focus).toBe('name');
 		key('', {upArrow: true});
-		// Wraps around to the last field of a new profile without a VM: whether typed input is recorded.
-		expect(state.focus).toBe('recordInput');
+		// Wraps around to the last field of a new profile without a VM: its port forwards.
+		expect(state.focus).toBe('forwards');
+	});
+});
+
+describe('the port forwards field (issue 13 §2)', () => {
+	it('reads forwards as ssh writes them, comma-separated, says what is wrong, and shows saved ones the same way', async () => {
+		const {buildContext, initialValues, toProfileInput, validateFields, valuesFromProfile} = await import('../../../source/app/views/profile-editor/editor-model.js');
+		const {ProfileSchema} = await import('../../../source/core/profiles/schema.js');
+		const input = {existingNames: [], profilesByName: {}, homeDir: '/nonexistent'};
+		const context = buildContext(input);
+		const values = {...initialValues(input, context), name: 'web', host: '10.0.0.4', authType: 'password' as const, username: 'azureuser', forwards: 'L 8080:localhost:80, # D 1080'};
+		expect(validateFields(values, context).forwards).toBeUndefined();
+		const profile = ProfileSchema.parse(toProfileInput(values, context));
+		expect(profile.forwards).toEqual([
+			{kind: 'local', bind: '127.0.0.1', port: 8080, host: 'localhost', hostPort: 80, enabled: true},
+			{kind: 'dynamic', bind: '127.0.0.1', port: 1080, enabled: false},
+		]);
+		expect(valuesFromProfile(profile).forwards).toBe('L 127.0.0.1:8080:localhost:80, # D 127.0.0.1:1080');
+		expect(validateFields({...values, forwards: 'L 8080:localhost'}, context).forwards).toBe(
+			'Port forwards: L takes [bind:]port:host:hostport, such as L 8080:localhost:80; got "8080:localhost".',
+		);
 	});
 });

@@ -11,7 +11,7 @@ afterEach(() => cleanup());
 function show(options: {sections?: ReturnType<typeof helpSections>; first?: 'browser' | 'session'; width?: number; height?: number} = {}) {
 	let closed = 0;
 	const view = render(
-		<HelpView sections={options.sections ?? helpSections(defaultKeymap())} first={options.first ?? 'browser'} width={options.width ?? 120} height={options.height ?? 80} onClose={() => closed++} />,
+		<HelpView sections={options.sections ?? helpSections(defaultKeymap())} first={options.first ?? 'browser'} width={options.width ?? 120} height={options.height ?? 100} onClose={() => closed++} />,
 	);
 	return {...view, closed: () => closed};
 }

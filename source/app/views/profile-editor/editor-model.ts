@@ -28,6 +28,8 @@ import {
 } from '../../../core/profiles/schema.js';
 import {checkProfileAgainstSku, IP_CONNECT_LOCKED_LABEL, lockedPortLabel, type Problem} from '../../../core/profiles/sku.js';
 import {hintKeys} from '../../../core/commands/hint-keys.js';
+import {formatForward, parseForward, type ParsedForward} from '../../../core/forwards/spec.js';
+import type {Forward} from '../../../core/profiles/schema.js';
 
 export type FieldId =
 	| 'name'
@@ -43,7 +45,8 @@ export type FieldId =
 	| 'vaultUrl'
 	| 'secretName'
 	| 'record'
-	| 'recordInput';
+	| 'recordInput'
+	| 'forwards';
 
 /** The recording fields' choices: `prefix R` only or from the start; typed input or not. */
 export type RecordChoice = 'on-demand' | 'from-start';
@@ -65,6 +68,8 @@ export interface FormValues {
 	secretName: string;
 	record: RecordChoice;
 	recordInput: RecordInputChoice;
+	/** Port forwards as ssh writes them, comma-separated: `L 8080:localhost:80, D 1080` (core/forwards/spec). */
+	forwards: string;
 }
 
 type AzureVmTarget = Extract<Profile['target'], {kind: 'azure-vm'}>;
@@ -164,6 +169,7 @@ const EMPTY_VALUES: FormValues = {
 	secretName: '',
 	record: 'on-demand',
 	recordInput: 'no',
+	forwards: '',
 };
 
 export function initialValues({initial, draftFrom}: ContextInput, context: FormContext): FormValues {
@@ -196,6 +202,7 @@ export function valuesFromProfile(profile: Profile): FormValues {
 		secretName: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.secretName : '',
 		record: profile.options.record ? 'from-start' : 'on-demand',
 		recordInput: profile.options.recordInput ? 'yes' : 'no',
+		forwards: (profile.forwards ?? []).map(formatForward).join(', '),
 	};
 }
 
@@ -282,6 +289,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	fields.push(
 		{id: 'record', kind: 'choice', label: 'Record', options: ['on-demand', 'from-start'], optionLabels: [`When asked (${hintKeys().record})`, 'Every session, from the start']},
 		{id: 'recordInput', kind: 'choice', label: 'Record input', options: ['no', 'yes'], optionLabels: ['No (output only)', 'Yes, except at password prompts']},
+		{id: 'forwards', kind: 'text', label: 'Port forwards', placeholder: 'optional: L 8080:localhost:80, R 9000:localhost:3000, D 1080'},
 	);
 	return fields;
 }
@@ -301,6 +309,7 @@ const FIELD_VALUE_KEYS: Record<FieldId, keyof FormValues> = {
 	secretName: 'secretName',
 	record: 'record',
 	recordInput: 'recordInput',
+	forwards: 'forwards',
 };
 
 /** The text, or the chosen option, a field shows. */
@@ -377,6 +386,10 @@ function fieldError(id: FieldId, values: FormValues, context: FormContext, check
 			return schemaError('Azure Key Vault', VaultUrlSchema, values.vaultUrl.trim());
 		case 'secretName':
 			return schemaError('Secret', SecretNameSchema, values.secretName.trim());
+		case 'forwards': {
+			const failed = forwardList(values.forwards).find(parsed => !parsed.ok);
+			return failed && !failed.ok ? `Port forwards: ${failed.message}` : undefined;
+		}
 		default:
 			return undefined;
 	}
@@ -414,7 +427,22 @@ export function toProfileInput(values: FormValues, context: FormContext): Profil
 		...(values.authType === 'entra' ? {} : {username: values.username}),
 		auth,
 		options: {...context.options, record: values.record === 'from-start', recordInput: values.recordInput === 'yes'},
+		...forwardsInput(values.forwards),
 	};
+}
+
+/** The forwards field's entries, each parsed (an empty field: none). */
+function forwardList(text: string): ParsedForward[] {
+	return text
+		.split(',')
+		.map(part => part.trim())
+		.filter(part => part !== '')
+		.map(parseForward);
+}
+
+function forwardsInput(text: string): {forwards?: Forward[]} {
+	const forwards = forwardList(text).flatMap(parsed => (parsed.ok ? [parsed.forward] : []));
+	return forwards.length > 0 ? {forwards} : {};
 }
 
 /** The SKU's say about what the form describes (errors block saving; warnings and notices are shown). */

@@ -78,6 +78,7 @@ const TEXT_KEYS: Partial<Record<FieldId, keyof FormValues>> = {
 	vaultSubscriptionId: 'vaultSubscriptionId',
 	vaultUrl: 'vaultUrl',
 	secretName: 'secretName',
+	forwards: 'forwards',
 };
 
 const CHOICE_KEYS: Partial<Record<FieldId, keyof FormValues>> = {
