@@ -184,13 +184,14 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		await vmux.waitFor('typed-after-2');
 	});
 
-	it('explains why a stopped VM and a Basic-SKU VM cannot connect', async () => {
+	it('offers to start a stopped VM, and explains why a Basic-SKU VM cannot connect', async () => {
 		vmux = new VmuxPty(['--demo']);
 		await vmux.waitFor('jump-01');
 		vmux.write('/web-02\r');
-		const stopped = await vmux.waitFor('Cannot connect to web-02');
-		expect(stopped).toMatch(/web-02 is stopped/);
-		// Esc closes the message; the filter stays until a second Esc clears it.
+		// A stopped VM: vmux can start it (issue 13 §5; tests/e2e/vm-power.test.ts goes on to start and connect).
+		const stopped = await vmux.waitFor('web-02 is not running');
+		expect(stopped).toMatch(/web-02 \(resource group rg-web\) is not running\. Start it now, and connect once it runs\?/);
+		// Esc declines; the filter stays until a second Esc clears it.
 		vmux.write('\x1b');
 		await vmux.waitFor(/^\/web-02\s+1 of 8/m);
 		vmux.write('\x1b');
@@ -198,6 +199,8 @@ describe('sessions in vmux --demo (real PTY, real ssh2 lab server)', () => {
 		vmux.write('/legacy\r');
 		const basic = await vmux.waitFor('Cannot connect to legacy-01');
 		expect(basic).toMatch(/Basic SKU/);
+		// With the portal's link to the VM's Bastion page (wrapped in the dialog's box).
+		expect(basic.replace(/[│\s]+/g, '')).toContain('/legacy-01/bastionHost');
 	});
 
 	it('asks before quitting while sessions are live', async () => {
