@@ -10,6 +10,7 @@ import {Dialogs} from './dialogs/dialogs.js';
 import {ConnectFlow} from './flows/connect-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
+import {FilesFlow} from './flows/files-flow.js';
 import {CopyModeFlow} from './copy-mode/copy-mode-flow.js';
 import {MouseFlow} from './mouse/mouse-flow.js';
 import {TabHits} from './mouse/tab-hits.js';
@@ -27,6 +28,8 @@ export interface AppController {
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
+	/** The file view and the background transfers of every connection (prefix f, f in the browser). */
+	files: FilesFlow;
 	/** What clicks, drags and the wheel do (the input router hands it mouse reports when settings.json's "mouse" is on). */
 	mouse: MouseFlow;
 	/** Where the tab bar drew its tabs (the TabBar fills it in; the mouse reads it). */
@@ -92,7 +95,8 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		if (notice.tone === 'error') ui.setNotice(notice);
 	};
 	services.recorder.on('notice', onRecordingNotice);
-	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode}), onCommand);
+	const files = new FilesFlow(services.manager, ui, dialogs, vm => connect.connect(vm));
+	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode, files}), onCommand);
 	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
 	return {
 		ui,
@@ -104,6 +108,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		profiles,
 		sessions,
 		copyMode,
+		files,
 		mouse,
 		tabHits,
 		help: helpSections(keymap),
@@ -111,6 +116,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		dispose: () => {
 			services.recorder.off('notice', onRecordingNotice);
 			connect.dispose();
+			files.dispose();
 			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
 		},
 	};

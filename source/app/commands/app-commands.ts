@@ -7,6 +7,7 @@ import type {ConnectFlow} from '../flows/connect-flow.js';
 import type {ProfileFlow} from '../flows/profile-flow.js';
 import type {SessionFlow} from '../flows/session-flow.js';
 import type {CopyModeFlow} from '../copy-mode/copy-mode-flow.js';
+import type {FilesFlow} from '../flows/files-flow.js';
 import {offerSignIn} from '../flows/sign-in-flow.js';
 import type {BrowserModel} from '../views/browser/use-browser-state.js';
 import type {CommandTarget} from './dispatcher.js';
@@ -20,6 +21,7 @@ export interface AppCommandParts {
 	profiles: ProfileFlow;
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
+	files: FilesFlow;
 }
 
 /** Where the keyboard is, in the command table's terms. */
@@ -51,6 +53,7 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 		refresh: () => services.inventory.refresh(),
 		chooseSubscriptions: () => ui.setView('subscriptions'),
 		signIn: () => offerSignIn(services.signIn, ui, dialogs),
+		files: withVm(vm => void parts.files.openForVm(vm)),
 	};
 	return {
 		state: (): CommandState | undefined =>
@@ -69,6 +72,7 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 			copyMode: parts.copyMode,
 			help: () => ui.showOverlay('help'),
 			recordings: () => ui.showOverlay('recordings'),
+			files: () => parts.files.openFocused(),
 			quit: () => parts.sessions.quit(() => services.quit()),
 		},
 	};
