@@ -194,7 +194,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'delete-profile', scope: 'browser', keys: ['D'], help: "delete the VM's profile (asks first)", when: vmSelected, run: ctx => ctx.browser.deleteProfile()},
 	{name: 'refresh', scope: 'browser', keys: ['r'], help: 'refresh the inventory', run: ctx => ctx.browser.refresh()},
 	{name: 'subscriptions', scope: 'browser', keys: ['s'], help: 'choose subscriptions', run: ctx => ctx.browser.chooseSubscriptions()},
-	{name: 'browse-files', scope: 'browser', keys: ['f'], help: "files: connect and browse the VM's files (upload, download)", when: vmSelected, run: ctx => ctx.browser.files()},
+	{name: 'browse-files', scope: 'browser', keys: ['f'], help: 'connect, then open the file view (SFTP: upload, download)', when: vmSelected, run: ctx => ctx.browser.files()},
 	{name: 'sign-in', scope: 'browser', keys: ['L'], help: 'sign in to Azure with a device code', run: ctx => ctx.browser.signIn()},
 	{name: 'quit', scope: 'browser', keys: ['q'], help: 'quit (asks while sessions are live)', run: ctx => ctx.quit()},
 
@@ -252,7 +252,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		run: ctx => ctx.sessions.copyMode(),
 	},
 	{name: 'paste-buffer', scope: 'session', keys: ['prefix ]'], help: 'paste the last copy into the session', run: ctx => ctx.sessions.paste()},
-	{name: 'files', scope: 'session', keys: ['prefix f'], help: "files: browse the VM's files over this connection, upload, download (SFTP)", run: ctx => ctx.files()},
+	{name: 'files', scope: 'session', keys: ['prefix f'], help: 'file view on this connection: browse, upload, download (SFTP)', run: ctx => ctx.files()},
 	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 

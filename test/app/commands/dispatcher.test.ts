@@ -44,6 +44,7 @@ function harness(overrides?: unknown) {
 				refresh: record('refresh'),
 				chooseSubscriptions: record('chooseSubscriptions'),
 				signIn: record('signIn'),
+				files: record('browserFiles'),
 			},
 			sessions: {
 				enter: () => {
@@ -84,6 +85,7 @@ function harness(overrides?: unknown) {
 			},
 			help: record('help'),
 			recordings: record('recordings'),
+			files: record('files'),
 			quit: () => {
 				app.ran.push('quit');
 				app.dialog = true;
