@@ -20,6 +20,8 @@ export interface InventoryView {
 	status: string;
 	/** Why the list is empty or old, in full (the status line truncates). */
 	problem?: string;
+	/** A refresh is under way (the CLI verbs wait for it when the cached list cannot answer). */
+	refreshing?: boolean;
 }
 
 export interface InventoryCache {
@@ -82,7 +84,7 @@ export class InventoryController extends EventEmitter<{change: []}> {
 	current(extraRows: readonly VmRecord[] = []): InventoryView {
 		const problem = this.failure ? `${this.failure.message}${this.needsSignIn ? ' Press L to sign in with a device code.' : ' Press r to retry.'}` : undefined;
 		const vms = extraRows.length === 0 ? (this.inventory?.vms ?? []) : [...(this.inventory?.vms ?? []), ...extraRows];
-		return {vms, status: this.status(vms), ...(problem ? {problem} : {})};
+		return {vms, status: this.status(vms), ...(problem ? {problem} : {}), ...(this.progress === undefined ? {} : {refreshing: true})};
 	}
 
 	refresh(): void {

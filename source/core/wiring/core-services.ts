@@ -84,6 +84,12 @@ export interface CoreServices {
 	recorder: SessionRecorder;
 	/** The forwarding prompter the session manager holds; the UI installs its dialogs into it. */
 	prompter: {target: Prompter | undefined};
+	/**
+	 * What connections made outside the session manager use (the CLI verbs, core/wiring/open-profile-connection):
+	 * the same host-key policy (one known_hosts, one "accepted once" memory) and the prompter that forwards to
+	 * whoever is installed in `prompter.target`.
+	 */
+	connecting: {hostKeys: HostKeyPolicy; prompter: Prompter};
 	/** Problems found at start (broken settings or profiles file, a damaged cache): shown until the user acts. */
 	startupNotices: string[];
 	inventory: BrowserRows;
@@ -107,7 +113,11 @@ export interface CoreServices {
 	};
 	/** The doctor's checks for one VM (core/doctor), against the same Azure as the inventory. */
 	doctor(vm: VmRecord, onCheck: (check: DoctorCheck) => void, signal: AbortSignal): Promise<DoctorReport>;
-	planConnect(vm: VmRecord): Promise<ConnectOutcome>;
+	/**
+	 * Plans a connection to the VM through its profile. `port` replaces the profile's port (`vmux tunnel`: the
+	 * Bastion tunnel then leads to that port, under the same SKU rules as a profile's custom port).
+	 */
+	planConnect(vm: VmRecord, options?: {port?: number}): Promise<ConnectOutcome>;
 }
 
 export interface BuiltCoreServices {
@@ -200,6 +210,7 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 		manager,
 		recorder,
 		prompter: holder,
+		connecting: {hostKeys, prompter},
 		startupNotices: [...settings.problems, ...(store.readOnlyReason ? [store.readOnlyReason] : []), ...cacheProblems],
 		inventory: rows,
 		subscriptions: {
@@ -247,8 +258,9 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 			const {runDoctor} = await import('../doctor/index.js');
 			return runDoctor({clients: await clients(), vm: vm.id, profile: profileFor(vm), signal, onCheck, readSecret});
 		},
-		async planConnect(vm): Promise<ConnectOutcome> {
-			const profile = profileFor(vm);
+		async planConnect(vm, planOptions = {}): Promise<ConnectOutcome> {
+			const saved = profileFor(vm);
+			const profile = saved && planOptions.port !== undefined ? {...saved, port: planOptions.port} : saved;
 			const azureVm = hostProfileName(vm) === undefined ? vm : undefined;
 			if (!profile) {
 				// Facts about the VM itself come first: no profile would change them.

@@ -1,0 +1,140 @@
+/**
+ * `vmux ssh <profile> [-t] [-- command…]`: a session in the current terminal without the TUI, or one command whose
+ * exit status becomes vmux's (255 when the connection fails, as OpenSSH). The connection is the browser's
+ * (cli-session: host keys, Key Vault secrets, Entra certificates, jump hosts, Bastion tunnels).
+ */
+import {parseArgs} from 'node:util';
+import type {ClientChannel, PseudoTtyOptions} from 'ssh2';
+import {displayText} from '../core/text/display-text.js';
+import {ConnectFailure, openProfileConnection, type CliGlobals, type CliIo} from './cli-session.js';
+import {terminalGuard, type RawTerminal} from './terminal-guard.js';
+
+export const SSH_USAGE = `Usage
+  vmux ssh <profile> [-t]                 an interactive shell on the VM, in this terminal
+  vmux ssh <profile> [-t] -- <command…>   run a command on the VM; vmux exits with its status (255: no connection)
+    <profile>   a profile name, or a VM name (one fuzzy match, as the browser's / filter)
+    -t          give the command a terminal (for programs that need one, e.g. top, sudo prompts)
+`;
+
+export interface SshCommandIo extends CliIo {
+	stdin: CliIo['stdin'] & RawTerminal & NodeJS.ReadableStream;
+	stdout: CliIo['stdout'] & {columns?: number; rows?: number; on?(event: 'resize', listener: () => void): unknown};
+	stderr: CliIo['stderr'] & NodeJS.WritableStream;
+}
+
+/** `argv`: what follows `vmux ssh`. Resolves to the exit status. */
+export async function runSshCommand(argv: string[], globals: CliGlobals, io: SshCommandIo): Promise<number> {
+	const dashes = argv.indexOf('--');
+	const own = dashes === -1 ? argv : argv.slice(0, dashes);
+	const command = dashes === -1 ? undefined : argv.slice(dashes + 1).join(' ');
+	let parsed;
+	try {
+		parsed = parseArgs({args: own, allowPositionals: true, strict: true, options: {tty: {type: 'boolean', short: 't'}, help: {type: 'boolean', short: 'h'}}});
+	} catch (error) {
+		io.stderr.write(`vmux ssh: ${(error as Error).message}\n\n${SSH_USAGE}`);
+		return 2;
+	}
+	if (parsed.values.help) {
+		io.stdout.write(SSH_USAGE);
+		return 0;
+	}
+	const [target, ...extra] = parsed.positionals;
+	if (!target) {
+		io.stderr.write(`vmux ssh: name a profile (or VM) to connect to.\n\n${SSH_USAGE}`);
+		return 2;
+	}
+	if (extra.length > 0) {
+		io.stderr.write(`vmux ssh: a command goes after --, e.g. vmux ssh ${displayText(target)} -- ${displayText(extra.join(' '))}\n`);
+		return 2;
+	}
+	if (command !== undefined && command.trim() === '') {
+		io.stderr.write('vmux ssh: the command after -- is empty; leave out -- for an interactive shell.\n');
+		return 2;
+	}
+	const interactive = command === undefined;
+	if (interactive && !io.stdin.isTTY) {
+		io.stderr.write('vmux ssh: an interactive shell needs a terminal (stdin is not one); give a command after --.\n');
+		return 2;
+	}
+	const progress = io.stderr.isTTY ? (line: string) => io.stderr.write(`vmux: ${line}\n`) : undefined;
+	let connection;
+	try {
+		connection = await openProfileConnection({globals, target, io, ...(progress && globals.demo ? {progress: (line: string) => line.startsWith('Starting') && progress(line)} : {})});
+	} catch (error) {
+		io.stderr.write(`vmux ssh: ${error instanceof ConnectFailure ? error.message : displayText(String((error as Error).message ?? error))}\n`);
+		return error instanceof ConnectFailure ? error.exitCode : 255;
+	}
+	const {client, spec} = connection;
+	const wantPty = interactive || parsed.values.tty === true;
+	const cols = io.stdout.columns ?? 80;
+	const rows = io.stdout.rows ?? 24;
+	const pty: PseudoTtyOptions = {term: io.env?.TERM || 'xterm-256color', cols, rows, width: 0, height: 0};
+	let channel: ClientChannel;
+	try {
+		channel = await new Promise<ClientChannel>((resolve, reject) => {
+			const done = (error: Error | undefined, opened: ClientChannel) => (error ? reject(error) : resolve(opened));
+			if (interactive) client.shell(pty, {env: langEnv(io.env)}, done);
+			else client.exec(command!, {...(wantPty ? {pty} : {}), env: langEnv(io.env)}, done);
+		});
+	} catch (error) {
+		io.stderr.write(`vmux ssh: ${displayText(spec.label)} refused to open a ${interactive ? 'shell' : 'command'} channel: ${displayText((error as Error).message)}\n`);
+		await connection.close();
+		return 255;
+	}
+	const guard = wantPty && io.stdin.isTTY ? terminalGuard(io.stdin) : undefined;
+	const code = await new Promise<number>(resolve => {
+		let exit: number | undefined;
+		let finished = false;
+		const off: Array<() => void> = [];
+		const finish = (status: number, message?: string) => {
+			if (finished) return;
+			finished = true;
+			io.stdin.off('data', onInput);
+			io.stdin.pause();
+			for (const fn of off) fn();
+			guard?.restore();
+			if (message) io.stderr.write(`${message}\n`);
+			resolve(status);
+		};
+		const onInput = (chunk: Buffer | string) => channel.write(chunk);
+		const forwardInput = wantPty || !io.stdin.isTTY;
+		if (forwardInput) {
+			io.stdin.on('data', onInput);
+			io.stdin.once('end', () => channel.end());
+			io.stdin.resume();
+		} else {
+			channel.end();
+		}
+		channel.on('data', (data: Buffer) => io.stdout.write(data));
+		channel.stderr.on('data', (data: Buffer) => io.stderr.write(data));
+		channel.on('exit', (status: number | null, signal?: string) => {
+			exit = status ?? (signal ? 255 : undefined);
+		});
+		channel.on('close', () => finish(exit ?? 255));
+		client.on('close', () => finish(exit ?? 255, exit === undefined ? `vmux ssh: the connection to ${displayText(spec.label)} was closed.` : undefined));
+		client.on('error', error => finish(255, `vmux ssh: the connection to ${displayText(spec.label)} failed: ${displayText(error.message)}`));
+		if (wantPty && io.stdout.isTTY) {
+			const onResize = () => channel.setWindow(io.stdout.rows ?? rows, io.stdout.columns ?? cols, 0, 0);
+			process.on('SIGWINCH', onResize);
+			off.push(() => process.off('SIGWINCH', onResize));
+		}
+		// A signal to vmux ends the session with the terminal put back (the guard restores it on exit too).
+		for (const [signal, status] of [
+			['SIGTERM', 143],
+			['SIGHUP', 129],
+		] as const) {
+			const onSignal = () => finish(status);
+			process.once(signal, onSignal);
+			off.push(() => process.off(signal, onSignal));
+		}
+	});
+	await connection.close();
+	return code;
+}
+
+/** The locale goes with the session (as OpenSSH's SendEnv LANG LC_*), when the server accepts it. */
+function langEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(env ?? {})) if (value && (key === 'LANG' || key.startsWith('LC_'))) out[key] = value;
+	return out;
+}
