@@ -386,7 +386,8 @@ export class LabSshServer extends EventEmitter {
 	 */
 	private spawnSftpServer(stream: ServerChannel, username: string): void {
 		const child = spawnChild(SFTP_SERVER_PATH, ['-e', '-l', 'ERROR', '-d', this.home], {cwd: this.home, env: this.shellEnv(username, {}), stdio: ['pipe', 'pipe', 'ignore']});
-		child.stdout.pipe(stream);
+		// Not ended with stdout: the exit status must go out before the channel closes (scp checks it).
+		child.stdout.pipe(stream, {end: false});
 		stream.pipe(child.stdin);
 		child.stdin.on('error', () => {});
 		child.on('error', () => stream.close());
