@@ -97,6 +97,7 @@ export function pipelinedRead(
 		signal.addEventListener('abort', onAbort, {once: true});
 		const pump = () => {
 			if (settled) return;
+			// Reads go on while earlier chunks are being written: at most `concurrency` in flight plus as many waiting.
 			while (inFlight < concurrency && ready.size < concurrency && nextIssue < end) {
 				const position = nextIssue;
 				const length = Math.min(chunkSize, end - position);
@@ -106,6 +107,7 @@ export function pipelinedRead(
 					inFlight -= 1;
 					if (error) return fail(error);
 					ready.set(position, data!);
+					pump();
 					void commit();
 				});
 			}
