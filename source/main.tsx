@@ -18,6 +18,8 @@ async function helpText(): Promise<string> {
     $ vmux profiles export [file]
     $ vmux doctor <vm> [--profile <name>] [--json] [--demo]
                                      check everything a connection to the VM needs, in order
+    $ vmux cp [-r] <profile>:<remote> <local>   download from the VM (SFTP, resumable, sha256-checked)
+    $ vmux cp [-r] <local> <profile>:<remote>   upload to the VM
 
   Options
     --demo                 start the local lab (demo VMs, real SSH servers) and open vmux on it
