@@ -252,6 +252,24 @@ suite('the lab ssh2 server (OpenSSH sftp-server behind it)', labTarget);
 describe.skipIf(!haveSshd)('OpenSSH', () => {
 	suite('OpenSSH sshd', () => opensshTarget());
 
+	it('checks the size only when the VM has no sha256sum', async () => {
+		// sshd sets PATH for the exec channel: with nothing on it, `command -v sha256sum` finds nothing.
+		const target = await opensshTarget(['SetEnv PATH=/nonexistent']);
+		const local = tempDir('vmux-files-nosum-');
+		try {
+			const source = join(local.dir, 'x.bin');
+			writeFileSync(source, randomBytes(100_000));
+			const queue = new TransferQueue(target.fs);
+			const result = await queue.add({direction: 'upload', localPath: source, remotePath: join(target.home, 'x.bin')}).done;
+			expect(result.state, result.error).toBe('done');
+			expect(result.verified).toBe('size');
+			expect(readFileSync(join(target.home, 'x.bin')).equals(readFileSync(source))).toBe(true);
+		} finally {
+			await target.stop();
+			local.remove();
+		}
+	});
+
 	it('a read-only SFTP server refuses an upload: permission denied, naming the file', async () => {
 		const target = await opensshTarget(['ForceCommand internal-sftp -R']);
 		const local = tempDir('vmux-files-ro-');
