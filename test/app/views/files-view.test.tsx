@@ -1,7 +1,7 @@
 import {cleanup, render} from 'ink-testing-library';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {randomBytes} from 'node:crypto';
-import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Client} from 'ssh2';
 import {FileSessions} from '../../../source/core/files/file-sessions.js';
@@ -68,6 +68,13 @@ describe('the file view', () => {
 		await waitForScreen(lastFrame, t => t.includes('inner.txt') && t.includes(join(server.home, 'docs')), 'docs');
 		await press(stdin, KEY.backspace);
 		await waitForScreen(lastFrame, t => t.includes('notes.txt') && /▸ docs\//.test(t), 'back in the home with docs selected');
+		// A link to a directory opens as the directory.
+		symlinkSync(join(server.home, 'docs'), join(server.home, 'zlink'));
+		await press(stdin, 'g');
+		await waitForScreen(lastFrame, t => t.includes('zlink@'), 'the link listed');
+		for (let i = 0; i < 12 && !/▸ zlink@/.test(screen(lastFrame)); i++) await press(stdin, 'j');
+		await press(stdin, KEY.enter);
+		await waitForScreen(lastFrame, t => t.includes('inner.txt') && t.includes(join(server.home, 'docs')), 'the linked directory (its real path)');
 		await press(stdin, KEY.escape);
 		expect(closed()).toBe(1);
 	});

@@ -148,8 +148,16 @@ export class FilesModel extends EventEmitter<{change: []}> {
 	enter(): void {
 		const entry = this.selectedEntry;
 		if (!entry) return;
-		if (entry.kind === 'dir' || entry.kind === 'link') {
-			void this.load(this.remotePath(entry.name), true).then(() => undefined);
+		if (entry.kind === 'dir') {
+			void this.load(this.remotePath(entry.name), true);
+			return;
+		}
+		if (entry.kind === 'link') {
+			// A link opens as what it points to: a directory is entered, a file offered for download.
+			void this.options.channel.fs.stat(this.remotePath(entry.name)).then(
+				target => (target.kind === 'dir' ? this.load(this.remotePath(entry.name), true) : this.startDownload()),
+				(error: Error) => this.say(error.message, 'error'),
+			);
 			return;
 		}
 		this.startDownload();
