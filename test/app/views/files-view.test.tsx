@@ -11,7 +11,7 @@ import {readLabAsset} from '../../../source/lab/assets.js';
 import {LabSshServer} from '../../../source/lab/ssh/lab-ssh-server.js';
 import {connectClient} from '../../helpers/sftp-client.js';
 import {DEMO_PUB, tempDir} from '../../helpers/lab-session.js';
-import {KEY, press, screen, waitForScreen} from '../profile-editor/helpers.js';
+import {KEY, press, screen, waitForScreen, waitUntil} from '../profile-editor/helpers.js';
 
 /** The file view against a real lab SSH server (SFTP by OpenSSH's sftp-server) over a real ssh2 Client. */
 describe('the file view', () => {
@@ -115,6 +115,29 @@ describe('the file view', () => {
 		confirms.at(-1)!.yes();
 		await waitForScreen(lastFrame, t => t.includes('Deleted freed.') && !t.includes('freed/'), 'the directory gone');
 		expect(existsSync(join(server.home, 'freed'))).toBe(false);
+	});
+
+	it('x cancels a running transfer; the list says where it stopped and the partial stays for a resume', async () => {
+		// A slow pipeline (one small request at a time) so the transfer is still running when x arrives.
+		const slow = new FileSessions<object>({pipeline: {concurrency: 1, chunkSize: 4096}, progressIntervalMs: 20});
+		try {
+			const channel = await slow.channelFor({}, client);
+			writeFileSync(join(server.home, 'huge.bin'), randomBytes(64 * 1024 * 1024));
+			const model = new FilesModel({title: 'files-01', channel, localDir: local.dir, confirm: () => {}, onClose: () => {}});
+			const {lastFrame, stdin} = render(<FilesView model={model} width={110} height={24} isActive />);
+			await model.open();
+			await waitForScreen(lastFrame, t => t.includes('huge.bin'), 'huge.bin listed');
+			for (let i = 0; i < 12 && !/▸ huge\.bin/.test(screen(lastFrame)); i++) await press(stdin, 'j');
+			await press(stdin, 's');
+			await waitForScreen(lastFrame, t => t.includes('Download huge.bin into:'), 'the prompt');
+			await press(stdin, ...'/slow'.split(''), KEY.enter);
+			await waitForScreen(lastFrame, t => /↓ huge\.bin +\[#*-+\] [\d.]+ (KB|MB)\/64 MB [\d.]+ (B|KB|MB)\/s ETA/.test(t), 'the progress bar with bytes, rate and ETA');
+			await press(stdin, 'x');
+			await waitForScreen(lastFrame, t => /↓ huge\.bin +cancelled at [\d.]+ (KB|MB)\/64 MB/.test(t) && t.includes('a later download resumes it'), 'cancelled');
+			await waitUntil(() => existsSync(join(local.dir, 'slow', 'huge.bin.vmux-part')), 'the partial file kept');
+		} finally {
+			slow.dispose();
+		}
 	});
 
 	it('shows a failure naming the file and the reason', async () => {
