@@ -170,8 +170,10 @@ export class RemoteFs {
 	/** Free bytes for an unprivileged user on the file system holding `path`, when the server can tell. */
 	async freeBytes(path: string): Promise<number | undefined> {
 		try {
-			const info = await this.call<{bavail: number; frsize: number}>(path, cb => this.sftp.ext_openssh_statvfs(path, cb));
-			return Number(info.bavail) * Number(info.frsize);
+			// ssh2 names the fields as statvfs(3) does.
+			const info = await this.call<{f_bavail: number | bigint; f_frsize: number | bigint}>(path, cb => this.sftp.ext_openssh_statvfs(path, cb));
+			const free = Number(info.f_bavail) * Number(info.f_frsize);
+			return Number.isFinite(free) ? free : undefined;
 		} catch {
 			return undefined;
 		}

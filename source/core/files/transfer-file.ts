@@ -147,7 +147,8 @@ async function downloadOnce(remotePath: string, localPath: string, options: File
 		return {bytes: source.size, resumedFrom: start, verified};
 	} catch (error) {
 		if (error instanceof ResumedCopyMismatch) throw error;
-		throw describeFileError(error, shown);
+		// A local file system error (an errno code such as ENOSPC) is about the local file.
+		throw describeFileError(error, typeof (error as {code?: unknown}).code === 'string' ? localPath : shown);
 	} finally {
 		if (handle) await sftpClose(fs.sftp, handle).catch(() => {});
 		await local?.close().catch(() => {});
