@@ -87,6 +87,7 @@ export async function runCpCommand(argv: string[], globals: CliGlobals, io: CpCo
 			globals,
 			target: remote.profile,
 			io,
+			...(options.signal ? {signal: options.signal} : {}),
 			...(tty && globals.demo ? {progress: (line: string) => line.startsWith('Starting') && io.stderr.write(`vmux: ${line}\n`)} : {}),
 		});
 	} catch (error) {
@@ -106,7 +107,9 @@ export async function runCpCommand(argv: string[], globals: CliGlobals, io: CpCo
 		}
 		const added = queue.add({direction, localPath, remotePath: remote.path === '' ? '.' : remote.path, recursive: parsed.values.recursive === true});
 		const onAbort = () => queue.cancel(added.id);
-		options.signal?.addEventListener('abort', onAbort, {once: true});
+		// Ctrl-C may have come while connecting: cancel at once then.
+		if (options.signal?.aborted) onAbort();
+		else options.signal?.addEventListener('abort', onAbort, {once: true});
 		const result = await added.done;
 		options.signal?.removeEventListener('abort', onAbort);
 		if (tty) io.stderr.write('\r\x1b[K');
