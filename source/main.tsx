@@ -18,6 +18,8 @@ async function helpText(): Promise<string> {
     $ vmux profiles export [file]
     $ vmux doctor <vm> [--profile <name>] [--json] [--demo]
                                      check everything a connection to the VM needs, in order
+    $ vmux cp [-r] <profile>:<remote> <local>   download from the VM (SFTP, resumable, sha256-checked)
+    $ vmux cp [-r] <local> <profile>:<remote>   upload to the VM
 
   Options
     --demo                 start the local lab (demo VMs, real SSH servers) and open vmux on it
@@ -87,10 +89,16 @@ async function doctor(args: string[], global: GlobalArgs['options']): Promise<nu
 }
 
 /** `vmux ssh|exec|tunnel`: connections through saved profiles without the TUI (commands/cli-session). */
-async function cliVerb(command: 'ssh', args: string[], global: GlobalArgs['options']): Promise<number> {
+async function cliVerb(command: 'ssh' | 'cp', args: string[], global: GlobalArgs['options']): Promise<number> {
 	const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env};
 	let code = 2;
 	if (command === 'ssh') code = await (await import('./commands/ssh.js')).runSshCommand(args, global, io);
+	if (command === 'cp') {
+		// Ctrl-C cancels the copy (its partial file stays for a resume) instead of killing vmux mid-write.
+		const abort = new AbortController();
+		process.once('SIGINT', () => abort.abort());
+		code = await (await import('./commands/cp.js')).runCpCommand(args, global, io, {signal: abort.signal});
+	}
 	// The demo lab's worker, sockets and timers are closed; exit rather than wait on a straggling handle.
 	process.exit(code);
 }
@@ -112,7 +120,7 @@ async function main(): Promise<number> {
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
 	if (command === 'doctor') return doctor(rest, options);
-	if (command === 'ssh') return cliVerb(command, rest, options);
+	if (command === 'ssh' || command === 'cp') return cliVerb(command, rest, options);
 	const bad = unknownFlag(rest);
 	if (bad) {
 		process.stderr.write(`vmux: unknown option ${bad}\n${USAGE_LINE}\n`);

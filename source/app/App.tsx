@@ -18,6 +18,7 @@ import {KeyVaultPicker} from './views/profile-editor/KeyVaultPicker.js';
 import {deleteRecording} from '../core/recording/recordings-dir.js';
 import {RecordingsView} from './views/recordings/RecordingsView.js';
 import {ForwardsView} from './views/forwards/ForwardsView.js';
+import {FilesView} from './views/files/FilesView.js';
 import {SessionPicker} from './views/sessions/SessionPicker.js';
 import {SessionsView} from './views/sessions/SessionsView.js';
 import {SubscriptionPicker} from './views/subscriptions/SubscriptionPicker.js';
@@ -32,11 +33,13 @@ export function App({services, controller}: {services: AppServices; controller: 
 	const {manager, router} = services;
 	const {ui, keymap} = controller;
 	const {columns, rows} = useTerminalSize();
-	const {view, dialogs, notice, editor, doctorVm, flash} = useSyncExternalStore(ui.subscribe, ui.getSnapshot);
+	const {view, dialogs, notice, editor, doctorVm, flash, files} = useSyncExternalStore(ui.subscribe, ui.getSnapshot);
 	const inventory = useInventory(services.inventory);
 	useSessionChanges(manager);
 	useSessionChanges(services.recorder);
 	usePowerActivity(services.power);
+	useSessionChanges(controller.files.sessions);
+	const transfers = controller.files.sessions.summary();
 	const dialog = dialogs[0];
 
 	// Ink redraws the whole screen when its output is as tall as the terminal, so stay one row short.
@@ -115,6 +118,13 @@ export function App({services, controller}: {services: AppServices; controller: 
 					/>
 				);
 			}
+			case 'files':
+				return files ? (
+					<Box flexDirection="column" width={columns} height={height}>
+						<TabBar manager={manager} width={columns} prefixPending={router.prefixPending} prefixLabel={services.prefixLabel} recorder={services.recorder} flash={flash} transfers={transfers} />
+						<FilesView model={files} width={columns} height={paneHeight} isActive={!dialog} />
+					</Box>
+				) : null;
 			case 'sessions':
 			case 'copy-mode':
 				return (
@@ -126,6 +136,7 @@ export function App({services, controller}: {services: AppServices; controller: 
 							prefixLabel={services.prefixLabel}
 							recorder={services.recorder}
 							flash={flash}
+							transfers={transfers}
 							onLayout={controller.tabHits.drawn}
 						/>
 						<SessionsView
@@ -211,7 +222,7 @@ export function App({services, controller}: {services: AppServices; controller: 
 	return (
 		<Box flexDirection="column" width={columns} height={height}>
 			{manager.sessions.length > 0 && (
-				<TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} recorder={services.recorder} flash={flash} />
+				<TabBar manager={manager} width={columns} prefixPending={false} prefixLabel={services.prefixLabel} recorder={services.recorder} flash={flash} transfers={transfers} />
 			)}
 			<Box flexDirection="column" width={columns} flexGrow={1} alignItems="center" justifyContent="center">
 				<DialogView dialog={dialog} width={columns} />

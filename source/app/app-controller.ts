@@ -12,6 +12,7 @@ import {ForwardsFlow} from './flows/forwards-flow.js';
 import {PowerFlow} from './flows/power-flow.js';
 import {ProfileFlow} from './flows/profile-flow.js';
 import {SessionFlow} from './flows/session-flow.js';
+import {FilesFlow} from './flows/files-flow.js';
 import {CopyModeFlow} from './copy-mode/copy-mode-flow.js';
 import {MouseFlow} from './mouse/mouse-flow.js';
 import {TabHits} from './mouse/tab-hits.js';
@@ -33,6 +34,8 @@ export interface AppController {
 	power: PowerFlow;
 	/** The forwards view's toggle, add and delete (prefix F). */
 	forwards: ForwardsFlow;
+	/** The file view and the background transfers of every connection (prefix f, f in the browser). */
+	files: FilesFlow;
 	/** What clicks, drags and the wheel do (the input router hands it mouse reports when settings.json's "mouse" is on). */
 	mouse: MouseFlow;
 	/** Where the tab bar drew its tabs (the TabBar fills it in; the mouse reads it). */
@@ -105,7 +108,8 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		if (notice.tone === 'error') ui.setNotice(notice);
 	};
 	services.recorder.on('notice', onRecordingNotice);
-	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode, power}), onCommand);
+	const files = new FilesFlow(services.manager, ui, dialogs, vm => connect.connect(vm));
+	const dispatcher = new CommandDispatcher(keymap, appCommandTarget({services, ui, browser, dialogs, connect, profiles, sessions, copyMode, power, files}), onCommand);
 	if (services.startupNotices.length > 0) ui.setNotice({text: services.startupNotices.join(' '), tone: 'error'});
 	return {
 		ui,
@@ -119,6 +123,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		copyMode,
 		power,
 		forwards: new ForwardsFlow(services.profiles, ui, dialogs),
+		files,
 		mouse,
 		tabHits,
 		help: helpSections(keymap),
@@ -126,6 +131,7 @@ export function createAppController({services, ui, browser, keymap, prefixByte, 
 		dispose: () => {
 			services.recorder.off('notice', onRecordingNotice);
 			connect.dispose();
+			files.dispose();
 			if (services.prompter.target === dialogs.prompter) services.prompter.target = undefined;
 		},
 	};

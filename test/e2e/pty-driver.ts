@@ -21,7 +21,7 @@ export class VmuxPty {
 	private readonly proc: pty.IPty;
 	readonly exited: Promise<{exitCode: number; signal?: number}>;
 
-	constructor(args: string[], options: {cols?: number; rows?: number; configDir?: string; env?: Record<string, string>; nodeArgs?: string[]} = {}) {
+	constructor(args: string[], options: {cols?: number; rows?: number; configDir?: string; env?: Record<string, string>; nodeArgs?: string[]; cwd?: string} = {}) {
 		const cols = options.cols ?? 120;
 		const rows = options.rows ?? 40;
 		this.ownsConfigDir = !options.configDir;
@@ -34,7 +34,7 @@ export class VmuxPty {
 		delete env.NODE_ENV;
 		delete env.VITEST;
 		Object.assign(env, {TERM: 'xterm-256color', COLORTERM: 'truecolor', LANG: 'C.UTF-8'}, options.env);
-		this.proc = pty.spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, '--config-dir', this.configDir, ...args], {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env});
+		this.proc = pty.spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, '--config-dir', this.configDir, ...args], {name: 'xterm-256color', cols, rows, cwd: options.cwd ?? process.cwd(), env});
 		this.proc.onData(data => {
 			this.raw += data;
 			this.term.write(data);

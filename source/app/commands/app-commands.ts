@@ -8,6 +8,7 @@ import type {ProfileFlow} from '../flows/profile-flow.js';
 import type {PowerFlow} from '../flows/power-flow.js';
 import type {SessionFlow} from '../flows/session-flow.js';
 import type {CopyModeFlow} from '../copy-mode/copy-mode-flow.js';
+import type {FilesFlow} from '../flows/files-flow.js';
 import {offerSignIn} from '../flows/sign-in-flow.js';
 import type {BrowserModel} from '../views/browser/use-browser-state.js';
 import type {CommandTarget} from './dispatcher.js';
@@ -22,6 +23,7 @@ export interface AppCommandParts {
 	sessions: SessionFlow;
 	copyMode: CopyModeFlow;
 	power: PowerFlow;
+	files: FilesFlow;
 }
 
 /** Where the keyboard is, in the command table's terms. */
@@ -55,6 +57,7 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 		signIn: () => offerSignIn(services.signIn, ui, dialogs),
 		power: action => withVm(vm => parts.power.ask(vm, action))(),
 		portalLink: withVm(vm => parts.power.portalLink(vm)),
+		files: withVm(vm => void parts.files.openForVm(vm)),
 	};
 	return {
 		state: (): CommandState | undefined =>
@@ -73,6 +76,7 @@ export function appCommandTarget(parts: AppCommandParts): CommandTarget {
 			copyMode: parts.copyMode,
 			help: () => ui.showOverlay('help'),
 			recordings: () => ui.showOverlay('recordings'),
+			files: () => parts.files.openFocused(),
 			quit: () => parts.sessions.quit(() => services.quit()),
 		},
 	};

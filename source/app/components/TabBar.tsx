@@ -7,6 +7,7 @@ import type {BroadcastTargets} from '../../core/session/broadcast.js';
 import type {SessionManager} from '../../core/session/session-manager.js';
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {SessionRecorder} from '../../core/recording/session-recorder.js';
+import type {TransferSummary} from '../../core/files/file-sessions.js';
 import type {Notice} from '../focus/ui-state.js';
 
 /** The loud mark on a tab being recorded. */
@@ -126,9 +127,18 @@ export interface TabBarProps {
 	flash?: Notice;
 	/** Told where the tabs are drawn, at every render (the mouse's hit test). */
 	onLayout?: (tabs: readonly TabPosition[]) => void;
+	/** File transfers running in the background (the file view): a short indicator while any runs. */
+	transfers?: TransferSummary;
 }
 
-export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash, onLayout}: TabBarProps) {
+/** `⇅ 2 41%`: how many transfers run and how far they are, in a few cells. */
+export function transferIndicator(summary: TransferSummary | undefined): string {
+	if (!summary || summary.active === 0) return '';
+	const percent = summary.bytesTotal > 0 ? ` ${Math.floor((summary.bytesDone / summary.bytesTotal) * 100)}%` : '';
+	return ` ⇅ ${summary.active}${percent} ·`;
+}
+
+export function TabBar({manager, width, prefixPending, prefixLabel, recorder, flash, onLayout, transfers}: TabBarProps) {
 	const help = prefixPending ? ` ${prefixLabel} … ` : ` ${prefixLabel} ? help `;
 	const broadcast = manager.broadcastTargets();
 	// On a narrow bar the banner says only how many receive, so the focused tab still fits beside it.
@@ -140,7 +150,8 @@ export function TabBar({manager, width, prefixPending, prefixLabel, recorder, fl
 	const connection = manager.focused?.connection.state;
 	const login = connection?.kind === 'open' && connection.login ? ` ${displayText(loginText(connection.login))} ·` : '';
 	const bastion = manager.focused?.connection.spec.bastionRecords ? ' Bastion records ·' : '';
-	const status = flash ? ` ${displayText(flash.text).slice(0, Math.max(0, width - help.length - 30))} ·` : `${bastion}${login}`;
+	const moving = transferIndicator(transfers);
+	const status = flash ? ` ${displayText(flash.text).slice(0, Math.max(0, width - help.length - 30 - moving.length))} ·${moving}` : `${moving}${bastion}${login}`;
 	const right = status && width - status.length - help.length >= 40 ? `${status}${help}` : help;
 	// One tab per window: its name (or its active pane's VM), how many panes it holds, and the states of all of them.
 	const entries = manager.windows.map((window, index) => {

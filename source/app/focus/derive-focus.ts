@@ -3,7 +3,7 @@ import {broadcastTargets, type BroadcastTargets} from '../../core/session/broadc
 import type {ShellSession} from '../../core/session/shell-session.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 
-export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'copy-mode' | 'editor' | 'subscriptions' | 'doctor' | 'recordings' | 'forwards';
+export type View = 'browser' | 'sessions' | 'help' | 'picker' | 'copy-mode' | 'editor' | 'subscriptions' | 'doctor' | 'recordings' | 'forwards' | 'files';
 
 /** Everything that decides where keys go and what the pane shows. */
 export interface FocusInputs {

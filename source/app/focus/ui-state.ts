@@ -3,6 +3,7 @@ import type {VmRecord} from '../../core/inventory/model.js';
 import type {Profile} from '../../core/profiles/schema.js';
 import type {Dialog} from '../dialogs/dialog-types.js';
 import type {View} from './derive-focus.js';
+import type {FilesModel} from '../views/files/files-model.js';
 
 /** What the profile editor opens on. */
 export interface EditorTarget {
@@ -28,6 +29,8 @@ interface Snapshot {
 	doctorVm: VmRecord | undefined;
 	/** A short message the tab bar shows for a few seconds (recording started or stopped). */
 	flash: Notice | undefined;
+	/** The file view's model while the view is 'files'. */
+	files?: FilesModel | undefined;
 }
 
 /** How long a flash stays in the tab bar. */
@@ -86,6 +89,12 @@ export class UiState extends EventEmitter<{change: []}> {
 
 	openEditor(target: EditorTarget): void {
 		this.replace({...this.snapshot, view: 'editor', editor: target});
+	}
+
+	/** The file view of a session's connection (prefix f, or f in the browser). */
+	openFiles(model: FilesModel): void {
+		this.snapshot.files?.dispose();
+		this.replace({...this.snapshot, view: 'files', files: model});
 	}
 
 	openDoctor(vm: VmRecord): void {

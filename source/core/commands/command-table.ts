@@ -51,6 +51,8 @@ export interface BrowserCommands {
 	power(action: 'start' | 'deallocate' | 'restart'): void;
 	/** Shows the portal's Bastion page of the selected VM and copies its link. */
 	portalLink(): void;
+	/** Connects to the selected VM (when it has a profile) and opens its files. */
+	files(): void;
 }
 
 export interface SessionCommands {
@@ -123,6 +125,8 @@ export interface CommandContext {
 	help(): void;
 	/** The recordings view (list, delete). */
 	recordings(): void;
+	/** The file view of the focused session's connection (SFTP on the same connection). */
+	files(): void;
 	quit(): void;
 }
 
@@ -200,6 +204,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 	{name: 'portal-link', scope: 'browser', keys: ['B'], help: "copy the link to the VM's Bastion page in the Azure portal", when: vmSelected, run: ctx => ctx.browser.portalLink()},
 	{name: 'refresh', scope: 'browser', keys: ['r'], help: 'refresh the inventory', run: ctx => ctx.browser.refresh()},
 	{name: 'subscriptions', scope: 'browser', keys: ['s'], help: 'choose subscriptions', run: ctx => ctx.browser.chooseSubscriptions()},
+	{name: 'browse-files', scope: 'browser', keys: ['f'], help: 'connect, then open the file view (SFTP: upload, download)', when: vmSelected, run: ctx => ctx.browser.files()},
 	{name: 'sign-in', scope: 'browser', keys: ['L'], help: 'sign in to Azure with a device code', run: ctx => ctx.browser.signIn()},
 	{name: 'quit', scope: 'browser', keys: ['q'], help: 'quit (asks while sessions are live)', run: ctx => ctx.quit()},
 
@@ -264,6 +269,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 		help: 'port forwards: state, bytes; on/off, add, delete',
 		run: ctx => ctx.sessions.forwards(),
 	},
+	{name: 'files', scope: 'session', keys: ['prefix f'], help: 'file view on this connection: browse, upload, download (SFTP)', run: ctx => ctx.files()},
 	{name: 'record', scope: 'session', keys: ['prefix R'], help: 'start or stop recording the session (asciicast v2; ● REC in the tab bar)', run: ctx => ctx.sessions.toggleRecording()},
 	{name: 'send-prefix', scope: 'session', keys: ['prefix prefix'], help: 'send the prefix key itself to the session', run: ctx => ctx.sessions.sendPrefix()},
 

@@ -13,6 +13,9 @@ import {caKeyBlob, checkUserCertificate, isCertificateAlgorithm, type Certificat
 
 const {Server, utils} = ssh2;
 
+/** OpenSSH's SFTP server program (Debian/Ubuntu path; openssh-sftp-server). */
+export const SFTP_SERVER_PATH = '/usr/lib/openssh/sftp-server';
+
 /** The name prefix of the private temp home a server makes when it is given none. */
 const HOME_PREFIX = 'vmux-lab-home-';
 
@@ -83,7 +86,7 @@ export class LabSshServer extends EventEmitter {
 	readonly host: string;
 	port: number;
 	readonly connections: Array<{remotePort: number; at: number}> = [];
-	readonly sessions: Array<{connection: number; kind: 'shell' | 'exec'; command?: string; term?: string}> = [];
+	readonly sessions: Array<{connection: number; kind: 'shell' | 'exec' | 'sftp'; command?: string; term?: string}> = [];
 	readonly authAttempts: AuthAttempt[] = [];
 
 	private server: InstanceType<typeof Server> | undefined;
@@ -220,6 +223,14 @@ export class LabSshServer extends EventEmitter {
 					const stream = acceptShell();
 					this.sessions.push({connection: index, kind: 'shell', term: ptyInfo?.term});
 					term = this.spawnPty(stream, ['-i'], ptyInfo, env, username);
+				});
+				// SFTP as on a VM: OpenSSH's own sftp-server, run as this user in the VM's home (scp and vmux's files use it).
+				// (A 'subsystem' listener and no 'sftp' one: ssh2 then hands over the raw channel, not its own SFTP parser.)
+				session.on('subsystem', (acceptSubsystem, rejectSubsystem, info) => {
+					if (info.name !== 'sftp' || !existsSync(SFTP_SERVER_PATH)) return rejectSubsystem?.();
+					const stream = acceptSubsystem();
+					this.sessions.push({connection: index, kind: 'sftp'});
+					this.spawnSftpServer(stream, username);
 				});
 				session.on('exec', (acceptExec, _reject, info) => {
 					const stream = acceptExec();
@@ -367,6 +378,26 @@ export class LabSshServer extends EventEmitter {
 			if (this.ptys.has(term)) term.kill();
 		});
 		return term;
+	}
+
+	/**
+	 * The sftp subsystem: OpenSSH's sftp-server speaking the SFTP protocol on stdin/stdout, started in the
+	 * VM's home so relative paths and `.` resolve there as on a VM. Its stderr (logging) is dropped.
+	 */
+	private spawnSftpServer(stream: ServerChannel, username: string): void {
+		const child = spawnChild(SFTP_SERVER_PATH, ['-e', '-l', 'ERROR', '-d', this.home], {cwd: this.home, env: this.shellEnv(username, {}), stdio: ['pipe', 'pipe', 'ignore']});
+		// Not ended with stdout: the exit status must go out before the channel closes (scp checks it).
+		child.stdout.pipe(stream, {end: false});
+		stream.pipe(child.stdin);
+		child.stdin.on('error', () => {});
+		child.on('error', () => stream.close());
+		child.on('close', code => {
+			stream.exit(code ?? 1);
+			stream.end();
+		});
+		stream.on('close', () => {
+			if (child.exitCode === null) child.kill('SIGTERM');
+		});
 	}
 
 	private spawnPlain(stream: ServerChannel, command: string, env: Record<string, string>, username: string): void {

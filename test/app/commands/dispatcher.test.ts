@@ -46,6 +46,7 @@ function harness(overrides?: unknown) {
 				signIn: record('signIn'),
 				power: record('power'),
 				portalLink: record('portalLink'),
+				files: record('browserFiles'),
 			},
 			sessions: {
 				enter: () => {
@@ -87,6 +88,7 @@ function harness(overrides?: unknown) {
 			},
 			help: record('help'),
 			recordings: record('recordings'),
+			files: record('files'),
 			quit: () => {
 				app.ran.push('quit');
 				app.dialog = true;

@@ -153,6 +153,20 @@ describe('TabBar recording marks', () => {
 		expect(text.match(/REC/g)).toHaveLength(1);
 		expect(draw({text: 'Recording of app-01 stopped', tone: 'info'})).toMatch(/Recording of app-01 stopped · Ctrl-b \? help/);
 	});
+
+	it('shows running file transfers as ⇅ with their count and progress, also beside a flash', () => {
+		const manager = managerOf([{id: 's0', label: 'web-01', state: {kind: 'running'}, connection: {state: {kind: 'open', since: 0}, spec: {}}}], 0);
+		const draw = (transfers?: {active: number; bytesDone: number; bytesTotal: number}, flash?: {text: string; tone: 'info' | 'error'}) => {
+			const {lastFrame, unmount} = render(<TabBar manager={manager} width={120} prefixPending={false} prefixLabel="Ctrl-b" transfers={transfers} flash={flash} />);
+			const text = stripVTControlCharacters(lastFrame() ?? '');
+			unmount();
+			return text;
+		};
+		expect(draw({active: 2, bytesDone: 41, bytesTotal: 100})).toMatch(/ ⇅ 2 41% · Ctrl-b \? help/);
+		expect(draw({active: 0, bytesDone: 0, bytesTotal: 0})).not.toContain('⇅');
+		expect(draw({active: 1, bytesDone: 5, bytesTotal: 0})).toMatch(/ ⇅ 1 · Ctrl-b/);
+		expect(draw({active: 1, bytesDone: 50, bytesTotal: 100}, {text: 'Recording stopped', tone: 'info'})).toMatch(/Recording stopped · ⇅ 1 50% · Ctrl-b \? help/);
+	});
 });
 
 describe('TabBar while broadcasting', () => {
