@@ -48,6 +48,13 @@ export class ConnectFlow {
 		}
 		this.ui.setNotice(undefined);
 		if (outcome.kind === 'needs-profile') return this.openEditor({draftFrom: vm, connectAfterSave: vm});
+		if (outcome.kind === 'error' && outcome.repick) {
+			// The saved Bastion no longer serves the VM: the editor lists the ones that do, and connects once saved.
+			const profile = outcome.repick;
+			return this.dialogs.confirm({title: outcome.title, message: outcome.message, yesLabel: 'Edit the profile'}, () =>
+				this.openEditor({initial: profile, draftFrom: vm, connectAfterSave: vm}),
+			);
+		}
 		if (outcome.kind === 'error') return this.dialogs.error(outcome.title, outcome.message);
 		const {manager} = this.services;
 		// The pane to split may have closed while the user picked: a tab of its own then.

@@ -21,6 +21,7 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 	const publicIpsById = new Map(facts.publicIps.map(ip => [idKey(ip.id), ip]));
 	const subscriptionNames = new Map(facts.subscriptions.map(sub => [sub.id.toLowerCase(), sub.name]));
 	const matcher = new BastionMatcher(facts.bastions, facts.vnets);
+	const peeringsRead = new Set(facts.vnets.filter(vnet => vnet.peerings !== undefined).map(vnet => idKey(vnet.id)));
 
 	const vms = facts.vms.map((vm): VmRecord => {
 		const parsed = parseResourceId(vm.id);
@@ -41,8 +42,14 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 		if (addresses.privateIp) record.privateIp = addresses.privateIp;
 		if (addresses.publicIp) record.publicIp = addresses.publicIp;
 		if (addresses.vnetId) record.vnetId = addresses.vnetId;
-		const bastion = matcher.match(addresses.vnetIds);
-		if (bastion) record.bastion = bastion;
+		const {choices, secondary} = matcher.serving(addresses.vnetIds);
+		if (choices[0]) record.bastion = choices[0];
+		if (choices.length > 1) record.bastionChoices = choices;
+		if (addresses.vnetId && peeringsRead.has(idKey(addresses.vnetId))) record.bastionsComplete = true;
+		if (secondary) {
+			const privateIp = addresses.privateIpByVnet.get(idKey(secondary.vnetId));
+			record.secondaryNicBastion = {bastion: secondary.bastion, ...(privateIp ? {privateIp} : {})};
+		}
 		// A source that lists extensions separately knows every VM's set: none listed means none installed.
 		const extensions = vm.extensionTypes ?? (facts.extensionsByVm ? (facts.extensionsByVm.get(idKey(vm.id)) ?? []) : undefined);
 		if (extensions) record.extensions = [...extensions].sort();

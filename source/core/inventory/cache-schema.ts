@@ -46,6 +46,9 @@ const vm = z.object({
 	vnetId: z.string().optional(),
 	tags: z.record(z.string(), z.string()),
 	bastion: bastion.optional(),
+	bastionChoices: z.array(bastion).optional(),
+	secondaryNicBastion: z.object({bastion, privateIp: z.string().optional()}).optional(),
+	bastionsComplete: z.boolean().optional(),
 	extensions: z.array(z.string()).optional(),
 });
 

@@ -48,7 +48,23 @@ export interface VmRecord {
 	publicIp?: string;
 	vnetId?: string;
 	tags: Record<string, string>;
+	/** The Bastion vmux connects through by default: the first of `bastionChoices`. */
 	bastion?: BastionRef;
+	/**
+	 * Every Bastion that serves the VM's primary NIC, best first (native client support, then SKU, then its own VNet
+	 * over a peered one), when there is more than one: the profile editor lets the user pick another.
+	 */
+	bastionChoices?: BastionRef[];
+	/**
+	 * No Bastion serves the primary NIC, but one serves a secondary NIC's VNet: it could reach the VM only by that
+	 * NIC's address (an IP-based connection, where the Bastion allows it). The doctor offers it.
+	 */
+	secondaryNicBastion?: {bastion: BastionRef; privateIp?: string};
+	/**
+	 * True when the source read the peerings of the VM's (primary NIC's) VNet, so the Bastions above are all that can
+	 * serve it: a saved Bastion missing from them no longer serves the VM. Without it, a peered Bastion may be unseen.
+	 */
+	bastionsComplete?: boolean;
 	/** VM extension types installed (e.g. AADSSHLoginForLinux), when known. */
 	extensions?: string[];
 }

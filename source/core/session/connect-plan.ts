@@ -7,7 +7,11 @@ import type {BastionInfo, BastionTunnelTarget} from '../transport/bastion.js';
 import {DirectTransport} from '../transport/direct.js';
 import type {ConnectionSpec} from './types.js';
 
-export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string};
+/**
+ * `repick`: the profile's Bastion no longer serves the VM; editing the profile (which offers the Bastions that do)
+ * is the way out, so the UI offers it.
+ */
+export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string; repick?: boolean};
 
 export interface PlanContext {
 	/** Profiles by name, for jump hosts. */
@@ -61,6 +65,8 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	switch (profile.transport.kind) {
 		case 'bastion': {
 			const transport = profile.transport;
+			const gone = vm && profile.target.kind === 'azure-vm' ? bastionNoLongerServes(transport, vm) : undefined;
+			if (gone) return {ok: false, title: `Cannot connect to ${label}`, message: gone, repick: true};
 			// The inventory's view of the Bastion is fresher than the profile's "last seen" copy.
 			const seen = vm?.bastion && vm.bastion.id.toLowerCase() === transport.bastionId.toLowerCase() ? vm.bastion : undefined;
 			const dnsName = seen?.dnsName ?? transport.dnsName;
@@ -92,6 +98,25 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 			return {ok: true, spec: spec(host, new DirectTransport(address.host, address.port))};
 		}
 	}
+}
+
+/**
+ * Why the profile's Bastion cannot reach the VM any more, when the inventory (fresh from Azure) lists the Bastions
+ * that serve it and this one is not among them: its peering was deleted or disconnected, or it was removed or moved.
+ * Trying it would end in a 403 from the Bastion that reads like a missing role.
+ */
+function bastionNoLongerServes(transport: Extract<Profile['transport'], {kind: 'bastion'}>, vm: VmRecord): string | undefined {
+	// Only the inventory's full word counts: a VNet whose peerings it could not read may have a peered Bastion it never saw.
+	if (!vm.bastionsComplete) return undefined;
+	const serving = vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : []);
+	if (serving.some(bastion => bastion.id.toLowerCase() === transport.bastionId.toLowerCase())) return undefined;
+	const now =
+		serving.length > 0
+			? `It is served by ${serving.map(bastion => `${bastion.name} (${bastion.sku})`).join(', ')}: edit the profile (e) and pick ${serving.length > 1 ? 'one of them' : 'it'}.`
+			: vm.secondaryNicBastion
+				? `No Bastion serves its primary network interface's virtual network now; ${vm.secondaryNicBastion.bastion.name} reaches it only by IP address (vmux doctor explains).`
+				: 'No Bastion serves its virtual network now: edit the profile (e) to use a direct or jump transport, or deploy or peer a Bastion (vmux doctor explains).';
+	return `Bastion ${transport.bastionName}, which this profile goes through, no longer serves ${vm.name}: it is neither in the VM's virtual network nor in one peered with it and Connected (the peering was deleted or disconnected, or the Bastion was removed). ${now}`;
 }
 
 /**

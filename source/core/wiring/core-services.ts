@@ -33,7 +33,8 @@ import {forwardingPrompter} from './forwarding-prompter.js';
 
 export type ConnectOutcome =
 	| {kind: 'spec'; spec: ConnectionSpec}
-	| {kind: 'error'; title: string; message: string}
+	/** `repick`: the profile whose Bastion no longer serves the VM; editing it offers the Bastions that do. */
+	| {kind: 'error'; title: string; message: string; repick?: Profile}
 	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
 	| {kind: 'needs-profile'};
 
@@ -266,7 +267,8 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 				bastionTransport: azure.bastionTransport,
 				currentPowerState,
 			});
-			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message};
+			if (plan.ok) return {kind: 'spec', spec: plan.spec};
+			return {kind: 'error', title: plan.title, message: plan.message, ...(plan.repick ? {repick: profile} : {})};
 		},
 	};
 	return {

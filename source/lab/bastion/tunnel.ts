@@ -278,7 +278,8 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 	};
 
 	const checkVmServed = (vm: VmRecord, bastion: BastionRef) => {
-		if (!vm.bastion || !sameId(vm.bastion.id, bastion.id)) {
+		// Any Bastion that reaches the VM's primary NIC will do (its VNet, or a Connected peering), not only the preferred one.
+		if (!(vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : [])).some(serving => sameId(serving.id, bastion.id))) {
 			throw new HttpError(403, `Virtual machine '${vm.name}' is not reachable from Bastion Host '${bastion.name}'.`);
 		}
 		if (vm.powerState !== 'running') {
@@ -365,7 +366,12 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 				}
 				if (!bastion.flags.enableIpConnect) throw new HttpError(403, IP_CONNECT_DISABLED_MESSAGE);
 				if (port !== 22 && port !== 3389) throw new HttpError(403, IP_CONNECT_PORTS_MESSAGE);
-				const vm = options.vms.find(v => v.privateIp === hostname && v.bastion && sameId(v.bastion.id, bastion.id));
+				// An address is reachable from the Bastions of its NIC's VNet: the primary NIC's, or a secondary NIC's.
+				const vm = options.vms.find(
+					v =>
+						(v.privateIp === hostname && (v.bastionChoices ?? (v.bastion ? [v.bastion] : [])).some(serving => sameId(serving.id, bastion.id))) ||
+						(v.secondaryNicBastion?.privateIp === hostname && sameId(v.secondaryNicBastion.bastion.id, bastion.id)),
+				);
 				if (!vm) throw new HttpError(403, `${hostname} is not reachable from Bastion Host '${bastion.name}'.`);
 				vmId = vm.id;
 				target = {host: hostname, port};
