@@ -1,10 +1,11 @@
 import {powerCodeFromStatuses, powerStateFromCode} from '../inventory/facts.js';
+import {shellCommand} from '../text/shell-command.js';
 import {check, type DoctorCheck} from './types.js';
 import type {FoundVm} from './vm.js';
 
 /** Check 7: the VM is running (from the instance view read with the VM). */
 export function checkPower(vm: FoundVm): DoctorCheck {
-	const start = `az vm start -g ${vm.resourceGroup} -n ${vm.name}`;
+	const start = shellCommand('az', 'vm', 'start', '-g', vm.resourceGroup, '-n', vm.name);
 	const state = powerStateFromCode(powerCodeFromStatuses(vm.model.instanceView?.statuses));
 	switch (state) {
 		case 'running':
@@ -19,6 +20,6 @@ export function checkPower(vm: FoundVm): DoctorCheck {
 		case 'deallocating':
 			return check('power', 'fail', `${vm.name} is ${state}.`, {fix: `Wait until it has stopped, then start it: ${start}`});
 		default:
-			return check('power', 'warn', `Azure did not report a power state for ${vm.name}.`, {fix: `Look at the VM in the Azure portal, or run: az vm get-instance-view -g ${vm.resourceGroup} -n ${vm.name}`});
+			return check('power', 'warn', `Azure did not report a power state for ${vm.name}.`, {fix: `Look at the VM in the Azure portal, or run: ${shellCommand('az', 'vm', 'get-instance-view', '-g', vm.resourceGroup, '-n', vm.name)}`});
 	}
 }

@@ -1,4 +1,5 @@
 import type {EntraVm} from '../entra/vm-requirements.js';
+import {shellCommand} from '../text/shell-command.js';
 import type {PowerState, VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
@@ -158,7 +159,7 @@ function entraVmOf(profile: Profile, vm: VmRecord | undefined): EntraVm {
 }
 
 function stoppedMessage(vm: VmRecord): string {
-	return `${vm.name} is ${vm.powerState}. Start it first (az vm start -g ${vm.resourceGroup} -n ${vm.name}, or the portal), then connect.`;
+	return `${vm.name} is ${vm.powerState}. Start it first (${shellCommand('az', 'vm', 'start', '-g', vm.resourceGroup, '-n', vm.name)}, or the portal), then connect.`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type {BastionSku} from '../inventory/model.js';
 import {usesDataPod} from '../profiles/sku.js';
 import type {Transport} from '../session/types.js';
 import {VMUX_USER_AGENT} from '../version.js';
+import {bastionRefusalHint} from './bastion-refusal.js';
 import {tunnelStream} from './tunnel-stream.js';
 import {hintKeys} from '../commands/hint-keys.js';
 
@@ -239,10 +240,7 @@ export class BastionTransport implements Transport {
 			message = response.body.trim().slice(0, 300);
 		}
 		const said = message ? `: ${message.replace(/\s+$/, '')}` : '';
-		const hint =
-			response.status === 401 || response.status === 403
-				? ' Check that your Azure sign-in is current and that you have the Reader role on the VM, its NIC and the Bastion.'
-				: '';
+		const hint = bastionRefusalHint(response.status, message, bastion.name);
 		return new BastionError(`Bastion ${bastion.name} refused to ${doing} (HTTP ${response.status})${said}${/[.!?]$/.test(said) ? '' : '.'}${hint}`, response.status);
 	}
 
