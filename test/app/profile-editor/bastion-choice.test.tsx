@@ -45,7 +45,9 @@ function open(draftFrom: VmRecord, initial?: Profile) {
 			height={40}
 			draftFrom={draftFrom}
 			{...(initial ? {initial} : {})}
-			onSave={profile => saved.push(profile)}
+			onSave={profile => {
+				saved.push(profile);
+			}}
 			onCancel={() => {}}
 		/>,
 	);

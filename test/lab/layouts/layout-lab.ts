@@ -21,12 +21,18 @@ import {DEMO_TOPOLOGY_PATH, parseTopology, type Topology} from '../../../source/
 
 export type RawResource = {id: string; name: string; type: string; sku?: {name: string}; properties?: Record<string, unknown>; [key: string]: unknown};
 
-/** The demo topology's JSON with `edit` applied to its resources. */
+/** The demo topology's JSON with `edit` applied to its resources (what a --lab-topology file holds). */
 // biome-ignore lint/suspicious/noConfusingVoidType: an edit either returns new resources or changes them in place.
-export function layout(label: string, edit: (resources: RawResource[]) => RawResource[] | void): Topology {
+export function layoutJson(edit: (resources: RawResource[]) => RawResource[] | void): {resources: RawResource[]} {
 	const json = JSON.parse(readFileSync(DEMO_TOPOLOGY_PATH, 'utf8')) as {resources: RawResource[]};
 	json.resources = edit(json.resources) ?? json.resources;
-	return parseTopology(json, label);
+	return json;
+}
+
+/** The demo topology with `edit` applied to its resources, checked as the lab checks a topology file. */
+// biome-ignore lint/suspicious/noConfusingVoidType: as above.
+export function layout(label: string, edit: (resources: RawResource[]) => RawResource[] | void): Topology {
+	return parseTopology(layoutJson(edit), label);
 }
 
 export function named(resources: RawResource[], name: string): RawResource {

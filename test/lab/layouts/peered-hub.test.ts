@@ -1,5 +1,10 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {bastionProfile, layout, named, peering, startLayoutLab, type LayoutLab} from './layout-lab.js';
+import {parseTopology} from '../../../source/lab/topology/index.js';
+import {bastionProfile, layoutJson, named, peering, startLayoutLab, type LayoutLab} from './layout-lab.js';
 
 /**
  * Issue 14, "Which Bastion serves a VM": legacy-01's VNet has its own Basic Bastion (portal only) and is peered,
@@ -8,12 +13,13 @@ import {bastionProfile, layout, named, peering, startLayoutLab, type LayoutLab} 
  * peering is Disconnected, a profile saved through the hub says so instead of trying it.
  */
 
-const peeredWithHub = (state: string) =>
-	layout(`legacy spoke peered with the app hub (${state})`, resources => {
+const peeredWithHubJson = (state: string) =>
+	layoutJson(resources => {
 		const spoke = named(resources, 'vnet-prod-legacy');
 		const hub = named(resources, 'vnet-prod-app');
 		return [...resources, peering(spoke, hub, state), peering(hub, spoke, state)];
 	});
+const peeredWithHub = (state: string) => parseTopology(peeredWithHubJson(state), `legacy spoke peered with the app hub (${state})`);
 
 describe('a spoke with its own Basic Bastion, peered with a hub whose Premium Bastion has native client support', () => {
 	let lab: LayoutLab;
@@ -81,4 +87,32 @@ describe('the same profile once the peering is Disconnected', () => {
 		const report = await lab.doctor('legacy-01');
 		expect(report.checks.find(check => check.id === 'vnet')).toMatchObject({status: 'fail'});
 	}, 60_000);
+});
+
+describe('vmux doctor --demo --lab-topology', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'vmux-doctor-topology-'));
+	afterAll(() => rmSync(dir, {recursive: true, force: true}));
+	const run = (args: string[]) => spawnSync(process.execPath, [resolve('dist/cli.js'), ...args], {encoding: 'utf8', timeout: 90_000, env: {...process.env, NO_COLOR: '1'}});
+
+	test('checks the world the file describes, as the app serves it (here: the hub’s Bastion, across the peering)', () => {
+		const file = join(dir, 'peered.json');
+		writeFileSync(file, JSON.stringify(peeredWithHubJson('Connected')));
+		const result = run(['doctor', 'legacy-01', '--demo', '--lab-topology', file, '--config-dir', join(dir, 'config')]);
+		expect(result.stdout).toMatch(/Found bas-prem \(Premium\).*peered virtual network 'vnet-prod-app'/);
+		expect(result.stdout).toContain('No check failed');
+		// The built-in world has no such peering: only the Basic one is found there.
+		const builtIn = run(['doctor', 'legacy-01', '--demo', '--config-dir', join(dir, 'config2')]);
+		expect(builtIn.stdout).not.toMatch(/bas-prem/);
+	}, 120_000);
+
+	test('a bad file is named with the problem, exit 1; without --demo the option is refused, exit 2', () => {
+		const bad = join(dir, 'bad.json');
+		writeFileSync(bad, '{"resources": 3}');
+		const result = run(['doctor', 'legacy-01', '--demo', '--lab-topology', bad, '--config-dir', join(dir, 'config3')]);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(`Lab topology ${bad} is not valid`);
+		const noDemo = run(['doctor', 'legacy-01', '--lab-topology', bad, '--config-dir', join(dir, 'config4')]);
+		expect(noDemo.status).toBe(2);
+		expect(noDemo.stderr).toMatch(/--lab-topology .* add --demo/);
+	}, 120_000);
 });
