@@ -84,7 +84,7 @@ async function readProfileBastion(ctx: DoctorContext, input: BastionInput, basti
 		vnetIds: facts.vnetIds,
 		...viaOf(facts, input),
 	};
-	return {check: check('bastion', 'pass', `Read ${describe(ctx, bastion)}${relation(bastion)}.`), outcome: {kind: 'found', bastion}};
+	return {check: foundCheck(`Read ${describe(ctx, bastion)}${relation(bastion)}.`, bastion), outcome: {kind: 'found', bastion}};
 }
 
 async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check: DoctorCheck; outcome: BastionOutcome}> {
@@ -123,7 +123,7 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 			vnetIds: facts.vnetIds,
 			via: ref.via,
 		};
-		return {check: check('bastion', 'pass', `Found ${describe(ctx, bastion)}${relation(bastion)}.`), outcome: {kind: 'found', bastion}};
+		return {check: foundCheck(`Found ${describe(ctx, bastion)}${relation(bastion)}.`, bastion), outcome: {kind: 'found', bastion}};
 	}
 
 	const vmVnet = vnetName(input.network.vnetId);
@@ -162,6 +162,18 @@ function secondaryNicCheck(ctx: DoctorContext, input: BastionInput, vmVnet: stri
 		? `Connect by IP address through ${bastion.name}: in vmux press n for a new profile with Target "Host or IP address" ${address ?? "(the secondary NIC's address)"} and Transport Bastion ${bastion.name} (an IP-based connection). Or deploy a Bastion in '${vmVnet}'.`
 		: `${bastion.name} could reach${at} only by an IP-based connection, which needs the Standard or Premium SKU with IP-based connection and native client support enabled (az network bastion update --enable-ip-connect true --enable-tunneling true). Or deploy a Bastion in '${vmVnet}', or use a direct or jump transport.`;
 	return check('bastion', 'fail', message, {fix});
+}
+
+/** A Bastion found: a pass, unless it is private-only, which vmux reaches only from a network connected to its VNet. */
+function foundCheck(detail: string, bastion: FoundBastion): DoctorCheck {
+	if (!bastion.flags.enablePrivateOnlyBastion) return check('bastion', 'pass', detail);
+	const vnets = bastion.vnetIds.map(id => `'${vnetName(id)}'`).join(', ') || 'its virtual network';
+	return check(
+		'bastion',
+		'warn',
+		`${detail} It is a private-only Bastion (no public IP): it is reachable only from a network connected to ${vnets} — through a VPN or ExpressRoute gateway, or a peered network — so connecting from anywhere else fails.`,
+		{fix: `Run vmux on a machine in a network connected to ${vnets}, or connect through a jump host inside it.`},
+	);
 }
 
 /** Same VNet, or a `Connected` peering from the VM's VNet (the only side the doctor reads). */

@@ -1,3 +1,4 @@
+import {WINDOWS_SSH_NOTE} from '../entra/entra-support.js';
 import type {VirtualMachine} from '@azure/arm-compute';
 import type {AzureProblem} from '../azure/errors.js';
 import {idKey, parseResourceId} from '../azure/resource-id.js';
@@ -125,6 +126,9 @@ async function readVm(ctx: DoctorContext, vmId: string, profile: Profile | undef
 			}),
 			vm,
 		};
+	}
+	if (/^windows$/i.test(model.storageProfile?.osDisk?.osType ?? '')) {
+		return {check: check('vm', 'warn', `${detail} ${vm.name} runs Windows.`, {fix: WINDOWS_SSH_NOTE}), vm};
 	}
 	return {check: check('vm', 'pass', detail), vm};
 }

@@ -8,6 +8,8 @@ export interface VmAddresses {
 	vnetId?: string;
 	/** Every VNet the VM has an address in, that one first, then the other NICs' (only the first decides its Bastion). */
 	vnetIds: string[];
+	/** The primary NIC's primary configuration exists but has no private address yet (allocation pending). */
+	privateIpPending?: boolean;
 	/** The first private address the VM has in each of `vnetIds` (by `idKey`), for an IP-based connection to it. */
 	privateIpByVnet: Map<string, string>;
 }
@@ -35,6 +37,7 @@ export function vmAddresses(
 	const primaryConfig = configs[0];
 	const result: VmAddresses = {vnetIds: [], privateIpByVnet: new Map()};
 	if (primaryConfig?.privateIp) result.privateIp = stripPrefixLength(primaryConfig.privateIp);
+	else if (primaryConfig) result.privateIpPending = true;
 	if (primaryConfig?.subnetId) result.vnetId = vnetIdFromSubnetId(primaryConfig.subnetId);
 	const seen = new Set<string>();
 	for (const {nic} of ordered) {

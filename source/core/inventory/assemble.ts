@@ -40,6 +40,7 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 		if (vm.size) record.size = vm.size;
 		if (vm.osType) record.osType = vm.osType;
 		if (addresses.privateIp) record.privateIp = addresses.privateIp;
+		if (addresses.privateIpPending) record.privateIpPending = true;
 		if (addresses.publicIp) record.publicIp = addresses.publicIp;
 		if (addresses.vnetId) record.vnetId = addresses.vnetId;
 		const {choices, secondary} = matcher.serving(addresses.vnetIds);

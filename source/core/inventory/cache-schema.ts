@@ -49,6 +49,7 @@ const vm = z.object({
 	bastionChoices: z.array(bastion).optional(),
 	secondaryNicBastion: z.object({bastion, privateIp: z.string().optional()}).optional(),
 	bastionsComplete: z.boolean().optional(),
+	privateIpPending: z.boolean().optional(),
 	extensions: z.array(z.string()).optional(),
 });
 

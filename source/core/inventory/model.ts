@@ -65,6 +65,11 @@ export interface VmRecord {
 	 * serve it: a saved Bastion missing from them no longer serves the VM. Without it, a peered Bastion may be unseen.
 	 */
 	bastionsComplete?: boolean;
+	/**
+	 * The primary NIC was read and has no private address yet (Azure has not allocated one): nothing can reach the VM
+	 * until it has, so connecting refuses with that reason instead of failing inside the tunnel.
+	 */
+	privateIpPending?: boolean;
 	/** VM extension types installed (e.g. AADSSHLoginForLinux), when known. */
 	extensions?: string[];
 }

@@ -1,5 +1,6 @@
 import type {EntraVm} from '../entra/vm-requirements.js';
 import {shellCommand} from '../text/shell-command.js';
+import {entraLoginRefusal} from '../entra/entra-support.js';
 import type {PowerState, VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
@@ -43,6 +44,10 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	const vm = listed && (await withCurrentPowerState(listed, context.currentPowerState));
 	const notRunning = vm && notRunningMessage(vm);
 	if (notRunning) return refuse(notRunning);
+	const pending = vm && profile.target.kind === 'azure-vm' ? noAddressYet(vm) : undefined;
+	if (pending) return refuse(pending);
+	const entra = entraLoginRefusal(profile, vm);
+	if (entra) return refuse(entra);
 	const blocking = blockingProblems(checkProfileAgainstSku(profile, {via: vm?.bastion?.via}));
 	if (blocking.length > 0) return refuse(blocking.map(p => p.message).join(' '));
 
@@ -73,7 +78,8 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 			const dnsName = seen?.dnsName ?? transport.dnsName;
 			if (!dnsName) return refuse(`vmux does not know the address of Bastion ${transport.bastionName} yet. Refresh the list (r) so it is read from Azure, then connect again.`);
 			if (!context.bastionTransport) return refuse(`Connecting through Bastion ${transport.bastionName} needs an Azure sign-in: run \`az login\`, or press L in the browser to sign in with a device code.`);
-			const bastion: BastionInfo = {id: transport.bastionId, name: transport.bastionName, sku: seen?.sku ?? transport.sku, dnsName};
+			const privateOnly = (seen?.flags ?? transport.flags).enablePrivateOnlyBastion;
+			const bastion: BastionInfo = {id: transport.bastionId, name: transport.bastionName, sku: seen?.sku ?? transport.sku, dnsName, ...(privateOnly ? {privateOnly} : {})};
 			if (profile.target.kind === 'host') {
 				const ip = profile.target.host;
 				return {ok: true, spec: spec(ip, context.bastionTransport(bastion, {resourceId: ipConnectResourceId(transport.bastionId, ip), hostname: ip, port: profile.port}))};
@@ -162,6 +168,12 @@ function stoppedMessage(vm: VmRecord): string {
 	return `${vm.name} is ${vm.powerState}. Start it first (${shellCommand('az', 'vm', 'start', '-g', vm.resourceGroup, '-n', vm.name)}, or the portal), then connect.`;
 }
 
+/** Why nothing can reach the VM yet: its NIC has no private address (allocation pending), or undefined. */
+function noAddressYet(vm: VmRecord): string | undefined {
+	if (!vm.privateIpPending || vm.privateIp) return undefined;
+	return `${vm.name} has no private IP address yet: Azure has not allocated one to its network interface (the allocation is pending), so no Bastion or jump host can reach it. Refresh the list (r) in a moment, or restart the VM; vmux doctor ${vm.name} shows its NIC.`;
+}
+
 /**
  * Why a VM without a profile cannot be connected to, before opening the editor: a stopped VM, or a VM
  * whose only Bastion is Basic (portal-only) with no address for a direct or jump transport.
@@ -169,6 +181,8 @@ function stoppedMessage(vm: VmRecord): string {
 export function refuseBeforeProfile(vm: VmRecord): string | undefined {
 	const notRunning = notRunningMessage(vm);
 	if (notRunning) return notRunning;
+	const pending = noAddressYet(vm);
+	if (pending) return pending;
 	if (vm.bastion?.sku === 'Basic') {
 		return (
 			`${vm.name} is served by Bastion ${vm.bastion.name} on the Basic SKU, which only offers the portal's browser sessions. ` +

@@ -35,6 +35,8 @@ export interface BastionInfo {
 	sku: BastionSku;
 	/** `bst-<guid>.bastion.azure.com`: where `/api/*` and the WebSocket live. */
 	dnsName: string;
+	/** `enablePrivateOnlyBastion`: no public IP, reachable only from a network connected to its VNet. */
+	privateOnly?: boolean;
 }
 
 /** Where a Bastion host name is reached, and how: directly or through the proxy the environment names. */
@@ -212,7 +214,7 @@ export class BastionTransport implements Transport {
 			});
 			socket.once('error', error => {
 				done();
-				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`));
+				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}${privateOnlyNote(bastion)}`));
 			});
 		});
 	}
@@ -280,10 +282,16 @@ export class BastionTransport implements Transport {
 				if (connect.statusCode !== 200) proxyRefused = connect.statusCode ?? 0;
 			});
 			request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
-			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`)));
+			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}${privateOnlyNote(this.options.bastion)}`)));
 			request.end(body);
 		});
 	}
+}
+
+/** Why a private-only Bastion cannot be reached from here, appended to a network failure. */
+export function privateOnlyNote(bastion: Pick<BastionInfo, 'name' | 'privateOnly'>): string {
+	if (!bastion.privateOnly) return '';
+	return ` ${bastion.name} is a private-only Bastion (no public IP): it is reachable only from a network connected to its virtual network (a VPN or ExpressRoute gateway, or a peered network). Connect from such a network, or through a jump host inside it.`;
 }
 
 function via(endpoint: BastionEndpoint): string {

@@ -204,10 +204,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 	let tunnelSeq = 0;
 	let upgradeFailures: {remaining: number; status: number} | undefined;
 
-	for (const vm of options.vms) {
-		vmsById.set(idKey(vm.id), vm);
-		const bastion = vm.bastion;
-		if (!bastion?.dnsName) continue;
+	for (const vm of options.vms) vmsById.set(idKey(vm.id), vm);
+	// Every Bastion that serves some VM answers on its host, not only each VM's preferred one.
+	const serving = options.vms.flatMap(vm => [...(vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : [])), ...(vm.secondaryNicBastion ? [vm.secondaryNicBastion.bastion] : [])]);
+	for (const bastion of serving) {
+		if (!bastion.dnsName) continue;
 		for (const host of new Set([labBastionHost(bastion.dnsName), labBastionTlsHost(bastion.dnsName), bastion.dnsName.toLowerCase()])) {
 			const existing = hosts.get(host);
 			if (!existing) {
@@ -430,6 +431,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 			reply(req, res, ctx, 404, {message: `Unknown host ${ctx.host}.`});
 			return;
 		}
+		if (unreachableFromHere(entry)) {
+			req.socket.destroy();
+			record(req, ctx, 0, 'private-only Bastion: not reachable from outside its network', false);
+			return;
+		}
 		const path = ctx.url.pathname;
 		try {
 			if (path === '/api/connection') {
@@ -451,6 +457,13 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		}
 	});
 
+	/**
+	 * A private-only Bastion (`enablePrivateOnlyBastion`, no public IP) answers only on its private address, from a
+	 * network connected to its VNet. vmux (and the tests) run outside any such network: the connection goes nowhere, so
+	 * the lab drops it without an answer, as an unroutable private address would.
+	 */
+	const unreachableFromHere = (entry: HostEntry) => entry.shared.every(bastion => bastion.flags.enablePrivateOnlyBastion);
+
 	const refuseUpgrade = (req: IncomingMessage, socket: Duplex, ctx: LabRequestContext, status: number, message: string) => {
 		const body = JSON.stringify({message});
 		socket.end(
@@ -463,6 +476,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		const entry = hosts.get(ctx.host);
 		if (!entry) {
 			refuseUpgrade(req, socket, ctx, 404, `Unknown host ${ctx.host}.`);
+			return;
+		}
+		if (unreachableFromHere(entry)) {
+			socket.destroy();
+			record(req, ctx, 0, 'private-only Bastion: not reachable from outside its network', true);
 			return;
 		}
 		const path = ctx.url.pathname;

@@ -19,7 +19,8 @@ export function listedAddress(vm: VmRecord): string | undefined {
 }
 
 export const COLUMNS: Column[] = [
-	{key: 'name', title: 'NAME', width: 14, value: vm => vm.name},
+	// Windows is named: SSH to it needs the OpenSSH Server, and Entra ID login is Linux-only.
+	{key: 'name', title: 'NAME', width: 14, value: vm => (vm.osType === 'Windows' ? `${vm.name} · Windows` : vm.name)},
 	{key: 'state', title: 'STATE', width: 13, value: vm => (vm.powerState === 'unknown' ? '—' : vm.powerState)},
 	{key: 'rg', title: 'RESOURCE GROUP', width: 15, value: vm => vm.resourceGroup},
 	{key: 'sub', title: 'SUBSCRIPTION', width: 14, value: vm => vm.subscriptionName},

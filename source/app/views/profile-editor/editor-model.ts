@@ -3,6 +3,7 @@
  * authentication type; what each field's problem is; how the form becomes a Profile; and the pure reducer
  * the state hook runs. No React here, so the rules are readable (and testable) on their own.
  */
+import {entraLoginRefusal} from '../../../core/entra/entra-support.js';
 import {homedir} from 'node:os';
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
@@ -82,6 +83,8 @@ export interface FormContext {
 	 * NIC's VNet, which can reach the VM only by that address (an IP-based connection).
 	 */
 	bastions: BastionChoice[];
+	/** The VM's OS, when the inventory said (Entra ID login is Linux-only). */
+	vmOsType?: 'Linux' | 'Windows';
 	options: Profile['options'];
 	/** The profile's name before editing; undefined for a new profile. */
 	originalName?: string;
@@ -157,6 +160,7 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
 	return {
 		vm,
 		bastions: bastionChoices(initial, draftVm),
+		...(draftVm?.osType ? {vmOsType: draftVm.osType} : {}),
 		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
 		originalName,
 		takenNames: existingNames.filter(name => name !== originalName),
@@ -225,7 +229,7 @@ export function initialValues({initial, draftFrom}: ContextInput, context: FormC
 			values.host = bastion.ipOnly.address;
 		}
 		// The portal makes Entra ID the default when the VM has the login extension (seed: Entra ID authentication).
-		if (draftFrom.extensions?.includes('AADSSHLoginForLinux')) values.authType = 'entra';
+		if (draftFrom.extensions?.includes('AADSSHLoginForLinux') && draftFrom.osType !== 'Windows') values.authType = 'entra';
 	}
 	return values;
 }
@@ -274,9 +278,10 @@ export function portLock(values: FormValues, context: FormContext): string | und
 	return lockedPortLabel(bastion.transport.sku) ?? (isBastionIpConnect(values) ? IP_CONNECT_LOCKED_LABEL : undefined);
 }
 
-export function authOptions(values: FormValues): readonly AuthType[] {
-	// Like the portal, offer Entra ID only where it can work: not over an IP-based Bastion connection.
-	return isBastionIpConnect(values) ? AUTH_TYPES.filter(type => type !== 'entra') : AUTH_TYPES;
+export function authOptions(values: FormValues, context?: Pick<FormContext, 'vmOsType'>): readonly AuthType[] {
+	// Like the portal, offer Entra ID only where it can work: not over an IP-based Bastion connection, not on Windows.
+	const noEntra = isBastionIpConnect(values) || (values.targetKind === 'azure-vm' && context?.vmOsType === 'Windows');
+	return noEntra ? AUTH_TYPES.filter(type => type !== 'entra') : AUTH_TYPES;
 }
 
 export function transportOptions(context: FormContext): readonly TransportKind[] {
@@ -332,7 +337,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	const lock = portLock(values, context);
 	fields.push(lock ? {id: 'port', kind: 'locked', label: 'Connection', text: lock} : {id: 'port', kind: 'text', label: 'Port'});
 
-	const auths = authOptions(values);
+	const auths = authOptions(values, context);
 	fields.push({
 		id: 'authType',
 		kind: 'choice',
@@ -522,6 +527,8 @@ export function buildProfile(values: FormValues, context: FormContext, checkKey 
 		...skuProblems(values, context)
 			.filter(problem => problem.severity === 'error')
 			.map(problem => problem.message),
+		// The connect plan's own rule (core/entra/entra-support): a profile it would refuse is not saved.
+		values.targetKind === 'azure-vm' && context.vm ? entraLoginRefusal({auth: {type: values.authType} as Profile['auth']}, {name: context.vm.vmName, osType: context.vmOsType}) : undefined,
 	].filter((problem): problem is string => problem !== undefined);
 	if (problems.length > 0) return {ok: false, problems};
 	const parsed = ProfileSchema.safeParse(toProfileInput(values, context));
