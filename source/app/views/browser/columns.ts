@@ -25,7 +25,7 @@ export const COLUMNS: Column[] = [
 	{key: 'rg', title: 'RESOURCE GROUP', width: 15, value: vm => vm.resourceGroup},
 	{key: 'sub', title: 'SUBSCRIPTION', width: 14, value: vm => vm.subscriptionName},
 	{key: 'ip', title: 'IP', width: 15, value: vm => listedAddress(vm) ?? ''},
-	{key: 'bastion', title: 'BASTION', width: 20, value: bastionCell},
+	{key: 'bastion', title: 'BASTION', width: 24, value: bastionCell},
 	{key: 'profile', title: 'PROFILE', width: 7, value: (_vm, hasProfile) => (hasProfile ? '✓' : '')},
 ];
 
