@@ -2,10 +2,20 @@ import {idKey, parseResourceId} from '../azure/resource-id.js';
 import {vmAddresses} from './addresses.js';
 import {BastionMatcher} from './bastion-match.js';
 import {powerStateFromCode, type BastionFacts, type NicFacts, type PublicIpFacts, type VmFacts, type VnetFacts} from './facts.js';
-import type {Inventory, VmRecord} from './model.js';
+import type {Inventory, SubscriptionState, VmRecord} from './model.js';
+
+/** A subscription state worth carrying on each VM (anything but Enabled), as vmux knows the names. */
+export function subscriptionState(state: string | undefined): SubscriptionState | undefined {
+	const known: readonly SubscriptionState[] = ['Enabled', 'Warned', 'PastDue', 'Disabled'];
+	return known.find(candidate => candidate.toLowerCase() === state?.toLowerCase());
+}
+
+function notEnabled(state: SubscriptionState | undefined): {subscriptionState?: Exclude<SubscriptionState, 'Enabled'>} {
+	return state && state !== 'Enabled' ? {subscriptionState: state} : {};
+}
 
 export interface InventoryFacts {
-	subscriptions: Array<{id: string; name: string; tenantId?: string}>;
+	subscriptions: Array<{id: string; name: string; tenantId?: string; state?: SubscriptionState}>;
 	vms: VmFacts[];
 	nics: NicFacts[];
 	publicIps: PublicIpFacts[];
@@ -20,6 +30,7 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 	const nicsById = new Map(facts.nics.map(nic => [idKey(nic.id), nic]));
 	const publicIpsById = new Map(facts.publicIps.map(ip => [idKey(ip.id), ip]));
 	const subscriptionNames = new Map(facts.subscriptions.map(sub => [sub.id.toLowerCase(), sub.name]));
+	const subscriptionStates = new Map(facts.subscriptions.map(sub => [sub.id.toLowerCase(), sub.state]));
 	const matcher = new BastionMatcher(facts.bastions, facts.vnets);
 	const peeringsRead = new Set(facts.vnets.filter(vnet => vnet.peerings !== undefined).map(vnet => idKey(vnet.id)));
 
@@ -33,6 +44,7 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 			subscriptionId,
 			subscriptionName: subscriptionNames.get(subscriptionId.toLowerCase()) ?? subscriptionId,
 			resourceGroup: parsed?.resourceGroup ?? '',
+			...notEnabled(subscriptionStates.get(subscriptionId.toLowerCase())),
 			location: vm.location,
 			powerState: powerStateFromCode(vm.powerCode),
 			tags: vm.tags,

@@ -36,6 +36,7 @@ const vm = z.object({
 	name: z.string().min(1),
 	subscriptionId: z.string(),
 	subscriptionName: z.string(),
+	subscriptionState: z.enum(['Warned', 'PastDue', 'Disabled']).optional(),
 	resourceGroup: z.string(),
 	location: z.string(),
 	size: z.string().optional(),
@@ -56,7 +57,7 @@ const vm = z.object({
 const inventory = z.object({
 	fetchedAt: z.number().finite().nonnegative(),
 	source: z.enum(['azure-resource-graph', 'azure-arm', 'local', 'cache']),
-	subscriptions: z.array(z.object({id: z.string(), name: z.string(), tenantId: z.string().optional()})),
+	subscriptions: z.array(z.object({id: z.string(), name: z.string(), tenantId: z.string().optional(), state: z.enum(['Enabled', 'Warned', 'PastDue', 'Disabled']).optional()})),
 	vms: z.array(vm),
 });
 

@@ -31,6 +31,12 @@ export interface BastionRef {
 	via: 'same-vnet' | 'peered-vnet';
 }
 
+/**
+ * A subscription's state as ARM lists it. `Warned` and `PastDue` still work (billing needs attention); `Disabled` is
+ * read-only: its VMs are deallocated and none can be started until the subscription is enabled again.
+ */
+export type SubscriptionState = 'Enabled' | 'Warned' | 'PastDue' | 'Disabled';
+
 export type PowerState = 'running' | 'stopped' | 'deallocated' | 'starting' | 'stopping' | 'deallocating' | 'unknown';
 
 export interface VmRecord {
@@ -39,6 +45,8 @@ export interface VmRecord {
 	name: string;
 	subscriptionId: string;
 	subscriptionName: string;
+	/** Set when the subscription is not simply Enabled (see SubscriptionState). */
+	subscriptionState?: Exclude<SubscriptionState, 'Enabled'>;
 	resourceGroup: string;
 	location: string;
 	size?: string;
@@ -79,7 +87,7 @@ export interface Inventory {
 	fetchedAt: number;
 	source: 'azure-resource-graph' | 'azure-arm' | 'local' | 'cache';
 	/** `tenantId`: the Microsoft Entra tenant the subscription belongs to, whose tokens Azure takes for it. */
-	subscriptions: Array<{id: string; name: string; tenantId?: string}>;
+	subscriptions: Array<{id: string; name: string; tenantId?: string; state?: SubscriptionState}>;
 	vms: VmRecord[];
 }
 

@@ -147,7 +147,14 @@ export async function withCurrentPowerState(vm: VmRecord, current: PlanContext['
  */
 function notRunningMessage(vm: VmRecord): string | undefined {
 	if (vm.powerState === 'running' || vm.powerState === 'unknown') return undefined;
-	if (vm.powerState === 'starting') return `${vm.name} is starting. Wait until it is running, then connect again.`;
+	// A disabled subscription is read-only: no start can succeed, so none is suggested.
+	if (vm.subscriptionState === 'Disabled') {
+		return `${vm.name} is ${vm.powerState}, and its subscription ${vm.subscriptionName} is disabled (read-only): none of its VMs can be started until the subscription is enabled again (its account administrator reactivates it in the Azure portal, Subscriptions).`;
+	}
+	if (vm.powerState === 'starting') return `${vm.name} is starting. Try again in a moment, once it is running.`;
+	if (vm.powerState === 'stopping' || vm.powerState === 'deallocating') {
+		return `${vm.name} is ${vm.powerState}. Wait until it has stopped, then start it (${shellCommand('az', 'vm', 'start', '-g', vm.resourceGroup, '-n', vm.name)}, or the portal) and connect.`;
+	}
 	return stoppedMessage(vm);
 }
 

@@ -23,8 +23,8 @@ export type RawResource = {id: string; name: string; type: string; sku?: {name: 
 
 /** The demo topology's JSON with `edit` applied to its resources (what a --lab-topology file holds). */
 // biome-ignore lint/suspicious/noConfusingVoidType: an edit either returns new resources or changes them in place.
-export function layoutJson(edit: (resources: RawResource[]) => RawResource[] | void): {resources: RawResource[]} {
-	const json = JSON.parse(readFileSync(DEMO_TOPOLOGY_PATH, 'utf8')) as {resources: RawResource[]};
+export function layoutJson(edit: (resources: RawResource[]) => RawResource[] | void): {resources: RawResource[]; subscriptions: Array<{displayName: string; state?: string}>} {
+	const json = JSON.parse(readFileSync(DEMO_TOPOLOGY_PATH, 'utf8')) as {resources: RawResource[]; subscriptions: Array<{displayName: string; state?: string}>};
 	json.resources = edit(json.resources) ?? json.resources;
 	return json;
 }
