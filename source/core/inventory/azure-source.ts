@@ -174,7 +174,7 @@ export async function fetchAzureInventory(options: AzureInventoryOptions): Promi
 		}
 		const subscriptions = chosen.map(sub => {
 			const state = subscriptionState(sub.state);
-			return {id: sub.id, name: sub.name, ...(sub.tenantId ? {tenantId: sub.tenantId} : {}), ...(state ? {state} : {})};
+			return {id: sub.id, name: sub.name, ...(sub.tenantId ? {tenantId: sub.tenantId} : {}), ...(state && state !== 'Enabled' ? {state} : {})};
 		});
 		const subscriptionNames = new Map(subscriptions.map(sub => [sub.id.toLowerCase(), sub.name]));
 		const method = options.method ?? 'auto';

@@ -84,7 +84,7 @@ export function buildLocalInventory(topology: LocalTopology, fetchedAt = Date.no
 				.filter(sub => (sub.state ?? 'Enabled') !== 'Disabled')
 				.map(sub => {
 					const state = subscriptionState(sub.state);
-					return {id: sub.subscriptionId, name: sub.displayName, ...(sub.tenantId ? {tenantId: sub.tenantId} : {}), ...(state ? {state} : {})};
+					return {id: sub.subscriptionId, name: sub.displayName, ...(sub.tenantId ? {tenantId: sub.tenantId} : {}), ...(state && state !== 'Enabled' ? {state} : {})};
 				}),
 			vms,
 			nics,
