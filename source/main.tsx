@@ -1,3 +1,4 @@
+import {resolve as resolvePath} from 'node:path';
 import {parseGlobalArgs, SUBCOMMANDS, UsageError, type GlobalArgs} from './cli-args.js';
 import {configPaths, defaultConfigDir, ensureConfigDir} from './core/config/paths.js';
 import {redact} from './core/credentials/redact.js';
@@ -69,17 +70,32 @@ async function doctor(args: string[], global: GlobalArgs['options']): Promise<nu
 	const {runDoctorCommand} = await import('./commands/doctor.js');
 	const io = {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr, env: process.env};
 	// The cloud and tenant come from settings.json, checked by the doctor command itself.
-	if (!global.demo) return runDoctorCommand(args, io, global.tenant ? {tenantId: global.tenant} : {});
+	if (!global.demo) {
+		if (global.labTopology) {
+			process.stderr.write('vmux doctor: --lab-topology names the world of the demo lab; add --demo (vmux doctor <vm> --demo --lab-topology <file>).\n');
+			return 2;
+		}
+		return runDoctorCommand(args, io, global.tenant ? {tenantId: global.tenant} : {});
+	}
 	// Loading the Azure SDK and starting the lab takes seconds: say so at once (stderr keeps --json clean).
 	const progress = (line: string) => process.stderr.write(`vmux doctor: ${line}\n`);
 	progress('Starting the demo lab…');
 	// The demo's run directory is removed on exit; a signal (even while the lab starts) must end the process through exit to get there.
 	const onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
-	const {loadDemoTopology} = await import('./lab/topology/index.js');
+	const {loadDemoTopology, loadTopologyFile, TopologyError} = await import('./lab/topology/index.js');
+	let topology: ReturnType<typeof loadDemoTopology>;
+	try {
+		// The same world the app serves with --demo --lab-topology, so the doctor checks what the browser shows.
+		topology = global.labTopology ? loadTopologyFile(resolvePath(global.labTopology)) : loadDemoTopology();
+	} catch (error) {
+		if (!(error instanceof TopologyError)) throw error;
+		process.stderr.write(`vmux doctor: ${error.message}\n`);
+		return 1;
+	}
 	const {ProfileStore} = await import('./core/profiles/store.js');
 	const {startDemo} = await import('./lab/demo.js');
-	const lab = await startDemo({topology: loadDemoTopology(), configDir: paths.dir, store: new ProfileStore({configDir: paths.dir}), ssh: false, onProgress: progress});
+	const lab = await startDemo({topology, configDir: paths.dir, store: new ProfileStore({configDir: paths.dir}), ssh: false, onProgress: progress});
 	progress('Demo lab ready; running the checks…');
 	try {
 		return await runDoctorCommand(args, io, {clients: lab.azure.clients});

@@ -42,6 +42,8 @@ export interface DemoAzureServers {
 	connection: DemoAzureConnection;
 	/** Mounts the Bastion stand-ins, whose tunnels lead into this network (once; later calls do nothing). */
 	attachNetwork(network: DemoNetwork): Promise<void>;
+	/** The Bastion stand-ins once mounted (their requests and tunnels, for tests). */
+	readonly bastion: LabBastion | undefined;
 	close(): Promise<void>;
 }
 
@@ -85,6 +87,9 @@ export async function startDemoAzureServers(
 		entra,
 		connection: {url: arm.url, ca: arm.ca, tenantId: topology.tenantId, clientId: app.clientId, secret: app.secret},
 		attachNetwork,
+		get bastion() {
+			return bastion;
+		},
 		async close() {
 			entra.close();
 			await bastion?.close();

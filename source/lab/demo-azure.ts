@@ -33,6 +33,9 @@ export async function startDemoAzure(
 		clients,
 		entra: servers.entra,
 		attachNetwork: servers.attachNetwork,
+		get bastion() {
+			return servers.bastion;
+		},
 		async close() {
 			clients.close();
 			await servers.close();

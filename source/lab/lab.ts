@@ -56,7 +56,7 @@ export async function startLab(vms: VmRecord[], options: StartLabOptions): Promi
 			forward: resolve,
 		}).start();
 		ssh.set(vm.name, server);
-		for (const ip of [vm.privateIp, vm.publicIp]) if (ip) addresses.set(ip, server.address);
+		for (const ip of [vm.privateIp, vm.publicIp, vm.secondaryNicBastion?.privateIp]) if (ip) addresses.set(ip, server.address);
 	};
 	try {
 		for (const vm of vms) {

@@ -51,6 +51,13 @@ export class ConnectFlow {
 		}
 		this.ui.setNotice(undefined);
 		if (outcome.kind === 'needs-profile') return this.openEditor({draftFrom: vm, connectAfterSave: vm});
+		if (outcome.kind === 'error' && outcome.repick) {
+			// The saved Bastion no longer serves the VM: the editor lists the ones that do, and connects once saved.
+			const profile = outcome.repick;
+			return this.dialogs.confirm({title: outcome.title, message: outcome.message, yesLabel: 'Edit the profile'}, () =>
+				this.openEditor({initial: profile, draftFrom: vm, connectAfterSave: vm}),
+			);
+		}
 		if (outcome.kind === 'error' && outcome.startable && this.power?.available) {
 			// Enter on a stopped VM: one question, then the start runs with its progress in the list and the
 			// connection follows once the VM runs (vm.id is looked up again: the list now has it running).

@@ -1,3 +1,4 @@
+import {entraLoginRefusal} from '../entra/entra-support.js';
 import type {ReadSecret} from '../credentials/auth-steps.js';
 import {loadPrivateKeyFile} from '../credentials/private-key.js';
 import {keyFromSecret, passwordFromSecret, vaultNameOf} from '../credentials/vault-key.js';
@@ -30,8 +31,13 @@ export async function checkAuth(ctx: DoctorContext, input: AuthCheckInput): Prom
 	}
 	const auth = profile.auth;
 	switch (auth.type) {
-		case 'entra':
+		case 'entra': {
+			// The connect plan asks the same question: the doctor never passes what connecting refuses.
+			const osType = input.vm?.model.storageProfile?.osDisk?.osType;
+			const refusal = input.vm ? entraLoginRefusal(profile, {name: input.vm.name, osType: /^windows$/i.test(osType ?? '') ? 'Windows' : /^linux$/i.test(osType ?? '') ? 'Linux' : undefined}) : undefined;
+			if (refusal) return check('auth', 'fail', refusal, {fix: `Edit profile "${profile.name}" (e on the VM in vmux) to log in with a password or an SSH key.`});
 			return input.vm ? checkEntra(ctx, input.vm) : skipped('auth', `Microsoft Entra ID needs the VM's extensions, and ${input.vmSkipReason}`);
+		}
 		case 'key-file':
 			return checkKeyFile(auth.path, profile.name, input.homeDir);
 		case 'password':

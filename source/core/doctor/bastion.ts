@@ -1,6 +1,6 @@
 import type {AzureProblem} from '../azure/errors.js';
 import {parseResourceId, sameId, vnetIdFromSubnetId} from '../azure/resource-id.js';
-import {BastionMatcher} from '../inventory/bastion-match.js';
+import {BastionMatcher, type BastionMatch} from '../inventory/bastion-match.js';
 import type {BastionFacts} from '../inventory/facts.js';
 import {bastionFactsFromSdk} from '../inventory/from-sdk.js';
 import type {BastionRef} from '../inventory/model.js';
@@ -84,7 +84,7 @@ async function readProfileBastion(ctx: DoctorContext, input: BastionInput, basti
 		vnetIds: facts.vnetIds,
 		...viaOf(facts, input),
 	};
-	return {check: check('bastion', 'pass', `Read ${describe(ctx, bastion)}${relation(bastion)}.`), outcome: {kind: 'found', bastion}};
+	return {check: foundCheck(`Read ${describe(ctx, bastion)}${relation(bastion)}.`, bastion), outcome: {kind: 'found', bastion}};
 }
 
 async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check: DoctorCheck; outcome: BastionOutcome}> {
@@ -106,9 +106,11 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 		}),
 	);
 	const matcher = new BastionMatcher(bastions, input.vnet.ok ? [vnetFacts(input.vnet.vnet)] : []);
-	// A Bastion in the VNet of any of the VM's NICs serves it; the primary NIC's VNet is tried first.
+	// The primary NIC's VNet decides (as the portal connects): its best Bastion, as the inventory picks it.
 	const nicVnets = input.network.nics.flatMap(nic => nic.ipConfigurations.flatMap(config => (config.subnetId ? [vnetIdFromSubnetId(config.subnetId)] : [])));
-	const ref = matcher.match([input.network.vnetId, ...nicVnets.filter((id): id is string => id !== undefined)]);
+	const vnetIds = [input.network.vnetId, ...nicVnets.filter((id): id is string => id !== undefined && !sameId(id, input.network.vnetId))];
+	const {choices, secondary} = matcher.serving(vnetIds);
+	const ref = choices[0];
 	if (ref) {
 		const facts = bastions.find(candidate => sameId(candidate.id, ref.id))!;
 		const bastion: FoundBastion = {
@@ -121,7 +123,7 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 			vnetIds: facts.vnetIds,
 			via: ref.via,
 		};
-		return {check: check('bastion', 'pass', `Found ${describe(ctx, bastion)}${relation(bastion)}.`), outcome: {kind: 'found', bastion}};
+		return {check: foundCheck(`Found ${describe(ctx, bastion)}${relation(bastion)}.`, bastion), outcome: {kind: 'found', bastion}};
 	}
 
 	const vmVnet = vnetName(input.network.vnetId);
@@ -134,10 +136,44 @@ async function discover(ctx: DoctorContext, input: BastionInput): Promise<{check
 			outcome: {kind: 'unknown'},
 		};
 	}
+	if (secondary) return {check: secondaryNicCheck(ctx, input, vmVnet, secondary), outcome: input.vnet.ok ? {kind: 'none', known: bastions} : {kind: 'unknown'}};
 	return {
 		check: check('bastion', 'fail', `No Bastion host serves the virtual network '${vmVnet}': none of the ${bastions.length} Bastion(s) this account can read sits in it or in a virtual network peered with it.${unreadVnet}`, {fix}),
 		outcome: input.vnet.ok ? {kind: 'none', known: bastions} : {kind: 'unknown'},
 	};
+}
+
+/**
+ * No Bastion serves the primary NIC, but one serves a secondary NIC's VNet. Azure's Bastion connects to a VM by its
+ * primary NIC, so through that Bastion the VM is reachable only as an IP address (IP-based connection): say so, with
+ * the address, instead of only "deploy a Bastion".
+ */
+function secondaryNicCheck(ctx: DoctorContext, input: BastionInput, vmVnet: string, secondary: NonNullable<BastionMatch['secondary']>): DoctorCheck {
+	const {bastion, vnetId} = secondary;
+	const address = input.network.nics
+		.flatMap(nic => nic.ipConfigurations)
+		.find(config => config.privateIp && config.subnetId && sameId(vnetIdFromSubnetId(config.subnetId) ?? '', vnetId))?.privateIp;
+	const at = address ? ` at ${address}` : '';
+	const message =
+		`No Bastion serves '${vmVnet}', the virtual network of ${input.vm.name}'s primary network interface (Bastion connects to a VM by its primary NIC). ` +
+		`${bastion.name} (${bastion.sku}) in ${whereIs(ctx, bastion.resourceGroup, bastion.subscriptionId)} serves '${vnetName(vnetId)}', where a secondary network interface has an address${at}.`;
+	const canIpConnect = (bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableIpConnect && bastion.flags.enableTunneling;
+	const fix = canIpConnect
+		? `Connect by IP address through ${bastion.name}: in vmux press n for a new profile with Target "Host or IP address" ${address ?? "(the secondary NIC's address)"} and Transport Bastion ${bastion.name} (an IP-based connection). Or deploy a Bastion in '${vmVnet}'.`
+		: `${bastion.name} could reach${at} only by an IP-based connection, which needs the Standard or Premium SKU with IP-based connection and native client support enabled (az network bastion update --enable-ip-connect true --enable-tunneling true). Or deploy a Bastion in '${vmVnet}', or use a direct or jump transport.`;
+	return check('bastion', 'fail', message, {fix});
+}
+
+/** A Bastion found: a pass, unless it is private-only, which vmux reaches only from a network connected to its VNet. */
+function foundCheck(detail: string, bastion: FoundBastion): DoctorCheck {
+	if (!bastion.flags.enablePrivateOnlyBastion) return check('bastion', 'pass', detail);
+	const vnets = bastion.vnetIds.map(id => `'${vnetName(id)}'`).join(', ') || 'its virtual network';
+	return check(
+		'bastion',
+		'warn',
+		`${detail} It is a private-only Bastion (no public IP): it is reachable only from a network connected to ${vnets} — through a VPN or ExpressRoute gateway, or a peered network — so connecting from anywhere else fails.`,
+		{fix: `Run vmux on a machine in a network connected to ${vnets}, or connect through a jump host inside it.`},
+	);
 }
 
 /** Same VNet, or a `Connected` peering from the VM's VNet (the only side the doctor reads). */

@@ -1,4 +1,5 @@
 import type {ArmClients} from '../azure/clients.js';
+import {placeholder, shellCommand} from '../text/shell-command.js';
 import {describeAzureError, describeScope, type AzureProblem} from '../azure/errors.js';
 import {check, type CheckId, type DoctorCheck} from './types.js';
 
@@ -57,11 +58,7 @@ export function problemOf(ctx: DoctorContext, error: unknown, doing: string): Az
 
 /** The command that grants the missing role, as the portal's prerequisites ask for it. */
 export function roleFix(ctx: DoctorContext, role: string, scope: string): string {
-	return `Ask an owner of ${describeScope(scope, ctx.subscriptionNames)} to grant it: az role assignment create --assignee ${ctx.assignee ?? '<your sign-in>'} --role ${quoteRole(role)} --scope ${scope}`;
-}
-
-function quoteRole(role: string): string {
-	return /\s/.test(role) ? `"${role}"` : role;
+	return `Ask an owner of ${describeScope(scope, ctx.subscriptionNames)} to grant it: ${shellCommand('az', 'role', 'assignment', 'create', '--assignee', ctx.assignee ?? placeholder('<your sign-in>'), '--role', role, '--scope', scope)}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import {parseResourceId, vnetIdFromSubnetId} from '../azure/resource-id.js';
 import type {NicFacts} from '../inventory/facts.js';
 import {nicFactsFromSdk} from '../inventory/from-sdk.js';
 import {failedFrom, problemOf, type DoctorContext} from './context.js';
+import {placeholder, shellCommand} from '../text/shell-command.js';
 import {check, type DoctorCheck} from './types.js';
 import type {FoundVm} from './vm.js';
 
@@ -46,6 +47,19 @@ export async function checkNics(ctx: DoctorContext, vm: FoundVm): Promise<{check
 	const place = `${config.privateIp ? `private IP ${config.privateIp} ` : ''}in subnet '${subnet}' of virtual network '${vnetName}'`;
 	const detail =
 		nics.length === 1 ? `Read ${primary.name}: ${place}.` : `Read ${nics.length} NICs: ${nics.map(describe).join(', ')}; the primary, ${primary.name}, has ${place}.`;
+	if (!config.privateIp) {
+		return {
+			check: check(
+				'nic',
+				'warn',
+				`${detail} It has no private IP address yet: Azure has not allocated one (the NIC's allocation is pending), so nothing — no Bastion, no jump host — can reach ${vm.name} until it has.`,
+				{
+					fix: `Wait for the allocation to finish (${shellCommand('az', 'network', 'nic', 'show', '-g', parseResourceId(primary.id)?.resourceGroup ?? placeholder('<resource group>'), '-n', primary.name, '--query', 'ipConfigurations[].privateIPAddress')} shows it), or restart the VM so it gets one; then run vmux doctor again.`,
+				},
+			),
+			network: {nics, subnetId: config.subnetId, vnetId},
+		};
+	}
 	return {
 		check: check('nic', 'pass', detail),
 		network: {nics, subnetId: config.subnetId, vnetId, ...(config.privateIp ? {privateIp: config.privateIp} : {})},

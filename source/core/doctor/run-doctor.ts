@@ -111,7 +111,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 		}
 	}
 
-	add(checkPower(vm));
+	const subscription = subscriptions.ok ? subscriptions.subscriptions.find(sub => sub.id.toLowerCase() === vm.subscriptionId.toLowerCase()) : undefined;
+	add(checkPower(vm, subscription?.state));
 	throwIfAborted(ctx);
 	add(await auth('', vm));
 	return report({vm: vmSummary, ...(bastionSummary ? {bastion: bastionSummary} : {})});

@@ -1,4 +1,5 @@
 import {blockingProblems, capabilities, checkProfileAgainstSku, SKU_RULES, type Problem} from '../profiles/sku.js';
+import {shellCommand} from '../text/shell-command.js';
 import type {Profile} from '../profiles/schema.js';
 import type {FoundBastion} from './bastion.js';
 import {check, type DoctorCheck} from './types.js';
@@ -41,7 +42,7 @@ export function checkSku(bastion: FoundBastion, vm: FoundVm, profile: Profile | 
 }
 
 function fixFor(problem: Problem, bastion: FoundBastion, profile: Profile | undefined): string | undefined {
-	const update = `az network bastion update -g ${bastion.resourceGroup} -n ${bastion.name}`;
+	const update = shellCommand('az', 'network', 'bastion', 'update', '-g', bastion.resourceGroup, '-n', bastion.name);
 	const where = profile ? `profile "${profile.name}"` : 'the profile';
 	switch (problem.code) {
 		case 'portal-only':

@@ -1,3 +1,4 @@
+import {WINDOWS_SSH_NOTE} from '../entra/entra-support.js';
 import type {VirtualMachine} from '@azure/arm-compute';
 import type {AzureProblem} from '../azure/errors.js';
 import {idKey, parseResourceId} from '../azure/resource-id.js';
@@ -43,7 +44,7 @@ export async function checkVm(ctx: DoctorContext, target: string, subscriptions:
 		if ('check' in found) return found;
 		vmId = found.id;
 	}
-	return readVm(ctx, vmId, profile);
+	return readVm(ctx, vmId, profile, subscriptions);
 }
 
 async function findByName(ctx: DoctorContext, name: string, subscriptions: SubscriptionList): Promise<{check: DoctorCheck} | {id: string}> {
@@ -90,7 +91,7 @@ async function findByName(ctx: DoctorContext, name: string, subscriptions: Subsc
 	};
 }
 
-async function readVm(ctx: DoctorContext, vmId: string, profile: Profile | undefined): Promise<{check: DoctorCheck; vm?: FoundVm}> {
+async function readVm(ctx: DoctorContext, vmId: string, profile: Profile | undefined, subscriptions: SubscriptionList): Promise<{check: DoctorCheck; vm?: FoundVm}> {
 	const parsed = parseResourceId(vmId)!;
 	const resourceGroup = parsed.resourceGroup!;
 	const name = parsed.name!;
@@ -125,6 +126,20 @@ async function readVm(ctx: DoctorContext, vmId: string, profile: Profile | undef
 			}),
 			vm,
 		};
+	}
+	// Warned and PastDue still work, but the user should hear it before the subscription is disabled.
+	const state = subscriptions.ok ? subscriptions.subscriptions.find(sub => sub.id.toLowerCase() === parsed.subscriptionId.toLowerCase())?.state : undefined;
+	if (state === 'Warned' || state === 'PastDue') {
+		const why = state === 'Warned' ? 'billing needs attention' : 'a payment is overdue';
+		return {
+			check: check('vm', 'warn', `${detail} Its subscription ${subscriptionName ?? parsed.subscriptionId} is ${state} (${why}); if it becomes Disabled, its VMs are deallocated and cannot be started.`, {
+				fix: 'Ask the subscription’s account administrator to settle its billing (Azure portal, Cost Management + Billing).',
+			}),
+			vm,
+		};
+	}
+	if (/^windows$/i.test(model.storageProfile?.osDisk?.osType ?? '')) {
+		return {check: check('vm', 'warn', `${detail} ${vm.name} runs Windows.`, {fix: WINDOWS_SSH_NOTE}), vm};
 	}
 	return {check: check('vm', 'pass', detail), vm};
 }

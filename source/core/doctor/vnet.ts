@@ -1,4 +1,5 @@
 import type {AzureProblem} from '../azure/errors.js';
+import {shellCommand} from '../text/shell-command.js';
 import {parseResourceId, sameId} from '../azure/resource-id.js';
 import type {VnetFacts} from '../inventory/facts.js';
 import {check, skipped, type DoctorCheck} from './types.js';
@@ -134,7 +135,7 @@ function peeringNotConnected(vnet: VnetInfo, peering: VnetPeering, bastionName: 
 		'fail',
 		`The peering ${peering.name} from '${vnet.name}' to '${remote}', where ${bastionName} sits, is ${state}, not Connected (${why}), so ${bastionName} cannot reach the VM.`,
 		{
-			fix: `${state === 'Disconnected' ? `Delete ${peering.name} and create the peering again on both sides` : `Create the peering from '${remote}' back to '${vnet.name}'`}: az network vnet peering create -g ${remoteGroup} --vnet-name ${remote} -n ${remote}-to-${vnet.name} --remote-vnet ${vnet.id} --allow-vnet-access`,
+			fix: `${state === 'Disconnected' ? `Delete ${peering.name} and create the peering again on both sides` : `Create the peering from '${remote}' back to '${vnet.name}'`}: ${shellCommand('az', 'network', 'vnet', 'peering', 'create', '-g', remoteGroup, '--vnet-name', remote, '-n', `${remote}-to-${vnet.name}`, '--remote-vnet', vnet.id, '--allow-vnet-access')}`,
 		},
 	);
 }

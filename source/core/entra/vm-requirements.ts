@@ -1,3 +1,5 @@
+import {placeholder, shellCommand} from '../text/shell-command.js';
+
 /**
  * What a VM needs before its sshd accepts Microsoft Entra ID certificates (contracts §4.6), and the Azure CLI
  * commands that give it each thing. Without any one of them the server answers "Permission denied (publickey)"
@@ -23,21 +25,22 @@ export interface EntraVm {
 	id?: string;
 }
 
-const group = (vm: EntraVm) => vm.resourceGroup ?? '<resource group>';
-const vmName = (vm: EntraVm) => vm.name ?? '<VM name>';
+const group = (vm: EntraVm) => vm.resourceGroup ?? placeholder('<resource group>');
+const vmName = (vm: EntraVm) => vm.name ?? placeholder('<VM name>');
 
 export function entraExtensionCommand(vm: EntraVm): string {
-	return `az vm extension set --publisher ${ENTRA_EXTENSION_PUBLISHER} --name ${ENTRA_EXTENSION} -g ${group(vm)} --vm-name ${vmName(vm)}`;
+	return shellCommand('az', 'vm', 'extension', 'set', '--publisher', ENTRA_EXTENSION_PUBLISHER, '--name', ENTRA_EXTENSION, '-g', group(vm), '--vm-name', vmName(vm));
 }
 
 export function entraIdentityCommand(vm: EntraVm): string {
-	return `az vm identity assign -g ${group(vm)} -n ${vmName(vm)}`;
+	return shellCommand('az', 'vm', 'identity', 'assign', '-g', group(vm), '-n', vmName(vm));
 }
 
 /** The role assignment for `assignee` (a UPN or object id) on the VM; without a resource id, `az vm show` finds it. */
 export function entraRoleCommand(vm: EntraVm, assignee: string | undefined, role: string = ENTRA_ADMIN_ROLE): string {
-	const scope = vm.id ?? `$(az vm show -g ${group(vm)} -n ${vmName(vm)} --query id -o tsv)`;
-	return `az role assignment create --role "${role}" --assignee ${assignee || '<your sign-in name>'} --scope ${scope}`;
+	// Without the id, the shell asks az for it: the substitution itself must stay unquoted.
+	const scope = vm.id ?? placeholder(`"$(${shellCommand('az', 'vm', 'show', '-g', group(vm), '-n', vmName(vm), '--query', 'id', '-o', 'tsv')})"`);
+	return shellCommand('az', 'role', 'assignment', 'create', '--role', role, '--assignee', assignee || placeholder('<your sign-in name>'), '--scope', scope);
 }
 
 /**

@@ -6,8 +6,12 @@ export interface VmAddresses {
 	publicIp?: string;
 	/** The VNet of the primary NIC's primary IP configuration. */
 	vnetId?: string;
-	/** Every VNet the VM has an address in, that one first, then the other NICs' (a Bastion in any serves it). */
+	/** Every VNet the VM has an address in, that one first, then the other NICs' (only the first decides its Bastion). */
 	vnetIds: string[];
+	/** The primary NIC's primary configuration exists but has no private address yet (allocation pending). */
+	privateIpPending?: boolean;
+	/** The first private address the VM has in each of `vnetIds` (by `idKey`), for an IP-based connection to it. */
+	privateIpByVnet: Map<string, string>;
 }
 
 /**
@@ -23,7 +27,7 @@ export function vmAddresses(
 	const nics = vm.nics
 		.map(ref => ({ref, nic: nicsById.get(idKey(ref.id))}))
 		.filter((entry): entry is {ref: {id: string; primary?: boolean}; nic: NicFacts} => entry.nic !== undefined);
-	if (nics.length === 0) return {vnetIds: []};
+	if (nics.length === 0) return {vnetIds: [], privateIpByVnet: new Map()};
 	const ordered = [...nics.filter(entry => entry.ref.primary === true), ...nics.filter(entry => entry.ref.primary !== true)];
 	const primaryNic = ordered[0]!.nic;
 	const configs = [
@@ -31,8 +35,9 @@ export function vmAddresses(
 		...primaryNic.ipConfigurations.filter(config => config.primary !== true),
 	];
 	const primaryConfig = configs[0];
-	const result: VmAddresses = {vnetIds: []};
+	const result: VmAddresses = {vnetIds: [], privateIpByVnet: new Map()};
 	if (primaryConfig?.privateIp) result.privateIp = stripPrefixLength(primaryConfig.privateIp);
+	else if (primaryConfig) result.privateIpPending = true;
 	if (primaryConfig?.subnetId) result.vnetId = vnetIdFromSubnetId(primaryConfig.subnetId);
 	const seen = new Set<string>();
 	for (const {nic} of ordered) {
@@ -42,6 +47,7 @@ export function vmAddresses(
 				seen.add(idKey(vnetId));
 				result.vnetIds.push(vnetId);
 			}
+			if (vnetId && config.privateIp && !result.privateIpByVnet.has(idKey(vnetId))) result.privateIpByVnet.set(idKey(vnetId), stripPrefixLength(config.privateIp));
 		}
 	}
 	// The public IP may sit on a secondary configuration or NIC; the primary one wins when both have one.

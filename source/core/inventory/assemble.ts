@@ -2,10 +2,20 @@ import {idKey, parseResourceId} from '../azure/resource-id.js';
 import {vmAddresses} from './addresses.js';
 import {BastionMatcher} from './bastion-match.js';
 import {powerStateFromCode, type BastionFacts, type NicFacts, type PublicIpFacts, type VmFacts, type VnetFacts} from './facts.js';
-import type {Inventory, VmRecord} from './model.js';
+import type {Inventory, SubscriptionState, VmRecord} from './model.js';
+
+/** A subscription state worth carrying on each VM (anything but Enabled), as vmux knows the names. */
+export function subscriptionState(state: string | undefined): SubscriptionState | undefined {
+	const known: readonly SubscriptionState[] = ['Enabled', 'Warned', 'PastDue', 'Disabled'];
+	return known.find(candidate => candidate.toLowerCase() === state?.toLowerCase());
+}
+
+function notEnabled(state: SubscriptionState | undefined): {subscriptionState?: Exclude<SubscriptionState, 'Enabled'>} {
+	return state && state !== 'Enabled' ? {subscriptionState: state} : {};
+}
 
 export interface InventoryFacts {
-	subscriptions: Array<{id: string; name: string; tenantId?: string}>;
+	subscriptions: Array<{id: string; name: string; tenantId?: string; state?: SubscriptionState}>;
 	vms: VmFacts[];
 	nics: NicFacts[];
 	publicIps: PublicIpFacts[];
@@ -20,7 +30,9 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 	const nicsById = new Map(facts.nics.map(nic => [idKey(nic.id), nic]));
 	const publicIpsById = new Map(facts.publicIps.map(ip => [idKey(ip.id), ip]));
 	const subscriptionNames = new Map(facts.subscriptions.map(sub => [sub.id.toLowerCase(), sub.name]));
+	const subscriptionStates = new Map(facts.subscriptions.map(sub => [sub.id.toLowerCase(), sub.state]));
 	const matcher = new BastionMatcher(facts.bastions, facts.vnets);
+	const peeringsRead = new Set(facts.vnets.filter(vnet => vnet.peerings !== undefined).map(vnet => idKey(vnet.id)));
 
 	const vms = facts.vms.map((vm): VmRecord => {
 		const parsed = parseResourceId(vm.id);
@@ -32,6 +44,7 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 			subscriptionId,
 			subscriptionName: subscriptionNames.get(subscriptionId.toLowerCase()) ?? subscriptionId,
 			resourceGroup: parsed?.resourceGroup ?? '',
+			...notEnabled(subscriptionStates.get(subscriptionId.toLowerCase())),
 			location: vm.location,
 			powerState: powerStateFromCode(vm.powerCode),
 			tags: vm.tags,
@@ -39,10 +52,17 @@ export function assembleInventory(facts: InventoryFacts, source: Inventory['sour
 		if (vm.size) record.size = vm.size;
 		if (vm.osType) record.osType = vm.osType;
 		if (addresses.privateIp) record.privateIp = addresses.privateIp;
+		if (addresses.privateIpPending) record.privateIpPending = true;
 		if (addresses.publicIp) record.publicIp = addresses.publicIp;
 		if (addresses.vnetId) record.vnetId = addresses.vnetId;
-		const bastion = matcher.match(addresses.vnetIds);
-		if (bastion) record.bastion = bastion;
+		const {choices, secondary} = matcher.serving(addresses.vnetIds);
+		if (choices[0]) record.bastion = choices[0];
+		if (choices.length > 1) record.bastionChoices = choices;
+		if (addresses.vnetId && peeringsRead.has(idKey(addresses.vnetId))) record.bastionsComplete = true;
+		if (secondary) {
+			const privateIp = addresses.privateIpByVnet.get(idKey(secondary.vnetId));
+			record.secondaryNicBastion = {bastion: secondary.bastion, ...(privateIp ? {privateIp} : {})};
+		}
 		// A source that lists extensions separately knows every VM's set: none listed means none installed.
 		const extensions = vm.extensionTypes ?? (facts.extensionsByVm ? (facts.extensionsByVm.get(idKey(vm.id)) ?? []) : undefined);
 		if (extensions) record.extensions = [...extensions].sort();

@@ -1,7 +1,7 @@
 import type {ArmClients} from '../azure/clients.js';
 import {describeAzureError, type AzureProblem} from '../azure/errors.js';
 import {parseResourceId} from '../azure/resource-id.js';
-import {assembleInventory} from './assemble.js';
+import {assembleInventory, subscriptionState} from './assemble.js';
 import {InventoryReadError, readFactsFromArm} from './arm-listing.js';
 import {runLimited} from './limit.js';
 import type {Inventory} from './model.js';
@@ -172,7 +172,10 @@ export async function fetchAzureInventory(options: AzureInventoryOptions): Promi
 				}
 			}
 		}
-		const subscriptions = chosen.map(sub => ({id: sub.id, name: sub.name, ...(sub.tenantId ? {tenantId: sub.tenantId} : {})}));
+		const subscriptions = chosen.map(sub => {
+			const state = subscriptionState(sub.state);
+			return {id: sub.id, name: sub.name, ...(sub.tenantId ? {tenantId: sub.tenantId} : {}), ...(state && state !== 'Enabled' ? {state} : {})};
+		});
 		const subscriptionNames = new Map(subscriptions.map(sub => [sub.id.toLowerCase(), sub.name]));
 		const method = options.method ?? 'auto';
 

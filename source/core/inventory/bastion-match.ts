@@ -3,10 +3,24 @@ import type {BastionFacts, VnetFacts} from './facts.js';
 import type {BastionRef} from './model.js';
 import {SKU_RULES} from '../profiles/sku.js';
 
+/** Which Bastions serve a VM, best first, and the one a secondary NIC could offer instead. */
+export interface BastionMatch {
+	/** Every Bastion that can serve the VM's primary NIC, in the order vmux prefers them (the first is the default). */
+	choices: BastionRef[];
+	/**
+	 * When no Bastion serves the primary NIC's VNet but one serves another NIC's: that Bastion and the VNet it
+	 * serves. Azure's Bastion connects to a VM by its primary NIC (as the portal does), so this one can only reach
+	 * the VM by IP address (IP-based connection, where the Bastion has `enableIpConnect`).
+	 */
+	secondary?: {bastion: BastionRef; vnetId: string};
+}
+
 /**
  * Which Bastion serves a VM (contracts §2): one whose AzureBastionSubnet — or, for Developer, `virtualNetwork` —
  * is in the VM's VNet; or, for Basic and above, one in a VNet directly peered with it where the peering is
- * `Connected`. Peering is not transitive, so only direct neighbours count.
+ * `Connected`. Peering is not transitive, so only direct neighbours count. Every such Bastion is a choice: a
+ * spoke with its own Basic Bastion, peered with a hub whose Premium Bastion has native client support, is best
+ * served by the hub's (the Basic one cannot tunnel).
  */
 export class BastionMatcher {
 	private readonly byVnet = new Map<string, BastionFacts[]>();
@@ -33,26 +47,37 @@ export class BastionMatcher {
 	}
 
 	/**
-	 * The Bastion for a VM in these VNets (its NICs', primary first): one in the VM's own VNets wins over one in a
-	 * peered VNet, and among equals the primary NIC's VNet goes first.
+	 * The Bastions for a VM whose NICs are in these VNets, primary NIC's first. Only the primary NIC's VNet decides
+	 * which Bastions serve it; the others matter only when that gives none (`secondary`).
 	 */
-	match(vmVnetIds: string | undefined | readonly string[]): BastionRef | undefined {
-		const keys = (typeof vmVnetIds === 'string' ? [vmVnetIds] : (vmVnetIds ?? [])).map(idKey);
-		for (const key of keys) {
-			const same = this.byVnet.get(key);
-			if (same && same.length > 0) return toRef(best(same), 'same-vnet');
+	serving(vmVnetIds: readonly string[]): BastionMatch {
+		const [primary, ...others] = vmVnetIds;
+		const choices = primary === undefined ? [] : this.choicesFor(primary);
+		if (choices.length > 0 || others.length === 0) return {choices};
+		for (const vnetId of others) {
+			const [best] = this.choicesFor(vnetId);
+			if (best) return {choices, secondary: {bastion: best, vnetId}};
 		}
-		for (const key of keys) {
-			const peered: BastionFacts[] = [];
-			for (const neighbour of this.neighbours.get(key) ?? []) {
-				for (const bastion of this.byVnet.get(neighbour) ?? []) {
-					// Developer (and QuickConnect) Bastions serve only their own VNet (DESIGN §4).
-					if (SKU_RULES[bastion.sku].peeredVnets) peered.push(bastion);
-				}
+		return {choices};
+	}
+
+	/** The preferred Bastion for a VM in this VNet (its primary NIC's), if any. */
+	match(vnetId: string | undefined): BastionRef | undefined {
+		return vnetId === undefined ? undefined : this.choicesFor(vnetId)[0];
+	}
+
+	private choicesFor(vnetId: string): BastionRef[] {
+		const key = idKey(vnetId);
+		const found = new Map<string, BastionRef>();
+		for (const bastion of this.byVnet.get(key) ?? []) found.set(idKey(bastion.id), toRef(bastion, 'same-vnet'));
+		for (const neighbour of this.neighbours.get(key) ?? []) {
+			for (const bastion of this.byVnet.get(neighbour) ?? []) {
+				// Developer (and QuickConnect) Bastions serve only their own VNet (DESIGN §4).
+				if (!SKU_RULES[bastion.sku].peeredVnets || found.has(idKey(bastion.id))) continue;
+				found.set(idKey(bastion.id), toRef(bastion, 'peered-vnet'));
 			}
-			if (peered.length > 0) return toRef(best(peered), 'peered-vnet');
 		}
-		return undefined;
+		return [...found.values()].sort(byPreference);
 	}
 
 	private link(from: string, to: string): void {
@@ -62,14 +87,21 @@ export class BastionMatcher {
 	}
 }
 
-/** Prefer a Bastion vmux can tunnel through, then the richer SKU, then a stable order by name. */
-function best(candidates: readonly BastionFacts[]): BastionFacts {
-	const rank = (bastion: BastionFacts): number => {
-		const tunnels = (bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableTunneling;
-		const skuRank = {Premium: 3, Standard: 2, Basic: 1, Developer: 0, QuickConnect: 0}[bastion.sku];
-		return (tunnels ? 100 : SKU_RULES[bastion.sku].dataPod ? 50 : 0) + skuRank;
+/** Whether vmux can open a native-client tunnel through this Bastion (Standard/Premium with tunneling, or a data pod). */
+export function tunnelsFromNativeClient(bastion: Pick<BastionRef, 'sku' | 'flags'>): boolean {
+	return ((bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableTunneling) || SKU_RULES[bastion.sku].dataPod;
+}
+
+/**
+ * The order vmux offers Bastions in: one it can tunnel through (native client support) first, then the richer
+ * SKU (Premium over Standard), then one in the VM's own VNet over a peered one, then a stable order by name.
+ */
+function byPreference(a: BastionRef, b: BastionRef): number {
+	const rank = (bastion: BastionRef): number => {
+		const skuRank = {Premium: 4, Standard: 3, Basic: 2, Developer: 1, QuickConnect: 1}[bastion.sku];
+		return (tunnelsFromNativeClient(bastion) ? 100 : 0) + skuRank * 10 + (bastion.via === 'same-vnet' ? 1 : 0);
 	};
-	return [...candidates].sort((a, b) => rank(b) - rank(a) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))[0]!;
+	return rank(b) - rank(a) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 }
 
 function toRef(bastion: BastionFacts, via: BastionRef['via']): BastionRef {

@@ -36,6 +36,7 @@ const vm = z.object({
 	name: z.string().min(1),
 	subscriptionId: z.string(),
 	subscriptionName: z.string(),
+	subscriptionState: z.enum(['Warned', 'PastDue', 'Disabled']).optional(),
 	resourceGroup: z.string(),
 	location: z.string(),
 	size: z.string().optional(),
@@ -46,13 +47,17 @@ const vm = z.object({
 	vnetId: z.string().optional(),
 	tags: z.record(z.string(), z.string()),
 	bastion: bastion.optional(),
+	bastionChoices: z.array(bastion).optional(),
+	secondaryNicBastion: z.object({bastion, privateIp: z.string().optional()}).optional(),
+	bastionsComplete: z.boolean().optional(),
+	privateIpPending: z.boolean().optional(),
 	extensions: z.array(z.string()).optional(),
 });
 
 const inventory = z.object({
 	fetchedAt: z.number().finite().nonnegative(),
 	source: z.enum(['azure-resource-graph', 'azure-arm', 'local', 'cache']),
-	subscriptions: z.array(z.object({id: z.string(), name: z.string(), tenantId: z.string().optional()})),
+	subscriptions: z.array(z.object({id: z.string(), name: z.string(), tenantId: z.string().optional(), state: z.enum(['Enabled', 'Warned', 'PastDue', 'Disabled']).optional()})),
 	vms: z.array(vm),
 });
 

@@ -5,6 +5,9 @@ import {DEFAULT_STALE_AFTER_MS, type CachedInventory} from './cache.js';
 import {describeRowCount} from './host-rows.js';
 import type {Inventory, PowerState, VmRecord} from './model.js';
 
+/** How the header names a subscription state other than Enabled. */
+const SUBSCRIPTION_STATE_WORDS = {Warned: 'Warned: billing needs attention', PastDue: 'PastDue: payment overdue', Disabled: 'Disabled: read-only'} as const;
+
 export type FetchResult = {ok: true; inventory: Inventory; problems: AzureProblem[]} | {ok: false; error: AzureProblem; problems: AzureProblem[]};
 
 /** Where the inventory comes from: Azure (Resource Graph / ARM via the real SDKs) or the lab's ARM. */
@@ -146,7 +149,8 @@ export class InventoryController extends EventEmitter<{change: []}> {
 		const parts = [this.source.label];
 		const inventory = this.inventory;
 		if (inventory) {
-			if (inventory.subscriptions.length > 0) parts.push(inventory.subscriptions.map(s => s.name).join(', '));
+			// A subscription that is not simply Enabled says so where its name is shown.
+			if (inventory.subscriptions.length > 0) parts.push(inventory.subscriptions.map(s => (s.state && s.state !== 'Enabled' ? `${s.name} (${SUBSCRIPTION_STATE_WORDS[s.state]})` : s.name)).join(', '));
 			parts.push(describeRowCount(rows));
 			if (this.cachedAt !== undefined) {
 				const age = Date.now() - this.cachedAt;

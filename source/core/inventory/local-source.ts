@@ -1,5 +1,5 @@
 import {idKey, parentResourceId} from '../azure/resource-id.js';
-import {assembleInventory} from './assemble.js';
+import {assembleInventory, subscriptionState} from './assemble.js';
 import type {BastionFacts, NicFacts, PublicIpFacts, VmFacts, VnetFacts} from './facts.js';
 import {
 	bastionFactsFromJson,
@@ -82,7 +82,10 @@ export function buildLocalInventory(topology: LocalTopology, fetchedAt = Date.no
 		{
 			subscriptions: topology.subscriptions
 				.filter(sub => (sub.state ?? 'Enabled') !== 'Disabled')
-				.map(sub => ({id: sub.subscriptionId, name: sub.displayName, ...(sub.tenantId ? {tenantId: sub.tenantId} : {})})),
+				.map(sub => {
+					const state = subscriptionState(sub.state);
+					return {id: sub.subscriptionId, name: sub.displayName, ...(sub.tenantId ? {tenantId: sub.tenantId} : {}), ...(state && state !== 'Enabled' ? {state} : {})};
+				}),
 			vms,
 			nics,
 			publicIps,

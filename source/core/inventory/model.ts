@@ -31,6 +31,12 @@ export interface BastionRef {
 	via: 'same-vnet' | 'peered-vnet';
 }
 
+/**
+ * A subscription's state as ARM lists it. `Warned` and `PastDue` still work (billing needs attention); `Disabled` is
+ * read-only: its VMs are deallocated and none can be started until the subscription is enabled again.
+ */
+export type SubscriptionState = 'Enabled' | 'Warned' | 'PastDue' | 'Disabled';
+
 export type PowerState = 'running' | 'stopped' | 'deallocated' | 'starting' | 'stopping' | 'deallocating' | 'unknown';
 
 export interface VmRecord {
@@ -39,6 +45,8 @@ export interface VmRecord {
 	name: string;
 	subscriptionId: string;
 	subscriptionName: string;
+	/** Set when the subscription is not simply Enabled (see SubscriptionState). */
+	subscriptionState?: Exclude<SubscriptionState, 'Enabled'>;
 	resourceGroup: string;
 	location: string;
 	size?: string;
@@ -48,7 +56,28 @@ export interface VmRecord {
 	publicIp?: string;
 	vnetId?: string;
 	tags: Record<string, string>;
+	/** The Bastion vmux connects through by default: the first of `bastionChoices`. */
 	bastion?: BastionRef;
+	/**
+	 * Every Bastion that serves the VM's primary NIC, best first (native client support, then SKU, then its own VNet
+	 * over a peered one), when there is more than one: the profile editor lets the user pick another.
+	 */
+	bastionChoices?: BastionRef[];
+	/**
+	 * No Bastion serves the primary NIC, but one serves a secondary NIC's VNet: it could reach the VM only by that
+	 * NIC's address (an IP-based connection, where the Bastion allows it). The doctor offers it.
+	 */
+	secondaryNicBastion?: {bastion: BastionRef; privateIp?: string};
+	/**
+	 * True when the source read the peerings of the VM's (primary NIC's) VNet, so the Bastions above are all that can
+	 * serve it: a saved Bastion missing from them no longer serves the VM. Without it, a peered Bastion may be unseen.
+	 */
+	bastionsComplete?: boolean;
+	/**
+	 * The primary NIC was read and has no private address yet (Azure has not allocated one): nothing can reach the VM
+	 * until it has, so connecting refuses with that reason instead of failing inside the tunnel.
+	 */
+	privateIpPending?: boolean;
 	/** VM extension types installed (e.g. AADSSHLoginForLinux), when known. */
 	extensions?: string[];
 }
@@ -58,7 +87,7 @@ export interface Inventory {
 	fetchedAt: number;
 	source: 'azure-resource-graph' | 'azure-arm' | 'local' | 'cache';
 	/** `tenantId`: the Microsoft Entra tenant the subscription belongs to, whose tokens Azure takes for it. */
-	subscriptions: Array<{id: string; name: string; tenantId?: string}>;
+	subscriptions: Array<{id: string; name: string; tenantId?: string; state?: SubscriptionState}>;
 	vms: VmRecord[];
 }
 

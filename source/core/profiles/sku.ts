@@ -174,6 +174,8 @@ export type ProblemCode =
 	| 'ip-connect-port'
 	| 'entra-over-ip'
 	| 'peered-vnet'
+	/** The Bastion serves only a secondary NIC's VNet: it reaches the VM by that address alone (IP-based connection). */
+	| 'secondary-nic-only'
 	| 'single-session'
 	| 'session-recording';
 

@@ -1,4 +1,6 @@
 import type {EntraVm} from '../entra/vm-requirements.js';
+import {shellCommand} from '../text/shell-command.js';
+import {entraLoginRefusal} from '../entra/entra-support.js';
 import type {PowerState, VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
@@ -7,8 +9,12 @@ import type {BastionInfo, BastionTunnelTarget} from '../transport/bastion.js';
 import {DirectTransport} from '../transport/direct.js';
 import type {ConnectionSpec} from './types.js';
 
-/** `startable`: the refusal is only that the VM is stopped or deallocated (the browser offers to start it). */
-export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string; startable?: boolean};
+/**
+ * `startable`: the refusal is only that the VM is stopped or deallocated (the browser offers to start it).
+ * `repick`: the profile's Bastion no longer serves the VM; editing the profile (which offers the Bastions that do)
+ * is the way out, so the UI offers it.
+ */
+export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string; startable?: boolean; repick?: boolean};
 
 export interface PlanContext {
 	/** Profiles by name, for jump hosts. */
@@ -39,6 +45,10 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	const vm = listed && (await withCurrentPowerState(listed, context.currentPowerState));
 	const notRunning = vm && notRunningMessage(vm);
 	if (notRunning) return {...(refuse(notRunning) as Extract<ConnectPlan, {ok: false}>), ...(vm && isStartable(vm) ? {startable: true} : {})};
+	const pending = vm && profile.target.kind === 'azure-vm' ? noAddressYet(vm) : undefined;
+	if (pending) return refuse(pending);
+	const entra = entraLoginRefusal(profile, vm);
+	if (entra) return refuse(entra);
 	const blocking = blockingProblems(checkProfileAgainstSku(profile, {via: vm?.bastion?.via}));
 	if (blocking.length > 0) return refuse(blocking.map(p => p.message).join(' '));
 
@@ -63,12 +73,15 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	switch (profile.transport.kind) {
 		case 'bastion': {
 			const transport = profile.transport;
+			const gone = vm && profile.target.kind === 'azure-vm' ? bastionNoLongerServes(transport, vm) : undefined;
+			if (gone) return {ok: false, title: `Cannot connect to ${label}`, message: gone, repick: true};
 			// The inventory's view of the Bastion is fresher than the profile's "last seen" copy.
 			const seen = vm?.bastion && vm.bastion.id.toLowerCase() === transport.bastionId.toLowerCase() ? vm.bastion : undefined;
 			const dnsName = seen?.dnsName ?? transport.dnsName;
 			if (!dnsName) return refuse(`vmux does not know the address of Bastion ${transport.bastionName} yet. Refresh the list (r) so it is read from Azure, then connect again.`);
 			if (!context.bastionTransport) return refuse(`Connecting through Bastion ${transport.bastionName} needs an Azure sign-in: run \`az login\`, or press L in the browser to sign in with a device code.`);
-			const bastion: BastionInfo = {id: transport.bastionId, name: transport.bastionName, sku: seen?.sku ?? transport.sku, dnsName};
+			const privateOnly = (seen?.flags ?? transport.flags).enablePrivateOnlyBastion;
+			const bastion: BastionInfo = {id: transport.bastionId, name: transport.bastionName, sku: seen?.sku ?? transport.sku, dnsName, ...(privateOnly ? {privateOnly} : {})};
 			if (profile.target.kind === 'host') {
 				const ip = profile.target.host;
 				return {ok: true, spec: spec(ip, context.bastionTransport(bastion, {resourceId: ipConnectResourceId(transport.bastionId, ip), hostname: ip, port: profile.port}))};
@@ -97,6 +110,25 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 }
 
 /**
+ * Why the profile's Bastion cannot reach the VM any more, when the inventory (fresh from Azure) lists the Bastions
+ * that serve it and this one is not among them: its peering was deleted or disconnected, or it was removed or moved.
+ * Trying it would end in a 403 from the Bastion that reads like a missing role.
+ */
+function bastionNoLongerServes(transport: Extract<Profile['transport'], {kind: 'bastion'}>, vm: VmRecord): string | undefined {
+	// Only the inventory's full word counts: a VNet whose peerings it could not read may have a peered Bastion it never saw.
+	if (!vm.bastionsComplete) return undefined;
+	const serving = vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : []);
+	if (serving.some(bastion => bastion.id.toLowerCase() === transport.bastionId.toLowerCase())) return undefined;
+	const now =
+		serving.length > 0
+			? `It is served by ${serving.map(bastion => `${bastion.name} (${bastion.sku})`).join(', ')}: edit the profile (e) and pick ${serving.length > 1 ? 'one of them' : 'it'}.`
+			: vm.secondaryNicBastion
+				? `No Bastion serves its primary network interface's virtual network now; ${vm.secondaryNicBastion.bastion.name} reaches it only by IP address (vmux doctor explains).`
+				: 'No Bastion serves its virtual network now: edit the profile (e) to use a direct or jump transport, or deploy or peer a Bastion (vmux doctor explains).';
+	return `Bastion ${transport.bastionName}, which this profile goes through, no longer serves ${vm.name}: it is neither in the VM's virtual network nor in one peered with it and Connected (the peering was deleted or disconnected, or the Bastion was removed). ${now}`;
+}
+
+/**
  * The VM with its power state as ARM has it now, when the inventory does not show it running (Resource Graph lags
  * after a start, and may not say at all). Without a way to ask, or when asking fails, the listed state stands.
  */
@@ -117,7 +149,14 @@ export async function withCurrentPowerState(vm: VmRecord, current: PlanContext['
  */
 function notRunningMessage(vm: VmRecord): string | undefined {
 	if (vm.powerState === 'running' || vm.powerState === 'unknown') return undefined;
-	if (vm.powerState === 'starting') return `${vm.name} is starting. Wait until it is running, then connect again.`;
+	// A disabled subscription is read-only: no start can succeed, so none is suggested.
+	if (vm.subscriptionState === 'Disabled') {
+		return `${vm.name} is ${vm.powerState}, and its subscription ${vm.subscriptionName} is disabled (read-only): none of its VMs can be started until the subscription is enabled again (its account administrator reactivates it in the Azure portal, Subscriptions).`;
+	}
+	if (vm.powerState === 'starting') return `${vm.name} is starting. Try again in a moment, once it is running.`;
+	if (vm.powerState === 'stopping' || vm.powerState === 'deallocating') {
+		return `${vm.name} is ${vm.powerState}. Wait until it has stopped, then start it (${shellCommand('az', 'vm', 'start', '-g', vm.resourceGroup, '-n', vm.name)}, or the portal) and connect.`;
+	}
 	return stoppedMessage(vm);
 }
 
@@ -135,12 +174,19 @@ function entraVmOf(profile: Profile, vm: VmRecord | undefined): EntraVm {
 }
 
 /** A VM that a start would make connectable: stopped or deallocated (not one already starting or stopping). */
-export function isStartable(vm: Pick<VmRecord, 'powerState'>): boolean {
-	return vm.powerState === 'stopped' || vm.powerState === 'deallocated';
+export function isStartable(vm: Pick<VmRecord, 'powerState' | 'subscriptionState'>): boolean {
+	// A disabled subscription is read-only: no start can succeed there.
+	return (vm.powerState === 'stopped' || vm.powerState === 'deallocated') && vm.subscriptionState !== 'Disabled';
 }
 
 function stoppedMessage(vm: VmRecord): string {
-	return `${vm.name} is ${vm.powerState}. Start it first (az vm start -g ${vm.resourceGroup} -n ${vm.name}, or the portal), then connect.`;
+	return `${vm.name} is ${vm.powerState}. Start it first (${shellCommand('az', 'vm', 'start', '-g', vm.resourceGroup, '-n', vm.name)}, or the portal), then connect.`;
+}
+
+/** Why nothing can reach the VM yet: its NIC has no private address (allocation pending), or undefined. */
+function noAddressYet(vm: VmRecord): string | undefined {
+	if (!vm.privateIpPending || vm.privateIp) return undefined;
+	return `${vm.name} has no private IP address yet: Azure has not allocated one to its network interface (the allocation is pending), so no Bastion or jump host can reach it. Refresh the list (r) in a moment, or restart the VM; vmux doctor ${vm.name} shows its NIC.`;
 }
 
 /**
@@ -150,6 +196,8 @@ function stoppedMessage(vm: VmRecord): string {
 export function refuseBeforeProfile(vm: VmRecord): string | undefined {
 	const notRunning = notRunningMessage(vm);
 	if (notRunning) return notRunning;
+	const pending = noAddressYet(vm);
+	if (pending) return pending;
 	if (vm.bastion?.sku === 'Basic') {
 		return (
 			`${vm.name} is served by Bastion ${vm.bastion.name} on the Basic SKU, which only offers the portal's browser sessions. ` +

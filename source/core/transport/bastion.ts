@@ -6,6 +6,7 @@ import type {BastionSku} from '../inventory/model.js';
 import {usesDataPod} from '../profiles/sku.js';
 import type {Transport} from '../session/types.js';
 import {VMUX_USER_AGENT} from '../version.js';
+import {bastionRefusalHint} from './bastion-refusal.js';
 import {tunnelStream} from './tunnel-stream.js';
 import {hintKeys} from '../commands/hint-keys.js';
 
@@ -34,6 +35,8 @@ export interface BastionInfo {
 	sku: BastionSku;
 	/** `bst-<guid>.bastion.azure.com`: where `/api/*` and the WebSocket live. */
 	dnsName: string;
+	/** `enablePrivateOnlyBastion`: no public IP, reachable only from a network connected to its VNet. */
+	privateOnly?: boolean;
 }
 
 /** Where a Bastion host name is reached, and how: directly or through the proxy the environment names. */
@@ -211,7 +214,7 @@ export class BastionTransport implements Transport {
 			});
 			socket.once('error', error => {
 				done();
-				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`));
+				if (!refused) reject(new BastionError(`Could not reach Bastion ${bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}${privateOnlyNote(bastion)}`));
 			});
 		});
 	}
@@ -239,10 +242,7 @@ export class BastionTransport implements Transport {
 			message = response.body.trim().slice(0, 300);
 		}
 		const said = message ? `: ${message.replace(/\s+$/, '')}` : '';
-		const hint =
-			response.status === 401 || response.status === 403
-				? ' Check that your Azure sign-in is current and that you have the Reader role on the VM, its NIC and the Bastion.'
-				: '';
+		const hint = bastionRefusalHint(response.status, message, bastion.name);
 		return new BastionError(`Bastion ${bastion.name} refused to ${doing} (HTTP ${response.status})${said}${/[.!?]$/.test(said) ? '' : '.'}${hint}`, response.status);
 	}
 
@@ -282,10 +282,16 @@ export class BastionTransport implements Transport {
 				if (connect.statusCode !== 200) proxyRefused = connect.statusCode ?? 0;
 			});
 			request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
-			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}`)));
+			request.on('error', error => reject(new BastionError(`Could not reach Bastion ${this.options.bastion.name} (${endpoint.host}${via(endpoint)}): ${error.message}${privateOnlyNote(this.options.bastion)}`)));
 			request.end(body);
 		});
 	}
+}
+
+/** Why a private-only Bastion cannot be reached from here, appended to a network failure. */
+export function privateOnlyNote(bastion: Pick<BastionInfo, 'name' | 'privateOnly'>): string {
+	if (!bastion.privateOnly) return '';
+	return ` ${bastion.name} is a private-only Bastion (no public IP): it is reachable only from a network connected to its virtual network (a VPN or ExpressRoute gateway, or a peered network). Connect from such a network, or through a jump host inside it.`;
 }
 
 function via(endpoint: BastionEndpoint): string {

@@ -35,8 +35,11 @@ import {forwardingPrompter} from './forwarding-prompter.js';
 
 export type ConnectOutcome =
 	| {kind: 'spec'; spec: ConnectionSpec}
-	/** `startable`: refused only because the VM is stopped or deallocated; starting it would help. */
-	| {kind: 'error'; title: string; message: string; startable?: boolean}
+	/**
+	 * `startable`: refused only because the VM is stopped or deallocated; starting it would help.
+	 * `repick`: the profile whose Bastion no longer serves the VM; editing it offers the Bastions that do.
+	 */
+	| {kind: 'error'; title: string; message: string; startable?: boolean; repick?: Profile}
 	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
 	| {kind: 'needs-profile'};
 
@@ -290,7 +293,8 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 				bastionTransport: azure.bastionTransport,
 				currentPowerState,
 			});
-			return plan.ok ? {kind: 'spec', spec: plan.spec} : {kind: 'error', title: plan.title, message: plan.message, ...(plan.startable ? {startable: true} : {})};
+			if (plan.ok) return {kind: 'spec', spec: plan.spec};
+			return {kind: 'error', title: plan.title, message: plan.message, ...(plan.startable ? {startable: true} : {}), ...(plan.repick ? {repick: profile} : {})};
 		},
 		power,
 		portalLink: vm => {

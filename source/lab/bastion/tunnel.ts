@@ -204,10 +204,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 	let tunnelSeq = 0;
 	let upgradeFailures: {remaining: number; status: number} | undefined;
 
-	for (const vm of options.vms) {
-		vmsById.set(idKey(vm.id), vm);
-		const bastion = vm.bastion;
-		if (!bastion?.dnsName) continue;
+	for (const vm of options.vms) vmsById.set(idKey(vm.id), vm);
+	// Every Bastion that serves some VM answers on its host, not only each VM's preferred one.
+	const serving = options.vms.flatMap(vm => [...(vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : [])), ...(vm.secondaryNicBastion ? [vm.secondaryNicBastion.bastion] : [])]);
+	for (const bastion of serving) {
+		if (!bastion.dnsName) continue;
 		for (const host of new Set([labBastionHost(bastion.dnsName), labBastionTlsHost(bastion.dnsName), bastion.dnsName.toLowerCase()])) {
 			const existing = hosts.get(host);
 			if (!existing) {
@@ -278,7 +279,8 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 	};
 
 	const checkVmServed = (vm: VmRecord, bastion: BastionRef) => {
-		if (!vm.bastion || !sameId(vm.bastion.id, bastion.id)) {
+		// Any Bastion that reaches the VM's primary NIC will do (its VNet, or a Connected peering), not only the preferred one.
+		if (!(vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : [])).some(serving => sameId(serving.id, bastion.id))) {
 			throw new HttpError(403, `Virtual machine '${vm.name}' is not reachable from Bastion Host '${bastion.name}'.`);
 		}
 		if (vm.powerState !== 'running') {
@@ -365,7 +367,12 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 				}
 				if (!bastion.flags.enableIpConnect) throw new HttpError(403, IP_CONNECT_DISABLED_MESSAGE);
 				if (port !== 22 && port !== 3389) throw new HttpError(403, IP_CONNECT_PORTS_MESSAGE);
-				const vm = options.vms.find(v => v.privateIp === hostname && v.bastion && sameId(v.bastion.id, bastion.id));
+				// An address is reachable from the Bastions of its NIC's VNet: the primary NIC's, or a secondary NIC's.
+				const vm = options.vms.find(
+					v =>
+						(v.privateIp === hostname && (v.bastionChoices ?? (v.bastion ? [v.bastion] : [])).some(serving => sameId(serving.id, bastion.id))) ||
+						(v.secondaryNicBastion?.privateIp === hostname && sameId(v.secondaryNicBastion.bastion.id, bastion.id)),
+				);
 				if (!vm) throw new HttpError(403, `${hostname} is not reachable from Bastion Host '${bastion.name}'.`);
 				vmId = vm.id;
 				target = {host: hostname, port};
@@ -424,6 +431,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 			reply(req, res, ctx, 404, {message: `Unknown host ${ctx.host}.`});
 			return;
 		}
+		if (unreachableFromHere(entry)) {
+			req.socket.destroy();
+			record(req, ctx, 0, 'private-only Bastion: not reachable from outside its network', false);
+			return;
+		}
 		const path = ctx.url.pathname;
 		try {
 			if (path === '/api/connection') {
@@ -445,6 +457,13 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		}
 	});
 
+	/**
+	 * A private-only Bastion (`enablePrivateOnlyBastion`, no public IP) answers only on its private address, from a
+	 * network connected to its VNet. vmux (and the tests) run outside any such network: the connection goes nowhere, so
+	 * the lab drops it without an answer, as an unroutable private address would.
+	 */
+	const unreachableFromHere = (entry: HostEntry) => entry.shared.every(bastion => bastion.flags.enablePrivateOnlyBastion);
+
 	const refuseUpgrade = (req: IncomingMessage, socket: Duplex, ctx: LabRequestContext, status: number, message: string) => {
 		const body = JSON.stringify({message});
 		socket.end(
@@ -457,6 +476,11 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 		const entry = hosts.get(ctx.host);
 		if (!entry) {
 			refuseUpgrade(req, socket, ctx, 404, `Unknown host ${ctx.host}.`);
+			return;
+		}
+		if (unreachableFromHere(entry)) {
+			socket.destroy();
+			record(req, ctx, 0, 'private-only Bastion: not reachable from outside its network', true);
 			return;
 		}
 		const path = ctx.url.pathname;

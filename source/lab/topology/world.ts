@@ -5,8 +5,8 @@ import {RESOURCE_TYPES} from './schema.js';
 
 /**
  * The lab's own reading of its world from the topology JSON: which VMs there are, their addresses and power
- * states, and the Bastion that serves each (in its VNet, or for Basic and above in a directly `Connected`-peered
- * one; its own VNet first, then tunnel-capable, then the richer SKU, then by name). It shares no code with the
+ * states, and the Bastions that serve each through its primary NIC (in its VNet, or for Basic and above in a directly
+ * `Connected`-peered one; tunnel-capable first, then the richer SKU, then its own VNet, then by name). It shares no code with the
  * product's inventory parsers (core/inventory), so the demo's SSH servers and Bastions follow the topology, not
  * vmux's reading of it, and tests comparing the two catch a parser bug. Only the record types are shared.
  */
@@ -32,8 +32,22 @@ export function readLabWorld(topology: Topology): VmRecord[] {
 		};
 		if (own?.privateIp) record.privateIp = own.privateIp;
 		if (own?.publicIp) record.publicIp = own.publicIp;
-		const bastion = servingBastion(vnets, bastions, neighbours);
-		if (bastion) record.bastion = bastion;
+		// Azure's Bastion reaches a VM by its primary NIC: only that NIC's VNet (and its Connected peerings) counts.
+		const [primaryVnet, ...otherVnets] = vnets;
+		const serving = primaryVnet ? servingBastions(primaryVnet, bastions, neighbours) : [];
+		if (serving[0]) record.bastion = serving[0];
+		if (serving.length > 1) record.bastionChoices = serving;
+		if (serving.length === 0) {
+			// A Bastion next to a secondary NIC reaches that NIC's address only (an IP-based connection).
+			for (const vnet of otherVnets) {
+				const [secondary] = servingBastions(vnet, bastions, neighbours);
+				const address = secondary ? nicAddressIn(props, nics, vnet) : undefined;
+				if (secondary) {
+					record.secondaryNicBastion = {bastion: secondary, ...(address ? {privateIp: address} : {})};
+					break;
+				}
+			}
+		}
 		return record;
 	});
 	return vms.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -107,24 +121,31 @@ function vmVnets(props: ArmJson, nics: Map<string, ArmJson>): string[] {
 	return vnets;
 }
 
-function servingBastion(vnets: string[], bastions: LabBastion[], neighbours: Map<string, Set<string>>): BastionRef | undefined {
-	for (const vnet of vnets) {
-		const same = bastions.filter(bastion => bastion.vnets.has(vnet));
-		if (same.length > 0) return {...preferred(same).ref, via: 'same-vnet'};
-	}
-	for (const vnet of vnets) {
-		const near = neighbours.get(vnet) ?? new Set<string>();
-		const peered = bastions.filter(bastion => !OWN_VNET_ONLY.has(bastion.ref.sku) && [...bastion.vnets].some(own => near.has(own)));
-		if (peered.length > 0) return {...preferred(peered).ref, via: 'peered-vnet'};
-	}
-	return undefined;
+/** Every Bastion that reaches this VNet (its own, or for Basic and above a Connected-peered one), the preferred first. */
+function servingBastions(vnet: string, bastions: LabBastion[], neighbours: Map<string, Set<string>>): BastionRef[] {
+	const near = neighbours.get(vnet) ?? new Set<string>();
+	const same = bastions.filter(bastion => bastion.vnets.has(vnet));
+	const peered = bastions.filter(bastion => !same.includes(bastion) && !OWN_VNET_ONLY.has(bastion.ref.sku) && [...bastion.vnets].some(own => near.has(own)));
+	const ranked = [...same.map(bastion => ({bastion, via: 'same-vnet' as const})), ...peered.map(bastion => ({bastion, via: 'peered-vnet' as const}))];
+	return ranked.sort((a, b) => score(b) - score(a) || a.bastion.ref.name.localeCompare(b.bastion.ref.name) || a.bastion.ref.id.localeCompare(b.bastion.ref.id)).map(({bastion, via}) => ({...bastion.ref, flags: {...bastion.ref.flags}, via}));
 }
 
-/** A Bastion vmux can tunnel through first (Standard/Premium with tunneling, then data-pod SKUs), then the richer SKU. */
-function preferred(candidates: LabBastion[]): LabBastion {
-	const score = ({ref}: LabBastion) =>
-		((ref.sku === 'Standard' || ref.sku === 'Premium') && ref.flags.enableTunneling ? 100 : OWN_VNET_ONLY.has(ref.sku) ? 50 : 0) + Math.max(0, SKUS.indexOf(ref.sku) - 1);
-	return [...candidates].sort((a, b) => score(b) - score(a) || a.ref.name.localeCompare(b.ref.name) || a.ref.id.localeCompare(b.ref.id))[0]!;
+/** A Bastion vmux can tunnel through first (Standard/Premium with tunneling, then data-pod SKUs), then the richer SKU, then its own VNet. */
+function score({bastion: {ref}, via}: {bastion: LabBastion; via: BastionRef['via']}): number {
+	const tunnels = (ref.sku === 'Standard' || ref.sku === 'Premium') && ref.flags.enableTunneling ? 1000 : OWN_VNET_ONLY.has(ref.sku) ? 500 : 0;
+	return tunnels + SKUS.indexOf(ref.sku) * 10 + (via === 'same-vnet' ? 1 : 0);
+}
+
+/** The first private address a VM's NICs have in this VNet. */
+function nicAddressIn(props: ArmJson, nics: Map<string, ArmJson>, vnet: string): string | undefined {
+	for (const ref of (props.networkProfile as {networkInterfaces?: ArmJson[]} | undefined)?.networkInterfaces ?? []) {
+		for (const config of (propsOf(nics.get(String(ref.id ?? '').toLowerCase()) ?? {}).ipConfigurations as ArmJson[] | undefined) ?? []) {
+			const configProps = propsOf(config);
+			const subnet = (configProps.subnet as {id?: unknown} | undefined)?.id;
+			if (typeof subnet === 'string' && vnetOfSubnet(subnet) === vnet && typeof configProps.privateIPAddress === 'string') return configProps.privateIPAddress;
+		}
+	}
+	return undefined;
 }
 
 function powerState(props: ArmJson): PowerState {

@@ -22,7 +22,7 @@ describe('editor model', () => {
 	it("prefers the inventory's fresher Bastion flags over the saved ones", () => {
 		const saved = ProfileSchema.parse(profile({transport: bastion('Standard', {}, 'bas-standard')}));
 		const {context} = setup({initial: saved, draftFrom: vm('web-01', 'Standard', {enableTunneling: true}), existingNames: ['web-01'], profilesByName: {}});
-		expect(context.bastion?.flags.enableTunneling).toBe(true);
+		expect(context.bastions[0]?.transport.flags.enableTunneling).toBe(true);
 		expect(context.takenNames).toEqual([]);
 	});
 

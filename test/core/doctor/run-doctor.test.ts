@@ -163,7 +163,7 @@ describe('runDoctor', () => {
 			);
 			expect(auth.fix).toContain('az vm extension set --publisher Microsoft.Azure.ActiveDirectory --name AADSSHLoginForLinux -g rg-web --vm-name web-01');
 			expect(auth.fix).toContain('az vm identity assign -g rg-web -n web-01');
-			expect(auth.fix).toContain(`Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --role "Virtual Machine Administrator Login" --assignee alice@contoso.com --scope ${WEB_01.id}`);
+			expect(auth.fix).toContain(`Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --role 'Virtual Machine Administrator Login' --assignee alice@contoso.com --scope ${WEB_01.id}`);
 			expect(report.ok).toBe(false);
 		});
 
@@ -181,7 +181,7 @@ describe('runDoctor', () => {
 				);
 				const appId = demoVm('app-01').id;
 				expect(auth.fix).toBe(
-					`Give the VM a system-assigned identity: az vm identity assign -g rg-app -n app-01; and hold the role Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --role "Virtual Machine Administrator Login" --assignee alice@contoso.com --scope ${appId}.`,
+					`Give the VM a system-assigned identity: az vm identity assign -g rg-app -n app-01; and hold the role Virtual Machine Administrator Login or Virtual Machine User Login on it: az role assignment create --role 'Virtual Machine Administrator Login' --assignee alice@contoso.com --scope ${appId}.`,
 				);
 				expect(report.ok).toBe(false);
 			} finally {

@@ -13,7 +13,7 @@ describe('describeEntraRefusal', () => {
 				'A VM accepts Entra ID logins only with all three of: ' +
 				'the AADSSHLoginForLinux extension (az vm extension set --publisher Microsoft.Azure.ActiveDirectory --name AADSSHLoginForLinux -g rg-app --vm-name app-01); ' +
 				'a system-assigned managed identity (az vm identity assign -g rg-app -n app-01); ' +
-				`and for you the role Virtual Machine Administrator Login or Virtual Machine User Login on the VM (az role assignment create --role "Virtual Machine Administrator Login" --assignee alice@contoso.com --scope ${APP_ID}, or "Virtual Machine User Login" for a login without sudo). ` +
+				`and for you the role Virtual Machine Administrator Login or Virtual Machine User Login on the VM (az role assignment create --role 'Virtual Machine Administrator Login' --assignee alice@contoso.com --scope ${APP_ID}, or "Virtual Machine User Login" for a login without sudo). ` +
 				'vmux doctor app-01 checks the extension and the identity; a role assignment can take a few minutes to apply.',
 		);
 	});
@@ -23,10 +23,10 @@ describe('describeEntraRefusal', () => {
 		expect(text).toMatch(/^203\.0\.113\.10 refused the Microsoft Entra ID certificate \(Permission denied/);
 		expect(text).toContain('-g <resource group> --vm-name <VM name>');
 		expect(text).toContain('az vm identity assign -g <resource group> -n <VM name>');
-		expect(text).toContain('--assignee <your sign-in name> --scope $(az vm show -g <resource group> -n <VM name> --query id -o tsv)');
+		expect(text).toContain('--assignee <your sign-in name> --scope "$(az vm show -g <resource group> -n <VM name> --query id -o tsv)"');
 		expect(text).toContain('vmux doctor <VM name> checks');
 		expect(entraRoleCommand({label: 'x', name: 'x', resourceGroup: 'rg'}, 'bob@contoso.com', 'Virtual Machine User Login')).toBe(
-			'az role assignment create --role "Virtual Machine User Login" --assignee bob@contoso.com --scope $(az vm show -g rg -n x --query id -o tsv)',
+			`az role assignment create --role 'Virtual Machine User Login' --assignee bob@contoso.com --scope "$(az vm show -g rg -n x --query id -o tsv)"`,
 		);
 	});
 });

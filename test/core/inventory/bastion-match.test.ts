@@ -50,11 +50,35 @@ describe('BastionMatcher', () => {
 		expect(matcher.match(vnet('middle'))).toMatchObject({via: 'peered-vnet'});
 	});
 
-	test('a same-VNet Bastion wins over a peered one; among several, one vmux can tunnel through', () => {
-		const same = new BastionMatcher([bastion('peer', 'Premium', 'hub', true), bastion('local', 'Basic', 'spoke')], [peered('spoke', 'hub')]);
-		expect(same.match(vnet('spoke'))).toMatchObject({name: 'local', via: 'same-vnet'});
-		const several = new BastionMatcher([bastion('a-basic', 'Basic', 'hub1'), bastion('z-std', 'Standard', 'hub2', true)], [peered('spoke', 'hub1'), peered('spoke', 'hub2')]);
-		expect(several.match(vnet('spoke'))).toMatchObject({name: 'z-std'});
+	test('issue 14: a peered Bastion with native client support wins over the VNet’s own Basic one, and both are choices', () => {
+		const matcher = new BastionMatcher([bastion('peer', 'Premium', 'hub', true), bastion('local', 'Basic', 'spoke')], [peered('spoke', 'hub')]);
+		const {choices} = matcher.serving([vnet('spoke')]);
+		expect(choices.map(choice => [choice.name, choice.via])).toEqual([
+			['peer', 'peered-vnet'],
+			['local', 'same-vnet'],
+		]);
+		expect(matcher.match(vnet('spoke'))).toMatchObject({name: 'peer'});
+	});
+
+	test('the order: native client first, then Premium over Standard, then the own VNet over a peered one, then the name', () => {
+		const matcher = new BastionMatcher(
+			[
+				bastion('a-basic', 'Basic', 'spoke'),
+				bastion('b-std-off', 'Standard', 'spoke'),
+				bastion('c-std', 'Standard', 'hub1', true),
+				bastion('d-prem', 'Premium', 'hub2', true),
+				bastion('e-std-own', 'Standard', 'spoke', true),
+				bastion('f-dev', 'Developer', 'spoke'),
+			],
+			[peered('spoke', 'hub1'), peered('spoke', 'hub2')],
+		);
+		expect(matcher.serving([vnet('spoke')]).choices.map(choice => choice.name)).toEqual(['d-prem', 'e-std-own', 'c-std', 'f-dev', 'b-std-off', 'a-basic']);
+	});
+
+	test('issue 14: the primary NIC decides; a Bastion only in a secondary NIC’s VNet is offered as the secondary one', () => {
+		const matcher = new BastionMatcher([bastion('mgmt', 'Standard', 'mgmt', true)], []);
+		expect(matcher.serving([vnet('front'), vnet('mgmt')])).toMatchObject({choices: [], secondary: {bastion: {name: 'mgmt'}, vnetId: vnet('mgmt')}});
+		expect(matcher.serving([vnet('mgmt'), vnet('front')])).toEqual({choices: [expect.objectContaining({name: 'mgmt'})]});
 	});
 
 	test('returned refs are copies: flags cannot be changed through one VM', () => {

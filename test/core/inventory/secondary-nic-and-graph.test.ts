@@ -6,8 +6,9 @@ import {parseTopology} from '../../../source/lab/topology/index.js';
 import {startLabWithClients, type LabWithClients} from '../../lab/arm/lab-clients.js';
 
 /**
- * Issue 10, Bastion: a Bastion in the VNet of a VM's secondary NIC serves it too (found by Resource Graph, by
- * ARM listing and by the local source alike), and the Resource Graph query brings back only the peerings of
+ * Issue 14 (was issue 10): a Bastion in the VNet of a VM's secondary NIC does not serve it — Bastion connects to a
+ * VM by its primary NIC, as the portal does — but is kept as the secondary NIC's Bastion with that NIC's address,
+ * for an IP-based connection (found by Resource Graph, by ARM listing and by the local source alike); and the Resource Graph query brings back only the peerings of
  * each VNet, not all of its properties (subnets, address space, …).
  */
 
@@ -83,16 +84,18 @@ function appMulti(result: InventoryResult) {
 }
 
 describe('a Bastion in the VNet of a secondary NIC', () => {
-	test.each(['resource-graph', 'arm'] as const)('%s: app-multi is served by bas-mgmt, and keeps its primary address', async method => {
+	test.each(['resource-graph', 'arm'] as const)('%s: app-multi is not served by bas-mgmt, which is offered for its secondary address', async method => {
 		const vm = appMulti(await fetchAzureInventory({clients: env.clients, method}));
 		expect(vm.privateIp).toBe('10.50.1.4');
 		expect(vm.vnetId).toBe(rg('Microsoft.Network/virtualNetworks', 'vnet-front'));
-		expect(vm.bastion).toMatchObject({name: 'bas-mgmt', via: 'same-vnet', dnsName: 'bst-mgmt.bastion.localhost'});
+		expect(vm.bastion).toBeUndefined();
+		expect(vm.secondaryNicBastion).toMatchObject({bastion: {name: 'bas-mgmt', via: 'same-vnet', dnsName: 'bst-mgmt.bastion.localhost'}, privateIp: '10.60.1.4'});
 	});
 
 	test('the local source (the demo’s) agrees', () => {
 		const vm = buildLocalInventory(parseTopology(TOPOLOGY, 'multi-nic')).vms.find(candidate => candidate.name === 'app-multi')!;
-		expect(vm.bastion?.name).toBe('bas-mgmt');
+		expect(vm.bastion).toBeUndefined();
+		expect(vm.secondaryNicBastion?.bastion.name).toBe('bas-mgmt');
 	});
 });
 

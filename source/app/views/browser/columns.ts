@@ -19,14 +19,28 @@ export function listedAddress(vm: VmRecord): string | undefined {
 }
 
 export const COLUMNS: Column[] = [
-	{key: 'name', title: 'NAME', width: 14, value: vm => vm.name},
+	// Windows is named: SSH to it needs the OpenSSH Server, and Entra ID login is Linux-only.
+	{key: 'name', title: 'NAME', width: 14, value: vm => (vm.osType === 'Windows' ? `${vm.name} · Windows` : vm.name)},
 	{key: 'state', title: 'STATE', width: 13, value: vm => (vm.powerState === 'unknown' ? '—' : vm.powerState)},
 	{key: 'rg', title: 'RESOURCE GROUP', width: 15, value: vm => vm.resourceGroup},
 	{key: 'sub', title: 'SUBSCRIPTION', width: 14, value: vm => vm.subscriptionName},
 	{key: 'ip', title: 'IP', width: 15, value: vm => listedAddress(vm) ?? ''},
-	{key: 'bastion', title: 'BASTION', width: 20, value: vm => (vm.bastion ? `${vm.bastion.name} · ${vm.bastion.sku}` : vm.publicIp ? 'direct' : '—')},
+	{key: 'bastion', title: 'BASTION', width: 24, value: bastionCell},
 	{key: 'profile', title: 'PROFILE', width: 7, value: (_vm, hasProfile) => (hasProfile ? '✓' : '')},
 ];
+
+/**
+ * The Bastion vmux connects through, with how many others could (the profile editor picks among them) and `⇄` when
+ * it sits in a peered VNet; a Bastion that serves only a secondary NIC says it reaches the VM by IP alone.
+ */
+export function bastionCell(vm: VmRecord): string {
+	if (vm.bastion) {
+		const others = (vm.bastionChoices?.length ?? 1) - 1;
+		return `${vm.bastion.name} · ${vm.bastion.sku}${vm.bastion.via === 'peered-vnet' ? ' ⇄' : ''}${others > 0 ? ` +${others}` : ''}`;
+	}
+	if (vm.secondaryNicBastion) return `${vm.secondaryNicBastion.bastion.name} · by IP`;
+	return vm.publicIp ? 'direct' : '—';
+}
 
 /**
  * Fits the columns to the width: drops the least important columns first when narrow, then gives the

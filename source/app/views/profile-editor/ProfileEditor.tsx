@@ -6,7 +6,7 @@ import {Box} from 'ink';
 import {Text} from '../../components/SafeText.js';
 import type {ReactNode} from 'react';
 import type {Problem} from '../../../core/profiles/sku.js';
-import {AUTH_NOTES, fieldValue} from './editor-model.js';
+import {AUTH_NOTES, chosenBastion, fieldValue} from './editor-model.js';
 import {KEY_VAULT_FIELDS, type KeyVaultChoice} from './editor-reducer.js';
 import {FieldRow} from './field-row.js';
 import {useProfileEditorInput} from './use-profile-editor-input.js';
@@ -73,15 +73,16 @@ export function ProfileEditor(props: ProfileEditorProps) {
 		);
 	}
 
+	const bastion = values.transportKind === 'bastion' || !initial ? chosenBastion(values, context) : undefined;
 	const title = initial ? `Edit profile · ${initial.name}` : draftFrom ? `New profile · ${draftFrom.name}` : 'New profile';
 	const about = [
 		context.vm ? joinPresent(`VM ${context.vm.vmName}`, context.vm.resourceGroup, draftFrom?.subscriptionName) : undefined,
-		context.bastion
-			? `Bastion ${context.bastion.bastionName} · ${context.bastion.sku} SKU${
-					context.bastion.sku === 'Standard' || context.bastion.sku === 'Premium'
-						? ` · native client ${context.bastion.flags.enableTunneling ? 'on' : 'off'}`
+		bastion
+			? `Bastion ${bastion.transport.bastionName} · ${bastion.transport.sku} SKU${
+					bastion.transport.sku === 'Standard' || bastion.transport.sku === 'Premium'
+						? ` · native client ${bastion.transport.flags.enableTunneling ? 'on' : 'off'}`
 						: ''
-				}`
+				}${context.bastions.length > 1 ? ` · ${context.bastions.length} Bastions serve this VM` : ''}`
 			: undefined,
 	].filter(Boolean);
 	const pickerHint = secretPicker && KEY_VAULT_FIELDS.includes(state.focus) ? ' · Enter pick from Azure' : '';

@@ -3,6 +3,7 @@
  * authentication type; what each field's problem is; how the form becomes a Profile; and the pure reducer
  * the state hook runs. No React here, so the rules are readable (and testable) on their own.
  */
+import {entraLoginRefusal} from '../../../core/entra/entra-support.js';
 import {homedir} from 'node:os';
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
@@ -36,6 +37,7 @@ export type FieldId =
 	| 'target'
 	| 'host'
 	| 'transport'
+	| 'bastion'
 	| 'via'
 	| 'port'
 	| 'authType'
@@ -58,6 +60,8 @@ export interface FormValues {
 	targetKind: 'azure-vm' | 'host';
 	host: string;
 	transportKind: TransportKind;
+	/** The chosen Bastion's resource id, when several serve the VM. */
+	bastionId: string;
 	via: string;
 	port: string;
 	username: string;
@@ -77,9 +81,15 @@ type AzureVmTarget = Extract<Profile['target'], {kind: 'azure-vm'}>;
 /** What the form knows but the user does not edit: the VM, its Bastion (as last seen), the other profiles. */
 export interface FormContext {
 	vm?: AzureVmTarget;
-	bastion?: BastionTransport;
-	/** How the Bastion reaches the VM, when the inventory said (Developer cannot reach peered VNets). */
-	bastionVia?: BastionRef['via'];
+	/**
+	 * The Bastions the profile may go through, best first: every one that serves the VM (its own VNet and Connected
+	 * peerings, from the inventory), or the profile's own as last seen. `via` says how it reaches the VM, when the
+	 * inventory said (Developer cannot reach peered VNets); `ipOnly` marks a Bastion that serves only a secondary
+	 * NIC's VNet, which can reach the VM only by that address (an IP-based connection).
+	 */
+	bastions: BastionChoice[];
+	/** The VM's OS, when the inventory said (Entra ID login is Linux-only). */
+	vmOsType?: 'Linux' | 'Windows';
 	options: Profile['options'];
 	/** The profile's name before editing; undefined for a new profile. */
 	originalName?: string;
@@ -95,6 +105,29 @@ export type FieldSpec =
 	| {id: FieldId; kind: 'choice'; label: string; options: readonly string[]; optionLabels: readonly string[]; labelOf?: (value: string) => string}
 	/** Shown, never focused: the Connection Settings line the SKU fixes. */
 	| {id: FieldId; kind: 'locked'; label: string; text: string};
+
+export interface BastionChoice {
+	transport: BastionTransport;
+	via?: BastionRef['via'];
+	ipOnly?: {address?: string};
+}
+
+/** The Bastion the form goes through: the one chosen, else the best one. */
+export function chosenBastion(values: Pick<FormValues, 'bastionId'>, context: Pick<FormContext, 'bastions'>): BastionChoice | undefined {
+	return context.bastions.find(choice => choice.transport.bastionId.toLowerCase() === values.bastionId.toLowerCase()) ?? context.bastions[0];
+}
+
+/** One Bastion as the choice field names it: name, SKU, and why it is (or is not) the first choice. */
+export function bastionChoiceLabel(choice: BastionChoice): string {
+	const {transport} = choice;
+	const tunnels = (transport.sku === 'Standard' || transport.sku === 'Premium') && transport.flags.enableTunneling;
+	const notes = [
+		choice.via === 'peered-vnet' ? 'peered' : choice.via === 'same-vnet' ? 'same VNet' : undefined,
+		tunnels ? 'native client' : transport.sku === 'Basic' ? 'portal only' : transport.sku === 'Standard' || transport.sku === 'Premium' ? 'native client off' : undefined,
+		choice.ipOnly ? `by IP ${choice.ipOnly.address ?? ''}`.trim() : undefined,
+	].filter(Boolean);
+	return `${transport.bastionName} (${transport.sku}${notes.length > 0 ? `, ${notes.join(', ')}` : ''})`;
+}
 
 export const SUGGESTED_USERNAME = 'azureuser';
 const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -129,18 +162,32 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
 	// A browser row without a subscription is a saved plain host (a profile's own row), not an Azure VM.
 	const draftVm = draftFrom && draftFrom.subscriptionId !== '' ? draftFrom : undefined;
 	const vm = draftVm ? vmTargetFrom(draftVm) : initial?.target.kind === 'azure-vm' ? initial.target : undefined;
-	// The inventory's Bastion is fresher than the one saved with the profile ("flags as last seen").
-	const bastion = draftFrom?.bastion ? bastionFromRef(draftFrom.bastion) : initial?.transport.kind === 'bastion' ? initial.transport : undefined;
 	return {
 		vm,
-		bastion,
-		bastionVia: draftFrom?.bastion?.via,
+		bastions: bastionChoices(initial, draftVm),
+		...(draftVm?.osType ? {vmOsType: draftVm.osType} : {}),
 		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
 		originalName,
 		takenNames: existingNames.filter(name => name !== originalName),
 		jumpHosts: jumpHostNames(profilesByName, originalName),
 		homeDir: homeDir ?? homedir(),
 	};
+}
+
+/**
+ * The inventory's Bastions for the VM are fresher than the one saved with the profile ("flags as last seen"), and a
+ * saved Bastion that no longer serves the VM is not offered: the best one that does is chosen instead. Without the
+ * inventory's word, the profile's own Bastion is the only choice.
+ */
+function bastionChoices(initial: Profile | undefined, vm: VmRecord | undefined): BastionChoice[] {
+	if (vm) {
+		const refs = vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : []);
+		if (refs.length > 0) return refs.map(ref => ({transport: bastionFromRef(ref), via: ref.via}));
+		const secondary = vm.secondaryNicBastion;
+		if (secondary) return [{transport: bastionFromRef(secondary.bastion), via: secondary.bastion.via, ipOnly: secondary.privateIp ? {address: secondary.privateIp} : {}}];
+		return [];
+	}
+	return initial?.transport.kind === 'bastion' ? [{transport: initial.transport}] : [];
 }
 
 /**
@@ -159,6 +206,7 @@ const EMPTY_VALUES: FormValues = {
 	targetKind: 'host',
 	host: '',
 	transportKind: 'direct',
+	bastionId: '',
 	via: '',
 	port: '22',
 	username: SUGGESTED_USERNAME,
@@ -178,9 +226,16 @@ export function initialValues({initial, draftFrom}: ContextInput, context: FormC
 	if (draftFrom && context.vm) {
 		values.name = uniqueName(draftFrom.name, context.takenNames);
 		values.targetKind = 'azure-vm';
-		values.transportKind = draftFrom.bastion ? 'bastion' : 'direct';
+		const bastion = context.bastions[0];
+		values.transportKind = bastion ? 'bastion' : 'direct';
+		values.bastionId = bastion?.transport.bastionId ?? '';
+		// Only a secondary NIC's VNet has a Bastion: it reaches the VM by that address (IP-based connection).
+		if (bastion?.ipOnly?.address) {
+			values.targetKind = 'host';
+			values.host = bastion.ipOnly.address;
+		}
 		// The portal makes Entra ID the default when the VM has the login extension (seed: Entra ID authentication).
-		if (draftFrom.extensions?.includes('AADSSHLoginForLinux')) values.authType = 'entra';
+		if (draftFrom.extensions?.includes('AADSSHLoginForLinux') && draftFrom.osType !== 'Windows') values.authType = 'entra';
 	}
 	return values;
 }
@@ -192,6 +247,7 @@ export function valuesFromProfile(profile: Profile): FormValues {
 		targetKind: target.kind,
 		host: target.kind === 'host' ? target.host : '',
 		transportKind: transport.kind,
+		bastionId: transport.kind === 'bastion' ? transport.bastionId : '',
 		via: transport.kind === 'jump' ? transport.via : '',
 		port: String(profile.port),
 		username: profile.username ?? '',
@@ -224,17 +280,19 @@ function isBastionIpConnect(values: FormValues): boolean {
 
 /** The port line's lock, if the SKU (or an IP-based Bastion connection) fixes it. */
 export function portLock(values: FormValues, context: FormContext): string | undefined {
-	if (values.transportKind !== 'bastion' || !context.bastion) return undefined;
-	return lockedPortLabel(context.bastion.sku) ?? (isBastionIpConnect(values) ? IP_CONNECT_LOCKED_LABEL : undefined);
+	const bastion = values.transportKind === 'bastion' ? chosenBastion(values, context) : undefined;
+	if (!bastion) return undefined;
+	return lockedPortLabel(bastion.transport.sku) ?? (isBastionIpConnect(values) ? IP_CONNECT_LOCKED_LABEL : undefined);
 }
 
-export function authOptions(values: FormValues): readonly AuthType[] {
-	// Like the portal, offer Entra ID only where it can work: not over an IP-based Bastion connection.
-	return isBastionIpConnect(values) ? AUTH_TYPES.filter(type => type !== 'entra') : AUTH_TYPES;
+export function authOptions(values: FormValues, context?: Pick<FormContext, 'vmOsType'>): readonly AuthType[] {
+	// Like the portal, offer Entra ID only where it can work: not over an IP-based Bastion connection, not on Windows.
+	const noEntra = isBastionIpConnect(values) || (values.targetKind === 'azure-vm' && context?.vmOsType === 'Windows');
+	return noEntra ? AUTH_TYPES.filter(type => type !== 'entra') : AUTH_TYPES;
 }
 
 export function transportOptions(context: FormContext): readonly TransportKind[] {
-	return context.bastion ? ['bastion', 'direct', 'jump'] : ['direct', 'jump'];
+	return context.bastions.length > 0 ? ['bastion', 'direct', 'jump'] : ['direct', 'jump'];
 }
 
 export function visibleFields(values: FormValues, context: FormContext): FieldSpec[] {
@@ -257,9 +315,28 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 		label: 'Transport',
 		options: transports,
 		optionLabels: transports.map(kind =>
-			kind === 'bastion' ? `Bastion ${context.bastion!.bastionName} (${context.bastion!.sku})` : kind === 'direct' ? 'Direct' : 'Jump host',
+			kind === 'bastion'
+				? context.bastions.length > 1
+					? `Bastion (${context.bastions.length} serve this VM)`
+					: `Bastion ${context.bastions[0]!.transport.bastionName} (${context.bastions[0]!.transport.sku})`
+				: kind === 'direct'
+					? 'Direct'
+					: 'Jump host',
 		),
 	});
+	if (values.transportKind === 'bastion' && context.bastions.length > 1) {
+		const ids = context.bastions.map(choice => choice.transport.bastionId);
+		const chosen = chosenBastion(values, context)!.transport.bastionId;
+		fields.push({
+			id: 'bastion',
+			kind: 'choice',
+			label: 'Through',
+			options: ids,
+			optionLabels: context.bastions.map(bastionChoiceLabel),
+			// A saved Bastion that no longer serves the VM is shown as the best one that does (it is what gets saved).
+			labelOf: value => bastionChoiceLabel(context.bastions.find(choice => choice.transport.bastionId === value) ?? context.bastions.find(choice => choice.transport.bastionId === chosen)!),
+		});
+	}
 	if (values.transportKind === 'jump') {
 		fields.push({id: 'via', kind: 'choice', label: 'Jump through', options: context.jumpHosts, optionLabels: context.jumpHosts});
 	}
@@ -267,7 +344,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	const lock = portLock(values, context);
 	fields.push(lock ? {id: 'port', kind: 'locked', label: 'Connection', text: lock} : {id: 'port', kind: 'text', label: 'Port'});
 
-	const auths = authOptions(values);
+	const auths = authOptions(values, context);
 	fields.push({
 		id: 'authType',
 		kind: 'choice',
@@ -299,6 +376,7 @@ const FIELD_VALUE_KEYS: Record<FieldId, keyof FormValues> = {
 	target: 'targetKind',
 	host: 'host',
 	transport: 'transportKind',
+	bastion: 'bastionId',
 	via: 'via',
 	port: 'port',
 	authType: 'authType',
@@ -401,8 +479,8 @@ export function toProfileInput(values: FormValues, context: FormContext): Profil
 	const target: ProfileInput['target'] =
 		values.targetKind === 'azure-vm' && context.vm ? context.vm : {kind: 'host', host: values.host.trim()};
 	const transport: ProfileInput['transport'] =
-		values.transportKind === 'bastion' && context.bastion
-			? context.bastion
+		values.transportKind === 'bastion' && chosenBastion(values, context)
+			? chosenBastion(values, context)!.transport
 			: values.transportKind === 'jump'
 				? {kind: 'jump', via: values.via}
 				: {kind: 'direct'};
@@ -448,14 +526,24 @@ function forwardsInput(text: string): {forwards?: Forward[]} {
 /** The SKU's say about what the form describes (errors block saving; warnings and notices are shown). */
 export function skuProblems(values: FormValues, context: FormContext): Problem[] {
 	const input = toProfileInput(values, context);
-	if (input.transport.kind !== 'bastion' || !context.bastion) return [];
-	return checkProfileAgainstSku(
-		{target: input.target, transport: context.bastion, port: Number.isNaN(input.port) ? 22 : (input.port ?? 22), auth: input.auth} as Pick<
+	const bastion = chosenBastion(values, context);
+	if (input.transport.kind !== 'bastion' || !bastion) return [];
+	const problems = checkProfileAgainstSku(
+		{target: input.target, transport: bastion.transport, port: Number.isNaN(input.port) ? 22 : (input.port ?? 22), auth: input.auth} as Pick<
 			Profile,
 			'target' | 'transport' | 'port' | 'auth'
 		>,
-		{via: context.bastionVia},
+		bastion.via ? {via: bastion.via} : {},
 	);
+	if (bastion.ipOnly && input.target.kind === 'azure-vm') {
+		problems.push({
+			code: 'secondary-nic-only',
+			severity: 'error',
+			field: 'target',
+			message: `${bastion.transport.bastionName} serves only the VNet of this VM's secondary network interface, and Bastion connects to a VM by its primary one: choose Target "Host or IP address"${bastion.ipOnly.address ? ` ${bastion.ipOnly.address}` : ''} (an IP-based connection).`,
+		});
+	}
+	return problems;
 }
 
 export type BuildResult = {ok: true; profile: Profile} | {ok: false; problems: string[]};
@@ -467,6 +555,8 @@ export function buildProfile(values: FormValues, context: FormContext, checkKey 
 		...skuProblems(values, context)
 			.filter(problem => problem.severity === 'error')
 			.map(problem => problem.message),
+		// The connect plan's own rule (core/entra/entra-support): a profile it would refuse is not saved.
+		values.targetKind === 'azure-vm' && context.vm ? entraLoginRefusal({auth: {type: values.authType} as Profile['auth']}, {name: context.vm.vmName, osType: context.vmOsType}) : undefined,
 	].filter((problem): problem is string => problem !== undefined);
 	if (problems.length > 0) return {ok: false, problems};
 	const parsed = ProfileSchema.safeParse(toProfileInput(values, context));

@@ -84,6 +84,7 @@ const TEXT_KEYS: Partial<Record<FieldId, keyof FormValues>> = {
 const CHOICE_KEYS: Partial<Record<FieldId, keyof FormValues>> = {
 	target: 'targetKind',
 	transport: 'transportKind',
+	bastion: 'bastionId',
 	via: 'via',
 	authType: 'authType',
 	record: 'record',
