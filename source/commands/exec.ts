@@ -175,7 +175,10 @@ function execCollect(client: Client, command: string, signal: AbortSignal): Prom
 		signal.addEventListener('abort', onAbort, {once: true});
 		const keep = (chunks: Buffer[], key: 'out' | 'err', data: Buffer) => {
 			const room = OUTPUT_LIMIT - size[key];
-			if (room <= 0) return void (truncated = true);
+			if (room <= 0) {
+				truncated = true;
+				return;
+			}
 			const part = data.length > room ? data.subarray(0, room) : data;
 			if (part.length < data.length) truncated = true;
 			chunks.push(Buffer.from(part));
