@@ -87,10 +87,12 @@ async function doctor(args: string[], global: GlobalArgs['options']): Promise<nu
 }
 
 /** `vmux ssh|exec|tunnel`: connections through saved profiles without the TUI (commands/cli-session). */
-async function cliVerb(command: 'ssh' | 'exec', args: string[], global: GlobalArgs['options']): Promise<number> {
+async function cliVerb(command: 'ssh' | 'exec' | 'tunnel', args: string[], global: GlobalArgs['options']): Promise<number> {
 	const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env};
-	const code =
-		command === 'ssh' ? await (await import('./commands/ssh.js')).runSshCommand(args, global, io) : await (await import('./commands/exec.js')).runExecCommand(args, global, io);
+	let code: number;
+	if (command === 'ssh') code = await (await import('./commands/ssh.js')).runSshCommand(args, global, io);
+	else if (command === 'exec') code = await (await import('./commands/exec.js')).runExecCommand(args, global, io);
+	else code = await (await import('./commands/tunnel.js')).runTunnelCommand(args, global, io);
 	// The demo lab's worker, sockets and timers are closed; exit rather than wait on a straggling handle.
 	process.exit(code);
 }
@@ -112,7 +114,7 @@ async function main(): Promise<number> {
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
 	if (command === 'doctor') return doctor(rest, options);
-	if (command === 'ssh' || command === 'exec') return cliVerb(command, rest, options);
+	if (command === 'ssh' || command === 'exec' || command === 'tunnel') return cliVerb(command, rest, options);
 	const bad = unknownFlag(rest);
 	if (bad) {
 		process.stderr.write(`vmux: unknown option ${bad}\n${USAGE_LINE}\n`);
