@@ -105,46 +105,46 @@ describe('vmux tunnel', () => {
 		expect(run.code).toBe(2);
 		expect(run.stderr).toContain('--remote-port needs the VM\'s port (1-65535), not "70000"');
 	});
+});
 
-	describe.skipIf(!sshdAvailable())(`direct profile over OpenSSH sshd (${SSHD_INSTALL_HINT})`, () => {
-		let sshd: OpenSshServer;
-		let web: Server;
-		let webPort: number;
-		const dir = mkdtempSync(join(tmpdir(), 'vmux-cli-tunnel-direct-'));
-		beforeAll(async () => {
-			sshd = await startOpenSshServer({authorizedKeys: [DEMO_PUB]});
-			web = createServer((request, response) => response.end(`hello through the tunnel ${request.url}`));
-			await new Promise<void>(resolve => web.listen(0, '127.0.0.1', resolve));
-			webPort = (web.address() as {port: number}).port;
-			new ProfileStore({configDir: dir}).save({
-				name: 'box',
-				target: {kind: 'host', host: '127.0.0.1'},
-				transport: {kind: 'direct'},
-				port: sshd.port,
-				username: sshd.username,
-				auth: {type: 'key-file', path: labUserKeyPath('demo_ed25519')},
-			});
-			const [type, blob] = sshd.hostKeyPublic.split(/\s+/);
-			writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${type} ${blob}\n`);
+describe.skipIf(!sshdAvailable())(`vmux tunnel: direct profile over OpenSSH sshd (${SSHD_INSTALL_HINT})`, () => {
+	let sshd: OpenSshServer;
+	let web: Server;
+	let webPort: number;
+	const dir = mkdtempSync(join(tmpdir(), 'vmux-cli-tunnel-direct-'));
+	beforeAll(async () => {
+		sshd = await startOpenSshServer({authorizedKeys: [DEMO_PUB]});
+		web = createServer((request, response) => response.end(`hello through the tunnel ${request.url}`));
+		await new Promise<void>(resolve => web.listen(0, '127.0.0.1', resolve));
+		webPort = (web.address() as {port: number}).port;
+		new ProfileStore({configDir: dir}).save({
+			name: 'box',
+			target: {kind: 'host', host: '127.0.0.1'},
+			transport: {kind: 'direct'},
+			port: sshd.port,
+			username: sshd.username,
+			auth: {type: 'key-file', path: labUserKeyPath('demo_ed25519')},
 		});
-		afterAll(async () => {
-			web?.close();
-			await sshd?.stop();
-			rmSync(dir, {recursive: true, force: true});
-		});
-
-		it('reaches an HTTP server on the VM side through one SSH connection (direct-tcpip), for several requests', async () => {
-			const tunnel = await startTunnel(['--config-dir', dir, 'tunnel', 'box', '--remote-port', String(webPort), '--local-port', '0']);
-			try {
-				for (const path of ['/one', '/two']) {
-					const response = await fetch(`http://127.0.0.1:${tunnel.port}${path}`);
-					expect(await response.text()).toBe(`hello through the tunnel ${path}`);
-				}
-			} finally {
-				tunnel.child.kill('SIGTERM');
-			}
-			expect(await tunnel.exited).toBe(0);
-			expect(sshd.log()).toMatch(/Accepted publickey/);
-		}, 60_000);
+		const [type, blob] = sshd.hostKeyPublic.split(/\s+/);
+		writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${type} ${blob}\n`);
 	});
+	afterAll(async () => {
+		web?.close();
+		await sshd?.stop();
+		rmSync(dir, {recursive: true, force: true});
+	});
+
+	it('reaches an HTTP server on the VM side through one SSH connection (direct-tcpip), for several requests', async () => {
+		const tunnel = await startTunnel(['--config-dir', dir, 'tunnel', 'box', '--remote-port', String(webPort), '--local-port', '0']);
+		try {
+			for (const path of ['/one', '/two']) {
+				const response = await fetch(`http://127.0.0.1:${tunnel.port}${path}`);
+				expect(await response.text()).toBe(`hello through the tunnel ${path}`);
+			}
+		} finally {
+			tunnel.child.kill('SIGTERM');
+		}
+		expect(await tunnel.exited).toBe(0);
+		expect(sshd.log()).toMatch(/Accepted publickey/);
+	}, 60_000);
 });
