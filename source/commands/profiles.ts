@@ -103,6 +103,7 @@ const AUTH_SHORT: Record<Profile['auth']['type'], string> = {
 	password: 'password',
 	'keyvault-password': 'Key Vault password',
 	'key-file': 'key file',
+	agent: 'ssh-agent',
 	'keyvault-key': 'Key Vault key',
 };
 

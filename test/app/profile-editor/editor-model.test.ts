@@ -33,7 +33,7 @@ describe('editor model', () => {
 		const input = toProfileInput(edited, context);
 		expect(input.port).toBe(22);
 		expect(input).not.toHaveProperty('username');
-		expect(input.options).toEqual({keepaliveIntervalSec: 30, keepaliveCountMax: 5, record: false, recordInput: false});
+		expect(input.options).toEqual({keepaliveIntervalSec: 30, keepaliveCountMax: 5, record: false, recordInput: false, forwardAgent: false});
 		// Basic is portal-only: the form cannot be saved, and says why.
 		const built = buildProfile(edited, context, okKey);
 		expect(built.ok).toBe(false);
@@ -69,6 +69,6 @@ describe('editor model', () => {
 		expect(state.focus).toBe('name');
 		key('', {upArrow: true});
 		// Wraps around to the last field of a new profile without a VM: whether typed input is recorded.
-		expect(state.focus).toBe('recordInput');
+		expect(state.focus).toBe('forwardAgent');
 	});
 });

@@ -43,7 +43,8 @@ export type FieldId =
 	| 'vaultUrl'
 	| 'secretName'
 	| 'record'
-	| 'recordInput';
+	| 'recordInput'
+	| 'forwardAgent';
 
 /** The recording fields' choices: `prefix R` only or from the start; typed input or not. */
 export type RecordChoice = 'on-demand' | 'from-start';
@@ -65,6 +66,8 @@ export interface FormValues {
 	secretName: string;
 	record: RecordChoice;
 	recordInput: RecordInputChoice;
+	/** Agent forwarding (ssh -A), off by default. */
+	forwardAgent: 'no' | 'yes';
 }
 
 type AzureVmTarget = Extract<Profile['target'], {kind: 'azure-vm'}>;
@@ -130,7 +133,7 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
 		vm,
 		bastion,
 		bastionVia: draftFrom?.bastion?.via,
-		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
+		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false, forwardAgent: false},
 		originalName,
 		takenNames: existingNames.filter(name => name !== originalName),
 		jumpHosts: jumpHostNames(profilesByName, originalName),
@@ -164,6 +167,7 @@ const EMPTY_VALUES: FormValues = {
 	secretName: '',
 	record: 'on-demand',
 	recordInput: 'no',
+	forwardAgent: 'no',
 };
 
 export function initialValues({initial, draftFrom}: ContextInput, context: FormContext): FormValues {
@@ -196,6 +200,7 @@ export function valuesFromProfile(profile: Profile): FormValues {
 		secretName: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.secretName : '',
 		record: profile.options.record ? 'from-start' : 'on-demand',
 		recordInput: profile.options.recordInput ? 'yes' : 'no',
+		forwardAgent: profile.options.forwardAgent ? 'yes' : 'no',
 	};
 }
 
@@ -282,6 +287,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	fields.push(
 		{id: 'record', kind: 'choice', label: 'Record', options: ['on-demand', 'from-start'], optionLabels: [`When asked (${hintKeys().record})`, 'Every session, from the start']},
 		{id: 'recordInput', kind: 'choice', label: 'Record input', options: ['no', 'yes'], optionLabels: ['No (output only)', 'Yes, except at password prompts']},
+		{id: 'forwardAgent', kind: 'choice', label: 'Forward agent', options: ['no', 'yes'], optionLabels: ['No', 'Yes (ssh -A)']},
 	);
 	return fields;
 }
@@ -301,6 +307,7 @@ const FIELD_VALUE_KEYS: Record<FieldId, keyof FormValues> = {
 	secretName: 'secretName',
 	record: 'record',
 	recordInput: 'recordInput',
+	forwardAgent: 'forwardAgent',
 };
 
 /** The text, or the chosen option, a field shows. */
@@ -319,9 +326,13 @@ export const AUTH_NOTES: Record<AuthType, string> = {
 	entra: 'Signs in as your Microsoft Entra user with a short-lived certificate; nothing is saved.',
 	password: 'Asked for when connecting; never saved.',
 	'keyvault-password': 'Read from Key Vault when connecting; never saved.',
-	'key-file': 'A passphrase, if the key has one, is asked for when connecting.',
+	'key-file': 'A passphrase, if the key has one, is asked for when connecting (not when your ssh-agent holds the key).',
 	'keyvault-key': 'Read from Key Vault into memory when connecting; never written to disk.',
+	agent: 'The keys your ssh-agent holds (SSH_AUTH_SOCK) sign the login; nothing is saved.',
 };
+
+/** The warning under "Forward agent" while it is on. */
+export const FORWARD_AGENT_WARNING = "Warning: the VM's root can use your keys while you are connected. Forward only to VMs you trust.";
 
 // ---- validation ----
 
@@ -413,7 +424,7 @@ export function toProfileInput(values: FormValues, context: FormContext): Profil
 		port: lock ? 22 : (parsePort(values.port) ?? Number.NaN),
 		...(values.authType === 'entra' ? {} : {username: values.username}),
 		auth,
-		options: {...context.options, record: values.record === 'from-start', recordInput: values.recordInput === 'yes'},
+		options: {...context.options, record: values.record === 'from-start', recordInput: values.recordInput === 'yes', forwardAgent: values.forwardAgent === 'yes'},
 	};
 }
 
