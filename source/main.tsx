@@ -16,8 +16,16 @@ async function helpText(): Promise<string> {
     $ vmux profiles list [--json]    list saved connection profiles
     $ vmux profiles import <file> [--replace]
     $ vmux profiles export [file]
+    $ vmux profiles import-ssh-config [file] [--dry-run] [--replace]
+                                     add the Host entries of ~/.ssh/config (or file) as profiles
     $ vmux doctor <vm> [--profile <name>] [--json] [--demo]
                                      check everything a connection to the VM needs, in order
+    $ vmux ssh <profile> [-t] [-- <command…>]
+                                     a shell on the VM in this terminal, or run a command (its exit status)
+    $ vmux exec <filter> [--parallel N] [--full | --json] -- <command…>
+                                     run a command on every matching VM with a profile; a table of results
+    $ vmux tunnel <profile> --remote-port P --local-port L [-v]
+                                     keep 127.0.0.1:L open to the VM's port P (Bastion or SSH) until Ctrl-C
 
   Options
     --demo                 start the local lab (demo VMs, real SSH servers) and open vmux on it
@@ -34,7 +42,8 @@ ${keysForCommandLine(defaultKeymap())}
 `;
 }
 
-const USAGE_LINE = 'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> (vmux --help for more)';
+const USAGE_LINE =
+	'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> | vmux ssh <profile> [-- cmd] | vmux exec <filter> -- cmd | vmux tunnel <profile> --remote-port P --local-port L (vmux --help for more)';
 
 /** Options only the app reads; anything else starting with `-` is a typo worth stopping for. */
 const APP_FLAGS = new Set(['--help', '-h', '--version', '-v']);
