@@ -15,6 +15,12 @@ import {labUserKeyPath} from '../helpers/lab-credentials.js';
 import {runPlain} from './cli-plain.js';
 import {CLI} from './pty-driver.js';
 
+/** Every tunnel started, killed after all tests: a test that times out must not leave one running. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+	for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 /** Starts `vmux tunnel …` (no terminal) and resolves once it says where it listens. */
 function startTunnel(args: string[]): Promise<{child: ChildProcess; port: number; output: () => string; exited: Promise<number | null>}> {
 	return new Promise((resolve, reject) => {
@@ -22,6 +28,7 @@ function startTunnel(args: string[]): Promise<{child: ChildProcess; port: number
 		delete env.CI;
 		delete env.VITEST;
 		const child = spawn(process.execPath, [CLI, ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
+		started.push(child);
 		let output = '';
 		const exited = new Promise<number | null>(done => child.on('exit', code => done(code)));
 		const timer = setTimeout(() => reject(new Error(`vmux tunnel did not listen: ${output}`)), 60_000);
