@@ -3,7 +3,7 @@
  * `vmux profiles list --config-dir D` mean the same), and the subcommand with what is left for it.
  */
 
-export const SUBCOMMANDS = ['profiles', 'doctor', 'ssh', 'cp'] as const;
+export const SUBCOMMANDS = ['profiles', 'doctor', 'ssh', 'cp', 'exec', 'tunnel'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** Global options that take a value, by flag, with the word the usage error names. */

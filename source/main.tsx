@@ -17,8 +17,16 @@ async function helpText(): Promise<string> {
     $ vmux profiles list [--json]    list saved connection profiles
     $ vmux profiles import <file> [--replace]
     $ vmux profiles export [file]
+    $ vmux profiles import-ssh-config [file] [--dry-run] [--replace]
+                                     add the Host entries of ~/.ssh/config (or file) as profiles
     $ vmux doctor <vm> [--profile <name>] [--json] [--demo]
                                      check everything a connection to the VM needs, in order
+    $ vmux ssh <profile> [-t] [-- <command…>]
+                                     a shell on the VM in this terminal, or run a command (its exit status)
+    $ vmux exec <filter> [--parallel N] [--full | --json] -- <command…>
+                                     run a command on every matching VM with a profile; a table of results
+    $ vmux tunnel <profile> --remote-port P --local-port L [-v]
+                                     keep 127.0.0.1:L open to the VM's port P (Bastion or SSH) until Ctrl-C
     $ vmux cp [-r] <profile>:<remote> <local>   download from the VM (SFTP, resumable, sha256-checked)
     $ vmux cp [-r] <local> <profile>:<remote>   upload to the VM
 
@@ -37,7 +45,8 @@ ${keysForCommandLine(defaultKeymap())}
 `;
 }
 
-const USAGE_LINE = 'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> (vmux --help for more)';
+const USAGE_LINE =
+	'Usage: vmux [--demo] [--config-dir <dir>] [--debug-log <file>] [--prefix <key>] [--tenant <id>] | vmux profiles … | vmux doctor <vm> | vmux ssh <profile> [-- cmd] | vmux exec <filter> -- cmd | vmux tunnel <profile> --remote-port P --local-port L (vmux --help for more)';
 
 /** Options only the app reads; anything else starting with `-` is a typo worth stopping for. */
 const APP_FLAGS = new Set(['--help', '-h', '--version', '-v']);
@@ -105,16 +114,18 @@ async function doctor(args: string[], global: GlobalArgs['options']): Promise<nu
 }
 
 /** `vmux ssh|exec|tunnel`: connections through saved profiles without the TUI (commands/cli-session). */
-async function cliVerb(command: 'ssh' | 'cp', args: string[], global: GlobalArgs['options']): Promise<number> {
+async function cliVerb(command: 'ssh' | 'cp' | 'exec' | 'tunnel', args: string[], global: GlobalArgs['options']): Promise<number> {
 	const io = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env};
-	let code = 2;
+	let code: number;
 	if (command === 'ssh') code = await (await import('./commands/ssh.js')).runSshCommand(args, global, io);
-	if (command === 'cp') {
+	else if (command === 'cp') {
 		// Ctrl-C cancels the copy (its partial file stays for a resume) instead of killing vmux mid-write.
 		const abort = new AbortController();
 		process.once('SIGINT', () => abort.abort());
 		code = await (await import('./commands/cp.js')).runCpCommand(args, global, io, {signal: abort.signal});
 	}
+	else if (command === 'exec') code = await (await import('./commands/exec.js')).runExecCommand(args, global, io);
+	else code = await (await import('./commands/tunnel.js')).runTunnelCommand(args, global, io);
 	// The demo lab's worker, sockets and timers are closed; exit rather than wait on a straggling handle.
 	process.exit(code);
 }
@@ -136,7 +147,7 @@ async function main(): Promise<number> {
 		return runProfilesCommand(rest, {configDir: paths.dir, stdout: process.stdout, stderr: process.stderr});
 	}
 	if (command === 'doctor') return doctor(rest, options);
-	if (command === 'ssh' || command === 'cp') return cliVerb(command, rest, options);
+	if (command === 'ssh' || command === 'cp' || command === 'exec' || command === 'tunnel') return cliVerb(command, rest, options);
 	const bad = unknownFlag(rest);
 	if (bad) {
 		process.stderr.write(`vmux: unknown option ${bad}\n${USAGE_LINE}\n`);

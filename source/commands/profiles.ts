@@ -3,12 +3,14 @@
  * Exit codes: 0 done, 1 a problem with the data (each reported as a sentence on stderr), 2 bad usage.
  */
 import {writeFileSync} from 'node:fs';
-import {resolve} from 'node:path';
+import {homedir} from 'node:os';
+import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {exportProfiles, parseImport} from '../core/profiles/import-export.js';
 import {readConfigFile} from '../core/profiles/read-config-file.js';
 import type {Profile} from '../core/profiles/schema.js';
 import {ProfileStore, ProfileStoreError} from '../core/profiles/store.js';
+import {importSshConfig, SshConfigError} from '../core/profiles/ssh-config-import.js';
 import {displayText} from '../core/text/display-text.js';
 
 export interface ProfilesCommandIo {
@@ -17,12 +19,16 @@ export interface ProfilesCommandIo {
 	stderr: NodeJS.WritableStream;
 	/** Base for relative file arguments; defaults to process.cwd(). */
 	cwd?: string;
+	/** Where ~/.ssh is (import-ssh-config); defaults to the OS home. */
+	homeDir?: string;
 }
 
 export const PROFILES_USAGE = `Usage
   vmux profiles list [--json]             show saved profiles (a table, or JSON)
   vmux profiles import <file> [--replace] add profiles from a file; same names are kept unless --replace
   vmux profiles export [file]             write profiles to a file, or to stdout without one
+  vmux profiles import-ssh-config [file] [--dry-run] [--replace]
+                                          add the Host entries of an ssh_config (default ~/.ssh/config)
 `;
 
 /** `argv` is what follows `vmux profiles` on the command line. */
@@ -33,7 +39,7 @@ export async function runProfilesCommand(argv: string[], io: ProfilesCommandIo):
 			args: argv,
 			allowPositionals: true,
 			strict: true,
-			options: {json: {type: 'boolean'}, replace: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+			options: {json: {type: 'boolean'}, replace: {type: 'boolean'}, 'dry-run': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
 		});
 	} catch (error) {
 		io.stderr.write(`vmux profiles: ${(error as Error).message}\n\n${PROFILES_USAGE}`);
@@ -50,16 +56,17 @@ export async function runProfilesCommand(argv: string[], io: ProfilesCommandIo):
 		io.stderr.write(`vmux profiles: ${message}\n\n${PROFILES_USAGE}`);
 		return 2;
 	};
-	const allowed: Record<string, {maxArgs: number; minArgs: number; flags: Array<'json' | 'replace'>}> = {
+	const allowed: Record<string, {maxArgs: number; minArgs: number; flags: Array<'json' | 'replace' | 'dry-run'>}> = {
 		list: {minArgs: 0, maxArgs: 0, flags: ['json']},
 		import: {minArgs: 1, maxArgs: 1, flags: ['replace']},
 		export: {minArgs: 0, maxArgs: 1, flags: []},
+		'import-ssh-config': {minArgs: 0, maxArgs: 1, flags: ['replace', 'dry-run']},
 	};
 	if (subcommand === undefined) return usageError('name a subcommand: list, import or export.');
 	const shape = allowed[subcommand];
-	if (!shape) return usageError(`"${subcommand}" is not a profiles subcommand; use list, import or export.`);
+	if (!shape) return usageError(`"${subcommand}" is not a profiles subcommand; use list, import, export or import-ssh-config.`);
 	if (rest.length < shape.minArgs || rest.length > shape.maxArgs) return usageError(`wrong number of arguments for "${subcommand}".`);
-	for (const flag of ['json', 'replace'] as const) {
+	for (const flag of ['json', 'replace', 'dry-run'] as const) {
 		if (values[flag] && !shape.flags.includes(flag)) return usageError(`--${flag} does not apply to "${subcommand}".`);
 	}
 
@@ -70,6 +77,8 @@ export async function runProfilesCommand(argv: string[], io: ProfilesCommandIo):
 			return list(store, io, values.json === true);
 		case 'import':
 			return importFile(store, io, resolve(cwd, rest[0]), values.replace === true);
+		case 'import-ssh-config':
+			return importSshConfigFile(store, io, rest[0] === undefined ? join(io.homeDir ?? homedir(), '.ssh', 'config') : resolve(cwd, rest[0]), {replace: values.replace === true, dryRun: values['dry-run'] === true, homeDir: io.homeDir});
 		default:
 			return exportTo(store, io, rest[0] === undefined || rest[0] === '-' ? undefined : resolve(cwd, rest[0]));
 	}
@@ -103,6 +112,7 @@ const AUTH_SHORT: Record<Profile['auth']['type'], string> = {
 	password: 'password',
 	'keyvault-password': 'Key Vault password',
 	'key-file': 'key file',
+	agent: 'ssh-agent',
 	'keyvault-key': 'Key Vault key',
 };
 
@@ -175,6 +185,61 @@ function importFile(store: ProfileStore, io: ProfilesCommandIo, file: string, re
 		for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
 		return 1;
 	}
+}
+
+/** `vmux profiles import-ssh-config`: Host entries become profiles; what cannot is listed with the reason. */
+function importSshConfigFile(store: ProfileStore, io: ProfilesCommandIo, file: string, options: {replace: boolean; dryRun: boolean; homeDir?: string | undefined}): number {
+	if (store.isReadOnly && !options.dryRun) {
+		reportReadOnly(store, io);
+		io.stderr.write('Nothing was imported.\n');
+		return 1;
+	}
+	const existing = store.list().map(profile => profile.name);
+	let found;
+	try {
+		found = importSshConfig(file, {existingNames: existing, ...(options.homeDir ? {homeDir: options.homeDir} : {})});
+	} catch (error) {
+		if (!(error instanceof SshConfigError)) throw error;
+		io.stderr.write(`vmux: ${displayText(error.message)}\n`);
+		return 1;
+	}
+	const show = (text: string) => displayText(text);
+	const describeProfile = (profile: Profile) => {
+		const target = profile.target.kind === 'host' ? profile.target.host : profile.target.vmName;
+		const via = profile.transport.kind === 'jump' ? ` via ${profile.transport.via}` : '';
+		const auth = profile.auth.type === 'key-file' ? `key ${profile.auth.path}` : profile.auth.type === 'agent' ? 'ssh-agent' : profile.auth.type;
+		return `${show(profile.name)}: ${show(profile.username ?? '')}@${show(target)}:${profile.port}${show(via)}, ${show(auth)}${profile.options.forwardAgent ? ', forwards the agent' : ''}`;
+	};
+	const taken = new Set(existing);
+	const lines: string[] = [];
+	if (options.dryRun) {
+		lines.push(`Would import ${found.profiles.length} profile${found.profiles.length === 1 ? '' : 's'} from ${show(file)} (dry run: nothing changed):`);
+		for (const profile of found.profiles) {
+			const verb = !taken.has(profile.name) ? 'add' : options.replace ? 'replace' : 'keep the saved';
+			lines.push(`  ${verb} ${describeProfile(profile)}`);
+		}
+	} else {
+		let result;
+		try {
+			result = store.importProfiles(found.profiles, {replace: options.replace});
+		} catch (error) {
+			if (!(error instanceof ProfileStoreError)) throw error;
+			io.stderr.write('vmux: the import was refused; nothing was imported:\n');
+			for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
+			return 1;
+		}
+		const byName = new Map(found.profiles.map(profile => [profile.name, profile]));
+		lines.push(`Imported ${result.added.length + result.replaced.length} of ${found.profiles.length} hosts from ${show(file)}.`);
+		for (const name of result.added) lines.push(`  added ${describeProfile(byName.get(name)!)}`);
+		for (const name of result.replaced) lines.push(`  replaced ${describeProfile(byName.get(name)!)}`);
+		for (const name of result.kept) lines.push(`  kept the saved "${show(name)}" (same name; use --replace to overwrite)`);
+	}
+	if (found.skipped.length > 0) {
+		lines.push(`Skipped ${found.skipped.length}:`);
+		for (const skip of found.skipped) lines.push(`  ${show(skip.host)}: ${show(skip.reason)}`);
+	}
+	io.stdout.write(`${lines.join('\n')}\n`);
+	return 0;
 }
 
 function exportTo(store: ProfileStore, io: ProfilesCommandIo, file: string | undefined): number {

@@ -123,9 +123,9 @@ export async function runSshCommand(argv: string[], globals: CliGlobals, io: Ssh
 			['SIGTERM', 143],
 			['SIGHUP', 129],
 		] as const) {
-			const onSignal = () => finish(status);
-			process.once(signal, onSignal);
-			off.push(() => process.off(signal, onSignal));
+			// Kept until vmux exits: a signal can arrive twice (the demo lab's thread), and with no listener of ours
+			// left a library's signal-exit handler re-raises it, killing vmux before the terminal is restored.
+			process.on(signal, () => finish(status));
 		}
 	});
 	await connection.close();

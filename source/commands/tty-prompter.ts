@@ -26,6 +26,11 @@ export interface TtyPrompterIo {
 export interface CliPrompter extends Prompter {
 	/** Whether a person can answer (stdin and stderr are a terminal). */
 	readonly interactive: boolean;
+	/**
+	 * How many questions were put to the user so far. A connection whose handshake timed out while questions were
+	 * asked (they queue, one at a time) waited for the user, not for the network: `vmux exec` tries it again.
+	 */
+	readonly questionsAsked: number;
 }
 
 /** Longest answer read from the terminal: a paste of a whole file into a password prompt stops here. */
@@ -41,11 +46,16 @@ export function ttyPrompter(io: TtyPrompterIo): CliPrompter {
 		return next;
 	};
 	const say = (text: string) => io.stderr.write(text);
+	let asked = 0;
 	return {
 		interactive,
+		get questionsAsked() {
+			return asked;
+		},
 		confirmUnknownHostKey: info =>
 			interactive
 				? serial(async (): Promise<HostKeyDecision> => {
+						asked += 1;
 						const where = info.port === 22 ? info.host : `[${info.host}]:${info.port}`;
 						say(`The authenticity of host '${displayText(where)}' can't be established.\n${info.keyType} key fingerprint is ${info.fingerprint}.\n`);
 						for (;;) {
@@ -62,6 +72,7 @@ export function ttyPrompter(io: TtyPrompterIo): CliPrompter {
 		askSecret: request =>
 			interactive
 				? serial(async () => {
+						asked += 1;
 						say(`${displayText(request.title)}\n`);
 						return readLine(io, `${displayText(request.prompt)} `, true);
 					})
@@ -71,7 +82,9 @@ export function ttyPrompter(io: TtyPrompterIo): CliPrompter {
 				queueMicrotask(onCancel);
 				return () => {};
 			}
-			say(`${displayText(prompt.message || `To sign in, open ${prompt.url} and enter the code ${prompt.code}.`)}\nWaiting for the sign-in (Ctrl-C cancels)…\n`);
+			asked += 1;
+			// After any question on screen, not in the middle of it.
+			void serial(async () => say(`${displayText(prompt.message || `To sign in, open ${prompt.url} and enter the code ${prompt.code}.`)}\nWaiting for the sign-in (Ctrl-C cancels)…\n`));
 			return () => {};
 		},
 	};

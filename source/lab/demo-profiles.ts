@@ -56,7 +56,7 @@ export function demoProfiles(vms: VmRecord[], keyPath: string): Profile[] {
 			port: 22,
 			...(auth.type === 'entra' ? {} : {username: LAB_USERNAME}),
 			auth,
-			options: {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
+			options: {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false, forwardAgent: false},
 			...extra,
 		});
 	};

@@ -3,6 +3,7 @@ import type {KeyVaultAuth, Profile} from '../profiles/schema.js';
 import type {AuthStep, Prompter} from '../session/types.js';
 import {loadPrivateKeyFile, type PrivateKeyResult} from './private-key.js';
 import {redact} from './redact.js';
+import {agentHoldsKeyFile, agentSocketFromEnv, listAgentKeys} from './ssh-agent.js';
 import {keyFromSecret, passwordFromSecret, vaultNameOf} from './vault-key.js';
 
 const PASSPHRASE_TRIES = 3;
@@ -31,6 +32,8 @@ export interface AuthStepsOptions {
 	readSecret?: ReadSecret;
 	/** Where Entra ID certificates come from; absent where none can be had (no Azure sign-in possible). */
 	entraLogin?: EntraLoginSource;
+	/** The ssh-agent's socket; defaults to SSH_AUTH_SOCK. */
+	agentSocket?: string | undefined;
 }
 
 /**
@@ -48,11 +51,17 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 				if (password === undefined) throw new Error('Connection cancelled: no password was entered.');
 				return [{type: 'password', password, label: 'password', typed: true}];
 			}
-			case 'key-file':
+			case 'agent':
+				return agentSteps(options.agentSocket ?? agentSocketFromEnv());
+			case 'key-file': {
+				// The agent signs when it holds this very key: no passphrase to ask (as OpenSSH tries the agent first).
+				const socket = options.agentSocket ?? agentSocketFromEnv();
+				if (socket && (await agentHoldsKeyFile(socket, auth.path, options.homeDir))) return [{type: 'agent', socket, label: `ssh-agent (holds ${auth.path})`}];
 				return unlockKey(passphrase => loadPrivateKeyFile(auth.path, {homeDir: options.homeDir, ...(passphrase === undefined ? {} : {passphrase})}), prompter, {
 					what: auth.path,
 					cancelled: `Connection cancelled: the key ${auth.path} needs its passphrase.`,
 				});
+			}
 			case 'keyvault-key':
 			case 'keyvault-password':
 				return keyVaultSteps(auth, options.readSecret, prompter, signal);
@@ -60,6 +69,13 @@ export function authStepsFor(profile: Profile, options: AuthStepsOptions = {}): 
 				return entraSteps(options.entraLogin, prompter, signal, profile.target.kind === 'azure-vm' ? profile.target.subscriptionId : undefined);
 		}
 	};
+}
+
+async function agentSteps(socket: string | undefined): Promise<AuthStep[]> {
+	if (!socket) throw new Error('This profile logs in with the ssh-agent, and SSH_AUTH_SOCK is not set: start an agent (eval "$(ssh-agent)"), add your key (ssh-add), and run vmux from that shell.');
+	const keys = await listAgentKeys(socket);
+	if (keys.length === 0) throw new Error(`The ssh-agent at ${socket} holds no keys: add yours with ssh-add, then connect again.`);
+	return [{type: 'agent', socket, label: `ssh-agent (${keys.length} key${keys.length === 1 ? '' : 's'})`}];
 }
 
 async function entraSteps(source: EntraLoginSource | undefined, prompter: Prompter, signal: AbortSignal | undefined, subscriptionId: string | undefined): Promise<AuthStep[]> {

@@ -1,6 +1,7 @@
 import {entraLoginRefusal} from '../entra/entra-support.js';
 import type {ReadSecret} from '../credentials/auth-steps.js';
 import {loadPrivateKeyFile} from '../credentials/private-key.js';
+import {agentHoldsKeyFile, agentSocketFromEnv, listAgentKeys} from '../credentials/ssh-agent.js';
 import {keyFromSecret, passwordFromSecret, vaultNameOf} from '../credentials/vault-key.js';
 import {ENTRA_EXTENSION, ENTRA_LOGIN_ROLES, entraExtensionCommand, entraIdentityCommand, entraRoleCommand, type EntraVm} from '../entra/vm-requirements.js';
 import {listVmExtensions} from '../inventory/azure-source.js';
@@ -40,6 +41,8 @@ export async function checkAuth(ctx: DoctorContext, input: AuthCheckInput): Prom
 		}
 		case 'key-file':
 			return checkKeyFile(auth.path, profile.name, input.homeDir);
+		case 'agent':
+			return checkAgent(profile.name);
 		case 'password':
 			return skipped('auth', 'Password: it is typed when you connect, so there is nothing to check beforehand.');
 		case 'keyvault-password':
@@ -116,7 +119,22 @@ async function checkEntra(ctx: DoctorContext, vm: FoundVm): Promise<DoctorCheck>
 	);
 }
 
+/** An `agent` profile: the socket is set and exists, and the agent holds at least one key. */
+async function checkAgent(profileName: string): Promise<DoctorCheck> {
+	const socket = agentSocketFromEnv();
+	if (!socket) return check('auth', 'fail', `Profile "${profileName}" logs in with the ssh-agent, and SSH_AUTH_SOCK is not set in this shell.`, {fix: 'Start an agent (eval "$(ssh-agent)"), add your key (ssh-add), and run vmux from that shell.'});
+	try {
+		const keys = await listAgentKeys(socket);
+		if (keys.length === 0) return check('auth', 'fail', `The ssh-agent at ${socket} holds no keys.`, {fix: 'Add your key: ssh-add ~/.ssh/id_ed25519 (or the key the VM trusts).'});
+		return check('auth', 'pass', `The ssh-agent at ${socket} holds ${keys.length} key${keys.length === 1 ? '' : 's'} (${keys.map(key => key.comment || key.type).join(', ')}).`);
+	} catch (error) {
+		return check('auth', 'fail', (error as Error).message, {fix: 'Start an agent (eval "$(ssh-agent)"), add your key (ssh-add), and run vmux from that shell.'});
+	}
+}
+
 async function checkKeyFile(path: string, profileName: string, homeDir: string | undefined): Promise<DoctorCheck> {
+	const socket = agentSocketFromEnv();
+	if (socket && (await agentHoldsKeyFile(socket, path, homeDir))) return check('auth', 'pass', `The ssh-agent at ${socket} holds the key of ${path}: it signs for vmux, with no passphrase to type.`);
 	const result = await loadPrivateKeyFile(path, homeDir ? {homeDir} : {});
 	const editFix = `Fix the key path in profile "${profileName}" (e on the VM in vmux).`;
 	if (result.status === 'error') return check('auth', 'fail', result.message, {fix: editFix});

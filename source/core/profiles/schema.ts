@@ -17,7 +17,7 @@ export const PROFILES_FILE_VERSION = 1;
 
 export const BASTION_SKUS = ['Developer', 'QuickConnect', 'Basic', 'Standard', 'Premium'] as const satisfies readonly BastionSku[];
 
-export const AUTH_TYPES = ['entra', 'password', 'keyvault-password', 'key-file', 'keyvault-key'] as const;
+export const AUTH_TYPES = ['entra', 'password', 'keyvault-password', 'key-file', 'keyvault-key', 'agent'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** The portal's names for the five authentication types (seed: "Bastion connection page"). */
@@ -27,6 +27,7 @@ export const AUTH_TYPE_LABELS: Record<AuthType, string> = {
 	'keyvault-password': 'Password from Azure Key Vault',
 	'key-file': 'SSH Private Key from Local File',
 	'keyvault-key': 'SSH Private Key from Azure Key Vault',
+	agent: 'SSH agent (SSH_AUTH_SOCK)',
 };
 
 export const TRANSPORT_KINDS = ['bastion', 'direct', 'jump'] as const;
@@ -155,6 +156,8 @@ export const AuthSchema = z.discriminatedUnion(
 		z.strictObject({type: z.literal('keyvault-password'), ...keyVaultFields}),
 		z.strictObject({type: z.literal('key-file'), path: str('the path of an SSH private key file (~ allowed)').min(1)}),
 		z.strictObject({type: z.literal('keyvault-key'), ...keyVaultFields}),
+		// The keys the running ssh-agent holds (SSH_AUTH_SOCK): nothing secret is in the profile.
+		z.strictObject({type: z.literal('agent')}),
 	],
 	{error: `one of ${AUTH_TYPES.map(type => `"${type}"`).join(', ')}`},
 );
@@ -167,6 +170,8 @@ export const ProfileOptionsSchema = z
 		record: z.boolean({error: 'true or false'}).default(false),
 		/** Record typed input too (never at a recognised password prompt). */
 		recordInput: z.boolean({error: 'true or false'}).default(false),
+		// Agent forwarding (ssh -A): off unless asked, since the VM's root can use the keys while connected.
+		forwardAgent: z.boolean({error: 'true or false'}).default(false),
 	})
 	.prefault({});
 

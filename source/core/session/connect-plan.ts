@@ -26,6 +26,8 @@ export interface PlanContext {
 	/** The lab's network: maps a VM address to the loopback server standing in for it (demo and tests). */
 	resolveAddress?(host: string, port: number): {host: string; port: number} | undefined;
 	credentials(profile: Profile): ConnectionSpec['credentials'];
+	/** The ssh-agent socket, for profiles that forward the agent (SSH_AUTH_SOCK). */
+	agentSocket?: string | undefined;
 	/** Builds a Bastion native-client tunnel (it needs the cloud and an Azure sign-in); absent without one. */
 	bastionTransport?(bastion: BastionInfo, target: BastionTunnelTarget): ConnectionSpec['transport'];
 	/**
@@ -66,6 +68,7 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 		keepaliveCountMax: profile.options.keepaliveCountMax,
 		bastionId: profile.transport.kind === 'bastion' ? profile.transport.bastionId : undefined,
 		record: {fromStart: profile.options.record, input: profile.options.recordInput},
+		...(profile.options.forwardAgent && context.agentSocket ? {forwardAgent: context.agentSocket} : {}),
 		bastionRecords: bastionRecords(profile, vm),
 		...(profile.auth.type === 'entra' ? {entraVm: entraVmOf(profile, vm)} : {}),
 	});

@@ -142,6 +142,8 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			readyTimeout: 20_000,
 			keepaliveInterval: (spec.keepaliveIntervalSec ?? 15) * 1000,
 			keepaliveCountMax: spec.keepaliveCountMax ?? 3,
+			// ssh2 then asks for agent forwarding on every session channel it opens (auth-agent-req@openssh.com).
+			...(spec.forwardAgent ? {agent: spec.forwardAgent, agentForward: true} : {}),
 			hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
 				options.onPhase?.({kind: 'verifying-host-key'});
 				options.hostKeys

@@ -124,6 +124,11 @@ export interface ConnectionSpec {
 	 * says "Permission denied (publickey)" when the VM lacks the extension, the identity or your role.
 	 */
 	entraVm?: EntraVm;
+	/**
+	 * Agent forwarding (the profile's `forwardAgent`): the ssh-agent socket whose keys the VM may use while connected,
+	 * requested on every session channel. Absent: no forwarding.
+	 */
+	forwardAgent?: string;
 	/** The profile's recording options (asciicast, core/recording): from the start, and with typed input. */
 	record?: {fromStart: boolean; input: boolean};
 	/** The session goes through a Premium Bastion with session recording on: it records the session too. */

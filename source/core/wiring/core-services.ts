@@ -2,6 +2,7 @@ import {openAzureAccess, type AzureSource} from '../azure/azure-access.js';
 import type {AzureSignIn} from '../azure/sign-in.js';
 import type {DeviceCodePrompt} from '../azure/public-client.js';
 import {authStepsFor, type EntraLoginSource} from '../credentials/auth-steps.js';
+import {agentSocketFromEnv} from '../credentials/ssh-agent.js';
 import type {DoctorCheck, DoctorReport} from '../doctor/index.js';
 import type {KeyVaultClients} from '../azure/keyvault.js';
 import {armInventorySource} from '../inventory/arm-inventory-source.js';
@@ -287,6 +288,7 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 			const plan = await planConnection(profile, azureVm, {
 				resolveAddress: options.resolveAddress,
 				credentials: p => authStepsFor(p, {readSecret, entraLogin}),
+				agentSocket: agentSocketFromEnv(),
 				profile: name => store.get(name),
 				vmOf: p => (p.target.kind === 'azure-vm' ? vmById(p.target.vmId) : undefined),
 				jumpTransport: (jump, target) => new JumpTransport(jump, target, hostKeys, prompter),

@@ -4,7 +4,7 @@ import {hostProfileName} from '../inventory/host-rows.js';
 import type {VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {HandshakeError, sshHandshake} from '../session/ssh-handshake.js';
-import type {ConnectionSpec, HostKeyInfo, Prompter} from '../session/types.js';
+import type {ConnectionSpec, DisconnectCause, HostKeyInfo, Prompter} from '../session/types.js';
 import {displayText} from '../text/display-text.js';
 import type {CoreServices} from './core-services.js';
 
@@ -27,6 +27,8 @@ export class ConnectFailure extends Error {
 	constructor(
 		message: string,
 		readonly exitCode = 255,
+		/** What kind of failure the handshake had, when it got that far (`network`: worth another try). */
+		override readonly cause?: DisconnectCause,
 	) {
 		super(message);
 		this.name = 'ConnectFailure';
@@ -161,7 +163,7 @@ export async function openConnection(services: Pick<CoreServices, 'planConnect' 
 		if (error instanceof HandshakeError && error.disconnectCause === 'host-key-rejected' && unknownKey && !options.interactive) {
 			throw new ConnectFailure(unknownHostKeySentence(spec, unknownKey));
 		}
-		throw new ConnectFailure(displayText(message));
+		throw new ConnectFailure(displayText(message), 255, error instanceof HandshakeError ? error.disconnectCause : undefined);
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 	}

@@ -87,24 +87,40 @@ describe('ProfileEditor', () => {
 
 		let text = screen(lastFrame);
 		expect(text).toContain('‹ SSH Private Key from Local File ›');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Local file', 'Record', 'Record input', 'Port forwards']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Local file', 'Record', 'Record input', 'Forward agent', 'Port forwards']);
 
 		await press(stdin, KEY.right);
 		text = await waitForScreen(lastFrame, t => t.includes('‹ SSH Private Key from Azure Key Vault ›'), 'Key Vault key');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Subscription', 'Azure Key Vault', 'Secret', 'Record', 'Record input', 'Port forwards']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Subscription', 'Azure Key Vault', 'Secret', 'Record', 'Record input', 'Forward agent', 'Port forwards']);
+
+		await press(stdin, KEY.right);
+		text = await waitForScreen(lastFrame, t => t.includes('‹ SSH agent (SSH_AUTH_SOCK) ›'), 'SSH agent');
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Record', 'Record input', 'Forward agent', 'Port forwards']);
+		expect(text).toContain('The keys your ssh-agent holds (SSH_AUTH_SOCK) sign the login; nothing is saved.');
 
 		await press(stdin, KEY.right);
 		text = await waitForScreen(lastFrame, t => t.includes('‹ Microsoft Entra ID ›'), 'Entra ID');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Record', 'Record input', 'Port forwards']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Record', 'Record input', 'Forward agent', 'Port forwards']);
 
 		await press(stdin, ' ');
 		text = await waitForScreen(lastFrame, t => t.includes('‹ Password ›'), 'Password');
-		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Record', 'Record input', 'Port forwards']);
+		expect(labels(text)).toEqual(['Name', 'Target', 'Transport', 'Port', 'Authentication', 'Username', 'Record', 'Record input', 'Forward agent', 'Port forwards']);
 		expect(text).toContain('Asked for when connecting; never saved.');
 
-		await press(stdin, KEY.left, KEY.left);
+		await press(stdin, KEY.left, KEY.left, KEY.left);
 		text = await waitForScreen(lastFrame, t => t.includes('‹ SSH Private Key from Azure Key Vault ›'), 'back to Key Vault key');
 		expect(focusedLabel(text)).toBe('Authentication');
+	});
+
+	it('agent forwarding is off by default; turning it on shows the warning', async () => {
+		const view = open({draftFrom: vm('web-01', 'Standard', {enableTunneling: true})});
+		let text = await waitForScreen(view.lastFrame, t => t.includes('Forward agent'), 'the form');
+		expect(text).toMatch(/Forward agent +‹?No/);
+		expect(text).not.toContain("the VM's root can use your keys");
+		await focus(view.stdin, view.lastFrame, 'Forward agent');
+		await press(view.stdin, KEY.right);
+		text = await waitForScreen(view.lastFrame, t => t.includes("Warning: the VM's root can use your keys while you are connected."), 'the warning');
+		expect(text).toContain('Yes (ssh -A)');
 	});
 
 	it('Basic locks port 22 (never focusable) and explains that Basic is portal-only', async () => {
@@ -282,7 +298,7 @@ describe('ProfileEditor', () => {
 			seen.add(/‹ (.+?) ›/.exec(text)?.[1] ?? '');
 		}
 		expect(seen).not.toContain('Microsoft Entra ID');
-		expect(seen.size).toBe(4);
+		expect(seen.size).toBe(5);
 	});
 
 	it('the Key Vault picker seam: Enter on a Key Vault field hands over, and the choice fills the fields', async () => {

@@ -84,7 +84,7 @@ describe('choosing among the Bastions that serve a VM', () => {
 			port: 22,
 			username: 'azureuser',
 			auth: {type: 'password'},
-			options: {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
+			options: {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false, forwardAgent: false},
 		} satisfies Profile;
 		const {stdin, lastFrame, saved} = open(spokeVm, initial);
 		await waitForScreen(lastFrame, t => /Through +bas-hub/.test(t), 'the hub chosen');

@@ -33,7 +33,7 @@ describe('editor model', () => {
 		const input = toProfileInput(edited, context);
 		expect(input.port).toBe(22);
 		expect(input).not.toHaveProperty('username');
-		expect(input.options).toEqual({keepaliveIntervalSec: 30, keepaliveCountMax: 5, record: false, recordInput: false});
+		expect(input.options).toEqual({keepaliveIntervalSec: 30, keepaliveCountMax: 5, record: false, recordInput: false, forwardAgent: false});
 		// Basic is portal-only: the form cannot be saved, and says why.
 		const built = buildProfile(edited, context, okKey);
 		expect(built.ok).toBe(false);

@@ -39,7 +39,7 @@ describe('vmux profiles list', () => {
 		expect(code).toBe(0);
 		const lines = stdout.trimEnd().split('\n');
 		expect(lines[0]).toMatch(/^NAME +TARGET +TRANSPORT +PORT +USER +AUTH$/);
-		expect(lines).toHaveLength(7);
+		expect(lines).toHaveLength(8);
 		// Columns line up: every row has its transport column where the header has it.
 		const transportColumn = lines[0].indexOf('TRANSPORT');
 		for (const line of lines.slice(1)) expect(line[transportColumn - 1]).toBe(' ');
@@ -56,6 +56,7 @@ describe('vmux profiles list', () => {
 			'dev-01',
 			'jump-01',
 			'legacy-01-via-jump',
+			'build-box',
 		]);
 	});
 
@@ -76,7 +77,7 @@ describe('vmux profiles import', () => {
 		new ProfileStore({configDir}).save(profile({name: 'jump-01', port: 2200, transport: {kind: 'direct'}}));
 		const first = await run('import', EXAMPLE);
 		expect(first.code).toBe(0);
-		expect(first.stdout).toContain('Imported 5 of 6 profiles');
+		expect(first.stdout).toContain('Imported 6 of 7 profiles');
 		expect(first.stdout).toContain('kept the saved "jump-01" (same name; use --replace to overwrite)');
 		expect(new ProfileStore({configDir}).get('jump-01')?.port).toBe(2200);
 
@@ -97,7 +98,7 @@ describe('vmux profiles import', () => {
 			`Profile "web-01" (profiles[1]): port is 70000; expected a whole number from 1 to 65535.`,
 			`Profile "web-01" (profiles[1]): username is "-admin"; expected a Linux username`,
 			`The profile at profiles[2]: name is missing; expected a profile name`,
-			`The profile at profiles[2]: auth.type is "certificate"; expected one of "entra", "password", "keyvault-password", "key-file", "keyvault-key".`,
+			`The profile at profiles[2]: auth.type is "certificate"; expected one of "entra", "password", "keyvault-password", "key-file", "keyvault-key", "agent".`,
 			`Profile "dev-01" (profiles[3]): auth.secretName is missing; expected a Key Vault secret name`,
 			`Profile "leaky" (profiles[4]): auth.passphrase looks like a secret, and profiles never store secrets`,
 			`Profile "ok-01" (profiles[5]): name is "ok-01"; expected a name no other profile uses (profiles[0] is also "ok-01").`,
@@ -141,10 +142,10 @@ describe('vmux profiles export', () => {
 		expect(out.code).toBe(0);
 		const document = JSON.parse(out.stdout);
 		expect(document.version).toBe(1);
-		expect(document.profiles).toHaveLength(6);
+		expect(document.profiles).toHaveLength(7);
 
 		const file = await run('export', 'backup.json');
-		expect(file).toMatchObject({code: 0, stdout: '', stderr: `Exported 6 profiles to ${join(dir, 'backup.json')}.\n`});
+		expect(file).toMatchObject({code: 0, stdout: '', stderr: `Exported 7 profiles to ${join(dir, 'backup.json')}.\n`});
 		expect(statSync(join(dir, 'backup.json')).mode & 0o777).toBe(0o600);
 		expect(readFileSync(join(dir, 'backup.json'), 'utf8')).toBe(out.stdout);
 

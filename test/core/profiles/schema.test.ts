@@ -21,6 +21,7 @@ const AUTHS: Record<(typeof AUTH_TYPES)[number], ProfileInput['auth']> = {
 	'keyvault-password': {type: 'keyvault-password', vaultUrl: 'https://kv-dev.vault.azure.net', secretName: 'dev-01-password'},
 	'key-file': {type: 'key-file', path: '~/.ssh/id_ed25519'},
 	'keyvault-key': {type: 'keyvault-key', vaultUrl: 'https://kv-dev.vault.azure.net', secretName: 'web-01-key', subscriptionId: SUB},
+	agent: {type: 'agent'},
 };
 
 describe('ProfileSchema', () => {
@@ -37,7 +38,7 @@ describe('ProfileSchema', () => {
 		const parsed = ProfileSchema.parse(rest);
 		expect(parsed.port).toBe(22);
 		expect(parsed.protocol).toBe('ssh');
-		expect(parsed.options).toEqual({keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false});
+		expect(parsed.options).toEqual({keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false, forwardAgent: false});
 		// A flag missing from ARM means false (DESIGN §4); the result is the inventory's BastionFlags.
 		const flags: BastionFlags = parsed.transport.kind === 'bastion' ? parsed.transport.flags : ({} as BastionFlags);
 		expect(Object.values(flags)).toEqual([false, false, false, false, false, false, false, false]);

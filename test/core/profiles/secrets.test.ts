@@ -49,6 +49,7 @@ it('stores a profile of every auth type and no secret anywhere under the config 
 		'keyvault-password': {type: 'keyvault-password', vaultUrl: 'https://kv-dev.vault.azure.net', secretName: 'dev-01-password', subscriptionId: SUB},
 		'key-file': {type: 'key-file', path: encryptedKeyPath},
 		'keyvault-key': {type: 'keyvault-key', vaultUrl: 'https://kv-dev.vault.azure.net', secretName: 'web-01-key'},
+		agent: {type: 'agent'},
 	};
 	for (const type of AUTH_TYPES) {
 		store.save(profile({name: `vm-${type}`, auth: auths[type], username: type === 'entra' ? undefined : 'azureuser'}));

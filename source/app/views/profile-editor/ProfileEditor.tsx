@@ -6,7 +6,7 @@ import {Box} from 'ink';
 import {Text} from '../../components/SafeText.js';
 import type {ReactNode} from 'react';
 import type {Problem} from '../../../core/profiles/sku.js';
-import {AUTH_NOTES, chosenBastion, fieldValue} from './editor-model.js';
+import {AUTH_NOTES, chosenBastion, FORWARD_AGENT_WARNING, fieldValue} from './editor-model.js';
 import {KEY_VAULT_FIELDS, type KeyVaultChoice} from './editor-reducer.js';
 import {FieldRow} from './field-row.js';
 import {useProfileEditorInput} from './use-profile-editor-input.js';
@@ -100,7 +100,7 @@ export function ProfileEditor(props: ProfileEditorProps) {
 						focused={field.id === state.focus}
 						cursor={state.cursor}
 						error={state.visibleErrors[field.id]}
-						note={field.id === 'authType' ? AUTH_NOTES[values.authType] : undefined}
+						note={field.id === 'authType' ? AUTH_NOTES[values.authType] : field.id === 'forwardAgent' && values.forwardAgent === 'yes' ? FORWARD_AGENT_WARNING : undefined}
 					/>
 				))}
 				{state.problems.length > 0 ? (

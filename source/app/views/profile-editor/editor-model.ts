@@ -48,6 +48,7 @@ export type FieldId =
 	| 'secretName'
 	| 'record'
 	| 'recordInput'
+	| 'forwardAgent'
 	| 'forwards';
 
 /** The recording fields' choices: `prefix R` only or from the start; typed input or not. */
@@ -72,6 +73,8 @@ export interface FormValues {
 	secretName: string;
 	record: RecordChoice;
 	recordInput: RecordInputChoice;
+	/** Agent forwarding (ssh -A), off by default. */
+	forwardAgent: 'no' | 'yes';
 	/** Port forwards as ssh writes them, comma-separated: `L 8080:localhost:80, D 1080` (core/forwards/spec). */
 	forwards: string;
 }
@@ -166,7 +169,7 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
 		vm,
 		bastions: bastionChoices(initial, draftVm),
 		...(draftVm?.osType ? {vmOsType: draftVm.osType} : {}),
-		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false},
+		options: initial?.options ?? {keepaliveIntervalSec: 15, keepaliveCountMax: 3, record: false, recordInput: false, forwardAgent: false},
 		originalName,
 		takenNames: existingNames.filter(name => name !== originalName),
 		jumpHosts: jumpHostNames(profilesByName, originalName),
@@ -217,6 +220,7 @@ const EMPTY_VALUES: FormValues = {
 	secretName: '',
 	record: 'on-demand',
 	recordInput: 'no',
+	forwardAgent: 'no',
 	forwards: '',
 };
 
@@ -258,6 +262,7 @@ export function valuesFromProfile(profile: Profile): FormValues {
 		secretName: auth.type === 'keyvault-key' || auth.type === 'keyvault-password' ? auth.secretName : '',
 		record: profile.options.record ? 'from-start' : 'on-demand',
 		recordInput: profile.options.recordInput ? 'yes' : 'no',
+		forwardAgent: profile.options.forwardAgent ? 'yes' : 'no',
 		forwards: (profile.forwards ?? []).map(formatForward).join(', '),
 	};
 }
@@ -366,6 +371,7 @@ export function visibleFields(values: FormValues, context: FormContext): FieldSp
 	fields.push(
 		{id: 'record', kind: 'choice', label: 'Record', options: ['on-demand', 'from-start'], optionLabels: [`When asked (${hintKeys().record})`, 'Every session, from the start']},
 		{id: 'recordInput', kind: 'choice', label: 'Record input', options: ['no', 'yes'], optionLabels: ['No (output only)', 'Yes, except at password prompts']},
+		{id: 'forwardAgent', kind: 'choice', label: 'Forward agent', options: ['no', 'yes'], optionLabels: ['No', 'Yes (ssh -A)']},
 		{id: 'forwards', kind: 'text', label: 'Port forwards', placeholder: 'optional: L 8080:localhost:80, R 9000:localhost:3000, D 1080'},
 	);
 	return fields;
@@ -387,6 +393,7 @@ const FIELD_VALUE_KEYS: Record<FieldId, keyof FormValues> = {
 	secretName: 'secretName',
 	record: 'record',
 	recordInput: 'recordInput',
+	forwardAgent: 'forwardAgent',
 	forwards: 'forwards',
 };
 
@@ -406,9 +413,13 @@ export const AUTH_NOTES: Record<AuthType, string> = {
 	entra: 'Signs in as your Microsoft Entra user with a short-lived certificate; nothing is saved.',
 	password: 'Asked for when connecting; never saved.',
 	'keyvault-password': 'Read from Key Vault when connecting; never saved.',
-	'key-file': 'A passphrase, if the key has one, is asked for when connecting.',
+	'key-file': 'A passphrase, if the key has one, is asked for when connecting (not when your ssh-agent holds the key).',
 	'keyvault-key': 'Read from Key Vault into memory when connecting; never written to disk.',
+	agent: 'The keys your ssh-agent holds (SSH_AUTH_SOCK) sign the login; nothing is saved.',
 };
+
+/** The warning under "Forward agent" while it is on. */
+export const FORWARD_AGENT_WARNING = "Warning: the VM's root can use your keys while you are connected. Forward only to VMs you trust.";
 
 // ---- validation ----
 
@@ -504,7 +515,7 @@ export function toProfileInput(values: FormValues, context: FormContext): Profil
 		port: lock ? 22 : (parsePort(values.port) ?? Number.NaN),
 		...(values.authType === 'entra' ? {} : {username: values.username}),
 		auth,
-		options: {...context.options, record: values.record === 'from-start', recordInput: values.recordInput === 'yes'},
+		options: {...context.options, record: values.record === 'from-start', recordInput: values.recordInput === 'yes', forwardAgent: values.forwardAgent === 'yes'},
 		...forwardsInput(values.forwards),
 	};
 }

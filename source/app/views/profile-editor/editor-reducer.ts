@@ -89,6 +89,7 @@ const CHOICE_KEYS: Partial<Record<FieldId, keyof FormValues>> = {
 	authType: 'authType',
 	record: 'record',
 	recordInput: 'recordInput',
+	forwardAgent: 'forwardAgent',
 };
 
 export const KEY_VAULT_FIELDS: readonly FieldId[] = ['vaultSubscriptionId', 'vaultUrl', 'secretName'];
