@@ -115,8 +115,11 @@ export async function runSshCommand(argv: string[], globals: CliGlobals, io: Ssh
 		client.on('error', error => finish(255, `vmux ssh: the connection to ${displayText(spec.label)} failed: ${displayText(error.message)}`));
 		if (wantPty && io.stdout.isTTY) {
 			const onResize = () => channel.setWindow(io.stdout.rows ?? rows, io.stdout.columns ?? cols, 0, 0);
-			process.on('SIGWINCH', onResize);
-			off.push(() => process.off('SIGWINCH', onResize));
+			// The terminal's own 'resize' event, not SIGWINCH: Node reads the new size in its SIGWINCH handler, and a
+			// handler of ours that ran first would send the old size (the window change then never arrives).
+			const stdout = io.stdout as NodeJS.WriteStream;
+			stdout.on('resize', onResize);
+			off.push(() => stdout.off('resize', onResize));
 		}
 		// A signal to vmux ends the session with the terminal put back (the guard restores it on exit too).
 		for (const [signal, status] of [
