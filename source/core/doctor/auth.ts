@@ -8,7 +8,7 @@ import {listVmExtensions} from '../inventory/azure-source.js';
 import type {Profile} from '../profiles/schema.js';
 import {failedFrom, problemOf, type DoctorContext} from './context.js';
 import {check, skipped, type DoctorCheck} from './types.js';
-import type {FoundVm} from './vm.js';
+import {osTypeOf, type FoundVm} from './vm.js';
 
 /** The VM extension that lets Entra ID certificates sign in (contracts §4.6). */
 export {ENTRA_EXTENSION} from '../entra/vm-requirements.js';
@@ -34,8 +34,7 @@ export async function checkAuth(ctx: DoctorContext, input: AuthCheckInput): Prom
 	switch (auth.type) {
 		case 'entra': {
 			// The connect plan asks the same question: the doctor never passes what connecting refuses.
-			const osType = input.vm?.model.storageProfile?.osDisk?.osType;
-			const refusal = input.vm ? entraLoginRefusal(profile, {name: input.vm.name, osType: /^windows$/i.test(osType ?? '') ? 'Windows' : /^linux$/i.test(osType ?? '') ? 'Linux' : undefined}) : undefined;
+			const refusal = input.vm ? entraLoginRefusal(profile, {name: input.vm.name, osType: osTypeOf(input.vm)}) : undefined;
 			if (refusal) return check('auth', 'fail', refusal, {fix: `Edit profile "${profile.name}" (e on the VM in vmux) to log in with a password or an SSH key.`});
 			return input.vm ? checkEntra(ctx, input.vm) : skipped('auth', `Microsoft Entra ID needs the VM's extensions, and ${input.vmSkipReason}`);
 		}

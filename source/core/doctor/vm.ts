@@ -17,6 +17,12 @@ export type SubscriptionList = {ok: true; subscriptions: SubscriptionInfo[]} | {
 const VM_TYPE = 'microsoft.compute/virtualmachines';
 
 /** Whether `text` is a VM resource id (anything else is taken for a VM name). */
+/** The VM's OS as ARM reports it on its OS disk, when it is one vmux knows. */
+export function osTypeOf(vm: FoundVm): 'Linux' | 'Windows' | undefined {
+	const osType = vm.model.storageProfile?.osDisk?.osType?.toLowerCase();
+	return osType === 'windows' ? 'Windows' : osType === 'linux' ? 'Linux' : undefined;
+}
+
 export function isVmId(text: string): boolean {
 	const parsed = parseResourceId(text);
 	return parsed?.type?.toLowerCase() === VM_TYPE && parsed.names.length === 1 && Boolean(parsed.resourceGroup);
@@ -138,7 +144,7 @@ async function readVm(ctx: DoctorContext, vmId: string, profile: Profile | undef
 			vm,
 		};
 	}
-	if (/^windows$/i.test(model.storageProfile?.osDisk?.osType ?? '')) {
+	if (osTypeOf(vm) === 'Windows') {
 		return {check: check('vm', 'warn', `${detail} ${vm.name} runs Windows.`, {fix: WINDOWS_SSH_NOTE}), vm};
 	}
 	return {check: check('vm', 'pass', detail), vm};

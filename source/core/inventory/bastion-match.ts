@@ -1,7 +1,7 @@
 import {idKey, parseResourceId} from '../azure/resource-id.js';
 import type {BastionFacts, VnetFacts} from './facts.js';
 import type {BastionRef} from './model.js';
-import {SKU_RULES} from '../profiles/sku.js';
+import {SKU_RULES, usesDataPod} from '../profiles/sku.js';
 
 /** Which Bastions serve a VM, best first, and the one a secondary NIC could offer instead. */
 export interface BastionMatch {
@@ -89,7 +89,7 @@ export class BastionMatcher {
 
 /** Whether vmux can open a native-client tunnel through this Bastion (Standard/Premium with tunneling, or a data pod). */
 export function tunnelsFromNativeClient(bastion: Pick<BastionRef, 'sku' | 'flags'>): boolean {
-	return ((bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableTunneling) || SKU_RULES[bastion.sku].dataPod;
+	return ((bastion.sku === 'Standard' || bastion.sku === 'Premium') && bastion.flags.enableTunneling) || usesDataPod(bastion.sku);
 }
 
 /**

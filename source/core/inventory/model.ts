@@ -82,6 +82,11 @@ export interface VmRecord {
 	extensions?: string[];
 }
 
+/** Every Bastion that serves the VM's primary NIC, best first (the one Bastion when it is the only choice). */
+export function servingBastions(vm: Pick<VmRecord, 'bastion' | 'bastionChoices'>): BastionRef[] {
+	return vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : []);
+}
+
 export interface Inventory {
 	/** When this inventory was read from its source (ms since epoch). */
 	fetchedAt: number;

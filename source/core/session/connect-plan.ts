@@ -1,7 +1,7 @@
 import type {EntraVm} from '../entra/vm-requirements.js';
 import {shellCommand} from '../text/shell-command.js';
 import {entraLoginRefusal} from '../entra/entra-support.js';
-import type {PowerState, VmRecord} from '../inventory/model.js';
+import {servingBastions, type PowerState, type VmRecord} from '../inventory/model.js';
 import type {Profile} from '../profiles/schema.js';
 import {blockingProblems, checkProfileAgainstSku} from '../profiles/sku.js';
 import {ipConnectResourceId} from '../azure/resource-id.js';
@@ -120,7 +120,7 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 function bastionNoLongerServes(transport: Extract<Profile['transport'], {kind: 'bastion'}>, vm: VmRecord): string | undefined {
 	// Only the inventory's full word counts: a VNet whose peerings it could not read may have a peered Bastion it never saw.
 	if (!vm.bastionsComplete) return undefined;
-	const serving = vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : []);
+	const serving = servingBastions(vm);
 	if (serving.some(bastion => bastion.id.toLowerCase() === transport.bastionId.toLowerCase())) return undefined;
 	const now =
 		serving.length > 0

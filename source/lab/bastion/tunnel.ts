@@ -4,7 +4,7 @@ import {connect as tcpConnect, type Socket} from 'node:net';
 import type {Duplex} from 'node:stream';
 import {WebSocketServer, type WebSocket} from 'ws';
 import {idKey, sameId} from '../../core/azure/resource-id.js';
-import type {BastionRef, VmRecord} from '../../core/inventory/model.js';
+import {servingBastions, type BastionRef, type VmRecord} from '../../core/inventory/model.js';
 import {ARM_AUDIENCES, sameTenant, tokenIssuer, type LabTokenIssuer} from '../arm/tokens.js';
 import {readBody, type LabHttpsServer, type LabRequestContext} from '../https-server.js';
 import {clientFrameScanner, MAX_CLIENT_FRAME} from './frame-rules.js';
@@ -206,7 +206,7 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 
 	for (const vm of options.vms) vmsById.set(idKey(vm.id), vm);
 	// Every Bastion that serves some VM answers on its host, not only each VM's preferred one.
-	const serving = options.vms.flatMap(vm => [...(vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : [])), ...(vm.secondaryNicBastion ? [vm.secondaryNicBastion.bastion] : [])]);
+	const serving = options.vms.flatMap(vm => [...servingBastions(vm), ...(vm.secondaryNicBastion ? [vm.secondaryNicBastion.bastion] : [])]);
 	for (const bastion of serving) {
 		if (!bastion.dnsName) continue;
 		for (const host of new Set([labBastionHost(bastion.dnsName), labBastionTlsHost(bastion.dnsName), bastion.dnsName.toLowerCase()])) {
@@ -280,7 +280,7 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 
 	const checkVmServed = (vm: VmRecord, bastion: BastionRef) => {
 		// Any Bastion that reaches the VM's primary NIC will do (its VNet, or a Connected peering), not only the preferred one.
-		if (!(vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : [])).some(serving => sameId(serving.id, bastion.id))) {
+		if (!servingBastions(vm).some(serving => sameId(serving.id, bastion.id))) {
 			throw new HttpError(403, `Virtual machine '${vm.name}' is not reachable from Bastion Host '${bastion.name}'.`);
 		}
 		if (vm.powerState !== 'running') {
@@ -370,7 +370,7 @@ export function mountLabBastion(server: LabHttpsServer, options: LabBastionOptio
 				// An address is reachable from the Bastions of its NIC's VNet: the primary NIC's, or a secondary NIC's.
 				const vm = options.vms.find(
 					v =>
-						(v.privateIp === hostname && (v.bastionChoices ?? (v.bastion ? [v.bastion] : [])).some(serving => sameId(serving.id, bastion.id))) ||
+						(v.privateIp === hostname && servingBastions(v).some(serving => sameId(serving.id, bastion.id))) ||
 						(v.secondaryNicBastion?.privateIp === hostname && sameId(v.secondaryNicBastion.bastion.id, bastion.id)),
 				);
 				if (!vm) throw new HttpError(403, `${hostname} is not reachable from Bastion Host '${bastion.name}'.`);

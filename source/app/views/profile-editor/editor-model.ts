@@ -7,7 +7,7 @@ import {entraLoginRefusal} from '../../../core/entra/entra-support.js';
 import {homedir} from 'node:os';
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import type {BastionRef, VmRecord} from '../../../core/inventory/model.js';
+import {servingBastions, type BastionRef, type VmRecord} from '../../../core/inventory/model.js';
 import {checkPrivateKeyFile} from '../../../core/profiles/key-file.js';
 import {
 	AUTH_TYPE_LABELS,
@@ -184,7 +184,7 @@ export function buildContext({initial, draftFrom, existingNames, profilesByName,
  */
 function bastionChoices(initial: Profile | undefined, vm: VmRecord | undefined): BastionChoice[] {
 	if (vm) {
-		const refs = vm.bastionChoices ?? (vm.bastion ? [vm.bastion] : []);
+		const refs = servingBastions(vm);
 		if (refs.length > 0) return refs.map(ref => ({transport: bastionFromRef(ref), via: ref.via}));
 		const secondary = vm.secondaryNicBastion;
 		if (secondary) return [{transport: bastionFromRef(secondary.bastion), via: secondary.bastion.via, ipOnly: secondary.privateIp ? {address: secondary.privateIp} : {}}];
