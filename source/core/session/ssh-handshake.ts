@@ -1,3 +1,4 @@
+import {HandshakeClock} from './handshake-clock.js';
 import ssh2 from 'ssh2';
 import type {Client, ClientErrorExtensions} from 'ssh2';
 import {describeEntraRefusal} from '../entra/vm-requirements.js';
@@ -5,6 +6,9 @@ import {certificateAuthAnswer} from './certificate-auth.js';
 import {describeAuthFailure, describeCertificateRefusal, describeConnectError} from './errors.js';
 import type {HostKeyOutcome, HostKeyPolicy} from './host-key-policy.js';
 import type {AuthStep, ConnectionSpec, DisconnectCause, Prompter} from './types.js';
+
+/** How long the network and the server may take to complete the handshake and login (ssh2's default readyTimeout). */
+const HANDSHAKE_TIMEOUT_MS = 20_000;
 
 /** Typed passwords get this many tries per connect, like OpenSSH's NumberOfPasswordPrompts. */
 export const PASSWORD_TRIES = 3;
@@ -78,11 +82,16 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 	let cancelled = false;
 	// The status follows what vmux waits for: the user's typing, then unlocking the key (no longer the host key).
 	const preparing = 'Preparing the credentials';
+	// The handshake's deadline stops while the user is asked anything (see HandshakeClock).
+	const clock = new HandshakeClock(HANDSHAKE_TIMEOUT_MS, () => {
+		const error = Object.assign(new Error('Timed out while waiting for handshake'), {level: 'client-timeout'});
+		client.emit('error', error);
+	});
 	const prompter: Prompter = {
-		confirmUnknownHostKey: info => options.prompter.confirmUnknownHostKey(info),
+		confirmUnknownHostKey: info => clock.whileAsking(() => options.prompter.confirmUnknownHostKey(info)),
 		askSecret: async request => {
 			options.onPhase?.({kind: 'authenticating', activity: `Waiting for you to type: ${request.title}`});
-			const answer = await options.prompter.askSecret(request);
+			const answer = await clock.whileAsking(() => options.prompter.askSecret(request));
 			if (answer === undefined) cancelled = true;
 			else options.onPhase?.({kind: 'authenticating', activity: preparing});
 			return answer;
@@ -91,11 +100,19 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 			? {
 					showSignIn: (prompt, onCancel) => {
 						options.onPhase?.({kind: 'authenticating', activity: `Waiting for you to sign in: open ${prompt.url} and enter the code ${prompt.code}`});
+						clock.pause();
+						let shown = true;
+						const closed = () => {
+							if (shown) clock.resume();
+							shown = false;
+						};
 						const dismiss = options.prompter.showSignIn!(prompt, () => {
+							closed();
 							cancelled = true;
 							onCancel();
 						});
 						return () => {
+							closed();
 							dismiss();
 							if (!signal.aborted) options.onPhase?.({kind: 'authenticating', activity: preparing});
 						};
@@ -105,6 +122,7 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 	};
 	return new Promise((resolve, reject) => {
 		const finish = (error?: HandshakeError) => {
+			clock.stop();
 			client.removeAllListeners('ready');
 			client.removeAllListeners('error');
 			client.removeAllListeners('close');
@@ -139,7 +157,8 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 		client.connect({
 			sock: socket,
 			username: spec.username,
-			readyTimeout: 20_000,
+			// vmux's own clock instead (HandshakeClock): ssh2's would count the user's answers too.
+			readyTimeout: 0,
 			keepaliveInterval: (spec.keepaliveIntervalSec ?? 15) * 1000,
 			keepaliveCountMax: spec.keepaliveCountMax ?? 3,
 			// ssh2 then asks for agent forwarding on every session channel it opens (auth-agent-req@openssh.com).
@@ -231,5 +250,6 @@ export async function sshHandshake(options: HandshakeOptions): Promise<{client: 
 				})();
 			},
 		});
+		clock.start();
 	});
 }
