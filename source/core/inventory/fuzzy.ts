@@ -1,4 +1,5 @@
 import * as fzf from 'fzf';
+import {fzfV1WindowScore} from './fzf-v1-score.js';
 import type {VmRecord} from './model.js';
 
 /**
@@ -6,11 +7,12 @@ import type {VmRecord} from './model.js';
  * `'exact`, `^prefix`, `suffix$`, `!not`, `a | b`) over name, resource group, subscription, IPs and tags.
  * Matches carry positions per field so the browser can highlight them in the name column.
  *
- * Speed (10,000 VMs, a keystroke within a frame): the fzf finder is built once per list; each keystroke searches
- * only the previous keystroke's matches when the query grew; ASCII-only lists are pre-screened with native string
- * search before fzf scores them; and fzf's v2 (optimal alignment) runs only when its matrix fits a frame's
- * budget, otherwise fzf's v1 — the same fallback fzf itself makes for inputs too large for v2. Match positions
- * for highlighting are computed only for the rows the browser reads.
+ * Speed (a keystroke within a frame, issue 14: 1,000 and 10,000 VMs): the fzf finder is built once per list; each
+ * keystroke searches only the previous keystroke's matches when the query grew; plain ASCII terms are matched with
+ * native string search and scored by fzf's v1 on that window (fzf-v1-score.ts), without fzf's per-call
+ * allocations; fzf's v2 (optimal alignment) runs only when its matrices fit V2_CELL_BUDGET, otherwise v1, the same
+ * fallback fzf itself makes for inputs too large for v2. Match positions for highlighting are computed only for
+ * the rows the browser reads.
  */
 
 // fzf's .d.ts re-exports its matchers and result type with extensionless paths that NodeNext resolution cannot
@@ -80,8 +82,12 @@ export interface VmFilter {
 const FIELDS: readonly VmField[] = ['name', 'resourceGroup', 'subscription', 'ip', 'tags'];
 // fzf gives a bonus right after a delimiter, so each field starts a fresh word.
 const SEPARATOR = '\t';
-/** v2 fills a pattern-length x text-length matrix per candidate; above this many cells in total, use v1. */
-export const V2_CELL_BUDGET = 400_000;
+/**
+ * v2 fills a pattern-length x text-length matrix per candidate; above this many cells in total, use v1. fzf's npm
+ * port allocates those matrices per candidate: 30,000 cells is ~2 ms here (a 1,000-VM list reaches v2 once a
+ * query has narrowed it to a few hundred VMs); the former 400,000 cost 20-25 ms a keystroke at 1,000 VMs.
+ */
+export const V2_CELL_BUDGET = 30_000;
 
 /** The text each field contributes to the search, in the order searched. */
 export function vmFieldText(vm: VmRecord, field: VmField): string {
@@ -106,6 +112,8 @@ interface Entry {
 	index: number;
 	text: string;
 	lower: string;
+	/** The VM's name, lower-cased (ranking prefers VMs whose name holds every term). */
+	nameLower: string;
 	/** Start offset of each field in `text`, in FIELDS order. */
 	starts: number[];
 }
@@ -118,14 +126,12 @@ function entryOf(vm: VmRecord, index: number): Entry {
 		starts.push(text.length);
 		text += vmFieldText(vm, field);
 	});
-	return {vm, index, text, lower: text.toLowerCase(), starts};
+	return {vm, index, text, lower: text.toLowerCase(), nameLower: vm.name.toLowerCase(), starts};
 }
 
-/** How positions are found for a result that was scored without them. */
+/** How positions are found for a result that was scored without them: fzf's v1, for the rows shown. */
 interface PositionSource {
-	algo: AlgoFn;
 	patterns: Array<{caseSensitive: boolean; pattern: Runes}>;
-	runesList: Runes[];
 }
 
 interface PlainTerm {
@@ -146,6 +152,15 @@ function plainTerms(query: string): PlainTerm[] | undefined {
 	});
 }
 
+/** The matches of one search, unranked: list indices, fzf scores, and positions where the search found them. */
+interface Scored {
+	count: number;
+	indices: Int32Array;
+	scores: Float64Array;
+	positions: Array<Set<number> | undefined>;
+	source: PositionSource | undefined;
+}
+
 /**
  * A filter over a fixed list. It remembers the last result: when the user types one more character the new
  * query can only match a subset of the old one's matches, so only those are searched again (fzf does the same).
@@ -154,79 +169,72 @@ export function createVmFilter(vms: readonly VmRecord[]): VmFilter {
 	const entries = vms.map(entryOf);
 	const ascii = entries.every(entry => ASCII.test(entry.text));
 	const averageLength = entries.reduce((sum, entry) => sum + entry.text.length, 0) / Math.max(1, entries.length);
-
-	let pool: number[] | undefined;
-	let lastPositions: PositionSource | undefined;
 	const allIndices = entries.map(entry => entry.index);
+	/** The candidates fzf's finder searches (see matchInPool); set just around each `finder.find`. */
+	let pool: readonly number[] = allIndices;
 
-	/** fzf's own matcher over a subset (extended syntax, v2, non-ASCII lists). */
-	const packageMatch = (finder: FzfFinder<Entry>, subset: readonly number[], query: string, matcher: FzfMatch<unknown>, algo: AlgoFn): Array<FzfResultItem<Entry>> => {
-		const view: FzfFinder<Entry> = Object.create(finder as object) as FzfFinder<Entry>;
-		view.items = subset.map(index => finder.items[index]!);
-		view.runesList = subset.map(index => finder.runesList[index]!);
-		view.algoFn = algo;
+	const v2Fits = (count: number, patternLength: number) => count * averageLength * patternLength <= V2_CELL_BUDGET;
+
+	/** fzf's own matcher over the pool: extended syntax, v2 where it fits the budget, non-ASCII lists. */
+	const matchInPool: FzfMatch<Entry> = function (query) {
+		const view: FzfFinder<Entry> = Object.create(this as object) as FzfFinder<Entry>;
+		view.items = pool.map(index => this.items[index]!);
+		view.runesList = pool.map(index => this.runesList[index]!);
+		if (!v2Fits(pool.length, query.replace(/[\s'^$!|]/g, '').length)) view.algoFn = fzfV1();
+		const matcher = ascii && plainTerms(query)?.length === 1 ? basicMatch : extendedMatch;
 		return matcher.call(view, query) as Array<FzfResultItem<Entry>>;
 	};
-
-	const matchInPool: FzfMatch<Entry> = function (query) {
-		// biome-ignore lint/complexity/noUselessThisAlias: named for the reader: `this` is fzf's finder.
-		const finder = this;
-		const source = pool ?? allIndices;
-		const patternLength = query.replace(/[\s'^$!|]/g, '').length;
-		const algoFor = (count: number): AlgoFn => (count * averageLength * patternLength <= V2_CELL_BUDGET ? finder.algoFn : fzfV1());
-		// Plain terms (no operators) over ASCII text: fzf's Unicode normalisation is the identity there and native
-		// string search decides exactly which candidates can match at all.
-		const terms = ascii ? plainTerms(query) : undefined;
-		if (!terms) return packageMatch(finder, source, query, extendedMatch, algoFor(source.length));
-
-		// Pre-screen, remembering where each term's v1 match window starts and ends.
-		const kept: number[] = [];
-		const spans = new Int32Array(source.length * terms.length * 2);
-		let written = 0;
-		candidates: for (const index of source) {
-			const entry = entries[index]!;
-			const mark = written;
-			for (const term of terms) {
-				if (!v1Window(term.caseSensitive ? entry.text : entry.lower, term.text, spans, written)) {
-					written = mark;
-					continue candidates;
-				}
-				written += 2;
-			}
-			kept.push(index);
-		}
-		const algo = algoFor(kept.length);
-		if (algo === finder.algoFn) return packageMatch(finder, kept, query, terms.length === 1 ? basicMatch : extendedMatch, algo);
-
-		// Large candidate sets: fzf's v1 scores each term (as its extended matcher does: every term must match,
-		// scores add up) without collecting positions; positions follow on demand for the rows shown. v1 reads only
-		// from the character before its greedy match to the match's end, so it is given just that window of the
-		// text: same match, same score, a fraction of the work on long rows.
-		const patterns = terms.map(term => ({caseSensitive: term.caseSensitive, pattern: Array.from(term.text, char => char.charCodeAt(0))}));
-		lastPositions = {algo, patterns, runesList: finder.runesList};
-		const results: Array<FzfResultItem<Entry>> = [];
-		let cursor = 0;
-		for (const index of kept) {
-			const runes = finder.runesList[index]!;
-			let score = 0;
-			let matched = true;
-			for (const {caseSensitive, pattern} of patterns) {
-				const from = spans[cursor]! > 0 ? spans[cursor]! - 1 : 0;
-				const match = algo(caseSensitive, false, true, runes.slice(from, spans[cursor + 1]! + 1), pattern, false, null)[0];
-				cursor += 2;
-				if (match.start < 0) matched = false;
-				else score += match.score;
-			}
-			// start/end are not used by vmux; positions are filled in on demand.
-			if (matched) results.push({item: entries[index]!, score, start: -1, end: -1, positions: NO_POSITIONS});
-		}
-		return results;
-	};
-
 	// Ranking is done below in one numeric sort (fzf's comparator sort costs a frame on its own at 10,000).
 	const finder = new Fzf(entries, {selector: entry => entry.text, match: matchInPool, sort: false});
+
+	const byFzf = (candidates: readonly number[], query: string): Scored => {
+		pool = candidates;
+		let results: Array<FzfResultItem<Entry>>;
+		try {
+			results = finder.find(query);
+		} finally {
+			pool = allIndices;
+		}
+		const scored: Scored = {count: results.length, indices: new Int32Array(results.length), scores: new Float64Array(results.length), positions: new Array(results.length), source: undefined};
+		results.forEach((result, i) => {
+			scored.indices[i] = result.item.index;
+			scored.scores[i] = result.score;
+			scored.positions[i] = result.positions;
+		});
+		return scored;
+	};
+
+	/**
+	 * Plain ASCII terms over a large candidate set: native string search decides exactly which candidates match
+	 * (fzf's Unicode normalisation is the identity on ASCII) and where v1's window lies; fzf's v1 score of that
+	 * window follows (every term must match, scores add up, as in fzf's extended matcher). Positions are left for
+	 * the rows shown. Small candidate sets go to fzf's v2 instead, as fzf itself prefers.
+	 */
+	const byWindows = (candidates: readonly number[], terms: PlainTerm[], query: string): Scored => {
+		const needles = terms.map(term => (term.caseSensitive ? term.text : term.text.toLowerCase()));
+		const indices = new Int32Array(candidates.length);
+		const scores = new Float64Array(candidates.length);
+		const window = new Int32Array(2);
+		let count = 0;
+		next: for (const index of candidates) {
+			const entry = entries[index]!;
+			let score = 0;
+			for (let t = 0; t < terms.length; t++) {
+				const caseSensitive = terms[t]!.caseSensitive;
+				if (!v1Window(caseSensitive ? entry.text : entry.lower, needles[t]!, window, 0)) continue next;
+				score += fzfV1WindowScore(entry.text, needles[t]!, window[0]!, window[1]!, caseSensitive);
+			}
+			indices[count] = index;
+			scores[count] = score;
+			count++;
+		}
+		const patternLength = needles.reduce((sum, needle) => sum + needle.length, 0);
+		if (v2Fits(count, patternLength)) return byFzf(Array.from(indices.subarray(0, count)), query);
+		const patterns = terms.map((term, t) => ({caseSensitive: term.caseSensitive, pattern: Array.from(needles[t]!, char => char.charCodeAt(0))}));
+		return {count, indices, scores, positions: [], source: {patterns}};
+	};
+
 	let last: {query: string; indices: number[]} | undefined;
-	const slots = new Array<FzfResultItem<Entry> | undefined>(entries.length);
 
 	return {
 		filter(rawQuery) {
@@ -235,36 +243,39 @@ export function createVmFilter(vms: readonly VmRecord[]): VmFilter {
 				last = undefined;
 				return entries.map(entry => new Match(entry, 0, NO_POSITIONS, undefined));
 			}
-			pool = last && canNarrow(last.query, query) ? last.indices : undefined;
-			lastPositions = undefined;
-			const results = finder.find(query);
-			pool = undefined;
-			const source = lastPositions;
+			const candidates = last && canNarrow(last.query, query) ? last.indices : allIndices;
+			const terms = ascii ? plainTerms(query) : undefined;
+			const scored = terms ? byWindows(candidates, terms, query) : byFzf(candidates, query);
 			// fzf's order: score, highest first; equal scores by length (here the name's, the column people read),
 			// then list order — packed into one number per result so a typed-array sort does it without a comparator.
-			const count = entries.length;
-			const keys = new Float64Array(results.length);
+			const total = entries.length;
+			const keys = new Float64Array(scored.count);
 			// Among equal scores, VMs whose name holds every term come first: "legacy" means legacy-01 before a
 			// VM that merely sits in rg-legacy.
-			const words = query.toLowerCase().split(/\s+/).map(word => word.replace(/^[!'^]+|[$]+$/g, '')).filter(Boolean);
-			for (let i = 0; i < results.length; i++) {
-				const {score, item} = results[i]!;
-				slots[item.index] = results[i];
+			const words = query
+				.toLowerCase()
+				.split(/\s+/)
+				.map(word => word.replace(/^[!'^]+|[$]+$/g, ''))
+				.filter(Boolean);
+			const slotOf = new Int32Array(total);
+			for (let i = 0; i < scored.count; i++) {
+				const index = scored.indices[i]!;
+				const entry = entries[index]!;
+				slotOf[index] = i;
 				// fzf's scores are int16 per term; clamp so sums of many terms still pack into 2^53.
-				const rank = Math.min(Math.max(32_767 - score, 0), 99_999);
-				const name = item.vm.name.toLowerCase();
-				const outsideName = words.every(word => name.includes(word)) ? 0 : 1;
-				keys[i] = ((rank * 2 + outsideName) * 1000 + Math.min(item.vm.name.length, 999)) * count + item.index;
+				const rank = Math.min(Math.max(32_767 - scored.scores[i]!, 0), 99_999);
+				const outsideName = words.every(word => entry.nameLower.includes(word)) ? 0 : 1;
+				keys[i] = ((rank * 2 + outsideName) * 1000 + Math.min(entry.vm.name.length, 999)) * total + index;
 			}
 			keys.sort();
 			const matches = new Array<VmMatch>(keys.length);
 			const indices = new Array<number>(keys.length);
 			for (let i = 0; i < keys.length; i++) {
-				const index = keys[i]! % count;
-				const result = slots[index]!;
-				slots[index] = undefined;
+				const index = keys[i]! % total;
+				const slot = slotOf[index]!;
 				indices[i] = index;
-				matches[i] = new Match(result.item, result.score, result.positions, result.positions === NO_POSITIONS ? source : undefined);
+				const positions = scored.positions[slot];
+				matches[i] = new Match(entries[index]!, scored.scores[slot]!, positions ?? NO_POSITIONS, positions ? undefined : scored.source);
 			}
 			last = {query, indices};
 			return matches;
@@ -331,11 +342,10 @@ class Match implements VmMatch {
 	get positions(): Partial<Record<VmField, number[]>> {
 		if (this.split) return this.split;
 		if (this.source) {
-			const {algo, patterns, runesList} = this.source;
 			const all = new Set<number>();
-			for (const {caseSensitive, pattern} of patterns) {
-				const runes = runesList[this.entry.index]!;
-				for (const position of algo(caseSensitive, false, true, runes, pattern, true, null)[1] ?? []) all.add(position);
+			const runes = Array.from(this.entry.text, char => char.codePointAt(0)!);
+			for (const {caseSensitive, pattern} of this.source.patterns) {
+				for (const position of fzfV1()(caseSensitive, false, true, runes, pattern, true, null)[1] ?? []) all.add(position);
 			}
 			this.raw = all;
 		}

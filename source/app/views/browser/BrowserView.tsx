@@ -1,4 +1,5 @@
 import {Box} from 'ink';
+import {memo, useMemo, type ReactNode} from 'react';
 import {Text} from '../../components/SafeText.js';
 import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
 import {HintBar, type Hint} from '../../components/HintBar.js';
@@ -50,7 +51,7 @@ export function BrowserView(props: BrowserViewProps) {
 	const listHeight = Math.max(1, height - 4 - noticeLines);
 	const state = useBrowserState(props.model, props.vms, props.filter, listHeight);
 	useFilterInput(state, props.onConnect, props.isActive);
-	const columns = layoutColumns(width);
+	const columns = useMemo(() => layoutColumns(width), [width]);
 	const start = Math.max(0, Math.min(state.selectedIndex - Math.floor(listHeight / 2), state.matches.length - listHeight));
 	const visible = state.matches.slice(start, start + listHeight);
 
@@ -124,54 +125,81 @@ export function BrowserView(props: BrowserViewProps) {
 	);
 }
 
-function VmRow(props: {match: VmMatch; columns: ReturnType<typeof layoutColumns>; selected: boolean; hasProfile: boolean; activity?: string | undefined}) {
-	const {vm} = props.match;
-	return (
-		<Text wrap="truncate" inverse={props.selected}>
-			{props.selected ? '▸ ' : '  '}
-			{props.columns.map((column, i) => {
-				const text = fit(column.key === 'state' && props.activity ? props.activity : column.value(vm, props.hasProfile), column.size);
-				const sep = i < props.columns.length - 1 ? ' ' : '';
-				if (column.key === 'name') return <NameCell key={column.key} text={text} positions={props.match.namePositions} sep={sep} />;
-				if (column.key === 'state')
-					return (
-						<Text key={column.key} color={props.activity ? 'yellow' : STATE_COLOURS[vm.powerState]}>
-							{text}
-							{sep}
-						</Text>
-					);
-				return (
-					<Text key={column.key}>
+/**
+ * One row: the name (matches highlighted), the state (coloured), and the plain columns as one string. Memoised: a
+ * keystroke in the filter redraws only the rows whose VM, highlight or selection changed.
+ */
+const VmRow = memo(
+	function VmRow(props: {match: VmMatch; columns: ReturnType<typeof layoutColumns>; selected: boolean; hasProfile: boolean; activity?: string | undefined}) {
+		const {vm} = props.match;
+		const last = props.columns.length - 1;
+		// Adjacent plain columns become one string: fewer elements for React and Ink to lay out.
+		const parts: ReactNode[] = [props.selected ? '▸ ' : '  '];
+		props.columns.forEach((column, i) => {
+			const text = fit(column.key === 'state' && props.activity ? props.activity : column.value(vm, props.hasProfile), column.size);
+			const sep = i < last ? ' ' : '';
+			if (column.key === 'name') parts.push(<NameCell key={column.key} text={text} positions={props.match.namePositions} sep={sep} />);
+			else if (column.key === 'state')
+				parts.push(
+					<Text key={column.key} color={props.activity ? 'yellow' : STATE_COLOURS[vm.powerState]}>
 						{text}
 						{sep}
-					</Text>
+					</Text>,
 				);
-			})}
-		</Text>
-	);
+			else if (typeof parts.at(-1) === 'string') parts[parts.length - 1] += text + sep;
+			else parts.push(text + sep);
+		});
+		return (
+			<Text wrap="truncate" inverse={props.selected}>
+				{parts}
+			</Text>
+		);
+	},
+	(before, after) =>
+		before.match.vm === after.match.vm &&
+		before.columns === after.columns &&
+		before.selected === after.selected &&
+		before.hasProfile === after.hasProfile &&
+		before.activity === after.activity &&
+		samePositions(before.match.namePositions, after.match.namePositions),
+);
+
+function samePositions(a: readonly number[], b: readonly number[]): boolean {
+	return a.length === b.length && a.every((position, i) => position === b[i]);
 }
 
 function NameCell({text, positions, sep}: {text: string; positions: number[]; sep: string}) {
-	if (positions.length === 0)
-		return (
-			<Text bold>
-				{text}
-				{sep}
-			</Text>
-		);
-	const marked = new Set(positions);
 	return (
 		<Text bold>
-			{[...text].map((ch, i) =>
-				marked.has(i) ? (
+			{highlightRuns(text, positions).map((run, i) =>
+				run.marked ? (
 					<Text key={i} color="yellow" underline>
-						{ch}
+						{run.text}
 					</Text>
 				) : (
-					ch
+					run.text
 				),
 			)}
 			{sep}
 		</Text>
 	);
+}
+
+/**
+ * The name cut into runs of matched and unmatched characters: one element per run, not per character (a
+ * highlighted row was ~30 elements, and rendering the list cost more than filtering it).
+ */
+export function highlightRuns(text: string, positions: readonly number[]): Array<{text: string; marked: boolean}> {
+	if (positions.length === 0) return [{text, marked: false}];
+	const marked = new Set(positions);
+	const runs: Array<{text: string; marked: boolean}> = [];
+	let index = 0;
+	for (const char of text) {
+		const isMarked = marked.has(index);
+		const previous = runs.at(-1);
+		if (previous && previous.marked === isMarked) previous.text += char;
+		else runs.push({text: char, marked: isMarked});
+		index++;
+	}
+	return runs;
 }
