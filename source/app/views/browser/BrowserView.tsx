@@ -76,7 +76,9 @@ export function BrowserView(props: BrowserViewProps) {
 				) : (
 					visible.map((match, i) => (
 						<VmRow
-							key={match.vm.id}
+							// Keyed by screen row, not by VM: a new query or a scroll updates the rows in place instead of
+							// unmounting them all and mounting new ones (with their Yoga nodes), which cost more than the filter.
+							key={i}
 							match={match}
 							columns={columns}
 							selected={start + i === state.selectedIndex}
