@@ -64,6 +64,7 @@ export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions,
 		power: new LabPowerOperations(),
 		requests: [],
 	};
+	Object.assign(state.power.config.durationMs, topology.lab?.powerDurationMs);
 	const handler = createArmHandler(state);
 	const unmount = [server.mount('/subscriptions', handler), server.mount('/providers', handler), server.mount('/tenants', handler)];
 	return {
