@@ -44,6 +44,8 @@ export class ConnectFlow {
 	async connect(vm: VmRecord): Promise<void> {
 		// Enter on a VM vmux is waiting for (to run, or to stop and be started): the question is whether to stop.
 		if (this.power?.offerStopWaiting(vm)) return;
+		// Enter on a VM that "start it and connect" is starting: the connection already follows the start.
+		if (this.power?.connectsAfter(vm)) return this.ui.setNotice({text: `${vm.name} is starting: vmux connects once it runs.`, tone: 'info'});
 		this.ui.setNotice({text: `Connecting to ${vm.name}…`, tone: 'info'});
 		let outcome: ConnectOutcome;
 		try {

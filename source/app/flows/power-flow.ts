@@ -14,6 +14,9 @@ import type {UiState} from '../focus/ui-state.js';
  * offers browser sessions only (Basic): shown and copied to the clipboard.
  */
 export class PowerFlow {
+	/** VMs a connection follows once vmux's start (or wait) on them ends: Enter on one says so instead of a second. */
+	private readonly connectAfter = new Set<string>();
+
 	constructor(
 		private readonly services: {power?: PowerControl; portalLink?(vm: VmRecord): string | undefined; clipboard: Omit<ClipboardTargets, 'log'>},
 		private readonly ui: UiState,
@@ -53,12 +56,24 @@ export class PowerFlow {
 		);
 	}
 
+	/** Whether a connection to the VM follows a start or a wait under way (Enter on it then only says so). */
+	connectsAfter(vm: VmRecord): boolean {
+		return this.connectAfter.has(vm.id.toLowerCase());
+	}
+
 	async run(vm: VmRecord, action: VmPowerAction, after?: () => void): Promise<void> {
 		const power = this.services.power;
 		if (!power) return;
 		const text = POWER_ACTION_TEXT[action];
 		this.ui.setNotice({text: `${text.label}: ${vm.name} is ${text.doing}…`, tone: 'info'});
-		const outcome = await power.run(vm, action);
+		const key = vm.id.toLowerCase();
+		if (after) this.connectAfter.add(key);
+		let outcome: Awaited<ReturnType<PowerControl['run']>>;
+		try {
+			outcome = await power.run(vm, action);
+		} finally {
+			if (after) this.connectAfter.delete(key);
+		}
 		if (!outcome.ok) {
 			this.ui.setNotice(undefined);
 			return this.dialogs.error(`Could not ${text.verb} ${vm.name}`, outcome.message);
@@ -105,7 +120,14 @@ export class PowerFlow {
 		const power = this.services.power;
 		if (!power) return;
 		this.ui.setNotice({text: `Waiting for ${vm.name} to ${goal === 'running' ? 'run' : 'stop'}… (Enter on it stops waiting)`, tone: 'info'});
-		const outcome = await power.wait(vm, goal);
+		const key = vm.id.toLowerCase();
+		this.connectAfter.add(key);
+		let outcome: Awaited<ReturnType<PowerControl['wait']>>;
+		try {
+			outcome = await power.wait(vm, goal);
+		} finally {
+			this.connectAfter.delete(key);
+		}
 		this.ui.setNotice(undefined);
 		switch (outcome.kind) {
 			case 'arrived':

@@ -3,6 +3,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {DialogView} from '../../../source/app/dialogs/DialogView.js';
 import {Dialogs} from '../../../source/app/dialogs/dialogs.js';
+import {ConnectFlow} from '../../../source/app/flows/connect-flow.js';
 import {PowerFlow} from '../../../source/app/flows/power-flow.js';
 import {UiState} from '../../../source/app/focus/ui-state.js';
 import {BrowserView} from '../../../source/app/views/browser/BrowserView.js';
@@ -108,6 +109,29 @@ describe('waiting for a VM in transit, in the browser', () => {
 		dialog.kind === 'confirm' && dialog.onAnswer(true);
 		await tick();
 		expect(runs).toEqual(['start web-01']);
+	});
+
+	it('Enter on a VM that "start it and connect" is starting says the connection follows, and plans no second one', async () => {
+		const ui = new UiState();
+		const dialogs = new Dialogs(ui);
+		let finish!: () => void;
+		const power = {
+			activity: () => undefined,
+			waiting: () => undefined,
+			run: (_vm: VmRecord, action: string) => new Promise(resolve => (finish = () => resolve({ok: true, action, elapsedMs: 1000}))),
+		} as unknown as PowerControl;
+		const flow = new PowerFlow({power, clipboard: {setting: 'off', program: undefined, terminal: process.stdout}} as never, ui, dialogs);
+		let planned = 0;
+		let connected = 0;
+		const connect = new ConnectFlow({planConnect: async () => (planned++, {kind: 'needs-profile'}), manager: {} as never}, ui, dialogs, () => {}, flow);
+		const running = flow.run(vm('web-02', 'stopped'), 'start', () => connected++);
+		await connect.connect(vm('web-02', 'starting'));
+		expect(ui.notice?.text).toBe('web-02 is starting: vmux connects once it runs.');
+		expect(planned).toBe(0);
+		finish();
+		await running;
+		expect(connected).toBe(1);
+		expect(flow.connectsAfter(vm('web-02', 'running'))).toBe(false);
 	});
 
 	it('the row counts the wait in the state column', () => {

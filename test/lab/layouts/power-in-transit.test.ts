@@ -66,7 +66,7 @@ describe('waiting for a VM in transit, then connecting', () => {
 				cleanup();
 				reject(new Error(`${what}: not seen in ${ms} ms (dialog: ${ui.dialog ? JSON.stringify({...ui.dialog, onAnswer: undefined}) : 'none'}, notice: ${ui.notice?.text})`));
 			}, ms);
-			const { services } = lab.built;
+			const {services} = lab.built;
 			const probe = () => {
 				const value = check();
 				if (value === undefined || value === false) return;
@@ -87,9 +87,9 @@ describe('waiting for a VM in transit, then connecting', () => {
 			probe();
 		});
 
-	const dialogTitled = (title: string) => until(() => (ui.dialog?.title === title ? ui.dialog : undefined), `a dialog "${title}"`);
+	const dialogTitled = (title: string) => until(() => (ui.dialog && 'title' in ui.dialog && ui.dialog.title === title ? ui.dialog : undefined), `a dialog "${title}"`);
 	const answer = (dialog: Dialog, yes: boolean) => {
-		if (dialog.kind !== 'confirm') throw new Error(`not a question: ${dialog.title}: ${'message' in dialog ? dialog.message : ''}`);
+		if (dialog.kind !== 'confirm') throw new Error(`not a question: ${'title' in dialog ? dialog.title : dialog.kind}: ${'message' in dialog ? dialog.message : ''}`);
 		dialog.onAnswer(yes);
 	};
 	const openSession = (name: string) =>
@@ -113,7 +113,7 @@ describe('waiting for a VM in transit, then connecting', () => {
 		expect(question.kind === 'confirm' && question).toMatchObject({message: 'web-01 (resource group rg-web) is starting. Wait until it runs, then connect?', yesLabel: 'wait and connect'});
 		answer(question, true);
 		// The browser row: the state ARM reports and the wait's elapsed time; the power keys say it is busy.
-		const { services } = lab.built;
+		const {services} = lab.built;
 		const activity = services.power!.activity(lab.vm('web-01').id)!;
 		expect(describeActivity(activity)).toMatch(/^waiting… \d+s$/);
 		expect(lab.vm('web-01').powerState).toBe('starting');
