@@ -130,6 +130,8 @@ describe('waiting for a VM in transit, then connecting', () => {
 		lab.save(bastionProfile(lab.vm('db-01')));
 		begin('db-01', 'deallocate', 1500);
 		await listed('db-01', 'deallocating');
+		const report = await lab.doctor('db-01');
+		expect(report.checks.find(check => check.id === 'power')).toMatchObject({status: 'fail', fix: expect.stringMatching(/az vm start -g rg-data -n db-01.*Enter in the browser offers to wait, start it and connect/)});
 		const arm = lab.demo.azure.arm;
 		const firstRequest = arm.requests.length;
 		arm.power.config.durationMs.start = 1000;
@@ -199,6 +201,23 @@ describe('waiting for a VM in transit, then connecting', () => {
 		await until(() => ui.notice?.text === 'Stopped waiting for dev-01.' || undefined, 'the stop');
 		expect(lab.built.services.power!.activity(lab.vm('dev-01').id)).toBeUndefined();
 		expect(lab.built.services.manager.sessions.some(session => session.connection.spec.label === 'dev-01')).toBe(false);
+	}, 60_000);
+
+	test('a start that fails while vmux waits: said, with "start it and connect" offered', async () => {
+		// legacy-01 deallocated at once, then a start that Azure fails (AllocationFailed): back to deallocated.
+		begin('legacy-01', 'deallocate', 0);
+		lab.demo.azure.arm.power.failNext({vmName: 'legacy-01', action: 'start'});
+		begin('legacy-01', 'start', 1000);
+		await listed('legacy-01', 'starting');
+		void connect.connect(lab.vm('legacy-01'));
+		answer(await dialogTitled('legacy-01 is starting'), true);
+		const offer = await dialogTitled('legacy-01 is deallocated');
+		expect(offer.kind === 'confirm' && offer).toMatchObject({
+			message: expect.stringMatching(/^legacy-01 did not come up: it is deallocated now \(its start failed.*\)\. Start it now, and connect once it runs\?$/),
+			yesLabel: 'start it and connect',
+		});
+		answer(offer, false);
+		expect(lab.vm('legacy-01').powerState).toBe('deallocated');
 	}, 60_000);
 
 	test('quitting mid-wait ends the wait quietly (no throw, no hang)', async () => {
