@@ -5,6 +5,7 @@ import {ConnectFlow} from '../../../source/app/flows/connect-flow.js';
 import {PowerFlow} from '../../../source/app/flows/power-flow.js';
 import {UiState} from '../../../source/app/focus/ui-state.js';
 import {describeActivity} from '../../../source/core/inventory/power-control.js';
+import {openConnection} from '../../../source/core/wiring/open-profile-connection.js';
 import type {LabPowerAction} from '../../../source/lab/arm/index.js';
 import {bastionProfile, layout, named, startLayoutLab, type LayoutLab} from './layout-lab.js';
 
@@ -218,6 +219,36 @@ describe('waiting for a VM in transit, then connecting', () => {
 		});
 		answer(offer, false);
 		expect(lab.vm('legacy-01').powerState).toBe('deallocated');
+	}, 60_000);
+
+	test('vmux ssh --wait (openConnection with wait): a deallocating VM is waited for, started, and connected; without it, refused', async () => {
+		const {services} = lab.built;
+		const prompter = {confirmUnknownHostKey: async () => 'accept-once' as const, askSecret: async () => lab.demo.credentials.password};
+		const profile = lab.save(bastionProfile(lab.vm('web-01'), undefined, {name: 'web-01-cli'}));
+		begin('web-01', 'deallocate', 1000);
+		lab.demo.azure.arm.power.config.durationMs.start = 500;
+		await listed('web-01', 'deallocating');
+		await expect(openConnection(services, {profile, vm: lab.vm('web-01')}, {prompter, interactive: false})).rejects.toThrow(/^web-01 is deallocating\. Wait until it has stopped, then start it/);
+		const lines: string[] = [];
+		const opened = await openConnection(services, {profile, vm: lab.vm('web-01')}, {prompter, interactive: false, wait: line => lines.push(line)});
+		// As vmux ssh does: the connection's own errors (a reset as it closes) are the caller's to take.
+		opened.client.on('error', () => {});
+		try {
+			expect(lines[0]).toBe('web-01 is deallocating: waiting until it has stopped, to start it (at most 10 min; Ctrl-C stops)…');
+			expect(lines).toContain('web-01 is deallocated: starting it…');
+			expect(lines.at(-1)).toMatch(/^web-01 is running \(the start took \d+ s\)\.$/);
+			const output = await new Promise<string>((resolve, reject) =>
+				opened.client.exec('echo cli-$((6*7))', (error, channel) => {
+					if (error) return reject(error);
+					let text = '';
+					channel.on('data', (chunk: Buffer) => (text += chunk.toString()));
+					channel.on('close', () => resolve(text));
+				}),
+			);
+			expect(output.trim()).toBe('cli-42');
+		} finally {
+			opened.close();
+		}
 	}, 60_000);
 
 	test('quitting mid-wait ends the wait quietly (no throw, no hang)', async () => {
