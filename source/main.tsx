@@ -21,7 +21,7 @@ async function helpText(): Promise<string> {
                                      add the Host entries of ~/.ssh/config (or file) as profiles
     $ vmux doctor <vm> [--profile <name>] [--json] [--demo]
                                      check everything a connection to the VM needs, in order
-    $ vmux ssh <profile> [-t] [-- <command…>]
+    $ vmux ssh <profile> [-t] [--wait] [-- <command…>]
                                      a shell on the VM in this terminal, or run a command (its exit status)
     $ vmux exec <filter> [--parallel N] [--full | --json] -- <command…>
                                      run a command on every matching VM with a profile; a table of results

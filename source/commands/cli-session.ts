@@ -136,7 +136,15 @@ export async function startCliSession(globals: CliGlobals, io: CliIo, options: {
  * ends the connection, then the services and the demo lab. Rejects with a ConnectFailure (exitCode 255 when the
  * connection failed, 1 when vmux itself could not start).
  */
-export async function openProfileConnection(options: {globals: CliGlobals; target: string; io: CliIo; progress?: (line: string) => void; signal?: AbortSignal}): Promise<{
+export async function openProfileConnection(options: {
+	globals: CliGlobals;
+	target: string;
+	io: CliIo;
+	progress?: (line: string) => void;
+	signal?: AbortSignal;
+	/** `--wait`: wait for a VM in transit (open-profile-connection), telling each step through this. */
+	wait?: (line: string) => void;
+}): Promise<{
 	client: Client;
 	spec: ConnectionSpec;
 	target: ResolvedTarget;
@@ -146,7 +154,7 @@ export async function openProfileConnection(options: {globals: CliGlobals; targe
 	const session = await startCliSession(options.globals, options.io, options.progress ? {progress: options.progress} : {});
 	try {
 		const target = await session.resolve(options.target);
-		const opened = await session.open(target, options.signal ? {signal: options.signal} : {});
+		const opened = await session.open(target, {...(options.signal ? {signal: options.signal} : {}), ...(options.wait ? {wait: options.wait} : {})});
 		return {
 			client: opened.client,
 			spec: opened.spec,

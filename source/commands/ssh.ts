@@ -1,5 +1,5 @@
 /**
- * `vmux ssh <profile> [-t] [-- command…]`: a session in the current terminal without the TUI, or one command whose
+ * `vmux ssh <profile> [-t] [--wait] [-- command…]`: a session in the current terminal without the TUI, or one command whose
  * exit status becomes vmux's (255 when the connection fails, as OpenSSH). The connection is the browser's
  * (cli-session: host keys, Key Vault secrets, Entra certificates, jump hosts, Bastion tunnels).
  */
@@ -10,10 +10,11 @@ import {ConnectFailure, openProfileConnection, type CliGlobals, type CliIo} from
 import {terminalGuard, type RawTerminal} from './terminal-guard.js';
 
 export const SSH_USAGE = `Usage
-  vmux ssh <profile> [-t]                 an interactive shell on the VM, in this terminal
-  vmux ssh <profile> [-t] -- <command…>   run a command on the VM; vmux exits with its status (255: no connection)
+  vmux ssh <profile> [-t] [--wait]                 an interactive shell on the VM, in this terminal
+  vmux ssh <profile> [-t] [--wait] -- <command…>   run a command on the VM; vmux exits with its status (255: no connection)
     <profile>   a profile name, or a VM name (one fuzzy match, as the browser's / filter)
     -t          give the command a terminal (for programs that need one, e.g. top, sudo prompts)
+    --wait      a VM that is starting: wait until it runs; stopping or deallocating: wait, then start it (at most 10 min)
 `;
 
 export interface SshCommandIo extends CliIo {
@@ -29,7 +30,7 @@ export async function runSshCommand(argv: string[], globals: CliGlobals, io: Ssh
 	const command = dashes === -1 ? undefined : argv.slice(dashes + 1).join(' ');
 	let parsed;
 	try {
-		parsed = parseArgs({args: own, allowPositionals: true, strict: true, options: {tty: {type: 'boolean', short: 't'}, help: {type: 'boolean', short: 'h'}}});
+		parsed = parseArgs({args: own, allowPositionals: true, strict: true, options: {tty: {type: 'boolean', short: 't'}, wait: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}});
 	} catch (error) {
 		io.stderr.write(`vmux ssh: ${(error as Error).message}\n\n${SSH_USAGE}`);
 		return 2;
@@ -59,7 +60,14 @@ export async function runSshCommand(argv: string[], globals: CliGlobals, io: Ssh
 	const progress = io.stderr.isTTY ? (line: string) => io.stderr.write(`vmux: ${line}\n`) : undefined;
 	let connection;
 	try {
-		connection = await openProfileConnection({globals, target, io, ...(progress && globals.demo ? {progress: (line: string) => line.startsWith('Starting') && progress(line)} : {})});
+		connection = await openProfileConnection({
+			globals,
+			target,
+			io,
+			...(progress && globals.demo ? {progress: (line: string) => line.startsWith('Starting') && progress(line)} : {}),
+			// What --wait does is said even without a terminal on stderr: it may take minutes.
+			...(parsed.values.wait ? {wait: (line: string) => io.stderr.write(`vmux: ${line}\n`)} : {}),
+		});
 	} catch (error) {
 		io.stderr.write(`vmux ssh: ${error instanceof ConnectFailure ? error.message : displayText(String((error as Error).message ?? error))}\n`);
 		return error instanceof ConnectFailure ? error.exitCode : 255;

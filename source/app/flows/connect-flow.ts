@@ -42,6 +42,10 @@ export class ConnectFlow {
 	}
 
 	async connect(vm: VmRecord): Promise<void> {
+		// Enter on a VM vmux is waiting for (to run, or to stop and be started): the question is whether to stop.
+		if (this.power?.offerStopWaiting(vm)) return;
+		// Enter on a VM that "start it and connect" is starting: the connection already follows the start.
+		if (this.power?.connectsAfter(vm)) return this.ui.setNotice({text: `${vm.name} is starting: vmux connects once it runs.`, tone: 'info'});
 		this.ui.setNotice({text: `Connecting to ${vm.name}…`, tone: 'info'});
 		let outcome: ConnectOutcome;
 		try {
@@ -65,6 +69,11 @@ export class ConnectFlow {
 				{title: `${vm.name} is not running`, message: `${vm.name} (resource group ${vm.resourceGroup}) is not running. Start it now, and connect once it runs?`, yesLabel: 'start it and connect'},
 				() => void this.power!.run(vm, 'start', () => void this.connect({...vm, powerState: 'running'})),
 			);
+		}
+		if (outcome.kind === 'error' && outcome.waitable && this.power?.available) {
+			// A VM in transit: wait for it (then start it, when it was stopping) and connect once it runs.
+			const now = outcome.powerState ? {...vm, powerState: outcome.powerState} : vm;
+			return this.power.offerWait(now, outcome.waitable, () => void this.connect({...vm, powerState: 'running'}));
 		}
 		if (outcome.kind === 'error' && vm.bastion?.sku === 'Basic' && this.power) return this.power.refuseWithPortalLink(vm, outcome.title, outcome.message);
 		if (outcome.kind === 'error') return this.dialogs.error(outcome.title, outcome.message);

@@ -26,7 +26,7 @@ export async function buildServices(
 	const {settings} = options;
 	let splashDone = false;
 	let azure: AzureSource = {kind: 'settings', settings: settings.settings, settingsPath: settings.path, tenant: options.tenant};
-	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest' | 'beforeConnect' | 'firstInventory'> = {};
+	let demoHooks: Pick<CoreServicesOptions, 'cacheKey' | 'resolveAddress' | 'secretRequest' | 'beforeConnect' | 'firstInventory' | 'powerWait'> = {};
 	let stopDemo: (() => Promise<void>) | undefined;
 	if (options.demo) {
 		// The lab knows its own world (which VMs run, their addresses); vmux learns it over HTTPS like from Azure.
@@ -52,6 +52,8 @@ export async function buildServices(
 			secretRequest: request => withDemoPasswordHint(request, demo.credentials),
 			beforeConnect: () => labNetworkReady(demo.network(), options.logger),
 			firstInventory: early.firstInventory,
+			// The lab's power operations take seconds, not minutes: a wait for one polls each second.
+			powerWait: {intervalMs: 1000},
 		};
 	}
 	const store = new ProfileStore({configDir: options.paths.dir});

@@ -8,13 +8,16 @@ import {ipConnectResourceId} from '../azure/resource-id.js';
 import type {BastionInfo, BastionTunnelTarget} from '../transport/bastion.js';
 import {DirectTransport} from '../transport/direct.js';
 import type {ConnectionSpec} from './types.js';
+import {waitGoalOf, type PowerWaitGoal} from '../inventory/power-wait.js';
 
 /**
  * `startable`: the refusal is only that the VM is stopped or deallocated (the browser offers to start it).
+ * `waitable`: the VM is in transit: `running` while it starts (wait, then connect), `stopped` while it stops or
+ * deallocates (wait, then start it and connect), with `powerState` as ARM has it now. What the UI asks is its own business; the plan says which it is.
  * `repick`: the profile's Bastion no longer serves the VM; editing the profile (which offers the Bastions that do)
  * is the way out, so the UI offers it.
  */
-export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string; startable?: boolean; repick?: boolean};
+export type ConnectPlan = {ok: true; spec: ConnectionSpec} | {ok: false; title: string; message: string; startable?: boolean; waitable?: PowerWaitGoal; powerState?: PowerState; repick?: boolean};
 
 export interface PlanContext {
 	/** Profiles by name, for jump hosts. */
@@ -46,7 +49,7 @@ export async function planConnection(profile: Profile, listed: VmRecord | undefi
 	const refuse = (message: string): ConnectPlan => ({ok: false, title: `Cannot connect to ${label}`, message});
 	const vm = listed && (await withCurrentPowerState(listed, context.currentPowerState));
 	const notRunning = vm && notRunningMessage(vm);
-	if (notRunning) return {...(refuse(notRunning) as Extract<ConnectPlan, {ok: false}>), ...(vm && isStartable(vm) ? {startable: true} : {})};
+	if (notRunning) return {...(refuse(notRunning) as Extract<ConnectPlan, {ok: false}>), ...powerRefusalKind(vm)};
 	const pending = vm && profile.target.kind === 'azure-vm' ? noAddressYet(vm) : undefined;
 	if (pending) return refuse(pending);
 	const entra = entraLoginRefusal(profile, vm);
@@ -180,6 +183,17 @@ function entraVmOf(profile: Profile, vm: VmRecord | undefined): EntraVm {
 export function isStartable(vm: Pick<VmRecord, 'powerState' | 'subscriptionState'>): boolean {
 	// A disabled subscription is read-only: no start can succeed there.
 	return (vm.powerState === 'stopped' || vm.powerState === 'deallocated') && vm.subscriptionState !== 'Disabled';
+}
+
+/**
+ * What a power-state refusal is, for the UI to offer the way out: a start (stopped, deallocated), or a wait for a VM in
+ * transit. Nothing for a disabled subscription (read-only: no start can follow) or a VM that is neither.
+ */
+export function powerRefusalKind(vm: Pick<VmRecord, 'powerState' | 'subscriptionState'>): {startable?: true; waitable?: PowerWaitGoal; powerState?: PowerState} {
+	if (isStartable(vm)) return {startable: true};
+	const goal = waitGoalOf(vm.powerState);
+	// The state ARM gave goes along: the list's copy may lag behind it (Resource Graph), and the question names it.
+	return goal && vm.subscriptionState !== 'Disabled' ? {waitable: goal, powerState: vm.powerState} : {};
 }
 
 function stoppedMessage(vm: VmRecord): string {

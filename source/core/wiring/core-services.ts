@@ -12,14 +12,15 @@ import {hostProfileName} from '../inventory/host-rows.js';
 import {InventoryController, type FetchResult, type InventorySource} from '../inventory/inventory-controller.js';
 import {PowerControl} from '../inventory/power-control.js';
 import {bastionPortalLink} from '../azure/portal-link.js';
-import type {VmRecord} from '../inventory/model.js';
+import type {PowerState, VmRecord} from '../inventory/model.js';
+import type {PowerWaitGoal} from '../inventory/power-wait.js';
 import type {Logger} from '../log.js';
 import type {Profile} from '../profiles/schema.js';
 import type {SettingsStore} from '../profiles/settings-store.js';
 import {maxConcurrentSessions} from '../profiles/sku.js';
 import type {ProfileStore} from '../profiles/store.js';
 import {SessionRecorder} from '../recording/session-recorder.js';
-import {isStartable, planConnection, refuseBeforeProfile, withCurrentPowerState, type PlanContext} from '../session/connect-plan.js';
+import {planConnection, powerRefusalKind, refuseBeforeProfile, withCurrentPowerState, type PlanContext} from '../session/connect-plan.js';
 import {HostKeyPolicy} from '../session/host-key-policy.js';
 import {KnownHosts} from '../session/known-hosts.js';
 import {SessionManager} from '../session/session-manager.js';
@@ -38,9 +39,10 @@ export type ConnectOutcome =
 	| {kind: 'spec'; spec: ConnectionSpec}
 	/**
 	 * `startable`: refused only because the VM is stopped or deallocated; starting it would help.
+	 * `waitable`: refused only because the VM is in transit: wait for it to run (`running`), or to stop and then start it.
 	 * `repick`: the profile whose Bastion no longer serves the VM; editing it offers the Bastions that do.
 	 */
-	| {kind: 'error'; title: string; message: string; startable?: boolean; repick?: Profile}
+	| {kind: 'error'; title: string; message: string; startable?: boolean; waitable?: PowerWaitGoal; powerState?: PowerState; repick?: Profile}
 	/** First connect to a VM: the profile editor opens, prefilled from the inventory. */
 	| {kind: 'needs-profile'};
 
@@ -78,6 +80,8 @@ export interface CoreServicesOptions {
 	beforeConnect?: () => Promise<string | undefined>;
 	/** Poll interval of VM power operations when Azure sends no Retry-After (the SDK's default: 2 s). */
 	powerPollIntervalMs?: number;
+	/** Waiting for a VM in transit (power-wait.ts): its poll interval and bound; Azure's defaults are 3 s and 10 min. */
+	powerWait?: {intervalMs?: number; timeoutMs?: number};
 	/**
 	 * The first refresh's answer, already under way (the demo fetches its first list through the same SDK clients
 	 * while the app loads, and draws it before Ink is up): the inventory starts from it instead of fetching again.
@@ -218,7 +222,11 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 		return profile && structuredClone(profile);
 	};
 	const rows = browserRows(inventory, store);
-	const power = new PowerControl(clients, inventory, options.powerPollIntervalMs !== undefined ? {intervalMs: options.powerPollIntervalMs} : {});
+	const power = new PowerControl(clients, inventory, {
+		...(options.powerPollIntervalMs !== undefined ? {intervalMs: options.powerPollIntervalMs} : {}),
+		...(options.powerWait?.intervalMs !== undefined ? {waitIntervalMs: options.powerWait.intervalMs} : {}),
+		...(options.powerWait?.timeoutMs !== undefined ? {waitTimeoutMs: options.powerWait.timeoutMs} : {}),
+	});
 
 	const services: CoreServices = {
 		manager,
@@ -281,7 +289,7 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 				const current = azureVm ? await withCurrentPowerState(azureVm, currentPowerState) : vm;
 				const refusal = refuseBeforeProfile(current);
 				if (!refusal) return {kind: 'needs-profile'};
-				return {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal, ...(azureVm && isStartable(current) ? {startable: true} : {})};
+				return {kind: 'error', title: `Cannot connect to ${vm.name}`, message: refusal, ...(azureVm ? powerRefusalKind(current) : {})};
 			}
 			const notReady = await options.beforeConnect?.();
 			if (notReady) return {kind: 'error', title: `Cannot connect to ${vm.name}`, message: notReady};
@@ -296,7 +304,15 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 				currentPowerState,
 			});
 			if (plan.ok) return {kind: 'spec', spec: plan.spec};
-			return {kind: 'error', title: plan.title, message: plan.message, ...(plan.startable ? {startable: true} : {}), ...(plan.repick ? {repick: profile} : {})};
+			return {
+				kind: 'error',
+				title: plan.title,
+				message: plan.message,
+				...(plan.startable ? {startable: true} : {}),
+				...(plan.waitable ? {waitable: plan.waitable} : {}),
+				...(plan.powerState ? {powerState: plan.powerState} : {}),
+				...(plan.repick ? {repick: profile} : {}),
+			};
 		},
 		power,
 		portalLink: vm => {
@@ -309,6 +325,8 @@ export function buildCoreServices(options: CoreServicesOptions): BuiltCoreServic
 		services,
 		async dispose() {
 			stopWatching();
+			// A wait for a VM in transit polls ARM on a timer: it ends here, before the clients close.
+			power.dispose();
 			// What was recorded reaches the disk before the sessions go.
 			recorder.stopAll();
 			manager.closeAll();

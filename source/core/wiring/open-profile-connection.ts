@@ -2,6 +2,7 @@ import type {Client} from 'ssh2';
 import {createVmFilter} from '../inventory/fuzzy.js';
 import {hostProfileName} from '../inventory/host-rows.js';
 import type {VmRecord} from '../inventory/model.js';
+import type {PowerWaitGoal} from '../inventory/power-wait.js';
 import type {Profile} from '../profiles/schema.js';
 import {HandshakeError, sshHandshake} from '../session/ssh-handshake.js';
 import type {ConnectionSpec, DisconnectCause, HostKeyInfo, Prompter} from '../session/types.js';
@@ -117,6 +118,11 @@ export interface OpenOptions {
 	/** False when nobody can answer (no terminal): an unknown host key is then explained, not just "rejected". */
 	interactive: boolean;
 	signal?: AbortSignal;
+	/**
+	 * `--wait`: a VM in transit is waited for instead of refused (starting: until it runs; stopping or deallocating:
+	 * until it has stopped, then it is started), each step told through this line writer.
+	 */
+	wait?: (line: string) => void;
 }
 
 /**
@@ -124,8 +130,12 @@ export interface OpenOptions {
  * refusal (stopped VM, SKU rule), the transport's failure, a host key refused (an unknown one with no terminal to ask
  * is explained: connect once interactively), or the server's refusal of the credentials.
  */
-export async function openConnection(services: Pick<CoreServices, 'planConnect' | 'connecting'>, target: ResolvedTarget, options: OpenOptions): Promise<OpenedConnection> {
-	const outcome = await services.planConnect(target.vm);
+export async function openConnection(services: Pick<CoreServices, 'planConnect' | 'connecting'> & Partial<Pick<CoreServices, 'power'>>, target: ResolvedTarget, options: OpenOptions): Promise<OpenedConnection> {
+	let outcome = await services.planConnect(target.vm);
+	if (outcome.kind === 'error' && outcome.waitable && options.wait && services.power) {
+		await waitForVm(services.power, {...target.vm, ...(outcome.powerState ? {powerState: outcome.powerState} : {})}, outcome.waitable, options.wait, options.signal);
+		outcome = await services.planConnect({...target.vm, powerState: 'running'});
+	}
 	if (outcome.kind === 'needs-profile') throw new ConnectFailure(`${displayText(target.vm.name)} has no profile yet: open vmux and connect to it once to make one.`);
 	if (outcome.kind === 'error') throw new ConnectFailure(displayText(outcome.message));
 	const spec = outcome.spec;
@@ -167,6 +177,27 @@ export async function openConnection(services: Pick<CoreServices, 'planConnect' 
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 	}
+}
+
+/** `--wait`: waits for the VM (and starts it once it has stopped), or rejects with a ConnectFailure saying why not. */
+async function waitForVm(power: NonNullable<CoreServices['power']>, vm: VmRecord, goal: PowerWaitGoal, say: (line: string) => void, signal?: AbortSignal): Promise<void> {
+	const name = displayText(vm.name);
+	say(`${name} is ${vm.powerState}: waiting until it ${goal === 'running' ? 'runs' : 'has stopped, to start it'} (at most 10 min; Ctrl-C stops)…`);
+	const cancel = () => power.cancelWait(vm.id);
+	signal?.addEventListener('abort', cancel, {once: true});
+	let waited: Awaited<ReturnType<typeof power.wait>>;
+	try {
+		waited = await power.wait(vm, goal);
+	} finally {
+		signal?.removeEventListener('abort', cancel);
+	}
+	if (waited.kind === 'cancelled') throw new ConnectFailure(`Stopped waiting for ${name}.`);
+	if (waited.kind !== 'arrived') throw new ConnectFailure(displayText(waited.message));
+	if (goal === 'running') return say(`${name} is running.`);
+	say(`${name} is ${waited.state}: starting it…`);
+	const started = await power.run(vm, 'start');
+	if (!started.ok) throw new ConnectFailure(displayText(started.message));
+	say(`${name} is running (the start took ${Math.round(started.elapsedMs / 1000)} s).`);
 }
 
 function unknownHostKeySentence(spec: ConnectionSpec, info: HostKeyInfo): string {

@@ -7,7 +7,7 @@ import type {LabArmConfig, LabArmRequest, LabArmState} from './state.js';
 import {ARM_AUDIENCES, LabTokenIssuer, type LabIdentity, type LabIssuedToken} from './tokens.js';
 
 export {LabArmFaults, type ActionDenyRule, type DenyRule, type ThrottleRule} from './faults.js';
-export {LabPowerOperations, POWER_ACTIONS, type LabPowerAction, type LabPowerConfig, type PowerFailureRule} from './power.js';
+export {DEFAULT_POWER_CONFIG, LabPowerOperations, POWER_ACTIONS, type LabPowerAction, type LabPowerConfig, type PowerFailureRule} from './power.js';
 export {LabTokenIssuer, LAB_DEFAULT_IDENTITY, ARM_AUDIENCES, sameTenant, scopeToAudience, tokenIssuer, type LabIdentity, type LabIssuedToken, type LabTokenClaims} from './tokens.js';
 export type {LabArmConfig, LabArmRequest} from './state.js';
 export {parseGraphQuery} from './graph.js';
@@ -64,6 +64,7 @@ export function mountLabArm(server: LabHttpsServer, options: Omit<LabArmOptions,
 		power: new LabPowerOperations(),
 		requests: [],
 	};
+	Object.assign(state.power.config.durationMs, topology.lab?.powerDurationMs);
 	const handler = createArmHandler(state);
 	const unmount = [server.mount('/subscriptions', handler), server.mount('/providers', handler), server.mount('/tenants', handler)];
 	return {

@@ -58,6 +58,8 @@ export interface Topology {
 	ofType(type: ResourceType): TopologyResource[];
 	/** Child resources of `parentId` of the given child type (peerings of a VNet, extensions of a VM). */
 	childrenOf(parentId: string, type: ResourceType): TopologyResource[];
+	/** The file's `lab` settings: power operations' durations (ms) instead of the defaults (arm/power.ts). */
+	lab?: {powerDurationMs?: Partial<Record<'start' | 'deallocate' | 'powerOff' | 'restart', number>>};
 }
 
 export interface TopologyIssue {
@@ -256,7 +258,9 @@ export function parseTopology(json: unknown, label = 'topology'): Topology {
 	if (issues.length > 0) throw new TopologyError(label, issues);
 
 	const tenantId = file.data.tenantId ?? subscriptions[0]?.tenantId ?? '';
-	return indexTopology(label, tenantId, topologyTenants(tenantId, file.data.tenants ?? [], subscriptions), subscriptions, resources);
+	const topology = indexTopology(label, tenantId, topologyTenants(tenantId, file.data.tenants ?? [], subscriptions), subscriptions, resources);
+	if (file.data.lab?.powerDurationMs) topology.lab = {powerDurationMs: file.data.lab.powerDurationMs};
+	return topology;
 }
 
 /** The home tenant, then the other tenants named in the file or by a subscription; unnamed ones are named by id. */

@@ -43,6 +43,22 @@ export const topologyFileSchema = z.looseObject({
 	tenants: z.array(tenantSchema).optional(),
 	subscriptions: z.array(z.unknown()),
 	resources: z.array(z.unknown()),
+	/**
+	 * The lab's own behaviour, not ARM's: how long each VM power operation stays InProgress (ms), so a demo or a test
+	 * can act while a VM is starting or deallocating. An hour at most.
+	 */
+	lab: z
+		.strictObject({
+			powerDurationMs: z
+				.strictObject({
+					start: z.number().int().min(0).max(3_600_000).optional(),
+					deallocate: z.number().int().min(0).max(3_600_000).optional(),
+					powerOff: z.number().int().min(0).max(3_600_000).optional(),
+					restart: z.number().int().min(0).max(3_600_000).optional(),
+				})
+				.optional(),
+		})
+		.optional(),
 });
 
 /** Fields every resource has; `type` and `name` may be left out and are then taken from the id. */

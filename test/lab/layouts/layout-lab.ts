@@ -9,7 +9,7 @@ import {ProfileSchema, type Profile, type ProfileInput} from '../../../source/co
 import {SettingsStore} from '../../../source/core/profiles/settings-store.js';
 import {ProfileStore} from '../../../source/core/profiles/store.js';
 import type {ConnectionState} from '../../../source/core/session/types.js';
-import {buildCoreServices, type BuiltCoreServices, type ConnectOutcome} from '../../../source/core/wiring/core-services.js';
+import {buildCoreServices, type BuiltCoreServices, type ConnectOutcome, type CoreServicesOptions} from '../../../source/core/wiring/core-services.js';
 import {startDemo, type Demo} from '../../../source/lab/demo.js';
 import {DEMO_TOPOLOGY_PATH, parseTopology, type Topology} from '../../../source/lab/topology/index.js';
 
@@ -65,7 +65,8 @@ export interface LayoutLab {
 	close(): Promise<void>;
 }
 
-export async function startLayoutLab(topology: Topology): Promise<LayoutLab> {
+/** `core`: options for vmux's core wiring beyond the lab's (e.g. a fast `powerWait`). */
+export async function startLayoutLab(topology: Topology, options: {core?: Partial<CoreServicesOptions>} = {}): Promise<LayoutLab> {
 	const dir = mkdtempSync(join(tmpdir(), 'vmux-layout-'));
 	const store = new ProfileStore({configDir: dir});
 	const demo = await startDemo({topology, configDir: dir, store, ssh: true});
@@ -78,6 +79,7 @@ export async function startLayoutLab(topology: Topology): Promise<LayoutLab> {
 		azure: {kind: 'clients', clients: demo.azure.clients, label: 'lab'},
 		cacheKey: 'layout',
 		resolveAddress: demo.resolve,
+		...options.core,
 	});
 	const {services} = built;
 	services.prompter.target = {
