@@ -10,6 +10,9 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {displayText} from '../core/text/display-text.js';
 
+/** An option table as parseArgs takes it (@types/node does not export its name). */
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
 export interface VerbIo {
 	stdout: {write(text: string): unknown};
 	stderr: {write(text: string): unknown};
@@ -18,7 +21,7 @@ export interface VerbIo {
 export interface VerbSpec<O extends ParseArgsOptionsConfig> {
 	/** The verb as messages name it: `ssh` in `vmux ssh: …`. */
 	verb: string;
-	/** The whole usage text, ending in a newline: printed for --help, and after every usage error. */
+	/** The whole usage text, ending in a newline: printed for --help, and after a parse error or `usage(…)`. */
 	usage: string;
 	/** The verb's own options, as parseArgs takes them; -h/--help is added. */
 	options: O;
@@ -30,9 +33,6 @@ export interface VerbSpec<O extends ParseArgsOptionsConfig> {
 	/** A first word that asks for the usage too (`vmux profiles help`). */
 	helpWord?: string;
 }
-
-/** An option table as parseArgs takes it (@types/node does not export its name). */
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 const HELP = {help: {type: 'boolean', short: 'h'}} as const;
 
