@@ -10,7 +10,7 @@ import {VmuxPty} from './pty-driver.js';
  * deallocating asks to wait until it has stopped, then start it and connect; the row counts the wait, then the start
  * (the lab's ARM answers 409 Conflict to a start while the deallocate runs, so starting at once would end in an error
  * dialog, not a shell), and the session opens through the Bastion on the SSH server that came back with the VM.
- * The lab's deallocate is made to last 8 s (the topology file's `lab.powerDurationMs`) so the question is asked while
+ * The lab's deallocate is made to last 12 s (the topology file's `lab.powerDurationMs`) so the question is asked while
  * it runs however slow the machine is.
  */
 describe('waiting for a deallocating VM, then starting it and connecting (real PTY)', () => {
@@ -26,7 +26,7 @@ describe('waiting for a deallocating VM, then starting it and connecting (real P
 	it('X, then Enter while deallocating: wait, start and connect', async () => {
 		dir = mkdtempSync(join(tmpdir(), 'vmux-wait-'));
 		const topology = JSON.parse(readFileSync(DEMO_TOPOLOGY_PATH, 'utf8')) as Record<string, unknown>;
-		topology.lab = {powerDurationMs: {deallocate: 8000, start: 2000}};
+		topology.lab = {powerDurationMs: {deallocate: 12_000, start: 2000}};
 		const file = join(dir, 'topology.json');
 		writeFileSync(file, JSON.stringify(topology));
 		vmux = new VmuxPty(['--demo', '--lab-topology', file], {cols: 140, rows: 40});

@@ -264,7 +264,13 @@ export function createVmFilter(vms: readonly VmRecord[]): VmFilter {
 				slotOf[index] = i;
 				// fzf's scores are int16 per term; clamp so sums of many terms still pack into 2^53.
 				const rank = Math.min(Math.max(32_767 - scored.scores[i]!, 0), 99_999);
-				const outsideName = words.every(word => entry.nameLower.includes(word)) ? 0 : 1;
+				let outsideName = 0;
+				for (const word of words) {
+					if (!entry.nameLower.includes(word)) {
+						outsideName = 1;
+						break;
+					}
+				}
 				keys[i] = ((rank * 2 + outsideName) * 1000 + Math.min(entry.vm.name.length, 999)) * total + index;
 			}
 			keys.sort();

@@ -101,7 +101,8 @@ describe('waiting for a VM in transit, then connecting', () => {
 
 	test('restarting (starting): "wait and connect", the row counts the wait, then the session opens', async () => {
 		lab.save(bastionProfile(lab.vm('web-01')));
-		begin('web-01', 'restart', 1500);
+		// Long enough for any machine; the test ends it (finish) once it has seen what it checks meanwhile.
+		begin('web-01', 'restart', 600_000);
 		await listed('web-01', 'starting');
 		const outcome = await lab.plan('web-01');
 		expect(outcome).toMatchObject({kind: 'error', waitable: 'running', powerState: 'starting'});
@@ -122,6 +123,7 @@ describe('waiting for a VM in transit, then connecting', () => {
 		expect(ui.notice?.text).toBe('vmux is waiting for web-01 to run: press Enter on it to stop waiting first.');
 		expect(ui.dialog).toBeUndefined();
 
+		lab.demo.azure.arm.power.finish('web-01');
 		await openSession('web-01');
 		expect(services.power!.activity(lab.vm('web-01').id)).toBeUndefined();
 		expect(lab.vm('web-01').powerState).toBe('running');
@@ -129,7 +131,7 @@ describe('waiting for a VM in transit, then connecting', () => {
 
 	test('deallocating: waits until it has stopped, then starts it (no 409 from starting too early) and connects', async () => {
 		lab.save(bastionProfile(lab.vm('db-01')));
-		begin('db-01', 'deallocate', 1500);
+		begin('db-01', 'deallocate', 600_000);
 		await listed('db-01', 'deallocating');
 		const report = await lab.doctor('db-01');
 		expect(report.checks.find(check => check.id === 'power')).toMatchObject({status: 'fail', fix: expect.stringMatching(/az vm start -g rg-data -n db-01.*Enter in the browser offers to wait, start it and connect/)});
@@ -150,6 +152,7 @@ describe('waiting for a VM in transit, then connecting', () => {
 			return activity && describeActivity(activity);
 		};
 		expect(row()).toMatch(/^waiting… \d+s$/);
+		arm.power.finish('db-01');
 		await until(() => /^starting… \d+s$/.test(row() ?? '') || undefined, 'db-01 starting');
 		await openSession('db-01');
 
@@ -208,10 +211,11 @@ describe('waiting for a VM in transit, then connecting', () => {
 		// legacy-01 deallocated at once, then a start that Azure fails (AllocationFailed): back to deallocated.
 		begin('legacy-01', 'deallocate', 0);
 		lab.demo.azure.arm.power.failNext({vmName: 'legacy-01', action: 'start'});
-		begin('legacy-01', 'start', 1000);
+		begin('legacy-01', 'start', 600_000);
 		await listed('legacy-01', 'starting');
 		void connect.connect(lab.vm('legacy-01'));
 		answer(await dialogTitled('legacy-01 is starting'), true);
+		lab.demo.azure.arm.power.finish('legacy-01');
 		const offer = await dialogTitled('legacy-01 is deallocated');
 		expect(offer.kind === 'confirm' && offer).toMatchObject({
 			message: expect.stringMatching(/^legacy-01 did not come up: it is deallocated now \(its start failed.*\)\. Start it now, and connect once it runs\?$/),
@@ -225,12 +229,16 @@ describe('waiting for a VM in transit, then connecting', () => {
 		const {services} = lab.built;
 		const prompter = {confirmUnknownHostKey: async () => 'accept-once' as const, askSecret: async () => lab.demo.credentials.password};
 		const profile = lab.save(bastionProfile(lab.vm('web-01'), undefined, {name: 'web-01-cli'}));
-		begin('web-01', 'deallocate', 1000);
+		begin('web-01', 'deallocate', 600_000);
 		lab.demo.azure.arm.power.config.durationMs.start = 500;
 		await listed('web-01', 'deallocating');
 		await expect(openConnection(services, {profile, vm: lab.vm('web-01')}, {prompter, interactive: false})).rejects.toThrow(/^web-01 is deallocating\. Wait until it has stopped, then start it/);
 		const lines: string[] = [];
-		const opened = await openConnection(services, {profile, vm: lab.vm('web-01')}, {prompter, interactive: false, wait: line => lines.push(line)});
+		const opening = openConnection(services, {profile, vm: lab.vm('web-01')}, {prompter, interactive: false, wait: line => lines.push(line)});
+		// The wait has begun (its first line is out) before the deallocation ends.
+		for (let tries = 0; lines.length === 0 && tries < 300; tries++) await new Promise(resolve => setTimeout(resolve, 100));
+		lab.demo.azure.arm.power.finish('web-01');
+		const opened = await opening;
 		// As vmux ssh does: the connection's own errors (a reset as it closes) are the caller's to take.
 		opened.client.on('error', () => {});
 		try {
