@@ -4,12 +4,12 @@
  * Vault secrets, Entra certificates), with the file view's engine (core/files): resume of a partial copy, modes
  * kept, size and sha256sum checks. A progress line on stderr when it is a terminal; quiet otherwise.
  */
-import {parseArgs} from 'node:util';
 import {formatBytes, formatEta, formatRate} from '../core/files/file-format.js';
 import {RemoteFs} from '../core/files/remote-fs.js';
 import {TransferQueue, type TransferSnapshot} from '../core/files/transfer-queue.js';
 import {displayText} from '../core/text/display-text.js';
 import {ConnectFailure, openProfileConnection, type CliGlobals, type CliIo} from './cli-session.js';
+import {demoProgress, parseVerbArgs} from './verb-args.js';
 
 export const CP_USAGE = `Usage
   vmux cp [-r] <profile>:<remote path> <local path>    download from the VM
@@ -47,39 +47,23 @@ export function progressLine(t: TransferSnapshot, width: number): string {
 
 /** `argv`: what follows `vmux cp`. Resolves to the exit status (0 copied, 1 the copy failed, 2 usage, 255 no connection). */
 export async function runCpCommand(argv: string[], globals: CliGlobals, io: CpCommandIo, options: {signal?: AbortSignal} = {}): Promise<number> {
-	let parsed;
-	try {
-		parsed = parseArgs({args: argv, allowPositionals: true, strict: true, options: {recursive: {type: 'boolean', short: 'r'}, help: {type: 'boolean', short: 'h'}}});
-	} catch (error) {
-		io.stderr.write(`vmux cp: ${(error as Error).message}\n\n${CP_USAGE}`);
-		return 2;
-	}
-	if (parsed.values.help) {
-		io.stdout.write(CP_USAGE);
-		return 0;
-	}
-	if (parsed.positionals.length !== 2) {
-		io.stderr.write(`vmux cp: give a source and a destination, one of them <profile>:<path>.\n\n${CP_USAGE}`);
-		return 2;
-	}
-	const [first, second] = parsed.positionals as [string, string];
+	const args = parseVerbArgs(argv, io, {verb: 'cp', usage: CP_USAGE, options: {recursive: {type: 'boolean', short: 'r'}}});
+	if (args.exit !== undefined) return args.exit;
+	if (args.positionals.length !== 2) return args.usage('give a source and a destination, one of them <profile>:<path>.');
+	const [first, second] = args.positionals as [string, string];
 	const from = parseRemoteSpec(first);
 	const to = parseRemoteSpec(second);
 	if ((from && to) || (!from && !to)) {
-		io.stderr.write(
+		return args.refuse(
 			from
-				? 'vmux cp: both paths are on VMs; copy through this machine in two steps.\n'
-				: `vmux cp: neither path names a VM; write the remote one as <profile>:<path>, e.g. vmux cp ${displayText(first)} web-01:${displayText(second)}\n`,
+				? 'both paths are on VMs; copy through this machine in two steps.'
+				: `neither path names a VM; write the remote one as <profile>:<path>, e.g. vmux cp ${displayText(first)} web-01:${displayText(second)}`,
 		);
-		return 2;
 	}
 	const remote = (from ?? to)!;
 	const direction = from ? 'download' : 'upload';
 	const localPath = from ? second : first;
-	if (remote.profile.trim() === '') {
-		io.stderr.write('vmux cp: the profile before ":" is empty.\n');
-		return 2;
-	}
+	if (remote.profile.trim() === '') return args.refuse('the profile before ":" is empty.');
 	const tty = io.stderr.isTTY === true;
 	let connection;
 	try {
@@ -88,7 +72,7 @@ export async function runCpCommand(argv: string[], globals: CliGlobals, io: CpCo
 			target: remote.profile,
 			io,
 			...(options.signal ? {signal: options.signal} : {}),
-			...(tty && globals.demo ? {progress: (line: string) => line.startsWith('Starting') && io.stderr.write(`vmux: ${line}\n`)} : {}),
+			...demoProgress(globals, io.stderr),
 		});
 	} catch (error) {
 		io.stderr.write(`vmux cp: ${error instanceof ConnectFailure ? error.message : displayText(String((error as Error).message ?? error))}\n`);
@@ -105,7 +89,7 @@ export async function runCpCommand(argv: string[], globals: CliGlobals, io: CpCo
 				if (t?.state === 'running' && t.bytesTotal !== undefined) io.stderr.write(`\r\x1b[K${progressLine(t, width())}`);
 			});
 		}
-		const added = queue.add({direction, localPath, remotePath: remote.path === '' ? '.' : remote.path, recursive: parsed.values.recursive === true});
+		const added = queue.add({direction, localPath, remotePath: remote.path === '' ? '.' : remote.path, recursive: args.values.recursive === true});
 		const onAbort = () => queue.cancel(added.id);
 		// Ctrl-C may have come while connecting: cancel at once then.
 		if (options.signal?.aborted) onAbort();

@@ -2,7 +2,6 @@
  * `vmux doctor <vm> [--profile <name>] [--json]`: checks, in order, everything a Bastion connection to one VM
  * needs, and says what to fix. Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.
  */
-import {parseArgs} from 'node:util';
 import {azureTarget, openAzureAccess, type AzureAccess, type AzureSource} from '../core/azure/azure-access.js';
 import type {ArmClients} from '../core/azure/clients.js';
 import {CloudSettingsError, type CloudSettings} from '../core/azure/cloud.js';
@@ -12,6 +11,7 @@ import type {Profile} from '../core/profiles/schema.js';
 import {SettingsStore} from '../core/profiles/settings-store.js';
 import {ProfileStore} from '../core/profiles/store.js';
 import {displayText} from '../core/text/display-text.js';
+import {parseVerbArgs} from './verb-args.js';
 
 export interface DoctorCommandIo {
 	configDir: string;
@@ -45,27 +45,14 @@ export const DOCTOR_USAGE = `Usage
 
 /** `argv` is what follows `vmux doctor` on the command line. */
 export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps: DoctorCommandDeps = {}): Promise<number> {
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args: argv,
-			allowPositionals: true,
-			strict: true,
-			options: {profile: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
-		});
-	} catch (error) {
-		return usageError(io, (error as Error).message);
-	}
-	const {values, positionals} = parsed;
-	if (values.help) {
-		io.stdout.write(DOCTOR_USAGE);
-		return 0;
-	}
-	if (positionals.length === 0) return usageError(io, 'name the VM to check, by name or resource id.');
-	if (positionals.length > 1) return usageError(io, `check one VM at a time (got ${positionals.map(arg => `"${arg}"`).join(', ')}).`);
+	const args = parseVerbArgs(argv, io, {verb: 'doctor', usage: DOCTOR_USAGE, options: {profile: {type: 'string'}, json: {type: 'boolean'}}});
+	if (args.exit !== undefined) return args.exit;
+	const {values, positionals, usage: usageError} = args;
+	if (positionals.length === 0) return usageError('name the VM to check, by name or resource id.');
+	if (positionals.length > 1) return usageError(`check one VM at a time (got ${positionals.map(arg => `"${arg}"`).join(', ')}).`);
 	const target = positionals[0]!.trim();
-	if (target === '') return usageError(io, 'the VM name is empty.');
-	if (values.profile !== undefined && values.profile.trim() === '') return usageError(io, '--profile needs a profile name.');
+	if (target === '') return usageError('the VM name is empty.');
+	if (values.profile !== undefined && values.profile.trim() === '') return usageError('--profile needs a profile name.');
 
 	const store = new ProfileStore({configDir: io.configDir});
 	if (store.isReadOnly) {
@@ -77,7 +64,7 @@ export async function runDoctorCommand(argv: string[], io: DoctorCommandIo, deps
 		profile = store.get(values.profile);
 		if (!profile) {
 			const names = store.list().map(candidate => `"${candidate.name}"`);
-			return usageError(io, `there is no profile named "${values.profile}"${names.length > 0 ? `; saved profiles: ${names.join(', ')}` : ' (no profiles are saved yet)'}.`);
+			return usageError(`there is no profile named "${values.profile}"${names.length > 0 ? `; saved profiles: ${names.join(', ')}` : ' (no profiles are saved yet)'}.`);
 		}
 	} else {
 		const found = profileFor(target, store.list());
@@ -203,9 +190,4 @@ function summary(report: DoctorReport): string {
 	const rest = [warned ? plural(warned, 'warning') : '', skippedCount ? `${skippedCount} skipped` : ''].filter(Boolean).join(', ');
 	if (failed > 0) return `${plural(failed, 'check')} failed${rest ? `, ${rest}` : ''}: fix ${failed === 1 ? 'it' : 'them'} and run vmux doctor again.`;
 	return `No check failed${rest ? ` (${rest})` : ''}.`;
-}
-
-function usageError(io: DoctorCommandIo, message: string): number {
-	io.stderr.write(`vmux doctor: ${message}\n\n${DOCTOR_USAGE}`);
-	return 2;
 }

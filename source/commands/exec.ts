@@ -3,12 +3,12 @@
  * profile, a few at a time, and prints a table (VM, exit status, first line of output), each VM's whole output
  * (--full) or JSON (--json). Exit status 0 when every VM that ran exited 0; 1 when any failed; 2 bad usage.
  */
-import {parseArgs} from 'node:util';
 import type {Client, ClientChannel} from 'ssh2';
 import {fuzzyVmFilter} from '../core/inventory/fuzzy-filter.js';
 import {displayText} from '../core/text/display-text.js';
 import {inventorySettled} from '../core/wiring/open-profile-connection.js';
 import {ConnectFailure, startCliSession, type CliGlobals, type CliIo, type CliSession, type ResolvedTarget} from './cli-session.js';
+import {demoProgress, parseVerbArgs} from './verb-args.js';
 
 /** Bytes kept per VM and stream: a command that prints a lot on many VMs cannot fill vmux's memory. */
 export const OUTPUT_LIMIT = 64 * 1024;
@@ -41,37 +41,27 @@ export interface ExecResult {
 }
 
 export async function runExecCommand(argv: string[], globals: CliGlobals, io: CliIo & {stderr: CliIo['stderr'] & NodeJS.WritableStream}): Promise<number> {
-	const dashes = argv.indexOf('--');
-	const own = dashes === -1 ? argv : argv.slice(0, dashes);
-	const command = dashes === -1 ? '' : argv.slice(dashes + 1).join(' ');
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args: own,
-			allowPositionals: true,
-			strict: true,
-			options: {parallel: {type: 'string'}, full: {type: 'boolean'}, json: {type: 'boolean'}, timeout: {type: 'string'}, help: {type: 'boolean', short: 'h'}},
-		});
-	} catch (error) {
-		return usage(io, (error as Error).message);
-	}
-	const {values, positionals} = parsed;
-	if (values.help) {
-		io.stdout.write(EXEC_USAGE);
-		return 0;
-	}
-	if (positionals.length !== 1) return usage(io, positionals.length === 0 ? 'name a filter for the VMs ("" for all of them).' : `one filter only (got ${positionals.length}); quote it if it has spaces, and put the command after --.`);
-	if (command.trim() === '') return usage(io, 'give the command to run after --, e.g. vmux exec web -- uptime');
-	if (values.full && values.json) return usage(io, '--full and --json do not go together; choose one.');
+	const args = parseVerbArgs(argv, io, {
+		verb: 'exec',
+		usage: EXEC_USAGE,
+		options: {parallel: {type: 'string'}, full: {type: 'boolean'}, json: {type: 'boolean'}, timeout: {type: 'string'}},
+		command: true,
+	});
+	if (args.exit !== undefined) return args.exit;
+	const {values, positionals, usage} = args;
+	const command = args.command ?? '';
+	if (positionals.length !== 1) return usage(positionals.length === 0 ? 'name a filter for the VMs ("" for all of them).' : `one filter only (got ${positionals.length}); quote it if it has spaces, and put the command after --.`);
+	if (command.trim() === '') return usage('give the command to run after --, e.g. vmux exec web -- uptime');
+	if (values.full && values.json) return usage('--full and --json do not go together; choose one.');
 	const parallel = values.parallel === undefined ? DEFAULT_PARALLEL : Number(values.parallel);
-	if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) return usage(io, `--parallel takes a whole number from 1 to 64, not "${displayText(values.parallel ?? '')}".`);
+	if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) return usage(`--parallel takes a whole number from 1 to 64, not "${displayText(values.parallel ?? '')}".`);
 	const timeoutS = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
-	if (!(timeoutS > 0 && timeoutS <= 86_400)) return usage(io, `--timeout takes seconds (1 to 86400), not "${displayText(values.timeout ?? '')}".`);
+	if (!(timeoutS > 0 && timeoutS <= 86_400)) return usage(`--timeout takes seconds (1 to 86400), not "${displayText(values.timeout ?? '')}".`);
 	const filter = positionals[0]!;
 
 	let session: CliSession;
 	try {
-		session = await startCliSession(globals, io, io.stderr.isTTY && globals.demo ? {progress: line => line.startsWith('Starting') && io.stderr.write(`vmux: ${line}\n`)} : {});
+		session = await startCliSession(globals, io, demoProgress(globals, io.stderr));
 	} catch (error) {
 		io.stderr.write(`vmux exec: ${(error as Error).message}\n`);
 		return 1;
@@ -90,11 +80,6 @@ export async function runExecCommand(argv: string[], globals: CliGlobals, io: Cl
 	} finally {
 		await session.dispose();
 	}
-}
-
-function usage(io: CliIo, message: string): number {
-	io.stderr.write(`vmux exec: ${message}\n\n${EXEC_USAGE}`);
-	return 2;
 }
 
 /** Runs on every VM, at most `parallel` at once, keeping the matches' order in the results. */

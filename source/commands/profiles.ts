@@ -5,13 +5,13 @@
 import {writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
-import {parseArgs} from 'node:util';
 import {exportProfiles, parseImport} from '../core/profiles/import-export.js';
 import {readConfigFile} from '../core/profiles/read-config-file.js';
 import type {Profile} from '../core/profiles/schema.js';
 import {ProfileStore, ProfileStoreError} from '../core/profiles/store.js';
 import {importSshConfig, SshConfigError} from '../core/profiles/ssh-config-import.js';
 import {displayText} from '../core/text/display-text.js';
+import {parseVerbArgs} from './verb-args.js';
 
 export interface ProfilesCommandIo {
 	configDir: string;
@@ -33,29 +33,16 @@ export const PROFILES_USAGE = `Usage
 
 /** `argv` is what follows `vmux profiles` on the command line. */
 export async function runProfilesCommand(argv: string[], io: ProfilesCommandIo): Promise<number> {
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args: argv,
-			allowPositionals: true,
-			strict: true,
-			options: {json: {type: 'boolean'}, replace: {type: 'boolean'}, 'dry-run': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
-		});
-	} catch (error) {
-		io.stderr.write(`vmux profiles: ${(error as Error).message}\n\n${PROFILES_USAGE}`);
-		return 2;
-	}
-	const {values, positionals} = parsed;
+	const args = parseVerbArgs(argv, io, {
+		verb: 'profiles',
+		usage: PROFILES_USAGE,
+		options: {json: {type: 'boolean'}, replace: {type: 'boolean'}, 'dry-run': {type: 'boolean'}},
+		helpWord: 'help',
+	});
+	if (args.exit !== undefined) return args.exit;
+	const {values, positionals, usage: usageError} = args;
 	const [subcommand, ...rest] = positionals;
-	if (values.help || subcommand === 'help') {
-		io.stdout.write(PROFILES_USAGE);
-		return 0;
-	}
 
-	const usageError = (message: string) => {
-		io.stderr.write(`vmux profiles: ${message}\n\n${PROFILES_USAGE}`);
-		return 2;
-	};
 	const allowed: Record<string, {maxArgs: number; minArgs: number; flags: Array<'json' | 'replace' | 'dry-run'>}> = {
 		list: {minArgs: 0, maxArgs: 0, flags: ['json']},
 		import: {minArgs: 1, maxArgs: 1, flags: ['replace']},

@@ -3,10 +3,10 @@
  * exit status becomes vmux's (255 when the connection fails, as OpenSSH). The connection is the browser's
  * (cli-session: host keys, Key Vault secrets, Entra certificates, jump hosts, Bastion tunnels).
  */
-import {parseArgs} from 'node:util';
 import type {ClientChannel, PseudoTtyOptions} from 'ssh2';
 import {displayText} from '../core/text/display-text.js';
 import {ConnectFailure, openProfileConnection, type CliGlobals, type CliIo} from './cli-session.js';
+import {demoProgress, parseVerbArgs} from './verb-args.js';
 import {terminalGuard, type RawTerminal} from './terminal-guard.js';
 
 export const SSH_USAGE = `Usage
@@ -25,55 +25,31 @@ export interface SshCommandIo extends CliIo {
 
 /** `argv`: what follows `vmux ssh`. Resolves to the exit status. */
 export async function runSshCommand(argv: string[], globals: CliGlobals, io: SshCommandIo): Promise<number> {
-	const dashes = argv.indexOf('--');
-	const own = dashes === -1 ? argv : argv.slice(0, dashes);
-	const command = dashes === -1 ? undefined : argv.slice(dashes + 1).join(' ');
-	let parsed;
-	try {
-		parsed = parseArgs({args: own, allowPositionals: true, strict: true, options: {tty: {type: 'boolean', short: 't'}, wait: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}});
-	} catch (error) {
-		io.stderr.write(`vmux ssh: ${(error as Error).message}\n\n${SSH_USAGE}`);
-		return 2;
-	}
-	if (parsed.values.help) {
-		io.stdout.write(SSH_USAGE);
-		return 0;
-	}
-	const [target, ...extra] = parsed.positionals;
-	if (!target) {
-		io.stderr.write(`vmux ssh: name a profile (or VM) to connect to.\n\n${SSH_USAGE}`);
-		return 2;
-	}
-	if (extra.length > 0) {
-		io.stderr.write(`vmux ssh: a command goes after --, e.g. vmux ssh ${displayText(target)} -- ${displayText(extra.join(' '))}\n`);
-		return 2;
-	}
-	if (command !== undefined && command.trim() === '') {
-		io.stderr.write('vmux ssh: the command after -- is empty; leave out -- for an interactive shell.\n');
-		return 2;
-	}
+	const args = parseVerbArgs(argv, io, {verb: 'ssh', usage: SSH_USAGE, options: {tty: {type: 'boolean', short: 't'}, wait: {type: 'boolean'}}, command: true});
+	if (args.exit !== undefined) return args.exit;
+	const {values, command} = args;
+	const [target, ...extra] = args.positionals;
+	if (!target) return args.usage('name a profile (or VM) to connect to.');
+	if (extra.length > 0) return args.refuse(`a command goes after --, e.g. vmux ssh ${displayText(target)} -- ${displayText(extra.join(' '))}`);
+	if (command !== undefined && command.trim() === '') return args.refuse('the command after -- is empty; leave out -- for an interactive shell.');
 	const interactive = command === undefined;
-	if (interactive && !io.stdin.isTTY) {
-		io.stderr.write('vmux ssh: an interactive shell needs a terminal (stdin is not one); give a command after --.\n');
-		return 2;
-	}
-	const progress = io.stderr.isTTY ? (line: string) => io.stderr.write(`vmux: ${line}\n`) : undefined;
+	if (interactive && !io.stdin.isTTY) return args.refuse('an interactive shell needs a terminal (stdin is not one); give a command after --.');
 	let connection;
 	try {
 		connection = await openProfileConnection({
 			globals,
 			target,
 			io,
-			...(progress && globals.demo ? {progress: (line: string) => line.startsWith('Starting') && progress(line)} : {}),
+			...demoProgress(globals, io.stderr),
 			// What --wait does is said even without a terminal on stderr: it may take minutes.
-			...(parsed.values.wait ? {wait: (line: string) => io.stderr.write(`vmux: ${line}\n`)} : {}),
+			...(values.wait ? {wait: (line: string) => io.stderr.write(`vmux: ${line}\n`)} : {}),
 		});
 	} catch (error) {
 		io.stderr.write(`vmux ssh: ${error instanceof ConnectFailure ? error.message : displayText(String((error as Error).message ?? error))}\n`);
 		return error instanceof ConnectFailure ? error.exitCode : 255;
 	}
 	const {client, spec} = connection;
-	const wantPty = interactive || parsed.values.tty === true;
+	const wantPty = interactive || values.tty === true;
 	const cols = io.stdout.columns ?? 80;
 	const rows = io.stdout.rows ?? 24;
 	const pty: PseudoTtyOptions = {term: io.env?.TERM || 'xterm-256color', cols, rows, width: 0, height: 0};

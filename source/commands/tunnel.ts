@@ -8,9 +8,9 @@
 import {execFile} from 'node:child_process';
 import {createServer, type Server, type Socket} from 'node:net';
 import type {Duplex} from 'node:stream';
-import {parseArgs} from 'node:util';
 import {displayText} from '../core/text/display-text.js';
 import {ConnectFailure, startCliSession, type CliGlobals, type CliIo, type CliSession, type OpenedConnection, type ResolvedTarget} from './cli-session.js';
+import {demoProgress, parseVerbArgs} from './verb-args.js';
 
 export const TUNNEL_USAGE = `Usage
   vmux tunnel <profile> --remote-port P --local-port L [-v]
@@ -27,32 +27,23 @@ export interface TunnelIo extends CliIo {
 type Connector = (signal: AbortSignal) => Promise<{stream: Duplex; close(): void}>;
 
 export async function runTunnelCommand(argv: string[], globals: CliGlobals, io: TunnelIo, options: {signal?: AbortSignal; onListening?: (port: number) => void} = {}): Promise<number> {
-	let parsed;
-	try {
-		parsed = parseArgs({
-			args: argv,
-			allowPositionals: true,
-			strict: true,
-			options: {'remote-port': {type: 'string'}, 'local-port': {type: 'string'}, verbose: {type: 'boolean', short: 'v'}, help: {type: 'boolean', short: 'h'}},
-		});
-	} catch (error) {
-		return usage(io, (error as Error).message);
-	}
-	const {values, positionals} = parsed;
-	if (values.help) {
-		io.stdout.write(TUNNEL_USAGE);
-		return 0;
-	}
-	if (positionals.length !== 1) return usage(io, positionals.length === 0 ? 'name the profile (or VM) to tunnel to.' : 'name one profile only.');
+	const args = parseVerbArgs(argv, io, {
+		verb: 'tunnel',
+		usage: TUNNEL_USAGE,
+		options: {'remote-port': {type: 'string'}, 'local-port': {type: 'string'}, verbose: {type: 'boolean', short: 'v'}},
+	});
+	if (args.exit !== undefined) return args.exit;
+	const {values, positionals, usage} = args;
+	if (positionals.length !== 1) return usage(positionals.length === 0 ? 'name the profile (or VM) to tunnel to.' : 'name one profile only.');
 	const remotePort = port(values['remote-port']);
 	const localPort = port(values['local-port'], true);
-	if (remotePort === undefined) return usage(io, `--remote-port needs the VM's port (1-65535)${values['remote-port'] === undefined ? '' : `, not "${displayText(values['remote-port'])}"`}.`);
-	if (localPort === undefined) return usage(io, `--local-port needs a local port (1-65535, or 0 for any free one)${values['local-port'] === undefined ? '' : `, not "${displayText(values['local-port'])}"`}.`);
+	if (remotePort === undefined) return usage(`--remote-port needs the VM's port (1-65535)${values['remote-port'] === undefined ? '' : `, not "${displayText(values['remote-port'])}"`}.`);
+	if (localPort === undefined) return usage(`--local-port needs a local port (1-65535, or 0 for any free one)${values['local-port'] === undefined ? '' : `, not "${displayText(values['local-port'])}"`}.`);
 	const say = (line: string) => io.stderr.write(`${line}\n`);
 
 	let session: CliSession;
 	try {
-		session = await startCliSession(globals, io, io.stderr.isTTY && globals.demo ? {progress: line => line.startsWith('Starting') && say(`vmux: ${line}`)} : {});
+		session = await startCliSession(globals, io, demoProgress(globals, io.stderr));
 	} catch (error) {
 		say(`vmux tunnel: ${(error as Error).message}`);
 		return 1;
@@ -190,11 +181,6 @@ function port(text: string | undefined, allowZero = false): number | undefined {
 	if (text === undefined || !/^\d{1,5}$/.test(text)) return undefined;
 	const value = Number(text);
 	return value <= 65535 && (value >= 1 || (allowZero && value === 0)) ? value : undefined;
-}
-
-function usage(io: CliIo, message: string): number {
-	io.stderr.write(`vmux tunnel: ${message}\n\n${TUNNEL_USAGE}`);
-	return 2;
 }
 
 function listen(server: Server, localPort: number): Promise<{ok: true; port: number} | {ok: false; error: NodeJS.ErrnoException}> {
