@@ -23,7 +23,7 @@ async function helpText(): Promise<string> {
                                      check everything a connection to the VM needs, in order
     $ vmux ssh <profile> [-t] [--wait] [-- <command…>]
                                      a shell on the VM in this terminal, or run a command (its exit status)
-    $ vmux exec <filter> [--parallel N] [--full | --json] -- <command…>
+    $ vmux exec <filter> [--parallel N] [--full | --json] [--timeout S] -- <command…>
                                      run a command on every matching VM with a profile; a table of results
     $ vmux tunnel <profile> --remote-port P --local-port L [-v]
                                      keep 127.0.0.1:L open to the VM's port P (Bastion or SSH) until Ctrl-C

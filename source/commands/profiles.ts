@@ -49,7 +49,7 @@ export async function runProfilesCommand(argv: string[], io: ProfilesCommandIo):
 		export: {minArgs: 0, maxArgs: 1, flags: []},
 		'import-ssh-config': {minArgs: 0, maxArgs: 1, flags: ['replace', 'dry-run']},
 	};
-	if (subcommand === undefined) return usageError('name a subcommand: list, import or export.');
+	if (subcommand === undefined) return usageError('name a subcommand: list, import, export or import-ssh-config.');
 	const shape = allowed[subcommand];
 	if (!shape) return usageError(`"${subcommand}" is not a profiles subcommand; use list, import, export or import-ssh-config.`);
 	if (rest.length < shape.minArgs || rest.length > shape.maxArgs) return usageError(`wrong number of arguments for "${subcommand}".`);
