@@ -1,6 +1,6 @@
 import {Box} from 'ink';
-import {memo, useMemo, type ReactNode} from 'react';
-import {Text} from '../../components/SafeText.js';
+import {memo, useMemo} from 'react';
+import {StyledText, Text, type StyledSegment} from '../../components/SafeText.js';
 import type {PowerState, VmRecord} from '../../../core/inventory/model.js';
 import {HintBar, type Hint} from '../../components/HintBar.js';
 import {describeRowCount} from '../../../core/inventory/host-rows.js';
@@ -34,7 +34,7 @@ export interface BrowserViewProps {
 	isActive: boolean;
 }
 
-const STATE_COLOURS: Record<PowerState, string> = {
+const STATE_COLOURS: Record<PowerState, StyledSegment['color']> = {
 	running: 'green',
 	starting: 'yellow',
 	stopping: 'yellow',
@@ -128,34 +128,24 @@ export function BrowserView(props: BrowserViewProps) {
 }
 
 /**
- * One row: the name (matches highlighted), the state (coloured), and the plain columns as one string. Memoised: a
- * keystroke in the filter redraws only the rows whose VM, highlight or selection changed.
+ * One row: the name (matches highlighted), the state (coloured), and the plain columns, drawn as one styled text.
+ * Memoised: a keystroke in the filter redraws only the rows whose VM, highlight or selection changed.
  */
 const VmRow = memo(
 	function VmRow(props: {match: VmMatch; columns: ReturnType<typeof layoutColumns>; selected: boolean; hasProfile: boolean; activity?: string | undefined}) {
 		const {vm} = props.match;
 		const last = props.columns.length - 1;
-		// Adjacent plain columns become one string: fewer elements for React and Ink to lay out.
-		const parts: ReactNode[] = [props.selected ? '▸ ' : '  '];
+		const segments: StyledSegment[] = [{text: props.selected ? '▸ ' : '  '}];
 		props.columns.forEach((column, i) => {
 			const text = fit(column.key === 'state' && props.activity ? props.activity : column.value(vm, props.hasProfile), column.size);
 			const sep = i < last ? ' ' : '';
-			if (column.key === 'name') parts.push(<NameCell key={column.key} text={text} positions={props.match.namePositions} sep={sep} />);
-			else if (column.key === 'state')
-				parts.push(
-					<Text key={column.key} color={props.activity ? 'yellow' : STATE_COLOURS[vm.powerState]}>
-						{text}
-						{sep}
-					</Text>,
-				);
-			else if (typeof parts.at(-1) === 'string') parts[parts.length - 1] += text + sep;
-			else parts.push(text + sep);
+			if (column.key === 'name') {
+				for (const run of highlightRuns(text, props.match.namePositions)) segments.push(run.marked ? {text: run.text, bold: true, color: 'yellow', underline: true} : {text: run.text, bold: true});
+				segments.push({text: sep, bold: true});
+			} else if (column.key === 'state') segments.push({text: text + sep, color: props.activity ? 'yellow' : STATE_COLOURS[vm.powerState]});
+			else segments.push({text: text + sep});
 		});
-		return (
-			<Text wrap="truncate" inverse={props.selected}>
-				{parts}
-			</Text>
-		);
+		return <StyledText wrap="truncate" inverse={props.selected} segments={segments} />;
 	},
 	(before, after) =>
 		before.match.vm === after.match.vm &&
@@ -168,23 +158,6 @@ const VmRow = memo(
 
 function samePositions(a: readonly number[], b: readonly number[]): boolean {
 	return a.length === b.length && a.every((position, i) => position === b[i]);
-}
-
-function NameCell({text, positions, sep}: {text: string; positions: number[]; sep: string}) {
-	return (
-		<Text bold>
-			{highlightRuns(text, positions).map((run, i) =>
-				run.marked ? (
-					<Text key={i} color="yellow" underline>
-						{run.text}
-					</Text>
-				) : (
-					run.text
-				),
-			)}
-			{sep}
-		</Text>
-	);
 }
 
 /**
