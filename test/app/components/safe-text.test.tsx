@@ -3,7 +3,7 @@ import {join, relative} from 'node:path';
 import {Box} from 'ink';
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {Text} from '../../../source/app/components/SafeText.js';
+import {StyledText, Text} from '../../../source/app/components/SafeText.js';
 
 afterEach(() => cleanup());
 
@@ -30,6 +30,24 @@ describe('SafeText', () => {
 		expect(frame).not.toMatch(/\x1b[\]P_^X]|\x9b|\x9d|\u202e|\x07/);
 		expect(frame).toContain('evil');
 		expect(frame).toContain('42');
+	});
+
+	it('StyledText draws each run as plain text with its style, and a line break in a run as a space', () => {
+		const {lastFrame} = render(
+			<StyledText
+				segments={[
+					{text: '▸ '},
+					{text: EVIL, bold: true},
+					{text: 'db', color: 'yellow', underline: true},
+					{text: '\r\nrunning', color: 'green'},
+				]}
+			/>,
+		);
+		const frame = lastFrame() ?? '';
+		expect(frame).not.toMatch(/\x1b[\]P_^X]|\x9b|\x9d|\u202e|\x07/);
+		// Only SGR styles may remain (chalk draws none under the test runner: the styles are checked in a real pty,
+		// test/e2e/demo-browser.test.ts, underlined matches).
+		expect(frame.replace(/\x1b\[[\d;]*m/g, '')).toBe('▸ evildb running');
 	});
 
 	it('keeps line breaks in a message', () => {
