@@ -84,10 +84,12 @@ const FIELDS: readonly VmField[] = ['name', 'resourceGroup', 'subscription', 'ip
 const SEPARATOR = '\t';
 /**
  * v2 fills a pattern-length x text-length matrix per candidate; above this many cells in total, use v1. fzf's npm
- * port allocates those matrices per candidate: 30,000 cells is ~2 ms here (a 1,000-VM list reaches v2 once a
- * query has narrowed it to a few hundred VMs); the former 400,000 cost 20-25 ms a keystroke at 1,000 VMs.
+ * port allocates those matrices per candidate and its v2 code runs cold in the browser (most keys take the v1
+ * path): 30,000 cells cost up to 15-30 ms on a cold path here, 8,000 at most 5-14 ms, and v2 still ranks the
+ * narrowest results (a dozen VMs for a 10-character query), the ones that all fit on screen. The former 400,000
+ * cost 20-25 ms a keystroke at 1,000 VMs.
  */
-export const V2_CELL_BUDGET = 30_000;
+export const V2_CELL_BUDGET = 8_000;
 
 /** The text each field contributes to the search, in the order searched. */
 export function vmFieldText(vm: VmRecord, field: VmField): string {
