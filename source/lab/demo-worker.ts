@@ -4,6 +4,7 @@ import {generateLabCredentials, type LabCredentials} from './credentials.js';
 import {startDemoAzureServers, type DemoAzureServers} from './demo-azure-servers.js';
 import {demoHomeFor, writeDemoKey} from './demo-run-dir.js';
 import {createLabSshCaAsync} from './entra/ssh-ca.js';
+import {followLabPower} from './follow-power.js';
 import type {Lab} from './lab.js';
 import {loadTopologyFile, readLabWorld} from './topology/index.js';
 
@@ -84,14 +85,7 @@ async function start(): Promise<void> {
 	const vms = readLabWorld(topology);
 	post({kind: 'progress', text: 'starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Entra ID'});
 	servers = await startDemoAzureServers(topology, credentials, sshCaMade);
-	// VM power in the lab's ARM reaches the rest of the lab: the Bastions see the new state (they hold these
-	// records), and the VM's SSH server starts once it runs and stops once it is stopped or deallocated.
-	servers.arm.power.onChange((vmId, power) => {
-		const vm = vms.find(candidate => candidate.id.toLowerCase() === vmId.toLowerCase());
-		if (!vm) return;
-		vm.powerState = power as typeof vm.powerState;
-		lab?.powerChanged(vm).catch(error => post({kind: 'progress', text: `${vm.name}: ${messageOf(error)}`}));
-	});
+	followLabPower(servers.arm.power, vms, () => lab, text => post({kind: 'progress', text}));
 	startNetwork = async (): Promise<Lab> => {
 		post({kind: 'progress', text: `starting SSH servers for ${vms.filter(vm => vm.powerState === 'running').length} running VMs and the Bastion stand-ins`});
 		const [{startLab}, sshCa] = await Promise.all([import('./lab.js'), sshCaMade]);

@@ -8,6 +8,7 @@ import {startDemoAzure, type DemoAzure} from './demo-azure.js';
 import {createLabSshCaAsync} from './entra/ssh-ca.js';
 import {seedDemoProfiles} from './demo-profiles.js';
 import {createDemoRunDir, type DemoRunDir} from './demo-run-dir.js';
+import {followLabPower} from './follow-power.js';
 import type {Lab} from './lab.js';
 import {readLabWorld, type Topology} from './topology/index.js';
 
@@ -67,14 +68,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 		progress('starting the Azure stand-ins: Resource Manager, Resource Graph, Key Vault, Entra ID');
 		const demoAzure = await startDemoAzure(options.topology, credentials, undefined, sshCaMade);
 		azure = demoAzure;
-		// As in the demo's worker (demo-worker.ts): VM power in the lab's ARM reaches the rest of the lab, so the
-		// Bastions see the new state and a VM's SSH server starts once it runs and stops once it is deallocated.
-		demoAzure.arm.power.onChange((vmId, power) => {
-			const vm = world.vms.find(candidate => candidate.id.toLowerCase() === vmId.toLowerCase());
-			if (!vm) return;
-			vm.powerState = power as typeof vm.powerState;
-			lab?.powerChanged(vm).catch(error => progress(`${vm.name}: ${(error as Error).message}`));
-		});
+		followLabPower(demoAzure.arm.power, world.vms, () => lab, progress);
 		const startNetwork = async (): Promise<Lab> => {
 			const running = world.vms.filter(vm => vm.powerState === 'running').length;
 			progress(`starting SSH servers for ${running} running VM${running === 1 ? '' : 's'} and the Bastion stand-ins`);
