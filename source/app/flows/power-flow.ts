@@ -61,19 +61,23 @@ export class PowerFlow {
 		return this.connectAfter.has(vm.id.toLowerCase());
 	}
 
+	/** Runs `work` (a start or a wait) with the VM marked as one a connection follows, until `work` ends. */
+	private async connectingAfter<T>(vm: VmRecord, work: () => Promise<T>): Promise<T> {
+		const key = vm.id.toLowerCase();
+		this.connectAfter.add(key);
+		try {
+			return await work();
+		} finally {
+			this.connectAfter.delete(key);
+		}
+	}
+
 	async run(vm: VmRecord, action: VmPowerAction, after?: () => void): Promise<void> {
 		const power = this.services.power;
 		if (!power) return;
 		const text = POWER_ACTION_TEXT[action];
 		this.ui.setNotice({text: `${text.label}: ${vm.name} is ${text.doing}…`, tone: 'info'});
-		const key = vm.id.toLowerCase();
-		if (after) this.connectAfter.add(key);
-		let outcome: Awaited<ReturnType<PowerControl['run']>>;
-		try {
-			outcome = await power.run(vm, action);
-		} finally {
-			if (after) this.connectAfter.delete(key);
-		}
+		const outcome = after ? await this.connectingAfter(vm, () => power.run(vm, action)) : await power.run(vm, action);
 		if (!outcome.ok) {
 			this.ui.setNotice(undefined);
 			return this.dialogs.error(`Could not ${text.verb} ${vm.name}`, outcome.message);
@@ -120,14 +124,7 @@ export class PowerFlow {
 		const power = this.services.power;
 		if (!power) return;
 		this.ui.setNotice({text: `Waiting for ${vm.name} to ${goal === 'running' ? 'run' : 'stop'}… (Enter on it stops waiting)`, tone: 'info'});
-		const key = vm.id.toLowerCase();
-		this.connectAfter.add(key);
-		let outcome: Awaited<ReturnType<PowerControl['wait']>>;
-		try {
-			outcome = await power.wait(vm, goal);
-		} finally {
-			this.connectAfter.delete(key);
-		}
+		const outcome = await this.connectingAfter(vm, () => power.wait(vm, goal));
 		this.ui.setNotice(undefined);
 		switch (outcome.kind) {
 			case 'arrived':

@@ -164,7 +164,7 @@ function samePositions(a: readonly number[], b: readonly number[]): boolean {
  * The name cut into runs of matched and unmatched characters: one element per run, not per character (a
  * highlighted row was ~30 elements, and rendering the list cost more than filtering it).
  */
-export function highlightRuns(text: string, positions: readonly number[]): Array<{text: string; marked: boolean}> {
+function highlightRuns(text: string, positions: readonly number[]): Array<{text: string; marked: boolean}> {
 	if (positions.length === 0) return [{text, marked: false}];
 	const marked = new Set(positions);
 	const runs: Array<{text: string; marked: boolean}> = [];
