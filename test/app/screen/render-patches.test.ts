@@ -1,5 +1,6 @@
 import {diffAnsiCodes, styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
+import {readFileSync} from 'node:fs';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, test} from 'vitest';
 // Ink's frame builder is not in its package exports; the test reads the patched file itself.
@@ -71,6 +72,17 @@ describe('string-width fast path (patch)', () => {
 });
 
 describe('ansi-tokenize fast paths (patch)', () => {
+	test('its simple text is string-width\'s narrow set plus ESC: the two patches keep one list of characters', () => {
+		const source = readFileSync(new URL('../../../node_modules/@alcalzone/ansi-tokenize/build/tokenize.js', import.meta.url), 'utf8');
+		const literal = /const simpleText = \/\^\[(.*)\]\*\$\/;/.exec(source)?.[1];
+		expect(literal, 'ansi-tokenize carries the vmux patch').toBeTypeOf('string');
+		const simple = new RegExp(`^[${literal}]$`);
+		const narrow = new Set(narrowCodePoints());
+		for (let point = 0; point <= 0x2fff; point++) {
+			expect(simple.test(String.fromCharCode(point)), `U+${point.toString(16)}`).toBe(narrow.has(point) || point === 0x1b);
+		}
+	});
+
 	const random = randomSource(14);
 	const pieces = ['a', 'Z', '0', ' ', '·', '…', '▸', '⇄', '✓', '─', '│', '⏎', '↑', 'é'];
 	const styles = [colour.red, colour.bold, colour.inverse, colour.underlineYellow, colour.dim, colour.bgBlue, (text: string) => text];
